@@ -1,0 +1,7 @@
+"""saidwhat: who said what, and who stands where, in news text."""
+
+from .extract import Extractor, extract
+from .model import Document, Entity, Quote, Speaker, TextSpan
+
+__all__ = ["Document", "Entity", "Extractor", "Quote", "Speaker", "TextSpan", "extract"]
+__version__ = "0.1.0"

@@ -1,0 +1,24 @@
+"""The ``saidwhat`` command line. Each command group lives in its own module and
+registers itself here, so commands stay independent (datasette-style)."""
+
+from __future__ import annotations
+
+import click
+
+from .. import __version__
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="saidwhat")
+def main() -> None:
+    """saidwhat: who said what, and who stands where, in news text."""
+
+
+def _register() -> None:
+    from . import eval_cmd, extract_cmd, network_cmd, store_cmd
+
+    for module in (extract_cmd, eval_cmd, store_cmd, network_cmd):
+        module.register(main)
+
+
+_register()
