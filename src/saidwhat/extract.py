@@ -12,14 +12,14 @@ from collections.abc import Iterable, Iterator
 from spacy.language import Language
 
 from .model import Document
-from .nlp import load_nlp
+from .nlp import add_paragraph_boundaries, load_nlp
 
 
 class Extractor:
     """Holds a loaded spaCy pipeline and runs the attribution stages over it."""
 
     def __init__(self, model: str | None = None, nlp: Language | None = None) -> None:
-        self.nlp = nlp if nlp is not None else load_nlp(model)
+        self.nlp = add_paragraph_boundaries(nlp if nlp is not None else load_nlp(model))
 
     def __call__(self, text: str, doc_id: str = "doc") -> Document:
         return next(self.pipe([(doc_id, text)]))
@@ -28,9 +28,19 @@ class Extractor:
         """Extract from ``(doc_id, text)`` pairs, in order, batching the parser."""
         from .pipeline import run_stages
 
-        stream = ((text, doc_id) for doc_id, text in items)
-        for sdoc, doc_id in self.nlp.pipe(stream, as_tuples=True, batch_size=batch_size):
-            yield run_stages(sdoc, doc_id=doc_id)
+        stream = ((normalize_spaces(text), (doc_id, text)) for doc_id, text in items)
+        for sdoc, (doc_id, text) in self.nlp.pipe(stream, as_tuples=True, batch_size=batch_size):
+            yield run_stages(sdoc, doc_id=doc_id, text=text)
+
+
+# Unicode spaces the parser mistakes for tokens; replaced one for one, so offsets never move.
+_SPACES = str.maketrans({c: " " for c in "\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006"
+                         "\u2007\u2008\u2009\u200a\u202f\u205f\u3000"})
+
+
+def normalize_spaces(text: str) -> str:
+    """Same-length normalisation of exotic spaces (offsets into the original stay valid)."""
+    return text.translate(_SPACES)
 
 
 _default: Extractor | None = None

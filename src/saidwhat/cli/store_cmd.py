@@ -1,9 +1,234 @@
-"""CLI commands: store."""
+"""CLI commands of the corpus store: ingest, run, status, export, quotes.
+
+Every command takes ``--db PATH`` (default ``./saidwhat.db``, or ``$SAIDWHAT_DB``).
+Exit codes: 0 on success; 1 when a run left failed documents; 2 on a usage error
+(missing file, missing CSV column, no store).
+"""
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Callable
+from typing import Any
+
 import click
+
+from ..store import DEFAULT_DB
+
+db_option = click.option("--db", "db_path", default=DEFAULT_DB, envvar="SAIDWHAT_DB",
+                         show_default=True, type=click.Path(dir_okay=False),
+                         help="The project store (one SQLite file).")
+
+
+def _open(db_path: str, create: bool = False) -> Any:
+    from ..store import Store, StoreError
+
+    try:
+        return Store(db_path, create=create)
+    except StoreError as exc:
+        raise click.UsageError(str(exc)) from None
+
+
+def _s(value: Any) -> str:
+    """A cell for display: missing values (None, NaN, NA) are empty."""
+    import pandas as pd
+
+    return "" if value is None or pd.isna(value) else str(value)
+
+
+def _progress_default() -> bool:
+    return sys.stderr.isatty()
+
+
+def _col(role: str) -> Callable[[Any], Any]:
+    return click.option(f"--{role}-col", default=None, metavar="NAME",
+                        help=f"CSV column / JSON field holding the {role} "
+                             "(default: guessed from common names).")
+
+
+@click.command("ingest")
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@db_option
+@_col("text")
+@_col("id")
+@_col("title")
+@_col("date")
+@_col("outlet")
+@_col("url")
+@_col("author")
+@click.option("--max-chars", default=None, type=click.IntRange(min=1),
+              help="Reject documents longer than this (default 1,000,000 characters).")
+@click.option("--all-languages", is_flag=True,
+              help="Keep documents the English detector rejects.")
+@click.option("--progress/--no-progress", default=None,
+              help="Progress bar (default: when stderr is a terminal).")
+def ingest_command(paths: tuple[str, ...], db_path: str, text_col: str | None,
+                   id_col: str | None, title_col: str | None, date_col: str | None,
+                   outlet_col: str | None, url_col: str | None, author_col: str | None,
+                   max_chars: int | None, all_languages: bool, progress: bool | None) -> None:
+    """Read files and folders (.txt, .html, .jsonl[.gz], .csv[.gz], .warc[.gz]) into the
+    store. Documents already stored (same text) are not added again."""
+    from ..store import IngestConfigError, IngestOptions, Store, ingest
+    from ..store.ingest import DEFAULT_MAX_CHARS, check_inputs, expand
+
+    opts = IngestOptions(text_col=text_col, id_col=id_col, title_col=title_col,
+                         date_col=date_col, outlet_col=outlet_col, url_col=url_col,
+                         author_col=author_col, max_chars=max_chars or DEFAULT_MAX_CHARS,
+                         check_language=not all_languages)
+    try:  # checked before the store is even created
+        check_inputs(expand(paths), opts)
+    except IngestConfigError as exc:
+        raise click.UsageError(str(exc)) from None
+    with Store(db_path) as store:
+        summary = ingest(store, paths, opts,
+                         show_progress=_progress_default() if progress is None else progress)
+        counts = store.status_counts()
+    click.echo(f"ingested {summary.added} new documents from {summary.files} files into "
+               f"{db_path}: {summary.duplicate} duplicates, {summary.skipped} skipped, "
+               f"{summary.errors + summary.id_conflict} errors")
+    for reason, n in sorted(summary.reasons.items(), key=lambda kv: -kv[1]):
+        click.echo(f"  {n:>7}  {reason}")
+    click.echo(f"store: {counts['ingested']} documents, {counts['pending']} pending "
+               "(run `saidwhat run`; `saidwhat status --errors` lists problems)")
+
+
+@click.command("run")
+@db_option
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(min=1),
+              help="Processes on this machine (with --dask local: Dask workers).")
+@click.option("--batch-size", default=32, show_default=True, type=click.IntRange(min=1),
+              help="Documents per batch; each batch is committed atomically.")
+@click.option("--dask", "dask_address", default=None, metavar="ADDRESS|local",
+              help="Run on a Dask cluster (scheduler address, e.g. tcp://host:8786) or on a "
+                   "local one.")
+@click.option("--parts-dir", default=None, type=click.Path(file_okay=False),
+              help="With --dask: folder (seen by workers and this machine) for the workers' "
+                   "Parquet parts. Default: next to the store.")
+@click.option("--no-parts", is_flag=True,
+              help="With --dask: send results back through the scheduler instead of Parquet "
+                   "files (no shared file system needed).")
+@click.option("--limit", default=None, type=click.IntRange(min=1),
+              help="Process at most this many documents.")
+@click.option("--retry-failed", is_flag=True, help="Try failed documents again.")
+@click.option("--model", default=None, help="spaCy model (package name or path).")
+@click.option("--progress/--no-progress", default=None,
+              help="Progress bar (default: when stderr is a terminal).")
+def run_command(db_path: str, workers: int, batch_size: int, dask_address: str | None,
+                parts_dir: str | None, no_parts: bool, limit: int | None, retry_failed: bool,
+                model: str | None, progress: bool | None) -> None:
+    """Extract quotes from every document not yet processed. Safe to kill and rerun."""
+    from ..store import StoreError, run
+
+    with _open(db_path) as store:
+        try:
+            summary = run(store, batch_size=batch_size, workers=workers, dask=dask_address,
+                          model=model, limit=limit, retry_failed=retry_failed,
+                          parts_dir=None if no_parts else (parts_dir or "auto"),
+                          show_progress=_progress_default() if progress is None else progress)
+        except StoreError as exc:
+            raise click.UsageError(str(exc)) from None
+        counts = store.status_counts()
+    click.echo(f"run {summary.run_id} ({summary.backend}, {summary.workers} worker(s)): "
+               f"{summary.processed} processed, {summary.failed} failed in "
+               f"{summary.seconds:.1f} s ({summary.docs_per_second:.1f} docs/s); "
+               f"{summary.pending_after} pending")
+    click.echo(f"store: {counts['processed']} processed, {counts['failed']} failed, "
+               f"{counts['pending']} pending, {counts['quotes']} quotes")
+    if summary.failed:
+        click.echo("failed documents: `saidwhat status --errors`", err=True)
+        sys.exit(1)
+
+
+@click.command("status")
+@db_option
+@click.option("--errors", "show_errors", is_flag=True,
+              help="List every failed or skipped file / record with its reason.")
+@click.option("--duplicates", is_flag=True, help="With --errors: list duplicates too.")
+def status_command(db_path: str, show_errors: bool, duplicates: bool) -> None:
+    """Counts: ingested, processed, failed (with reasons), pending."""
+    from ..store.ingest import reason_group
+
+    with _open(db_path) as store:
+        c = store.status_counts()
+        kinds = ("error", "skipped", "duplicate") if duplicates else ("error", "skipped")
+        errors = store.errors(kinds)
+        runs = store.conn.execute(
+            "SELECT count(*) FROM runs WHERE status='interrupted'").fetchone()[0]
+    click.echo(f"store {db_path}")
+    for label, key in (("ingested", "ingested"), ("processed", "processed"),
+                       ("failed", "failed"), ("pending", "pending"),
+                       ("ingest errors", "ingest_errors"), ("skipped at ingest", "skipped"),
+                       ("duplicates", "duplicates"), ("quotes", "quotes")):
+        click.echo(f"  {label:<18}{c[key]:>9}")
+    if runs:
+        click.echo(f"  {'interrupted runs':<18}{runs:>9}")
+    if len(errors):
+        click.echo("reasons:")
+        groups = errors.assign(group=errors["kind"] + " (" + errors["stage"] + "): "
+                               + errors["reason"].map(reason_group))["group"].value_counts()
+        for group, n in groups.items():
+            click.echo(f"  {n:>7}  {group}")
+    if show_errors:
+        for row in errors.itertuples(index=False):
+            where = _s(row.source)
+            if _s(row.record):
+                where += f" [{row.record}]"
+            if _s(row.doc_id) and row.doc_id != row.source:
+                where += f" ({row.doc_id})"
+            click.echo(f"{row.kind}\t{row.stage}\t{where}\t{row.reason}")
+
+
+@click.command("export")
+@db_option
+@click.option("--format", "fmt", type=click.Choice(["parquet", "csv", "jsonl"]),
+              default="jsonl", show_default=True)
+@click.option("-o", "--output", required=True,
+              help="jsonl: a file ('-' for stdout); parquet/csv: a folder for documents, "
+                   "quotes and entities tables.")
+@click.option("--text/--no-text", "with_text", default=None,
+              help="jsonl: include each document's text (default: only for HTML/WARC input, "
+                   "whose offsets refer to the extracted text).")
+def export_command(db_path: str, fmt: str, output: str, with_text: bool | None) -> None:
+    """Write the results: JSONL in the extraction contract's shape (one line per document),
+    or Parquet / CSV tables."""
+    from ..store import export
+
+    with _open(db_path) as store:
+        written = export(store, fmt, output, with_text=with_text)
+    click.echo(", ".join(f"{n} {what}" for what, n in written.items()) + f" -> {output}",
+               err=output == "-")
+
+
+@click.command("quotes")
+@db_option
+@click.option("--speaker", default=None, help="Full name, or last name, of the speaker.")
+@click.option("--since", default=None, metavar="DATE", help="Documents dated on/after (ISO).")
+@click.option("--until", default=None, metavar="DATE", help="Documents dated on/before (ISO).")
+@click.option("--outlet", default=None, help="Outlet name (case-insensitive).")
+@click.option("--limit", default=None, type=click.IntRange(min=1))
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "jsonl"]), default="table",
+              show_default=True)
+def quotes_command(db_path: str, speaker: str | None, since: str | None, until: str | None,
+                   outlet: str | None, limit: int | None, fmt: str) -> None:
+    """Quick query: the quotes of a speaker, in a period, in an outlet."""
+    with _open(db_path) as store:
+        df = store.quotes(speaker=speaker, since=since, until=until, outlet=outlet,
+                          limit=limit)
+    if fmt == "csv":
+        click.echo(df.to_csv(index=False), nl=False)
+    elif fmt == "jsonl":
+        if len(df):
+            click.echo(df.to_json(orient="records", lines=True, force_ascii=False).rstrip("\n"))
+    else:
+        for row in df.itertuples(index=False):
+            head = " | ".join(_s(v) for v in (row.date, row.outlet, row.doc_id) if _s(v))
+            who = _s(row.speaker_name) or "?"
+            click.echo(f"{head}\n  {who}: \u201c{row.content_text}\u201d")
+        click.echo(f"{len(df)} quotes", err=True)
 
 
 def register(group: click.Group) -> None:
     """Add this module's commands to the top-level group."""
+    for command in (ingest_command, run_command, status_command, export_command,
+                    quotes_command):
+        group.add_command(command)

@@ -1,16 +1,249 @@
-"""Attribution stages over a parsed spaCy Doc."""
+"""Attribution stages over a parsed spaCy Doc.
+
+quotes (direct, from the marks) -> cues (indirect, from the parse) -> source -> resolve.
+:func:`run_stages` is pure: a parsed ``Doc`` in, a :class:`~saidwhat.model.Document` out.
+"""
 
 from __future__ import annotations
 
-from spacy.tokens import Doc
+from dataclasses import dataclass
 
-from ..model import Document
+from spacy.tokens import Doc, Token
+
+from ..model import Document, Quote, Speaker, TextSpan
+from .cues import Cue, channel_of, find_cue_near, find_cues, subject_of
+from .quotes import QuoteSpan, find_quotes, paragraphs
+from .resolve import SpeakerResolver
+
+_FULL_BEFORE = ":,"  # ‘…’ after these (or at a paragraph start) is a whole quotation
+_RIGHT_CUE_ENDS = ",?!—–-"
 
 
-def run_stages(sdoc: Doc, doc_id: str) -> Document:
-    """Run every stage over ``sdoc`` and return the document's records."""
-    from .direct import find_direct_quotes
+@dataclass(slots=True)
+class _Record:
+    kind: str
+    content: tuple[int, int]
+    cue: list[Token] | None
+    verb: Token | None
+    source: Token | None
+    paragraph: int
+    continuation: bool = False
+    speaker: Speaker | None = None
+    mention: TextSpan | None = None
 
-    doc = Document(doc_id=doc_id, text=sdoc.text)
-    doc.quotes = find_direct_quotes(sdoc)
+
+def run_stages(sdoc: Doc, doc_id: str, text: str | None = None) -> Document:
+    """Run every stage over ``sdoc`` and return the document's records.
+
+    ``text`` is the original text when the parsed one was normalised length for length
+    (see :func:`saidwhat.extract.normalize_spaces`); offsets are the same in both."""
+    text = sdoc.text if text is None else text
+    assert len(text) == len(sdoc.text), "normalisation must keep offsets"
+    paras = paragraphs(text)
+    para_of = _paragraph_index(paras)
+    quotes = find_quotes(text)
+    full = [q for q in quotes if _is_full_quote(text, q, sdoc)]
+    fragments = [q for q in quotes if q not in full]
+
+    records = _direct_records(sdoc, full, para_of)
+    used_verbs = {r.verb.i for r in records if r.verb is not None}
+    records += _indirect_records(sdoc, find_cues(sdoc), full, fragments, used_verbs, para_of)
+    records.sort(key=lambda r: r.content[0])
+
+    resolver = SpeakerResolver(sdoc)
+    _resolve_in_order(resolver, records)
+    quotes_out: list[Quote] = []
+    for r in records:
+        if r.speaker is None:
+            continue
+        quotes_out.append(Quote(
+            id=f"q{len(quotes_out) + 1}", kind=r.kind,  # type: ignore[arg-type]
+            content=TextSpan.of(text, *r.content),
+            cue=_token_span(text, r.cue) if r.cue else None,
+            source=r.mention,
+            speaker=r.speaker,
+            channel=_channel(text, r.verb) if r.verb is not None and not r.continuation else None))
+    doc = Document(doc_id=doc_id, text=text, quotes=quotes_out, entities=resolver.finish())
+    return _rebase_spans(doc)
+
+
+def _rebase_spans(doc: Document) -> Document:
+    """Every span's text is cut from the original text (the parse saw a normalised copy)."""
+    def fix(span: TextSpan | None) -> TextSpan | None:
+        return None if span is None else TextSpan.of(doc.text, span.start, span.end)
+
+    for q in doc.quotes:
+        q.cue, q.source, q.channel = fix(q.cue), fix(q.source), fix(q.channel)
+    for e in doc.entities:
+        e.mentions = [TextSpan.of(doc.text, m.start, m.end) for m in e.mentions]
     return doc
+
+
+def _paragraph_index(paras: list[tuple[int, int]]):
+    starts = [s for s, _ in paras]
+
+    def index(char: int) -> int:
+        lo, hi = 0, len(starts)
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if starts[mid] <= char:
+                lo = mid + 1
+            else:
+                hi = mid
+        return max(0, lo - 1)
+
+    return index
+
+
+def _prev_char(text: str, i: int) -> str:
+    i -= 1
+    while i >= 0 and text[i] in " \t":
+        i -= 1
+    return text[i] if i >= 0 else "\n"
+
+
+def _is_full_quote(text: str, q: QuoteSpan, sdoc: Doc) -> bool:
+    """A whole quotation (direct speech), not a quoted fragment inside a clause."""
+    prev = _prev_char(text, q.open_start)
+    content = text[q.start:q.end]
+    words = content.split()
+    if prev == "\n" or prev in ".!?":
+        # a paragraph or sentence of its own; short title-like strings are not speech
+        return len(words) >= 4 or content.rstrip()[-1:] in ".!?,"
+    if prev in _FULL_BEFORE:
+        return content[:1].isupper() or len(words) >= 6
+    # said “We will …” : a whole quotation right after the cue
+    span = sdoc.char_span(max(0, q.open_start - 40), q.open_start, alignment_mode="contract")
+    if span is not None and len(span) and content[:1].isupper() and len(words) >= 4:
+        last = span[-1]
+        if last.pos_ == "VERB" and last.lemma_.lower() in ("say", "tell", "add", "write", "tweet"):
+            return True
+    return False
+
+
+def _direct_records(sdoc: Doc, full: list[QuoteSpan], para_of) -> list[_Record]:
+    text = sdoc.text
+    records: list[_Record] = []
+    prev: _Record | None = None
+    for q in full:
+        content = text[q.start:q.end]
+        right_first = content[-1:] in _RIGHT_CUE_ENDS or _next_word_lower(text, q.close_end)
+        sides = ("right", "left") if right_first else ("left", "right")
+        verb = None
+        for side in sides:
+            verb = find_cue_near(sdoc, q.open_start, q.close_end, side)
+            if verb is not None and _inside_any(verb.idx, full):
+                verb = None
+            if verb is not None:
+                break
+        para = para_of(q.start)
+        colon = _colon_source(sdoc, q) if verb is None else None
+        if colon is not None:
+            rec = _Record("direct", (q.start, q.end), [colon[0]], None, colon[1], para)
+        elif verb is not None:
+            rec = _Record("direct", (q.start, q.end), _cue_tokens(verb), verb, subject_of(verb),
+                          para)
+        elif prev is not None and para - prev.paragraph <= 2:
+            same_para = para == prev.paragraph
+            # ‘A,’ she said. ‘B.’ : B shares A's cue and source; a new paragraph has none locally
+            rec = _Record("direct", (q.start, q.end), prev.cue if same_para else None,
+                          prev.verb if same_para else None,
+                          prev.source if same_para else None, para, continuation=True)
+            rec.speaker = None
+        else:
+            prev = None
+            continue
+        records.append(rec)
+        prev = rec
+    return records
+
+
+def _colon_source(sdoc: Doc, q: QuoteSpan) -> tuple[Token, Token] | None:
+    """"Pollster Jane Doe: ‘…’": a name right before a colon introduces the quotation."""
+    text = sdoc.text
+    i = q.open_start - 1
+    while i >= 0 and text[i] in " \t":
+        i -= 1
+    if i < 0 or text[i] != ":":
+        return None
+    span = sdoc.char_span(i, i + 1, alignment_mode="expand")
+    if span is None or span.start == 0:
+        return None
+    colon, before = span[0], sdoc[span.start - 1]
+    if before.pos_ not in ("PROPN", "NOUN") or before.is_space:
+        return None
+    head = before
+    while head.dep_ in ("compound", "flat") and head.head.i > head.i and head.head.i < colon.i:
+        head = head.head
+    if head.sent.start != colon.sent.start and head.i < colon.sent.start:
+        return None
+    return colon, head
+
+
+def _next_word_lower(text: str, i: int) -> bool:
+    while i < len(text) and text[i] in " \t,":
+        i += 1
+    return i < len(text) and text[i].islower()
+
+
+def _inside_any(char: int, spans: list[QuoteSpan]) -> bool:
+    return any(q.start <= char < q.end for q in spans)
+
+
+def _indirect_records(sdoc: Doc, cues: list[Cue], full: list[QuoteSpan],
+                      fragments: list[QuoteSpan], used_verbs: set[int], para_of) -> list[_Record]:
+    records = []
+    for cue in cues:
+        if cue.verb.i in used_verbs or cue.content is None or cue.source is None:
+            continue
+        if _inside_any(cue.verb.idx, full):
+            continue  # a cue inside a quotation is the speaker's own words
+        cs, ce = cue.content
+        overlap = sum(max(0, min(ce, q.end) - max(cs, q.start)) for q in full)
+        if overlap > 0.5 * (ce - cs):
+            continue
+        mixed = any(cs <= q.start and q.end <= ce for q in fragments)
+        records.append(_Record("mixed" if mixed else "indirect", (cs, ce), cue.tokens, cue.verb,
+                               cue.source, para_of(cs)))
+    return records
+
+
+def _cue_tokens(verb: Token) -> list[Token]:
+    return [verb] + [c for c in verb.children if c.dep_ == "prt"]
+
+
+def _resolve_in_order(resolver: SpeakerResolver, records: list[_Record]) -> None:
+    """Resolve sources in text order so that later pronouns can refer through earlier ones."""
+    def position(r: _Record) -> int:
+        if r.source is not None:
+            return r.source.i
+        return r.verb.i if r.verb is not None else 10**9
+
+    ordered = sorted((r for r in records if not r.continuation), key=position)
+    for r in ordered:
+        speaker, mention = resolver.resolve(r.source)
+        r.speaker = speaker
+        r.mention = TextSpan(mention.start_char, mention.end_char, mention.text) if mention else None
+    last: _Record | None = None
+    for r in records:  # content order
+        if r.continuation:
+            if last is not None and last.speaker is not None:
+                r.speaker = last.speaker
+                r.mention = last.mention if r.source is not None else None
+        if r.speaker is not None and r.speaker.type != "unknown" or r.continuation:
+            last = r
+    for r in records:
+        if r.speaker is not None and r.speaker.name is None and r.speaker.type == "unknown" \
+                and r.mention is None:
+            r.speaker = None  # nobody said it
+
+
+def _token_span(text: str, tokens: list[Token]) -> TextSpan:
+    s = min(t.idx for t in tokens)
+    e = max(t.idx + len(t.text) for t in tokens)
+    return TextSpan.of(text, s, e)
+
+
+def _channel(text: str, verb: Token) -> TextSpan | None:
+    span = channel_of(verb)
+    return TextSpan.of(text, *span) if span else None

@@ -1,0 +1,202 @@
+"""Canonical actors across a corpus.
+
+* persons: titles and honorifics stripped for matching ("Former Home Secretary Jane Doe" ->
+  "Jane Doe", "Sir John" -> "John"); a one-word form ("Doe", "Sir John") is merged with the one
+  full name that contains it, and left alone when two full names do (ambiguous);
+* organisations are kept apart from persons, even under the same string;
+* anonymous sources are grouped by affiliation ("Treasury source") and never merged with a
+  named person;
+* an optional attributes file (CSV: ``actor`` plus any of ``organisation``/``organization``,
+  ``party``, ``type``, ``aliases`` separated by ``;`` or ``|``, and any other columns) adds
+  attributes and aliases.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..model import Speaker
+from .lexicons import anonymous_heads, honorifics, official_voices, role_nouns
+
+# Words that qualify a title ("Former Home Secretary", "Shadow Chancellor") and so are
+# stripped with it; they never start a personal name in English news.
+_TITLE_QUALIFIERS = frozenset({"former", "ex", "shadow", "acting", "deputy", "interim", "then",
+                               "the", "a", "an", "junior", "senior", "chief", "prime", "vice"})
+_POSSESSIVE = re.compile(r"[’']s$")
+
+
+class ActorFileError(ValueError):
+    pass
+
+
+@dataclass(slots=True)
+class Actor:
+    """One canonical actor; ``name`` is its label and its key."""
+
+    name: str
+    type: str  # person | organization | anonymous | unknown
+    organization: str = ""
+    attributes: dict[str, str] = field(default_factory=dict)
+    aliases: set[str] = field(default_factory=set)
+
+
+def strip_titles(name: str) -> str:
+    """Drop leading titles, honorifics and office words; keep at least one word."""
+    words = [w for w in re.split(r"\s+", name.strip().strip("‘’'\"“”")) if w]
+    if words:
+        words[-1] = _POSSESSIVE.sub("", words[-1])
+    titles = honorifics() | role_nouns()
+    last_title = -1
+    for i, w in enumerate(words[:-1]):
+        key = w.lower().rstrip(".,")
+        if key in titles:
+            last_title = i
+        elif key in _TITLE_QUALIFIERS or (last_title < 0 and i + 1 < len(words) - 1
+                                           and words[i + 1].lower().rstrip(".") in titles):
+            continue  # "Health" in "Health Secretary X": a title word follows
+        else:
+            break
+    return " ".join(words[last_title + 1:]) if last_title >= 0 else " ".join(words)
+
+
+def _org_name(name: str) -> str:
+    return re.sub(r"^(the)\s+", "", name.strip(), flags=re.IGNORECASE)
+
+
+def _anonymous_label(speaker: Speaker) -> str:
+    affiliation = (speaker.affiliation or "").strip()
+    if not affiliation and speaker.name:
+        heads = anonymous_heads()
+        words = [w for w in speaker.name.split() if w.lower() not in heads
+                 and w.lower() not in {"a", "an", "the", "one", "some", "senior", "several"}]
+        affiliation = " ".join(words)
+    affiliation = _org_name(affiliation)
+    return f"{affiliation} source" if affiliation else "anonymous source"
+
+
+class ActorIndex:
+    """Collects every speaker of a corpus, then maps each to a canonical :class:`Actor`.
+
+    Use: ``index.add(speaker)`` for all speakers, then ``index.resolve(speaker)``.
+    """
+
+    def __init__(self, attributes: dict[str, Actor] | None = None) -> None:
+        self._known = attributes or {}
+        self._alias: dict[str, str] = {}
+        for actor in self._known.values():
+            for alias in {actor.name, *actor.aliases}:
+                self._alias[alias.casefold()] = actor.name
+                self._alias[strip_titles(alias).casefold()] = actor.name
+        self._person_names: Counter[str] = Counter()
+        self._affiliations: dict[str, Counter[str]] = {}
+        self._canonical: dict[str, str] | None = None
+        self.actors: dict[str, Actor] = {}
+
+    # -- collecting -------------------------------------------------------------------
+    def add(self, speaker: Speaker) -> None:
+        if speaker.type in ("person", "unknown") and speaker.name:
+            self._person_names[strip_titles(speaker.name)] += 1
+        self._canonical = None
+
+    def add_all(self, speakers: Iterable[Speaker]) -> None:
+        for s in speakers:
+            self.add(s)
+
+    def _build(self) -> dict[str, str]:
+        """Map each stripped person name (casefolded) to its canonical name."""
+        full = [n for n in self._person_names if len(n.split()) >= 2]
+        canonical: dict[str, str] = {}
+        for name in sorted(self._person_names, key=lambda n: (-len(n.split()), n)):
+            key = name.casefold()
+            if key in self._alias:
+                canonical[key] = self._alias[key]
+                continue
+            words = name.split()
+            if len(words) >= 2:
+                # Same first and last word as a longer name: one person ("Jane A. Doe").
+                longer = [f for f in full if len(f.split()) > len(words)
+                          and f.split()[0].casefold() == words[0].casefold()
+                          and f.split()[-1].casefold() == words[-1].casefold()]
+                canonical[key] = canonical.get(longer[0].casefold(), longer[0]) if len(longer) == 1 else name
+                continue
+            matches = {canonical.get(f.casefold(), f) for f in full
+                       if key in (w.casefold() for w in f.split())}
+            canonical[key] = matches.pop() if len(matches) == 1 else name
+        return canonical
+
+    # -- resolving --------------------------------------------------------------------
+    def resolve(self, speaker: Speaker) -> Actor | None:
+        """The canonical actor of ``speaker``, or None when it has no name or affiliation."""
+        if self._canonical is None:
+            self._canonical = self._build()
+        role = (speaker.role or "").strip().lower()
+        if not speaker.name or speaker.type == "anonymous":
+            speaker_name_words = {w.lower() for w in (speaker.name or "").split()}
+            if speaker.affiliation and (role in official_voices()
+                                        or speaker_name_words & official_voices()):
+                # An unnamed spokesperson speaks for the organisation.
+                speaker = Speaker(name=speaker.affiliation, type="organization")
+        if speaker.type == "anonymous" or (speaker.type != "organization" and not speaker.name
+                                           and speaker.affiliation):
+            label, kind = _anonymous_label(speaker), "anonymous"
+            org = _org_name(speaker.affiliation or "")
+        elif speaker.type == "organization":
+            if not speaker.name:
+                return None
+            label = self._alias.get(_org_name(speaker.name).casefold(), _org_name(speaker.name))
+            kind, org = "organization", label
+        else:
+            if not speaker.name:
+                return None
+            stripped = strip_titles(speaker.name)
+            label = self._canonical.get(stripped.casefold(), stripped)
+            kind, org = ("person" if speaker.type == "person" else "unknown"), ""
+        actor = self.actors.get(label)
+        if actor is None:
+            known = self._known.get(label)
+            actor = Actor(name=label, type=known.type if known and known.type else kind,
+                          organization=known.organization if known else "",
+                          attributes=dict(known.attributes) if known else {},
+                          aliases=set(known.aliases) if known else set())
+            self.actors[label] = actor
+        if speaker.name and speaker.name != label:
+            actor.aliases.add(speaker.name)
+        affiliation = org or (speaker.affiliation or "")
+        if affiliation:
+            self._affiliations.setdefault(label, Counter())[_org_name(affiliation)] += 1
+            if not (label in self._known and self._known[label].organization):
+                actor.organization = self._affiliations[label].most_common(1)[0][0]
+        return actor
+
+
+def load_actor_attributes(path: str | Path) -> dict[str, Actor]:
+    """Read an actor attributes CSV; errors name the file and the row."""
+    p = Path(path)
+    try:
+        text = p.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ActorFileError(f"{p}: cannot read actor attributes: {exc}") from exc
+    reader = csv.DictReader(text.splitlines())
+    fields = [f.strip().lower() for f in (reader.fieldnames or [])]
+    if "actor" not in fields:
+        raise ActorFileError(f"{p}: line 1: the header needs an 'actor' column (has {fields})")
+    actors: dict[str, Actor] = {}
+    for line_no, row in enumerate(reader, 2):
+        row = {(k or "").strip().lower(): (v or "").strip() for k, v in row.items() if k}
+        name = row.pop("actor", "")
+        if not name:
+            raise ActorFileError(f"{p}: line {line_no}: empty 'actor'")
+        if name in actors:
+            raise ActorFileError(f"{p}: line {line_no}: actor '{name}' listed twice")
+        org = row.pop("organisation", "") or row.pop("organization", "")
+        aliases = {a.strip() for a in re.split(r"[;|]", row.pop("aliases", "") or row.pop("alias", ""))
+                   if a.strip()}
+        kind = row.pop("type", "")
+        actors[name] = Actor(name=name, type=kind, organization=org,
+                             attributes={k: v for k, v in row.items() if v}, aliases=aliases)
+    return actors

@@ -1,0 +1,173 @@
+"""Write saidwhat's coding as a Discourse Network Analyzer 3 database (``.dna``, SQLite).
+
+DNA's own schema (:mod:`.dna_schema`), statement type "DNA Statement" with the variables
+person, organization, concept (short text) and agreement (boolean), so a researcher can open
+the coding in DNA, review it and use rDNA on it. Each coded statement becomes a DNA
+statement over the attribution's character span (content, cue and source together) in its
+document's text; a statement coding two concepts becomes two DNA statements on one span.
+
+The database has one coder, "saidwhat", whose password (default ``saidwhat``) is stored as
+DNA 3 stores passwords: jasypt's StrongPasswordEncryptor digest (SHA-256, 16-byte salt,
+100,000 iterations, Base64 of salt + digest).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import os
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from .actors import Actor
+from .build import CodedStatement
+from .codebook import Codebook
+from .dna_schema import DNA3_TABLES, DNA_VERSION
+from .export import ExportError, atomic_path
+
+STATEMENT_TYPE = "DNA Statement"
+VARIABLES = (("person", "short text"), ("organization", "short text"),
+             ("concept", "short text"), ("agreement", "boolean"))
+ATTRIBUTE_VARIABLES = ("Type", "Alias", "Notes")
+_MAX = 190  # DNA's CHECK (LENGTH(x) < 191)
+
+
+@dataclass(slots=True)
+class DnaDocumentInput:
+    """A document to write: its text (the offsets' reference) and metadata."""
+
+    doc_id: str
+    text: str
+    title: str = ""
+    author: str = ""
+    source: str = ""
+    date: date | None = None
+    meta: dict[str, str] = field(default_factory=dict)
+
+
+def dna_password_hash(password: str, salt: bytes | None = None) -> str:
+    """jasypt StrongPasswordEncryptor (DNA 3's coder passwords)."""
+    salt = os.urandom(16) if salt is None else salt
+    digest = hashlib.sha256(salt + password.encode("utf-8")).digest()
+    for _ in range(100_000 - 1):
+        digest = hashlib.sha256(digest).digest()
+    return base64.b64encode(salt + digest).decode("ascii")
+
+
+def _short(text: str) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= _MAX else text[: _MAX - 1] + "…"
+
+
+def _epoch(d: date | None) -> int:
+    if d is None:
+        return 0
+    return int(datetime(d.year, d.month, d.day, tzinfo=UTC).timestamp())
+
+
+def write_dna(statements: Sequence[CodedStatement], documents: Sequence[DnaDocumentInput],
+              path: str | Path, *, codebook: Codebook | None = None,
+              actors: dict[str, Actor] | None = None, password: str = "saidwhat") -> None:
+    """Write a DNA 3 database. Every statement's document must be in ``documents`` with the
+    text its offsets refer to; otherwise :class:`ExportError` names the document."""
+    by_id = {d.doc_id: d for d in documents}
+    for s in statements:
+        d = by_id.get(s.doc_id)
+        if d is None or not d.text:
+            raise ExportError(f"document '{s.doc_id}': no text to export to .dna (the statement"
+                              " offsets need it; give the texts with --texts or extract with text)")
+        if d.text[s.content.start:s.content.end] != s.content.text:
+            raise ExportError(f"document '{s.doc_id}': statement {s.id}'s offsets do not match"
+                              " the document text given (was it the text extraction ran on?)")
+    atomic_path(path, lambda tmp: _write(tmp, statements, documents, codebook, actors or {},
+                                         password))
+
+
+def _write(tmp: str, statements: Sequence[CodedStatement], documents: Sequence[DnaDocumentInput],
+           codebook: Codebook | None, actors: dict[str, Actor], password: str) -> None:
+    os.unlink(tmp)  # sqlite creates it afresh
+    con = sqlite3.connect(tmp)
+    try:
+        con.execute("PRAGMA foreign_keys = ON")
+        for ddl in DNA3_TABLES.values():
+            con.execute(ddl)
+        today = datetime.now(UTC).date().isoformat()
+        con.executemany("INSERT INTO SETTINGS(Property, Value) VALUES (?, ?)",
+                        [("version", DNA_VERSION), ("date", today)])
+        con.execute("INSERT INTO CODERS(ID, Name, Red, Green, Blue, Password) VALUES"
+                    " (1, 'saidwhat', 51, 153, 255, ?)", (dna_password_hash(password),))
+        con.execute("INSERT INTO STATEMENTTYPES(ID, Label, Red, Green, Blue) VALUES"
+                    " (1, ?, 239, 208, 51)", (STATEMENT_TYPE,))
+        var_id: dict[str, int] = {}
+        for i, (name, dtype) in enumerate(VARIABLES, 1):
+            con.execute("INSERT INTO VARIABLES(ID, Variable, DataType, StatementTypeId)"
+                        " VALUES (?, ?, ?, 1)", (i, name, dtype))
+            var_id[name] = i
+        attr_id: dict[tuple[int, str], int] = {}
+        for attr in ATTRIBUTE_VARIABLES:
+            for name in ("person", "organization", "concept"):
+                cur = con.execute("INSERT INTO ATTRIBUTEVARIABLES(VariableId, AttributeVariable)"
+                                  " VALUES (?, ?)", (var_id[name], attr))
+                attr_id[(var_id[name], attr)] = int(cur.lastrowid or 0)
+
+        doc_pk: dict[str, int] = {}
+        used_docs = {s.doc_id for s in statements}
+        for pk, d in enumerate((d for d in documents if d.doc_id in used_docs), 1):
+            con.execute("INSERT INTO DOCUMENTS(ID, Title, Text, Coder, Author, Source, Section,"
+                        " Notes, Type, Date) VALUES (?, ?, ?, 1, ?, ?, '', ?, '', ?)",
+                        (pk, _short(d.title or d.doc_id), d.text, _short(d.author),
+                         _short(d.source), f"saidwhat doc_id: {d.doc_id}", _epoch(d.date)))
+            doc_pk[d.doc_id] = pk
+
+        entity: dict[tuple[int, str], int] = {}
+
+        def entity_id(variable: str, value: str, attrs: dict[str, str]) -> int:
+            key = (var_id[variable], _short(value))
+            if key not in entity:
+                cur = con.execute("INSERT INTO ENTITIES(VariableId, Value, Red, Green, Blue)"
+                                  " VALUES (?, ?, 0, 0, 0)", key)
+                entity[key] = int(cur.lastrowid or 0)
+                for attr in ATTRIBUTE_VARIABLES:
+                    con.execute("INSERT INTO ATTRIBUTEVALUES(EntityId, AttributeVariableId,"
+                                " AttributeValue) VALUES (?, ?, ?)",
+                                (entity[key], attr_id[(var_id[variable], attr)],
+                                 _short(attrs.get(attr, ""))))
+            return entity[key]
+
+        for name in ("person", "organization", "concept"):  # DNA keeps an empty entity each
+            entity_id(name, "", {})
+
+        def concept_label(cid: str) -> str:
+            if codebook is not None:
+                try:
+                    return codebook[cid].label
+                except KeyError:
+                    pass
+            return cid
+
+        ordered = sorted(statements, key=lambda s: (doc_pk[s.doc_id], s.span(), s.concept))
+        for sid, s in enumerate(ordered, 1):
+            start, stop = s.span()
+            con.execute("INSERT INTO STATEMENTS(ID, StatementTypeId, DocumentId, Start, Stop,"
+                        " Coder) VALUES (?, 1, ?, ?, ?, 1)", (sid, doc_pk[s.doc_id], start, stop))
+            actor = actors.get(s.actor)
+            person = "" if s.actor_type == "organization" else s.actor
+            org = s.organization or (s.actor if s.actor_type == "organization" else "")
+            person_attrs = {"Type": s.actor_type,
+                            "Alias": "; ".join(sorted(actor.aliases)) if actor else ""}
+            values = {
+                "person": entity_id("person", person, person_attrs),
+                "organization": entity_id("organization", org, {"Type": "organization"}),
+                "concept": entity_id("concept", concept_label(s.concept), {"Alias": s.concept}),
+            }
+            for name, eid in values.items():
+                con.execute("INSERT INTO DATASHORTTEXT(StatementId, VariableId, Entity)"
+                            " VALUES (?, ?, ?)", (sid, var_id[name], eid))
+            con.execute("INSERT INTO DATABOOLEAN(StatementId, VariableId, Value) VALUES (?, ?, ?)",
+                        (sid, var_id["agreement"], 1 if s.qualifier == "support" else 0))
+        con.commit()
+    finally:
+        con.close()

@@ -1,0 +1,203 @@
+"""Network exports: GraphML, GEXF, CSV edge list, CSV matrix, DNA's semicolon event list.
+
+Every writer writes to a temporary file beside the target and renames it at the end, so a
+failed export never leaves half a file. GraphML and GEXF carry only string, double, integer
+and boolean attributes (no visone-only types, no nested data), so visone, Gephi, networkx
+and igraph all read them.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import tempfile
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO, Any
+
+import networkx as nx
+
+from .build import CodedStatement
+
+FORMATS = ("graphml", "gexf", "csv", "matrix", "events", "dna")
+_EXTENSIONS = {".graphml": "graphml", ".gexf": "gexf", ".csv": "csv", ".dna": "dna"}
+
+
+class ExportError(ValueError):
+    pass
+
+
+def format_for(path: str | Path, fmt: str | None = None) -> str:
+    """The export format: ``fmt`` if given, else from the file extension."""
+    if fmt:
+        if fmt not in FORMATS:
+            raise ExportError(f"unknown format {fmt!r}; choose one of {FORMATS}")
+        return fmt
+    ext = Path(path).suffix.lower()
+    if ext not in _EXTENSIONS:
+        raise ExportError(f"{path}: cannot tell the format from '{ext or 'no extension'}';"
+                          f" use .graphml, .gexf, .csv or .dna, or --format {{{','.join(FORMATS)}}}")
+    return _EXTENSIONS[ext]
+
+
+@contextmanager
+def atomic_write(path: str | Path, mode: str = "w", **kwargs: Any) -> Iterator[IO[Any]]:
+    """Open a temporary file beside ``path``; rename it over ``path`` only on success."""
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    try:
+        with os.fdopen(fd, mode, **kwargs) as fh:
+            yield fh
+        os.replace(tmp, target)
+    except BaseException:
+        os.unlink(tmp)
+        raise
+
+
+def atomic_path(path: str | Path, write: Callable[[str], None]) -> None:
+    """Run ``write(tmp_path)`` and rename the result over ``path`` only if it succeeds."""
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    os.close(fd)
+    try:
+        write(tmp)
+        os.replace(tmp, target)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+def _plain(value: Any) -> str | int | float | bool:
+    if value is None:
+        return ""
+    if isinstance(value, bool | int | float | str):
+        return value
+    if isinstance(value, list | tuple | set | frozenset):
+        return "|".join(str(v) for v in value)
+    return str(value)
+
+
+def plain_graph(g: nx.Graph) -> nx.Graph:
+    """A copy whose graph, node and edge attributes are all str/int/float/bool.
+
+    Every node carries the same attribute keys (missing ones as ""), so GraphML declares one
+    type per key and tools do not see mixed types.
+    """
+    h = g.copy()
+    h.graph = {k: _plain(v) for k, v in g.graph.items()}
+    node_keys = sorted({k for _, d in g.nodes(data=True) for k in d})
+    for _, d in h.nodes(data=True):
+        for k in node_keys:
+            d[k] = _plain(d.get(k))
+    for *_, d in h.edges(data=True):
+        for k in list(d):
+            d[k] = _plain(d[k])
+    return h
+
+
+def write_graphml(g: nx.Graph, path: str | Path) -> None:
+    h = plain_graph(g)
+    atomic_path(path, lambda tmp: nx.write_graphml(h, tmp, encoding="utf-8"))
+
+
+def write_gexf(g: nx.Graph, path: str | Path) -> None:
+    h = plain_graph(g)
+    atomic_path(path, lambda tmp: nx.write_gexf(h, tmp, encoding="utf-8"))
+
+
+def _label(g: nx.Graph, node: str) -> str:
+    d = g.nodes[node]
+    return str(d.get("concept_id") or d.get("label") or node)
+
+
+def edge_rows(g: nx.Graph) -> tuple[list[str], list[list[Any]]]:
+    """Header and rows of the CSV edge list.
+
+    Two-mode: ``actor,concept,qualifier,weight,statements``; one-mode:
+    ``source,target,weight,congruence,conflict,via,statements``.
+    """
+    two_mode = g.graph.get("network") == "two-mode"
+    rows: list[list[Any]] = []
+    for u, v, d in g.edges(data=True):
+        if two_mode:
+            a, c = (u, v) if g.nodes[u].get("kind") == "actor" else (v, u)
+            rows.append([_label(g, a), _label(g, c), d.get("qualifier", ""), _num(d["weight"]),
+                         d.get("statements", "")])
+        else:
+            a, b = sorted((_label(g, u), _label(g, v)))
+            rows.append([a, b, _num(d["weight"]), _num(d.get("congruence", 0.0)),
+                         _num(d.get("conflict", 0.0)), d.get("via", ""), d.get("statements", "")])
+    rows.sort(key=lambda r: [str(x) for x in r[:3]])
+    header = (["actor", "concept", "qualifier", "weight", "statements"] if two_mode else
+              ["source", "target", "weight", "congruence", "conflict", "via", "statements"])
+    return header, rows
+
+
+def _num(x: float) -> int | float:
+    return int(x) if float(x).is_integer() else round(float(x), 6)
+
+
+def write_edge_csv(g: nx.Graph, path: str | Path) -> None:
+    header, rows = edge_rows(g)
+    with atomic_write(path, newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(header)
+        w.writerows(rows)
+
+
+def matrix(g: nx.Graph) -> tuple[list[str], list[str], list[list[float]]]:
+    """Row labels, column labels and cell weights (actors x concepts, or square)."""
+    if g.graph.get("network") == "two-mode":
+        rows = sorted(n for n, d in g.nodes(data=True) if d.get("kind") == "actor")
+        cols = sorted(n for n, d in g.nodes(data=True) if d.get("kind") == "concept")
+    else:
+        rows = cols = sorted(g.nodes)
+    index = {n: i for i, n in enumerate(cols)}
+    cells = [[0.0] * len(cols) for _ in rows]
+    row_index = {n: i for i, n in enumerate(rows)}
+    for u, v, d in g.edges(data=True):
+        w = float(d.get("weight", 1.0))
+        if d.get("qualifier") == "oppose" and isinstance(g, nx.MultiGraph):
+            w = -w  # split: support and oppose edges meet in one signed cell
+        for a, b in ((u, v), (v, u)):
+            if a in row_index and b in index:
+                cells[row_index[a]][index[b]] += w
+    return [_label(g, r) for r in rows], [_label(g, c) for c in cols], cells
+
+
+def write_matrix_csv(g: nx.Graph, path: str | Path) -> None:
+    rows, cols, cells = matrix(g)
+    with atomic_write(path, newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(["", *cols])
+        for label, row in zip(rows, cells, strict=True):
+            w.writerow([label, *(_num(x) for x in row)])
+
+
+EVENT_COLUMNS = ("statement_id", "time", "document_id", "document_title", "source", "person",
+                 "organization", "concept", "agreement", "score", "text")
+
+
+def write_event_list(statements: Sequence[CodedStatement], path: str | Path,
+                     titles: dict[str, str] | None = None) -> None:
+    """DNA's event list: one semicolon-separated row per coded statement, in time order.
+
+    ``agreement`` is 1 (support) or 0 (oppose) as DNA's boolean; ``person`` is empty for an
+    organisation speaking as itself.
+    """
+    titles = titles or {}
+    ordered = sorted(statements, key=lambda s: (s.date.isoformat() if s.date else "", s.doc_id,
+                                                s.content.start, s.concept))
+    with atomic_write(path, newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh, delimiter=";")
+        w.writerow(EVENT_COLUMNS)
+        for s in ordered:
+            person = "" if s.actor_type == "organization" else s.actor
+            w.writerow([s.id, s.date.isoformat() if s.date else "", s.doc_id,
+                        titles.get(s.doc_id, s.doc_id), s.outlet, person, s.organization,
+                        s.concept, 1 if s.qualifier == "support" else 0, round(s.score, 3),
+                        " ".join(s.content.text.split())])

@@ -1,0 +1,91 @@
+"""Reading extraction results for the network commands: predictions JSONL or the store.
+
+A bad line is an error naming the file and the line; the other lines go on (the caller
+reports the errors). Document texts, needed only by the .dna export, come with the record
+("text") or from ``--texts`` files named ``<doc_id>.txt``.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..model import Document
+
+
+@dataclass(slots=True)
+class LoadResult:
+    documents: list[Document] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+
+def _open(path: Path):  # type: ignore[no-untyped-def]
+    if path.suffix == ".gz":
+        return gzip.open(path, "rt", encoding="utf-8")
+    return open(path, encoding="utf-8")
+
+
+def load_predictions(paths: Iterable[str | Path], result: LoadResult | None = None) -> LoadResult:
+    """Documents from predictions JSONL files (``Document.to_dict()`` per line)."""
+    out = result or LoadResult()
+    for p in map(Path, paths):
+        try:
+            with _open(p) as fh:
+                for line_no, line in enumerate(fh, 1):
+                    if not line.strip():
+                        continue
+                    try:
+                        record = json.loads(line)
+                        if not isinstance(record, dict) or "doc_id" not in record:
+                            raise ValueError("not a saidwhat record (no 'doc_id')")
+                        out.documents.append(Document.from_dict(record))
+                    except (ValueError, KeyError, TypeError, AssertionError) as exc:
+                        out.errors.append(f"{p}:{line_no}: {exc}")
+        except (OSError, UnicodeDecodeError) as exc:
+            out.errors.append(f"{p}: cannot read: {exc}")
+    return out
+
+
+def load_store(db: str | Path, result: LoadResult | None = None) -> LoadResult:
+    """Documents from a saidwhat store (``saidwhat.store``), texts included."""
+    from ..store.db import Store
+
+    out = result or LoadResult()
+    path = Path(db)
+    if not path.is_file():
+        out.errors.append(f"{path}: no such store database")
+        return out
+    with Store(path, create=False) as store:
+        for record in store.iter_results(with_text=True):
+            try:
+                out.documents.append(Document.from_dict(record))
+            except (ValueError, KeyError, TypeError, AssertionError) as exc:
+                out.errors.append(f"{path}: document {record.get('doc_id')}: {exc}")
+    return out
+
+
+def attach_texts(docs: list[Document], paths: Iterable[str | Path]) -> list[str]:
+    """Fill in missing texts from ``<doc_id>.txt`` files (files or folders); returns errors."""
+    files: dict[str, Path] = {}
+    errors: list[str] = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            for f in sorted(p.rglob("*.txt")):
+                files.setdefault(f.stem, f)
+        elif p.is_file():
+            files.setdefault(p.stem, p)
+        else:
+            errors.append(f"{p}: no such file or folder")
+    for d in docs:
+        if d.text or d.doc_id not in files:
+            continue
+        try:
+            # newline="" keeps offsets as extraction counted them (no newline translation).
+            with open(files[d.doc_id], encoding="utf-8", newline="") as fh:
+                d.text = fh.read()
+        except (OSError, UnicodeDecodeError) as exc:
+            errors.append(f"{files[d.doc_id]}: cannot read: {exc}")
+    return errors

@@ -1,0 +1,48 @@
+"""Word lists the network code reads, through :mod:`saidwhat.lexicon`.
+
+The extraction lexicons (cue polarity, honorifics, role nouns, anonymous-source nouns) are
+shared with the pipeline; ``stance_content.tsv`` is the network's own.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from ..lexicon import read_list, read_table
+
+
+@lru_cache(maxsize=1)
+def cue_polarity() -> dict[str, str]:
+    """Cue lemma (or "verb particle" for a multi-word cue) -> support / oppose / neutral."""
+    table = {r[0].lower(): r[2] for r in read_table("cues.tsv") if len(r) >= 3}
+    table.update({f"{r[0].lower()} {r[1].lower()}": r[2]
+                  for r in read_table("multiword_cues.tsv") if len(r) >= 3})
+    return table
+
+
+@lru_cache(maxsize=1)
+def content_stance_words() -> dict[str, str]:
+    """Word or lemma (possibly two words) -> negation / oppose / contrast."""
+    return {r[0].lower(): r[1] for r in read_table("stance_content.tsv") if len(r) >= 2}
+
+
+@lru_cache(maxsize=1)
+def honorifics() -> frozenset[str]:
+    """Titles that precede a name, lower-case, without a trailing full stop."""
+    return frozenset(t.split("=")[0].rstrip(".") for t in read_list("honorifics.txt"))
+
+
+@lru_cache(maxsize=1)
+def role_nouns() -> frozenset[str]:
+    return read_list("role_nouns.txt")
+
+
+@lru_cache(maxsize=1)
+def anonymous_heads() -> frozenset[str]:
+    return read_list("anonymous.txt")
+
+
+@lru_cache(maxsize=1)
+def official_voices() -> frozenset[str]:
+    """Roles that speak for their organisation ("a spokesperson for X" -> X)."""
+    return read_list("official_voices.txt")

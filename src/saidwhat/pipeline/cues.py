@@ -1,0 +1,325 @@
+"""Stage 2: speech and position cues over the parse, with their content, source and channel.
+
+Everything here reads the spaCy dependency parse; lexicons say which verbs are cues.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Span, Token
+
+from ..lexicon import lexicons, read_list
+
+# Dependents that belong to a source mention's noun phrase (not appositions, clauses, adverbials)
+_NP_KEEP = {"compound", "det", "amod", "poss", "nmod", "nummod", "case", "quantmod", "flat",
+            "predet", "advmod"}
+
+
+@dataclass(slots=True)
+class Cue:
+    """A cue: its tokens, the clause or object carrying the content, and the source phrase."""
+
+    tokens: list[Token]
+    verb: Token
+    content: tuple[int, int] | None = None  # char offsets
+    source: Token | None = None  # head token of the local source mention
+    polarity: str = "neutral"
+    cue_class: str = "speech"
+
+    @property
+    def span(self) -> tuple[int, int]:
+        return (min(t.idx for t in self.tokens),
+                max(t.idx + len(t.text) for t in self.tokens))
+
+
+def _blocked_governors() -> frozenset[str]:
+    return read_list("non_speech_governors.txt")
+
+
+def is_cue_verb(tok: Token) -> bool:
+    lex = lexicons()
+    return tok.pos_ in ("VERB", "AUX") and tok.lemma_.lower() in lex.cues or \
+        _multiword_prep(tok) is not None
+
+
+def _multiword_prep(tok: Token) -> Token | None:
+    """The particle/preposition child that turns ``tok`` into a multi-word cue, if any."""
+    if tok.pos_ != "VERB":
+        return None
+    lemma = tok.lemma_.lower()
+    mw = lexicons().multiword_cues
+    for child in tok.children:
+        if child.dep_ in ("prep", "prt", "dative") and (lemma, child.lower_) in mw:
+            return child
+    return None
+
+
+def subject_of(verb: Token) -> Token | None:
+    """The speaking subject: the verb's own ``nsubj``, else the one of the verb it hangs from
+    (``and urged …``, ``adding: …``), else an inverted subject after the verb."""
+    seen = 0
+    tok: Token | None = verb
+    while tok is not None and seen < 4:
+        for child in tok.children:
+            if child.dep_ == "nsubj":
+                return child
+        if tok.dep_ == "acl" and tok.tag_ in ("VBD", "VBZ", "VBP") and \
+                tok.head.pos_ in ("PROPN", "NOUN"):
+            # "Jane Doe, the minister, last night called for …": a finite verb parsed as a
+            # modifier of the name is the sentence's main verb, and the name its subject
+            return tok.head
+        if tok.dep_ in ("conj", "advcl", "xcomp") and tok.head is not tok:
+            if tok.dep_ == "advcl" and tok.i < tok.head.i and tok.tag_ != "VBG":
+                return None
+            tok = tok.head
+            seen += 1
+            continue
+        return None
+    return None
+
+
+def _governor_blocks(verb: Token) -> bool:
+    """"refused to reveal", "is expected to say", "did not say": no statement was made."""
+    if any(c.dep_ == "neg" for c in verb.children):
+        return True
+    if any(c.dep_ == "aux" and c.tag_ == "TO" for c in verb.children):
+        return True  # infinitival: an intention, not a statement
+    if verb.dep_ == "xcomp" and verb.head.lemma_.lower() in _blocked_governors():
+        return True
+    return False
+
+
+def np_span(head: Token) -> tuple[int, int]:
+    """Token span (start, end) of the noun phrase headed by ``head``, without appositions,
+    relative clauses and trailing punctuation."""
+    keep = [head]
+    stack = [c for c in head.children if c.dep_ in _NP_KEEP or
+             (c.dep_ == "prep" and c.i > head.i and c.lower_ in ("for", "of", "at", "from"))]
+    while stack:
+        t = stack.pop()
+        keep.append(t)
+        stack.extend(t.children)
+    start = min(t.i for t in keep)
+    end = max(t.i for t in keep) + 1
+    doc = head.doc
+    while end - 1 > start and doc[end - 1].is_punct:
+        end -= 1
+    while start < end - 1 and doc[start].is_punct:
+        start += 1
+    return start, end
+
+
+def _subtree_chars(tokens: list[Token]) -> tuple[int, int]:
+    toks = sorted(tokens, key=lambda t: t.i)
+    doc = toks[0].doc
+    s, e = toks[0].i, toks[-1].i + 1
+    while e - 1 > s and (doc[e - 1].is_punct and doc[e - 1].text not in "’”\"'" or
+                         doc[e - 1].is_space):
+        e -= 1
+    while s < e - 1 and (doc[s].is_space or doc[s].text in ",;:–—-"):
+        s += 1
+    return doc[s].idx, doc[e - 1].idx + len(doc[e - 1].text)
+
+
+def _subtree(tok: Token) -> list[Token]:
+    return list(tok.subtree)
+
+
+def find_cues(sdoc: Doc | Span) -> list[Cue]:
+    """Every cue verb with its content in the parse, in text order (indirect speech)."""
+    lex = lexicons()
+    out: list[Cue] = []
+    for tok in sdoc:
+        lemma = tok.lemma_.lower()
+        if tok.lower_ == "according" and any(c.lower_ == "to" for c in tok.children):
+            cue = _according_to(tok)
+            if cue:
+                out.append(cue)
+            continue
+        if tok.pos_ != "VERB":
+            continue
+        prep = _multiword_prep(tok)
+        if prep is None and lemma not in lex.cues:
+            continue
+        if _governor_blocks(tok):
+            continue
+        cue = _cue_with_content(tok, prep)
+        if cue is not None:
+            out.append(cue)
+    return out
+
+
+def _cue_with_content(verb: Token, prep: Token | None) -> Cue | None:
+    lex = lexicons()
+    lemma = verb.lemma_.lower()
+    tokens = [verb]
+    polarity = "neutral"
+    cue_class = "speech"
+    if lemma in lex.cues:
+        cue_class, polarity = lex.cues[lemma]
+    content_tokens: list[Token] = []
+    if prep is not None:
+        mw_polarity, mode = lex.multiword_cues[(lemma, prep.lower_)]
+        polarity = mw_polarity
+        cue_class = "position"
+        tokens.append(prep)
+        tokens.extend(c for c in verb.children if c.dep_ == "prt" and c is not prep)
+        objs = [c for c in prep.children if c.dep_ in ("pobj", "pcomp")]
+        if mode == "clause":  # "called on ministers to restrict …"
+            objs += [c for c in verb.children if c.dep_ in ("xcomp", "ccomp") and c.i > prep.i]
+        for o in objs:
+            content_tokens.extend(_subtree(o))
+        if prep.dep_ == "prt" and not objs:
+            for c in verb.children:
+                if c.dep_ in ("ccomp", "dobj"):
+                    content_tokens.extend(_subtree(c))
+    else:
+        comps = [c for c in verb.children if c.dep_ == "ccomp"]
+        if comps:
+            for c in comps:
+                content_tokens.extend(_subtree(c))
+        elif cue_class == "position":
+            # "backed an inquiry", "urged the introduction of …", "accused X of Y", "described X as Y"
+            objs = [c for c in verb.children if c.dep_ in ("dobj", "xcomp")]
+            if objs:
+                for c in objs:
+                    content_tokens.extend(_subtree(c))
+                for c in verb.children:
+                    if c.dep_ == "prep" and c.lower_ in ("of", "as", "over", "for") and c.i > objs[0].i:
+                        content_tokens.extend(_subtree(c))
+        elif lemma in ("describe", "accuse"):
+            objs = [c for c in verb.children if c.dep_ == "dobj"]
+            for c in verb.children:
+                if c.dep_ == "prep" and c.lower_ in ("as", "of") and objs:
+                    content_tokens.extend(_subtree(objs[0]) + _subtree(c))
+    if not content_tokens:
+        return None
+    content_tokens = [t for t in content_tokens if not t.is_space]
+    if len([t for t in content_tokens if not t.is_punct]) < 2:
+        return None
+    cue = Cue(tokens=sorted(tokens, key=lambda t: t.i), verb=verb,
+              content=_subtree_chars(content_tokens), polarity=polarity, cue_class=cue_class)
+    cue.source = subject_of(verb)
+    return cue
+
+
+def _according_to(tok: Token) -> Cue | None:
+    to = next(c for c in tok.children if c.lower_ == "to")
+    src = next((c for c in to.children if c.dep_ == "pobj"), None)
+    if src is None:
+        return None
+    clause = tok.head
+    phrase = set(tok.subtree)
+    content = [t for t in clause.subtree if t not in phrase and not t.is_space]
+    if len(content) < 3:
+        return None
+    # Keep the content contiguous: the side of the phrase that holds the clause's head.
+    if clause.i > tok.i:
+        content = [t for t in content if t.i > max(p.i for p in phrase)]
+    else:
+        content = [t for t in content if t.i < tok.i]
+    if len(content) < 3:
+        return None
+    return Cue(tokens=[tok, to], verb=tok, content=_subtree_chars(content), source=src,
+               cue_class="speech")
+
+
+def find_cue_near(sdoc: Doc, start_char: int, end_char: int, side: str) -> Token | None:
+    """The nearest cue verb of the sentence beside a direct quote.
+
+    ``side="right"``: the first cue after the closing mark ("…,’ she said."),
+    ``side="left"``: the last cue before the opening mark ("She said: ‘…")."""
+    if side == "right":
+        span = sdoc.char_span(end_char, len(sdoc.text), alignment_mode="expand")
+        if span is None:
+            return None
+        for n, tok in enumerate(span):
+            if n > 12 or (tok.is_sent_start and n > 0) or tok.text in ("“", "‘", "\n") or \
+                    tok.is_space and "\n" in tok.text:
+                return None
+            if tok.pos_ == "VERB" and is_cue_verb(tok):
+                return tok
+        return None
+    span = sdoc.char_span(0, start_char, alignment_mode="contract")
+    if span is None:
+        return None
+    toks = list(span)
+    for n, tok in enumerate(reversed(toks)):
+        if n > 40 or "\n" in tok.text:
+            return None
+        if tok.pos_ == "VERB" and is_cue_verb(tok) and not _governor_blocks(tok):
+            return tok
+    return None
+
+
+def channel_of(verb: Token) -> tuple[int, int] | None:
+    """The medium or addressee: "told the Telegraph", "in a statement", "writing in the Post"."""
+    lex = lexicons()
+    candidates: list[Token] = []
+    if verb.lemma_.lower() == "tell":
+        candidates += [c for c in verb.children if c.dep_ in ("dobj", "dative")]
+    heads = [verb]
+    if verb.dep_ in ("conj", "advcl", "xcomp") and verb.head is not verb:
+        heads.append(verb.head)
+    for h in heads:
+        for child in h.children:
+            if child.dep_ == "prep" and child.lower_ in ("in", "on", "to", "during", "via"):
+                for pobj in child.children:
+                    if pobj.dep_ == "pobj" and (pobj.lemma_.lower() in lex.channel_nouns or
+                                                pobj.lower_ in lex.channel_nouns):
+                        candidates.append(pobj)
+            # "Writing in yesterday's Mail on Sunday, X said …"
+            if child.dep_ == "advcl" and child.lemma_.lower() in ("write", "speak", "post") and \
+                    child.i < h.i:
+                prep = next((p for p in child.children
+                             if p.dep_ == "prep" and p.lower_ in ("in", "on", "to")), None)
+                if prep is not None:
+                    toks = [t for t in child.subtree if t.i > prep.i]
+                    while toks and (toks[-1].is_punct or toks[-1].is_space):
+                        toks.pop()
+                    if toks:
+                        return toks[0].idx, toks[-1].idx + len(toks[-1].text)
+    if not candidates:
+        return None
+    tok = min(candidates, key=lambda t: abs(t.i - verb.i))
+    s, e = np_span_full(tok)
+    doc = verb.doc
+    return doc[s].idx, doc[e - 1].idx + len(doc[e - 1].text)
+
+
+def np_span_full(head: Token) -> tuple[int, int]:
+    """Noun phrase with its prepositional modifiers ("a series of media interviews")."""
+    toks = [t for t in head.subtree if not t.is_space]
+    s, e = min(t.i for t in toks), max(t.i for t in toks) + 1
+    doc = head.doc
+    while e - 1 > s and doc[e - 1].is_punct:
+        e -= 1
+    return s, e
+
+
+def mention_span(head: Token) -> tuple[int, int]:
+    """Token span of a source mention: the whole noun phrase with its appositions and
+    relative clauses ("Jane Doe, 59, a teacher from Leeds"), as PolNeAR and PARC mark sources;
+    it never runs into the clause it is the subject of."""
+    doc = head.doc
+    toks = sorted((t for t in head.subtree if not t.is_space), key=lambda t: t.i)
+    gov = head.head if head.head is not head else None
+    if gov is not None:
+        # stay on the head's side of its governor (a misparse can hang the clause inside)
+        toks = [t for t in toks if (t.i < gov.i) == (head.i < gov.i)]
+    # contiguous run around the head
+    idx = {t.i for t in toks}
+    s = e = head.i
+    while s - 1 in idx:
+        s -= 1
+    while e + 1 in idx:
+        e += 1
+    e += 1
+    while e - 1 > s and (doc[e - 1].is_punct or doc[e - 1].is_space) and doc[e - 1].text != ")":
+        e -= 1
+    while s < e - 1 and (doc[s].is_punct or doc[s].is_space) and doc[s].text != "(":
+        s += 1
+    if e - s > 60:  # a runaway parse: fall back to the core noun phrase
+        return np_span(head)
+    return s, e

@@ -1,0 +1,380 @@
+"""Stage 3: resolve local source mentions to speakers within an article.
+
+Rule-based, over the parse and NER (no coreference model installs offline): named
+people are clustered by name (honorifics stripped, short forms "Mr Doe" / "Sir John"
+merged into full names); pronouns and role nouns ("he", "the academic") go to the most
+recent compatible person, subjects and earlier speakers first; organisations and
+anonymous sources ("a Treasury source") are typed from their head noun. A learned
+resolver can replace :class:`SpeakerResolver` behind the same ``resolve`` method.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Span, Token
+
+from ..lexicon import lexicons, read_list
+from ..model import Entity, Speaker, TextSpan
+from .cues import mention_span, np_span
+
+_SENT_END = tuple(".!?’”\"':;)…")
+_RELATIVE = {"who", "which", "that", "whom"}
+_INDEFINITE = {"a", "an", "one", "two", "three", "several", "some", "many", "other", "another"}
+_ORG_LABELS = {"ORG", "NORP", "GPE", "FAC"}
+_LOOKBACK_SENTS = 8
+
+
+@dataclass(slots=True)
+class _Candidate:
+    token_i: int
+    entity: Entity
+    subject: bool
+
+
+@dataclass(slots=True)
+class _Names:
+    """Name parts of a person mention."""
+
+    tokens: list[str]
+    title: str | None = None
+    gender: str | None = None
+
+    @property
+    def full(self) -> str:
+        return " ".join(self.tokens)
+
+
+@dataclass
+class SpeakerResolver:
+    """Resolves source mentions of one document, in text order."""
+
+    sdoc: Doc
+    entities: list[Entity] = field(default_factory=list)
+    candidates: list[_Candidate] = field(default_factory=list)
+    _person_tokens: dict[int, Entity] = field(default_factory=dict)
+    _captions: list[tuple[int, int]] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self._captions = _caption_paragraphs(self.sdoc.text)
+        self._index_people()
+
+    # -- named people -------------------------------------------------------------------
+    def _index_people(self) -> None:
+        lex = lexicons()
+        for ent in _person_spans(self.sdoc):
+            names = _person_names(ent)
+            if names is None:
+                continue
+            entity = self._match_or_add(names)
+            entity.mentions.append(_with_title_span(ent))
+            for t in ent:
+                self._person_tokens[t.i] = entity
+            role = _role_of(ent)
+            if role and role not in entity.roles:
+                entity.roles.append(role)
+            if not self._in_caption(ent.start_char):
+                self.candidates.append(_Candidate(ent.root.i, entity, _is_subject(ent)))
+        # gender from given names where the text gave no title
+        for e in self.entities:
+            if e.gender is None and e.type == "person":
+                first = e.name.split()[0].lower()
+                e.gender = lex.given_names.get(first)
+
+    def _match_or_add(self, names: _Names) -> Entity:
+        for e in self.entities:
+            if e.type != "person":
+                continue
+            if _same_person(e, names):
+                if len(names.tokens) > len(e.name.split()):
+                    e.name = names.full
+                if e.gender is None:
+                    e.gender = names.gender
+                return e
+        e = Entity(id=f"e{len(self.entities) + 1}", name=names.full, type="person",
+                   gender=names.gender)
+        self.entities.append(e)
+        return e
+
+    def _in_caption(self, char: int) -> bool:
+        return any(s <= char < e for s, e in self._captions)
+
+    # -- resolution -----------------------------------------------------------------------
+    def resolve(self, source: Token | None, near_char: int | None = None) -> tuple[Speaker, Span | None]:
+        """The speaker for a source head token, and the local mention span."""
+        if source is None:
+            return Speaker(), None
+        doc = self.sdoc
+        lex = lexicons()
+        s, e = mention_span(source)
+        mention = doc[s:e]
+        s, e = np_span(source)
+        core = doc[s:e]  # without appositions: what names the speaker
+        lower = source.lower_
+        # relative pronoun: "X, who said …" -> the noun the clause modifies
+        if lower in _RELATIVE and source.head.dep_ == "relcl":
+            speaker, _ = self.resolve(source.head.head)
+            return speaker, mention
+        ent = self._person_tokens.get(source.i) or next(
+            (self._person_tokens[t.i] for t in core if t.i in self._person_tokens), None)
+        if ent is not None:
+            return self._speaker_for(ent, source.i), mention
+        if source.pos_ == "PRON" or lower in lex.pronouns:
+            gender, number = lex.pronouns.get(lower, ("any", "sg"))
+            if lower in ("i", "we", "you", "me", "us"):
+                return Speaker(), mention
+            if number == "pl" or gender == "n":
+                org = self._recent_entity(source.i, types=("organization", "anonymous"))
+                return (self._speaker_for(org, source.i) if org else Speaker()), mention
+            person = self._recent_person(source.i, gender)
+            return (self._speaker_for(person, source.i) if person else Speaker()), mention
+        if _looks_like_person_name(core):
+            names = _Names([t.text for t in core])
+            person = self._match_or_add(names)
+            person.mentions.append(TextSpan(core.start_char, core.end_char, core.text))
+            for t in core:
+                self._person_tokens[t.i] = person
+            return self._speaker_for(person, source.i), mention
+        head_lemma = source.lemma_.lower()
+        words = [t for t in core if t.lower_ not in ("the", "a", "an") and not t.is_punct]
+        text = " ".join(t.text for t in words) if words else core.text
+        has_org = any(t.ent_type_ in _ORG_LABELS for t in core)
+        det = next((t.lower_ for t in core if t.dep_ in ("det", "nummod")), None)
+        if head_lemma in lex.anonymous_heads or source.lower_ in lex.anonymous_heads:
+            if det in _INDEFINITE or det is None or source.tag_ in ("NNS",) or has_org:
+                affiliation = self._affiliation(core, source)
+                ent_anon = self._add_entity(text, "anonymous", core, source.i)
+                ent_anon.affiliation = affiliation
+                return Speaker(name=text, type="anonymous", role=None, affiliation=affiliation,
+                               entity_id=ent_anon.id), mention
+        if has_org or head_lemma in lex.organization_heads or source.lower_ in lex.organization_heads:
+            name = _strip_the(core)
+            org = self._add_entity(name, "organization", core, source.i)
+            return Speaker(name=org.name, type="organization", entity_id=org.id), mention
+        if head_lemma in lex.role_nouns or core.text.lower().removeprefix("the ") in lex.role_nouns:
+            if det == "the" or det is None:
+                person = self._recent_person(source.i, _role_gender(head_lemma), role=head_lemma)
+                if person is not None:
+                    return self._speaker_for(person, source.i), mention
+        return Speaker(name=text, type="unknown"), mention
+
+    def _speaker_for(self, entity: Entity, token_i: int) -> Speaker:
+        # the mention now stands for this entity: later pronouns may refer through it
+        if not self._in_caption(self.sdoc[token_i].idx):
+            self.candidates.append(_Candidate(token_i, entity, True))
+        return Speaker(name=entity.name, type=entity.type,  # type: ignore[arg-type]
+                       role=entity.roles[0] if entity.roles else None,
+                       affiliation=entity.affiliation, entity_id=entity.id)
+
+    def _recent_person(self, token_i: int, gender: str, role: str | None = None) -> Entity | None:
+        sent_floor = self._sentence_floor(token_i)
+        before = [c for c in self.candidates
+                  if c.token_i < token_i and c.token_i >= sent_floor and c.entity.type == "person"
+                  and (gender in ("any", None) or c.entity.gender in (None, gender))]
+        if not before:
+            return None
+        if role:
+            with_role = [c for c in before if any(role in r.lower() for r in c.entity.roles)]
+            if with_role:
+                return max(with_role, key=lambda c: c.token_i).entity
+        # Prefer the most recent subject of an earlier sentence or clause; else the most recent mention.
+        subjects = [c for c in before if c.subject]
+        pool = subjects or before
+        best = max(pool, key=lambda c: c.token_i).entity
+        if gender in ("m", "f") and best.gender is None:
+            best.gender = gender
+        return best
+
+    def _recent_entity(self, token_i: int, types: tuple[str, ...]) -> Entity | None:
+        floor = self._sentence_floor(token_i)
+        pool = [c for c in self.candidates
+                if floor <= c.token_i < token_i and c.entity.type in types]
+        return max(pool, key=lambda c: c.token_i).entity if pool else None
+
+    def _sentence_floor(self, token_i: int) -> int:
+        sents = list(self.sdoc.sents)
+        idx = next((k for k, s in enumerate(sents) if s.start <= token_i < s.end), 0)
+        return sents[max(0, idx - _LOOKBACK_SENTS)].start
+
+    def _add_entity(self, name: str, etype: str, mention: Span, token_i: int) -> Entity:
+        key = name.lower()
+        ent = next((e for e in self.entities if e.type == etype and e.name.lower() == key), None)
+        if ent is None:
+            ent = Entity(id=f"e{len(self.entities) + 1}", name=name, type=etype)
+            self.entities.append(ent)
+        ent.mentions.append(TextSpan(mention.start_char, mention.end_char, mention.text))
+        if etype != "anonymous" and not self._in_caption(mention.start_char):
+            self.candidates.append(_Candidate(token_i, ent, True))
+        return ent
+
+    def _affiliation(self, mention: Span, head: Token) -> str | None:
+        lex = lexicons()
+        mods = [t for t in mention if t.i < head.i and t.dep_ in ("compound", "amod", "nmod", "poss")
+                and (t.pos_ == "PROPN" or t.ent_type_ in _ORG_LABELS or
+                     t.lower_ in lex.organization_heads)]
+        if mods:
+            s, e = min(t.i for t in mods), max(t.i for t in mods) + 1
+            return self.sdoc[s:e].text.removesuffix("’s").removesuffix("'s")
+        for prep in head.children:
+            if prep.dep_ == "prep" and prep.lower_ in ("for", "at", "from", "of", "in", "close"):
+                pobj = next((c for c in prep.children if c.dep_ == "pobj"), None)
+                if pobj is not None:
+                    s, e = np_span(pobj)
+                    return _strip_the(self.sdoc[s:e])
+        # "a spokesperson" with no affiliation of its own speaks for the organisation just quoted
+        org = self._recent_entity(head.i, types=("organization",))
+        return org.name if org else None
+
+    def finish(self) -> list[Entity]:
+        """Entities that carry at least one mention, renumbered in order."""
+        return [e for e in self.entities if e.mentions]
+
+
+def _strip_the(span: Span) -> str:
+    words = [t for t in span if not t.is_punct or t.text in "&-"]
+    if words and words[0].lower_ in ("the", "a", "an"):
+        words = words[1:]
+    if not words:
+        return span.text
+    return span.doc[words[0].i:words[-1].i + 1].text.removesuffix("’s").removesuffix("'s")
+
+
+def _role_gender(lemma: str) -> str:
+    if lemma.endswith("woman") or lemma in ("actress", "mother", "widow", "chairwoman"):
+        return "f"
+    if lemma.endswith("man") or lemma in ("father",):
+        return "m"
+    return "any"
+
+
+def _caption_paragraphs(text: str) -> list[tuple[int, int]]:
+    """Lines that end without sentence punctuation: captions, headlines, bylines."""
+    out = []
+    pos = 0
+    for line in text.split("\n"):
+        stripped = line.rstrip()
+        if stripped and not stripped.endswith(_SENT_END):
+            out.append((pos, pos + len(line)))
+        pos += len(line) + 1
+    return out
+
+
+_COURTESY = {"mr", "mr.", "mrs", "mrs.", "ms", "ms.", "miss", "mx", "sir", "dame", "lord", "lady",
+             "dr", "dr.", "prof", "prof.", "professor", "rev", "rev.", "reverend"}
+
+
+def _person_spans(sdoc: Doc) -> list[Span]:
+    """PERSON entities, plus an honorific followed by capitalised names that NER missed
+    ("Mr Doe"), in text order."""
+    lex = lexicons()
+    spans = [e for e in sdoc.ents if e.label_ == "PERSON"]
+    covered = {t.i for e in spans for t in e}
+    for tok in sdoc:
+        if tok.text.lower() in _COURTESY and tok.text.lower() in lex.honorifics and \
+                tok.i + 1 < len(sdoc) and tok.i + 1 not in covered:
+            end = tok.i + 1
+            while end < len(sdoc) and sdoc[end].pos_ == "PROPN" and sdoc[end].text[:1].isupper() \
+                    and end not in covered and sdoc[end].ent_type_ not in ("GPE", "DATE"):
+                end += 1
+            if end > tok.i + 1:
+                spans.append(sdoc[tok.i + 1:end])
+                covered.update(range(tok.i + 1, end))
+    return sorted(spans, key=lambda e: e.start)
+
+
+def _is_subject(ent: Span) -> bool:
+    """A sentence subject: parsed as one, or the first noun phrase of its sentence (the small
+    parser often misreads "Jane Doe – who … – called for …")."""
+    root = ent.root
+    if root.dep_ in ("nsubj", "nsubjpass") or (
+            root.dep_ in ("appos", "compound") and root.head.dep_ == "nsubj"):
+        return True
+    sent = ent.sent
+    return not any(t.pos_ in ("VERB", "AUX") for t in ent.doc[sent.start:ent.start])
+
+
+def _looks_like_person_name(mention: Span) -> bool:
+    """Two or three capitalised proper nouns with no article or organisation word: a person
+    whom NER mislabelled as a place or organisation ("Jane Doe said")."""
+    lex = lexicons()
+    toks = [t for t in mention if not t.is_punct]
+    if not 2 <= len(toks) <= 3 or any(t.pos_ != "PROPN" or not t.text[:1].isupper() or
+                                      t.text.isupper() for t in toks):
+        return False
+    if any(t.lower_ in lex.organization_heads for t in toks):
+        return False
+    if toks[0].lower_ in read_list("place_name_prefixes.txt"):
+        return False
+    return all(t.ent_type_ in ("", "PERSON", "GPE", "ORG", "NORP") for t in toks)
+
+
+def _person_names(ent: Span) -> _Names | None:
+    lex = lexicons()
+    toks = [t for t in ent if not t.is_punct and t.lower_ not in ("’s", "'s")]
+    title, gender = None, None
+    # a title just before the entity ("Sir", "Mr", "Professor") belongs to the mention
+    prev = ent.doc[ent.start - 1] if ent.start > 0 else None
+    if prev is not None and prev.text.lower() in lex.honorifics:
+        title = prev.text
+        gender = lex.honorifics[prev.text.lower()]
+    while toks and toks[0].text.lower() in lex.honorifics:
+        title = toks[0].text
+        gender = gender or lex.honorifics[toks[0].text.lower()]
+        toks = toks[1:]
+    words = [t.text for t in toks]
+    if not words or not any(w[:1].isupper() for w in words):
+        return None
+    return _Names(words, title, gender)
+
+
+def _with_title_span(ent: Span) -> TextSpan:
+    lex = lexicons()
+    start = ent.start
+    if start > 0 and ent.doc[start - 1].text.lower() in lex.honorifics:
+        start -= 1
+    span = ent.doc[start:ent.end]
+    return TextSpan(span.start_char, span.end_char, span.text)
+
+
+def _same_person(e: Entity, names: _Names) -> bool:
+    have = e.name.split()
+    new = names.tokens
+    if [w.lower() for w in have] == [w.lower() for w in new]:
+        return True
+    if len(new) == 1:
+        w = new[0].lower()
+        if names.title and names.title.lower() in ("sir", "dame", "lord", "lady"):
+            return have[0].lower() == w  # British usage: "Sir John" is John Doe
+        return have[-1].lower() == w or (names.title is None and have[0].lower() == w)
+    if len(have) == 1:
+        return new[-1].lower() == have[0].lower()
+    return False
+
+
+def _role_of(ent: Span) -> str | None:
+    """Role words before the name ("Health Secretary Jane Doe") or in apposition
+    ("Jane Doe, the transport secretary")."""
+    lex = lexicons()
+    doc = ent.doc
+    words: list[Token] = [t for t in ent if t.text.lower() in lex.honorifics and
+                          t.text.lower() not in _COURTESY]
+    if words and words[-1].i != ent.start + len(words) - 1:
+        words = []
+    i = ent.start - 1
+    if i >= 0 and doc[i].text.lower() in lex.honorifics:
+        if doc[i].text.lower() not in _COURTESY:
+            words.insert(0, doc[i])
+        i -= 1
+    while i >= 0 and doc[i].dep_ in ("compound", "amod", "nmod") and not doc[i].is_punct and \
+            doc[i].ent_type_ not in ("PERSON", "DATE", "TIME") and \
+            doc[i].head.i >= ent.start - 1 - len(words):
+        words.insert(0, doc[i])
+        i -= 1
+    if words and any(w.lemma_.lower() in lex.role_nouns or w.pos_ == "NOUN" for w in words):
+        return " ".join(w.text for w in words)
+    for child in ent.root.children:
+        if child.dep_ == "appos" and child.i > ent.root.i and child.ent_type_ != "PERSON":
+            s, e = np_span(child)
+            span = doc[s:e]
+            return _strip_the(span)
+    return None

@@ -1,0 +1,412 @@
+"""The embedded project store: one SQLite file (see docs/store.md for why SQLite).
+
+This module is the only place that writes SQL. Writers commit in explicit
+transactions (``BEGIN IMMEDIATE`` ... ``COMMIT``), so a process killed at any moment,
+``kill -9`` included, leaves each batch either fully stored or not at all; the WAL
+journal makes that hold without blocking readers.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import sqlite3
+import unicodedata
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from .. import __version__
+from .schema import LATEST_VERSION, MIGRATIONS
+
+DEFAULT_DB = "saidwhat.db"
+
+
+class StoreError(RuntimeError):
+    pass
+
+
+def now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def content_hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8", errors="surrogatepass")).hexdigest()
+
+
+_NON_ALNUM = re.compile(r"[^0-9a-z]+")
+
+
+def normalize_name(name: str | None) -> str | None:
+    """Lower-case, strip accents and punctuation: "Dr. José  Ortíz" -> "dr jose ortiz"."""
+    if not name:
+        return None
+    decomposed = unicodedata.normalize("NFKD", name)
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+    return _NON_ALNUM.sub(" ", plain).strip() or None
+
+
+@dataclass(slots=True)
+class DocumentRecord:
+    """One input document, ready to store."""
+
+    doc_id: str
+    text: str
+    format: str
+    source: str
+    record: str | None = None
+    title: str | None = None
+    date: str | None = None
+    outlet: str | None = None
+    url: str | None = None
+    author: str | None = None
+    language: str | None = None
+    language_score: float | None = None
+    meta: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class ExtractionResult:
+    """What a worker sends back for one document: the contract dict, or why it failed."""
+
+    pk: int
+    result: dict[str, Any] | None
+    error: str | None = None
+
+
+def _span_cols(span: dict[str, Any] | None) -> tuple[Any, Any, Any]:
+    if span is None:
+        return None, None, None
+    return span["start"], span["end"], span["text"]
+
+
+def _span(start: Any, end: Any, text: Any) -> dict[str, Any] | None:
+    if start is None:
+        return None
+    return {"start": start, "end": end, "text": text}
+
+
+class Store:
+    """A saidwhat project store. ``Store(path)`` creates or upgrades the file."""
+
+    def __init__(self, path: str | Path = DEFAULT_DB, *, create: bool = True) -> None:
+        self.path = Path(path)
+        if not create and not self.path.exists():
+            raise StoreError(f"{self.path}: no such store (run `saidwhat ingest` first)")
+        self.conn = sqlite3.connect(self.path, isolation_level=None, timeout=60)
+        self.conn.execute("PRAGMA journal_mode=WAL")
+        # WAL + NORMAL: a killed process never loses a committed batch; only a power
+        # cut may lose the last few, and never corrupts the file.
+        self.conn.execute("PRAGMA synchronous=NORMAL")
+        self.conn.execute("PRAGMA foreign_keys=ON")
+        self._migrate()
+
+    # -- lifecycle ---------------------------------------------------------------
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def version(self) -> int:
+        return int(self.conn.execute("PRAGMA user_version").fetchone()[0])
+
+    def _migrate(self) -> None:
+        current = self.version
+        if current > LATEST_VERSION:
+            raise StoreError(f"{self.path}: schema version {current} is newer than this "
+                             f"saidwhat ({__version__}) understands ({LATEST_VERSION}); upgrade it")
+        for version, sql in MIGRATIONS:
+            if version <= current:
+                continue
+            # executescript commits first; the explicit BEGIN makes the step atomic.
+            try:
+                self.conn.executescript(
+                    f"BEGIN IMMEDIATE;\n{sql}\nPRAGMA user_version = {version};\nCOMMIT;")
+            except sqlite3.Error:
+                if self.conn.in_transaction:
+                    self.conn.execute("ROLLBACK")
+                raise
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.conn
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        self.conn.execute("COMMIT")
+
+    # -- runs ----------------------------------------------------------------------
+    def start_run(self, command: str, params: dict[str, Any]) -> int:
+        with self.transaction() as c:
+            cur = c.execute(
+                "INSERT INTO runs (command, started_at, params, saidwhat_version) VALUES (?,?,?,?)",
+                (command, now(), json.dumps(params, default=str), __version__))
+            return int(cur.lastrowid or 0)
+
+    def mark_interrupted_runs(self) -> int:
+        """Runs still marked running when a new one starts were killed: say so."""
+        with self.transaction() as c:
+            return c.execute("UPDATE runs SET status='interrupted' WHERE status='running' "
+                             "AND command='run'").rowcount
+
+    def finish_run(self, run_id: int, summary: dict[str, Any], status: str = "finished") -> None:
+        with self.transaction() as c:
+            c.execute("UPDATE runs SET finished_at=?, status=?, summary=? WHERE id=?",
+                      (now(), status, json.dumps(summary, default=str), run_id))
+
+    # -- ingest ----------------------------------------------------------------------
+    def add_documents(self, records: Iterable[DocumentRecord], run_id: int | None,
+                      problems: Iterable[tuple[str, str, str | None, str | None, str | None,
+                                               str]] = ()) -> dict[str, int]:
+        """Insert records, and ``(stage, kind, source, record, doc_id, reason)`` problems,
+        in one transaction; returns counts of added / duplicate / id_conflict."""
+        counts = {"added": 0, "duplicate": 0, "id_conflict": 0}
+        with self.transaction() as c:
+            for stage, kind, source, record, doc_id, reason in problems:
+                self._error(c, run_id, stage, kind, source, record, doc_id, reason)
+            for rec in records:
+                digest = content_hash(rec.text)
+                same = c.execute("SELECT doc_id FROM documents WHERE content_hash=?",
+                                 (digest,)).fetchone()
+                if same is not None:
+                    counts["duplicate"] += 1
+                    self._error(c, run_id, "ingest", "duplicate", rec.source, rec.record,
+                                rec.doc_id, f"same text as document {same[0]!r}; not stored again")
+                    continue
+                if c.execute("SELECT 1 FROM documents WHERE doc_id=?", (rec.doc_id,)).fetchone():
+                    counts["id_conflict"] += 1
+                    self._error(c, run_id, "ingest", "error", rec.source, rec.record, rec.doc_id,
+                                f"document id {rec.doc_id!r} is already used by a document "
+                                "with different text; pass --id-col or rename the input")
+                    continue
+                c.execute(
+                    "INSERT INTO documents (doc_id, content_hash, title, date, outlet, url, author,"
+                    " language, language_score, format, source, record, meta, text, n_chars,"
+                    " ingest_run) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                    (rec.doc_id, digest, rec.title, rec.date, rec.outlet, rec.url, rec.author,
+                     rec.language, rec.language_score, rec.format, rec.source, rec.record,
+                     json.dumps(rec.meta, ensure_ascii=False, default=str) if rec.meta else None,
+                     rec.text, len(rec.text), run_id))
+                counts["added"] += 1
+        return counts
+
+    @staticmethod
+    def _error(c: sqlite3.Connection, run_id: int | None, stage: str, kind: str,
+               source: str | None, record: str | None, doc_id: str | None, reason: str) -> None:
+        c.execute("INSERT INTO errors (run_id, stage, kind, source, record, doc_id, reason,"
+                  " created_at) VALUES (?,?,?,?,?,?,?,?)",
+                  (run_id, stage, kind, source, record, doc_id, reason, now()))
+
+    def add_errors(self, problems: Iterable[tuple[str, str, str | None, str | None,
+                                                  str | None, str]],
+                   run_id: int | None) -> None:
+        """``(stage, kind, source, record, doc_id, reason)`` rows, in one transaction."""
+        with self.transaction() as c:
+            for stage, kind, source, record, doc_id, reason in problems:
+                self._error(c, run_id, stage, kind, source, record, doc_id, reason)
+
+    # -- processing ------------------------------------------------------------------
+    def retry_failed(self) -> int:
+        with self.transaction() as c:
+            return c.execute("UPDATE documents SET status='pending', reason=NULL "
+                             "WHERE status='failed'").rowcount
+
+    def count_pending(self) -> int:
+        return int(self.conn.execute(
+            "SELECT count(*) FROM documents WHERE status='pending'").fetchone()[0])
+
+    def pending_batches(self, batch_size: int, limit: int | None = None
+                        ) -> Iterator[list[tuple[int, str, str]]]:
+        """``[(pk, doc_id, text), ...]`` batches of pending documents, in pk order.
+
+        Keyset pagination: only one batch is held at a time, and batches handed out but
+        not yet saved are not handed out again.
+        """
+        last, handed = 0, 0
+        while limit is None or handed < limit:
+            size = batch_size if limit is None else min(batch_size, limit - handed)
+            rows = self.conn.execute(
+                "SELECT pk, doc_id, text FROM documents WHERE status='pending' AND pk>? "
+                "ORDER BY pk LIMIT ?", (last, size)).fetchall()
+            if not rows:
+                return
+            last = rows[-1][0]
+            handed += len(rows)
+            yield [(int(pk), str(doc_id), str(text)) for pk, doc_id, text in rows]
+
+    def save_results(self, results: Iterable[ExtractionResult], run_id: int | None) -> dict[str, int]:
+        """Store one batch of results atomically; re-saving a document replaces its rows."""
+        counts = {"done": 0, "failed": 0}
+        stamp = now()
+        with self.transaction() as c:
+            for res in results:
+                c.execute("DELETE FROM quotes WHERE doc_pk=?", (res.pk,))
+                c.execute("DELETE FROM entities WHERE doc_pk=?", (res.pk,))
+                if res.result is None:
+                    row = c.execute("SELECT doc_id, source, record FROM documents WHERE pk=?",
+                                    (res.pk,)).fetchone()
+                    c.execute("UPDATE documents SET status='failed', reason=?, process_run=?,"
+                              " processed_at=? WHERE pk=?", (res.error, run_id, stamp, res.pk))
+                    if row is not None:
+                        self._error(c, run_id, "extract", "error", row[1], row[2], row[0],
+                                    res.error or "extraction failed")
+                    counts["failed"] += 1
+                    continue
+                c.executemany(
+                    "INSERT INTO quotes VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                    [self._quote_row(res.pk, seq, q)
+                     for seq, q in enumerate(res.result.get("quotes", []))])
+                c.executemany(
+                    "INSERT INTO entities VALUES (?,?,?,?,?,?,?)",
+                    [(res.pk, seq, e["id"], e["name"], e["type"],
+                      json.dumps(e.get("roles", []), ensure_ascii=False),
+                      json.dumps(e.get("mentions", []), ensure_ascii=False))
+                     for seq, e in enumerate(res.result.get("entities", []))])
+                c.execute("UPDATE documents SET status='done', reason=NULL, process_run=?,"
+                          " processed_at=? WHERE pk=?", (run_id, stamp, res.pk))
+                counts["done"] += 1
+        return counts
+
+    @staticmethod
+    def _quote_row(pk: int, seq: int, q: dict[str, Any]) -> tuple[Any, ...]:
+        speaker = q.get("speaker") or {}
+        norm = normalize_name(speaker.get("name"))
+        return (pk, seq, q["id"], q["kind"], *_span_cols(q["content"]),
+                *_span_cols(q.get("cue")), *_span_cols(q.get("source")),
+                *_span_cols(q.get("channel")),
+                speaker.get("name"), speaker.get("type", "unknown"), speaker.get("role"),
+                speaker.get("affiliation"), norm, norm.rsplit(" ", 1)[-1] if norm else None)
+
+    # -- reading ---------------------------------------------------------------------
+    def status_counts(self) -> dict[str, int]:
+        row = dict(self.conn.execute(
+            "SELECT status, count(*) FROM documents GROUP BY status").fetchall())
+        ingested = sum(row.values())
+        problems = dict(((stage, kind), n) for stage, kind, n in self.conn.execute(
+            "SELECT stage, kind, count(*) FROM errors GROUP BY stage, kind"))
+        return {
+            "ingested": ingested,
+            "processed": row.get("done", 0),
+            "failed": row.get("failed", 0),
+            "pending": row.get("pending", 0),
+            "ingest_errors": problems.get(("ingest", "error"), 0),
+            "skipped": problems.get(("ingest", "skipped"), 0),
+            "duplicates": problems.get(("ingest", "duplicate"), 0),
+            "quotes": int(self.conn.execute("SELECT count(*) FROM quotes").fetchone()[0]),
+        }
+
+    def errors(self, kinds: tuple[str, ...] = ("error", "skipped")) -> pd.DataFrame:
+        """Everything that was not processed, newest last. Extraction failures that a later
+        run fixed (``--retry-failed``) are left out."""
+        marks = ",".join("?" * len(kinds))
+        df = pd.read_sql_query(
+            f"SELECT e.stage, e.kind, e.source, e.record, e.doc_id, e.reason, e.run_id, "
+            f"e.created_at FROM errors e WHERE e.kind IN ({marks}) AND NOT (e.stage='extract' "
+            f"AND EXISTS (SELECT 1 FROM documents d WHERE d.doc_id=e.doc_id AND d.status!='failed'))"
+            f" ORDER BY e.id", self.conn, params=kinds, dtype=object)
+        return df.astype(object).where(df.notna(), None)  # missing = None, not NaN
+
+    def quotes(self, speaker: str | None = None, since: str | None = None,
+               until: str | None = None, outlet: str | None = None,
+               limit: int | None = None) -> pd.DataFrame:
+        """Quotes as a DataFrame, one row per quote, with its document's metadata.
+
+        ``speaker`` matches the normalised full name or the last name ("Smith" finds
+        "Jane Smith"); both are indexed. ``since``/``until`` compare ISO dates, inclusive.
+        """
+        where, params = [], []
+        if speaker:
+            norm = normalize_name(speaker)
+            where.append("(q.speaker_norm = ? OR q.speaker_last = ?)")
+            params += [norm, norm]
+        if since:
+            where.append("d.date >= ?")
+            params.append(since)
+        if until:
+            where.append("substr(d.date, 1, ?) <= ?")
+            params += [len(until), until]
+        if outlet:
+            where.append("d.outlet = ? COLLATE NOCASE")
+            params.append(outlet)
+        sql = (
+            "SELECT d.doc_id, d.date, d.outlet, d.title, d.url, q.quote_id, q.kind,"
+            " q.speaker_name, q.speaker_type, q.speaker_role, q.speaker_affiliation,"
+            " q.cue_text, q.content_text, q.content_start, q.content_end"
+            " FROM quotes q JOIN documents d ON d.pk = q.doc_pk"
+            + (" WHERE " + " AND ".join(where) if where else "")
+            + " ORDER BY d.date, d.pk, q.seq"
+            + (f" LIMIT {int(limit)}" if limit else ""))
+        return pd.read_sql_query(sql, self.conn, params=params)
+
+    def documents(self, with_text: bool = False) -> pd.DataFrame:
+        cols = ("doc_id, content_hash, title, date, outlet, url, author, language, format, "
+                "source, record, n_chars, status, reason, processed_at")
+        return pd.read_sql_query(
+            f"SELECT {cols}{', text' if with_text else ''} FROM documents ORDER BY pk", self.conn)
+
+    def entities(self) -> pd.DataFrame:
+        df = pd.read_sql_query(
+            "SELECT d.doc_id, e.entity_id, e.name, e.type, e.roles, e.mentions FROM entities e"
+            " JOIN documents d ON d.pk = e.doc_pk ORDER BY e.doc_pk, e.seq", self.conn)
+        df["roles"] = df["roles"].map(json.loads)
+        df["mentions"] = df["mentions"].map(json.loads)
+        return df
+
+    def iter_results(self, batch_size: int = 500, with_text: bool | None = None
+                     ) -> Iterator[dict[str, Any]]:
+        """Processed documents in the extraction contract's shape, in ingest order.
+
+        Document metadata goes under ``"meta"``; ``"text"`` is included for HTML/WARC
+        input (offsets refer to the extracted text) unless ``with_text`` says otherwise.
+        """
+        last = 0
+        while True:
+            docs = self.conn.execute(
+                "SELECT pk, doc_id, title, date, outlet, url, author, format, meta, text"
+                " FROM documents WHERE status='done' AND pk>? ORDER BY pk LIMIT ?",
+                (last, batch_size)).fetchall()
+            if not docs:
+                return
+            last = docs[-1][0]
+            lo, hi = docs[0][0], last
+            quotes: dict[int, list[dict[str, Any]]] = {}
+            for r in self.conn.execute("SELECT * FROM quotes WHERE doc_pk BETWEEN ? AND ? "
+                                       "ORDER BY doc_pk, seq", (lo, hi)):
+                quotes.setdefault(r[0], []).append({
+                    "id": r[2], "kind": r[3], "content": _span(r[4], r[5], r[6]),
+                    "cue": _span(r[7], r[8], r[9]), "source": _span(r[10], r[11], r[12]),
+                    "speaker": {"name": r[16], "type": r[17], "role": r[18],
+                                "affiliation": r[19]},
+                    "channel": _span(r[13], r[14], r[15])})
+            entities: dict[int, list[dict[str, Any]]] = {}
+            for r in self.conn.execute("SELECT * FROM entities WHERE doc_pk BETWEEN ? AND ? "
+                                       "ORDER BY doc_pk, seq", (lo, hi)):
+                entities.setdefault(r[0], []).append({
+                    "id": r[2], "name": r[3], "type": r[4], "roles": json.loads(r[5]),
+                    "mentions": json.loads(r[6])})
+            for pk, doc_id, title, date, outlet, url, author, fmt, meta, text in docs:
+                out: dict[str, Any] = {"doc_id": doc_id}
+                if with_text or (with_text is None and fmt in ("html", "warc")):
+                    out["text"] = text
+                info = {k: v for k, v in (("title", title), ("date", date), ("outlet", outlet),
+                                          ("url", url), ("author", author)) if v is not None}
+                if meta:
+                    info.update(json.loads(meta))
+                if info:
+                    out["meta"] = info
+                out["quotes"] = quotes.get(pk, [])
+                out["entities"] = entities.get(pk, [])
+                yield out

@@ -1,0 +1,104 @@
+"""Exports of a store: Parquet or CSV tables, or JSONL in the extraction contract's shape.
+
+Everything streams in chunks, so exporting a large store takes bounded memory.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from .db import Store
+
+TABLES = ("documents", "quotes", "entities")
+CHUNK_ROWS = 20_000
+
+_SQL = {
+    "documents": "SELECT pk, doc_id, content_hash, title, date, outlet, url, author, language, "
+                 "format, source, record, n_chars, status, reason, processed_at "
+                 "FROM documents ORDER BY pk",
+    "quotes": "SELECT d.doc_id, d.date, d.outlet, q.seq, q.quote_id, q.kind, "
+              "q.content_start, q.content_end, q.content_text, q.cue_start, q.cue_end, "
+              "q.cue_text, q.source_start, q.source_end, q.source_text, q.channel_start, "
+              "q.channel_end, q.channel_text, q.speaker_name, q.speaker_type, q.speaker_role, "
+              "q.speaker_affiliation FROM quotes q JOIN documents d ON d.pk = q.doc_pk "
+              "ORDER BY q.doc_pk, q.seq",
+    "entities": "SELECT d.doc_id, e.seq, e.entity_id, e.name, e.type, e.roles, e.mentions "
+                "FROM entities e JOIN documents d ON d.pk = e.doc_pk ORDER BY e.doc_pk, e.seq",
+}
+# Columns that may be all-NULL in a chunk: fixed types keep Parquet chunks compatible.
+_INT_COLS = {"pk", "n_chars", "seq", "content_start", "content_end", "cue_start", "cue_end",
+             "source_start", "source_end", "channel_start", "channel_end"}
+
+
+def _typed(df: pd.DataFrame) -> pd.DataFrame:
+    for col in df.columns:
+        df[col] = df[col].astype("Int64" if col in _INT_COLS else "string")
+    return df
+
+
+def export(store: Store, fmt: str, output: str | Path, with_text: bool | None = None
+           ) -> dict[str, Any]:
+    """Write the store out. ``jsonl``: one line per processed document to ``output`` (a
+    file, or ``-`` for stdout). ``parquet``/``csv``: a folder ``output`` holding
+    documents, quotes and entities tables. Returns what was written."""
+    if fmt == "jsonl":
+        return {"documents": _export_jsonl(store, output, with_text)}
+    if fmt not in ("parquet", "csv"):
+        raise ValueError(f"unknown export format {fmt!r} (parquet, csv or jsonl)")
+    out = Path(output)
+    out.mkdir(parents=True, exist_ok=True)
+    written = {}
+    for table in TABLES:
+        path = out / f"{table}.{fmt}"
+        written[table] = _export_table(store, table, fmt, path)
+    return written
+
+
+def _export_jsonl(store: Store, output: str | Path, with_text: bool | None) -> int:
+    n = 0
+    fh = sys.stdout if str(output) == "-" else open(output, "w", encoding="utf-8")
+    try:
+        for doc in store.iter_results(with_text=with_text):
+            fh.write(json.dumps(doc, ensure_ascii=False) + "\n")
+            n += 1
+    finally:
+        if fh is not sys.stdout:
+            fh.close()
+    return n
+
+
+def _export_table(store: Store, table: str, fmt: str, path: Path) -> int:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    n = 0
+    writer: pq.ParquetWriter | None = None
+    tmp = path.with_name(path.name + ".tmp")
+    try:
+        for i, chunk in enumerate(pd.read_sql_query(_SQL[table], store.conn,
+                                                    chunksize=CHUNK_ROWS)):
+            chunk = _typed(chunk)
+            n += len(chunk)
+            if fmt == "csv":
+                chunk.to_csv(tmp, mode="w" if i == 0 else "a", header=i == 0, index=False)
+                continue
+            arrow = pa.Table.from_pandas(chunk, preserve_index=False)
+            if writer is None:
+                writer = pq.ParquetWriter(tmp, arrow.schema)
+            writer.write_table(arrow)
+        if n == 0:  # still write the header / schema
+            empty = _typed(pd.read_sql_query(_SQL[table] + " LIMIT 0", store.conn))
+            if fmt == "csv":
+                empty.to_csv(tmp, index=False)
+            else:
+                pq.write_table(pa.Table.from_pandas(empty, preserve_index=False), tmp)
+    finally:
+        if writer is not None:
+            writer.close()
+    tmp.replace(path)
+    return n

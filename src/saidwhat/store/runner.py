@@ -1,0 +1,300 @@
+"""``saidwhat run``: extract every pending document, batch by batch.
+
+One pure function, :func:`extract_batch`, does the work wherever it runs: in this
+process, in ``--workers N`` child processes, or on Dask workers. The parent process is
+the only writer to the store and saves each batch in one transaction, so a run killed
+at any moment (``kill -9`` included) loses at most the batches in flight, which stay
+pending and are done by the next run; no document is stored twice.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import shutil
+import threading
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass
+from multiprocessing import get_context
+from pathlib import Path
+from typing import Any
+
+from tqdm import tqdm
+
+from ..chunking import extract_inputs
+from ..model import Document
+from ..readers import InputDoc
+from .db import ExtractionResult, Store, StoreError
+
+Batch = list[tuple[int, str, str]]  # (pk, doc_id, text)
+
+DEFAULT_BATCH_SIZE = 32
+
+# -- the pure worker function ----------------------------------------------------------
+
+_extractors: dict[str | None, Any] = {}
+
+
+def _extractor(model: str | None) -> Any:
+    """One Extractor per process and model: spaCy loads once per worker."""
+    if model not in _extractors:
+        from ..extract import Extractor
+
+        _extractors[model] = Extractor(model)
+    return _extractors[model]
+
+
+def extract_batch(batch: Batch, model: str | None = None) -> list[ExtractionResult]:
+    """Extract one batch; each document's result depends on that document only.
+
+    Long texts are cut into chunks (``saidwhat.chunking``) so memory stays bounded, and a
+    document that makes the extractor fail is one failed result, not a failed batch.
+    """
+    inputs = [InputDoc(doc_id, text, source_path=doc_id) for _, doc_id, text in batch]
+    out = []
+    for (pk, _, _), res in zip(batch, extract_inputs(_extractor(model), inputs), strict=True):
+        if isinstance(res, Document):
+            out.append(ExtractionResult(pk, res.to_dict(include_text=False)))
+        else:
+            out.append(ExtractionResult(pk, None, res.reason))
+    return out
+
+
+def extract_batch_to_parquet(batch: Batch, model: str | None, out_dir: str) -> str:
+    """Dask task: extract ``batch`` and write it as one Parquet part; returns its path."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    results = extract_batch(batch, model)
+    table = pa.table({
+        "pk": pa.array([r.pk for r in results], pa.int64()),
+        "result": pa.array([json.dumps(r.result, ensure_ascii=False)
+                            if r.result is not None else None for r in results], pa.string()),
+        "error": pa.array([r.error for r in results], pa.string()),
+    })
+    os.makedirs(out_dir, exist_ok=True)
+    path = os.path.join(out_dir, f"part-{batch[0][0]:012d}.parquet")
+    tmp = path + f".{os.getpid()}.tmp"
+    pq.write_table(table, tmp)
+    os.replace(tmp, path)  # readers never see a half-written part
+    return path
+
+
+def read_parquet_part(path: str) -> list[ExtractionResult]:
+    import pyarrow.parquet as pq
+
+    rows = pq.read_table(path).to_pylist()
+    return [ExtractionResult(int(r["pk"]), json.loads(r["result"]) if r["result"] else None,
+                             r["error"]) for r in rows]
+
+
+# -- backends: batches in, results out (in any order) ----------------------------------
+
+Backend = Callable[[Iterator[Batch]], Iterator[list[ExtractionResult]]]
+
+
+def serial_backend(model: str | None) -> Backend:
+    def run(batches: Iterator[Batch]) -> Iterator[list[ExtractionResult]]:
+        for batch in batches:
+            yield extract_batch(batch, model)
+    return run
+
+
+def _exit_with_parent(parent: int) -> None:
+    """Worker processes end when the parent dies (kill -9 leaves no orphans)."""
+    def watch() -> None:
+        while True:
+            if os.getppid() != parent:
+                os._exit(1)
+            time.sleep(1.0)
+    threading.Thread(target=watch, daemon=True).start()
+
+
+def _init_worker(model: str | None, parent: int) -> None:
+    _exit_with_parent(parent)
+    _extractor(model)
+
+
+def _windowed(submit: Callable[[Batch], Future[Any]], batches: Iterator[Batch],
+              window: int) -> Iterator[Any]:
+    """Keep ``window`` batches in flight: bounded memory however long the corpus."""
+    pending: set[Future[Any]] = set()
+    for batch in batches:
+        pending.add(submit(batch))
+        if len(pending) >= window:
+            done, pending = wait(pending, return_when=FIRST_COMPLETED)
+            for fut in done:
+                yield fut.result()
+    while pending:
+        done, pending = wait(pending, return_when=FIRST_COMPLETED)
+        for fut in done:
+            yield fut.result()
+
+
+@contextmanager
+def process_backend(model: str | None, workers: int) -> Iterator[Backend]:
+    ctx = get_context("spawn")  # no inherited SQLite handles or threads
+    with ProcessPoolExecutor(workers, mp_context=ctx, initializer=_init_worker,
+                             initargs=(model, os.getpid())) as pool:
+        def run(batches: Iterator[Batch]) -> Iterator[list[ExtractionResult]]:
+            yield from _windowed(lambda b: pool.submit(extract_batch, b, model), batches,
+                                 2 * workers)
+        yield run
+
+
+@contextmanager
+def dask_backend(address: str, model: str | None, workers: int, parts_dir: Path | None
+                 ) -> Iterator[Backend]:
+    """Extraction on a Dask cluster; ``address`` is a scheduler address or ``local``.
+
+    With ``parts_dir`` (a folder that workers and this process both see, e.g. on a shared
+    file system) workers write Parquet parts that are loaded into the store and then
+    removed; without it, results come back through the scheduler.
+    """
+    try:
+        from dask.distributed import Client, LocalCluster
+        from dask.distributed import wait as dask_wait
+    except ImportError as exc:
+        raise StoreError("--dask needs dask[distributed]: pip install 'saidwhat[dask]'") from exc
+
+    cluster = None
+    if address == "local":
+        cluster = LocalCluster(n_workers=max(workers, 1), threads_per_worker=1, processes=True,
+                               dashboard_address=None)
+        client = Client(cluster)
+    else:
+        client = Client(address)
+    try:
+        n_workers = max(len(client.scheduler_info().get("workers", {})), 1)
+        window = 2 * n_workers
+
+        def run(batches: Iterator[Batch]) -> Iterator[list[ExtractionResult]]:
+            pending: set[Any] = set()
+
+            def submit(batch: Batch) -> Any:
+                if parts_dir is not None:
+                    return client.submit(extract_batch_to_parquet, batch, model,
+                                         str(parts_dir), pure=False)
+                return client.submit(extract_batch, batch, model, pure=False)
+
+            def collect(done: Any) -> Iterator[list[ExtractionResult]]:
+                for fut in done:
+                    value = fut.result()
+                    if parts_dir is not None:
+                        yield read_parquet_part(value)
+                        os.remove(value)
+                    else:
+                        yield value
+
+            for batch in batches:
+                pending.add(submit(batch))
+                if len(pending) >= window:
+                    done, pending = dask_wait(pending, return_when="FIRST_COMPLETED")
+                    yield from collect(done)
+            while pending:
+                done, pending = dask_wait(pending, return_when="FIRST_COMPLETED")
+                yield from collect(done)
+        yield run
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+
+
+# -- the run ----------------------------------------------------------------------------
+
+@dataclass(slots=True)
+class RunSummary:
+    run_id: int
+    processed: int = 0
+    failed: int = 0
+    batches: int = 0
+    seconds: float = 0.0
+    backend: str = "serial"
+    workers: int = 1
+    pending_after: int = 0
+
+    @property
+    def docs_per_second(self) -> float:
+        return (self.processed + self.failed) / self.seconds if self.seconds else 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**asdict(self), "docs_per_second": round(self.docs_per_second, 2)}
+
+
+@contextmanager
+def run_lock(store: Store) -> Iterator[None]:
+    """One ``saidwhat run`` per store at a time; the OS drops the lock if the process dies."""
+    lock_path = store.path.with_name(store.path.name + ".lock")
+    with open(lock_path, "w") as fh:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise StoreError(f"{store.path}: another `saidwhat run` is working on this store"
+                             ) from None
+        yield
+
+
+def run(store: Store, *, batch_size: int = DEFAULT_BATCH_SIZE, workers: int = 1,
+        dask: str | None = None, model: str | None = None, limit: int | None = None,
+        retry_failed: bool = False, parts_dir: str | Path | None = "auto",
+        show_progress: bool = False) -> RunSummary:
+    """Extract every pending document (at most ``limit``) and save the results.
+
+    ``workers`` > 1 uses that many processes (with ``dask="local"``, that many Dask
+    workers). ``parts_dir`` applies to Dask: ``"auto"`` puts Parquet parts next to the
+    store, ``None`` returns results through the scheduler.
+    """
+    if batch_size < 1 or workers < 1:
+        raise ValueError("batch_size and workers must be at least 1")
+    with run_lock(store):
+        store.mark_interrupted_runs()
+        if retry_failed:
+            store.retry_failed()
+        backend_name = f"dask:{dask}" if dask else ("processes" if workers > 1 else "serial")
+        run_id = store.start_run("run", {"batch_size": batch_size, "workers": workers,
+                                         "backend": backend_name, "model": model,
+                                         "limit": limit})
+        summary = RunSummary(run_id, backend=backend_name, workers=workers)
+        total = store.count_pending()
+        if limit is not None:
+            total = min(total, limit)
+        parts: Path | None = None
+        if dask and parts_dir is not None:
+            parts = (store.path.with_name(f"{store.path.name}.parts") / f"run-{run_id}"
+                     if parts_dir == "auto" else Path(parts_dir) / f"run-{run_id}")
+        start = time.perf_counter()
+        with _backend(dask, model, workers, parts) as backend, \
+                tqdm(total=total, unit="doc", desc="extract", disable=not show_progress,
+                     dynamic_ncols=True, smoothing=0.1) as bar:
+            for results in backend(store.pending_batches(batch_size, limit)):
+                counts = store.save_results(results, run_id)
+                summary.processed += counts["done"]
+                summary.failed += counts["failed"]
+                summary.batches += 1
+                bar.update(len(results))
+                if summary.failed:
+                    bar.set_postfix(failed=summary.failed, refresh=False)
+        summary.seconds = round(time.perf_counter() - start, 3)
+        summary.pending_after = store.count_pending()
+        if parts is not None and parts.exists():
+            shutil.rmtree(parts, ignore_errors=True)
+        store.finish_run(run_id, summary.to_dict())
+        return summary
+
+
+@contextmanager
+def _backend(dask: str | None, model: str | None, workers: int, parts: Path | None
+             ) -> Iterator[Backend]:
+    if dask:
+        with dask_backend(dask, model, workers, parts) as backend:
+            yield backend
+    elif workers > 1:
+        with process_backend(model, workers) as backend:
+            yield backend
+    else:
+        yield serial_backend(model)

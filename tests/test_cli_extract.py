@@ -1,0 +1,230 @@
+"""`saidwhat extract` and `saidwhat show`, through the real CLI."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from saidwhat.cli import extract_cmd, main
+
+PARAGRAPHS = [
+    "‘The footbridge has to close for repairs before winter,’ said Rhiannon Pugh, "
+    "the county engineer.",
+    "Local traders said the closure would cut footfall on the high street by half.",
+    "‘We were not consulted at all,’ said Tomasz Nowak, who runs a bakery by the river.",
+]
+
+
+def run(*args: str, input: bytes | str | None = None):
+    return CliRunner().invoke(main, list(args), input=input, catch_exceptions=False)
+
+
+def jsonl(text: str) -> list[dict]:
+    return [json.loads(line) for line in text.splitlines() if line.strip()]
+
+
+def assert_offsets_match(record: dict, text: str) -> None:
+    for q in record["quotes"]:
+        for key in ("content", "cue", "source", "channel"):
+            span = q[key]
+            if span is not None:
+                assert text[span["start"]:span["end"]] == span["text"], (key, span)
+    for ent in record["entities"]:
+        for m in ent["mentions"]:
+            assert text[m["start"]:m["end"]] == m["text"]
+
+
+@pytest.fixture()
+def article(tmp_path: Path) -> Path:
+    p = tmp_path / "bridge.txt"
+    p.write_text("\n\n".join(PARAGRAPHS) + "\n", encoding="utf-8")
+    return p
+
+
+def test_extract_example_writes_one_record_with_valid_offsets(example_path: Path) -> None:
+    result = run("extract", "--example")
+    assert result.exit_code == 0, result.stderr
+    [record] = jsonl(result.stdout)
+    assert record["doc_id"] == "council_housing"
+    assert "text" not in record  # plain text input: the reader has the file
+    assert len(record["quotes"]) >= 5
+    assert_offsets_match(record, example_path.read_text(encoding="utf-8"))
+    assert "1 document(s)" in result.stderr
+
+
+def test_extract_to_file_with_errors_exits_1_and_keeps_the_rest(tmp_path: Path,
+                                                               article: Path) -> None:
+    (tmp_path / "empty.txt").write_text("")
+    batch = tmp_path / "batch.jsonl"
+    batch.write_text(json.dumps({"id": "j1", "text": PARAGRAPHS[2], "outlet": "Courier"})
+                     + "\n{not json\n", encoding="utf-8")
+    out, errs = tmp_path / "out.jsonl", tmp_path / "errors.jsonl"
+    result = run("extract", str(article), str(tmp_path / "empty.txt"), str(batch),
+                 str(tmp_path / "missing.txt"), "-o", str(out), "--errors", str(errs))
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    records = jsonl(out.read_text(encoding="utf-8"))
+    assert [r["doc_id"] for r in records] == ["bridge", "j1"]
+    assert records[1]["meta"] == {"outlet": "Courier"}
+    assert_offsets_match(records[0], article.read_text(encoding="utf-8"))
+    assert_offsets_match(records[1], PARAGRAPHS[2])
+    error_lines = [ln for ln in result.stderr.splitlines() if ln.startswith("error: ")]
+    assert error_lines == [
+        f"error: {tmp_path / 'empty.txt'}: empty document",
+        f"error: {batch}:2: invalid JSON (Expecting property name enclosed in double quotes "
+        "at column 2)",
+        f"error: {tmp_path / 'missing.txt'}: no such file or folder",
+    ]
+    logged = jsonl(errs.read_text())
+    assert [(e["path"], e["record"], e["level"]) for e in logged] == [
+        (str(tmp_path / "empty.txt"), None, "error"), (str(batch), 2, "error"),
+        (str(tmp_path / "missing.txt"), None, "error")]
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_extract_html_record_carries_the_extracted_text(tmp_path: Path) -> None:
+    body = "".join(f"<p>{p}</p>" for p in PARAGRAPHS)
+    page = tmp_path / "bridge.html"
+    page.write_text(f"<html><head><title>Bridge</title></head><body><nav>Menu</nav>"
+                    f"<article>{body}</article></body></html>", encoding="utf-8")
+    result = run("extract", str(page))
+    assert result.exit_code == 0, result.stderr
+    [record] = jsonl(result.stdout)
+    assert record["doc_id"] == "bridge"
+    assert PARAGRAPHS[0] in record["text"] and "<p>" not in record["text"]
+    assert record["quotes"]
+    assert_offsets_match(record, record["text"])
+
+
+def test_extract_invalid_utf8_warns_carries_text_and_exits_0(tmp_path: Path) -> None:
+    p = tmp_path / "old.txt"
+    p.write_bytes(PARAGRAPHS[0].encode("utf-8") + b" Caf\xe9 owners agreed.\n")
+    result = run("extract", str(p))
+    assert result.exit_code == 0
+    [record] = jsonl(result.stdout)
+    assert "\ufffd" in record["text"]
+    assert_offsets_match(record, record["text"])
+    assert f"warning: {p}: invalid UTF-8" in result.stderr
+
+
+def test_extract_stdin_and_include_text(article: Path) -> None:
+    text = article.read_text(encoding="utf-8")
+    result = run("extract", "-", "--include-text", input=text.encode("utf-8"))
+    assert result.exit_code == 0, result.stderr
+    [record] = jsonl(result.stdout)
+    assert record["doc_id"] == "stdin" and record["text"] == text
+    assert_offsets_match(record, text)
+
+
+def test_extract_long_text_in_chunks_keeps_offsets(tmp_path: Path) -> None:
+    paras = [p.replace("footbridge", f"footbridge number {i}") for i in range(40)
+             for p in PARAGRAPHS[:1]]
+    text = " ".join(paras)  # a single line, cut at sentence ends
+    p = tmp_path / "long.txt"
+    p.write_text(text, encoding="utf-8")
+    result = run("extract", str(p), "--max-chars", "1000")
+    assert result.exit_code == 0, result.stderr
+    [record] = jsonl(result.stdout)
+    assert len(text) > 4000
+    assert_offsets_match(record, text)
+    starts = sorted(q["content"]["start"] for q in record["quotes"])
+    assert starts[-1] > 3000  # quotes from the later chunks are shifted back into place
+    assert [q["id"] for q in record["quotes"]] == [f"q{i}" for i in
+                                                   range(1, len(record["quotes"]) + 1)]
+
+
+def test_output_is_not_half_written_when_the_run_crashes(tmp_path: Path, article: Path,
+                                                        monkeypatch) -> None:
+    out = tmp_path / "out.jsonl"
+    out.write_text("previous results\n")
+
+    real_extract_inputs = extract_cmd.extract_inputs
+
+    def crashing(extractor, stream, **kw):
+        for item in stream:
+            yield from real_extract_inputs(extractor, [item], **kw)
+            raise RuntimeError("simulated crash after the first document")
+
+    monkeypatch.setattr(extract_cmd, "extract_inputs", crashing)
+    with pytest.raises(RuntimeError, match="simulated crash"):
+        run("extract", str(article), str(article), "-o", str(out))
+    assert out.read_text() == "previous results\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bridge.txt", "out.jsonl"]
+
+
+def test_usage_errors_exit_2() -> None:
+    no_input = run("extract")
+    assert no_input.exit_code == 2 and "PATH" in no_input.stderr
+    bad_model = run("extract", "--example", "--model", "no_such_spacy_model_xyz")
+    assert bad_model.exit_code == 2 and "no_such_spacy_model_xyz" in bad_model.stderr
+    assert run("show").exit_code == 2
+
+
+# ------------------------------------------------------------------ show
+
+
+def test_show_prints_a_table_that_fits_120_columns() -> None:
+    result = run("show", "--example")
+    assert result.exit_code == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("council_housing: ") and "quote(s)" in lines[0]
+    assert lines[1].split() == ["#", "kind", "speaker", "cue", "content"]
+    rows = lines[3:]
+    n = int(lines[0].split(": ")[1].split()[0])
+    assert len(rows) == n and n >= 5
+    assert all(len(line) <= 120 for line in lines)
+    assert [r.split()[0] for r in rows] == [str(i) for i in range(1, n + 1)]
+
+
+def test_show_of_extract_output_matches_show_of_the_article(tmp_path: Path,
+                                                           article: Path) -> None:
+    out = tmp_path / "out.jsonl"
+    assert run("extract", str(article), "-o", str(out)).exit_code == 0
+    from_article = run("show", str(article), "--width", "100")
+    from_results = run("show", str(out), "--width", "100")
+    assert from_article.exit_code == from_results.exit_code == 0
+    assert from_results.stdout == from_article.stdout
+    assert all(len(line) <= 100 for line in from_results.stdout.splitlines())
+
+
+def test_show_truncates_long_content() -> None:
+    long_quote = "‘" + "very " * 60 + "long indeed,’ said Ann Example."
+    result = run("show", "-", input=long_quote.encode("utf-8"))
+    assert result.exit_code == 0, result.stderr
+    row = result.stdout.splitlines()[3]
+    assert row.endswith("…") and len(row) <= 120
+
+
+def test_readme_command_runs_the_installed_script(example_path: Path) -> None:
+    script = Path(sys.executable).with_name("saidwhat")
+    exe = str(script) if script.exists() else shutil.which("saidwhat")
+    if exe is None:
+        pytest.skip("the saidwhat console script is not installed (pip install -e .)")
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
+    proc = subprocess.run([exe, "show", str(example_path)], capture_output=True, text=True,
+                          env=env, timeout=300, check=False)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.startswith("council_housing: ")
+
+
+def test_show_extracts_jsonl_input_records_and_reports_bad_result_lines(tmp_path: Path) -> None:
+    inputs = tmp_path / "in.jsonl"
+    inputs.write_text(json.dumps({"id": "in1", "text": PARAGRAPHS[0]}) + "\n", encoding="utf-8")
+    shown = run("show", str(inputs))
+    assert shown.exit_code == 0, shown.stderr
+    assert shown.stdout.startswith("in1: ")
+    results = tmp_path / "results.jsonl"
+    assert run("extract", str(inputs), "-o", str(results)).exit_code == 0
+    with results.open("a", encoding="utf-8") as fh:
+        fh.write('{"doc_id": "broken", "quotes": [{"no": "content"}]}\n')
+    partly = run("show", str(results))
+    assert partly.exit_code == 1
+    assert partly.stdout.startswith("in1: ")
+    assert f"error: {results}:2: not an extraction record" in partly.stderr

@@ -1,0 +1,121 @@
+"""Concept coding: keyword and label matching, cue polarity, negation scope, evidence."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from saidwhat.network.codebook import Codebook, Concept, load_codebook
+from saidwhat.network.coding import ConceptCoder, negation_flips, polarity_of_cue, stem
+from saidwhat.nlp import load_nlp
+
+FIXTURE = Path(__file__).parent / "data" / "network" / "codebook.yaml"
+
+
+@pytest.fixture(scope="module")
+def coder() -> ConceptCoder:
+    return ConceptCoder(load_codebook(FIXTURE), load_nlp())
+
+
+def codes_of(coder: ConceptCoder, content: str, cue: str | None = None) -> dict[str, str]:
+    return {c.concept_id: c.qualifier for c in coder.code(content, cue)}
+
+
+def test_keyword_lemmas_match_plural_and_phrase(coder: ConceptCoder) -> None:
+    assert codes_of(coder, "two more bus routes for the east side") == {"more-buses": "support"}
+    assert codes_of(coder, "the new congestion charges") == {"congestion-charge": "support"}
+
+
+def test_stemming_meets_derivations() -> None:
+    assert stem("implementation") == stem("implement")
+    assert stem("deportation") == stem("deport")
+
+
+@pytest.mark.parametrize(("cue", "expected"), [
+    ("called for", "support"), ("backed", "support"), ("urged", "support"),
+    ("rejected", "oppose"), ("distanced himself from", "oppose"), ("hit back at", "oppose"),
+    ("said", "neutral"), ("told", "neutral"),
+])
+def test_cue_polarity(cue: str, expected: str) -> None:
+    assert polarity_of_cue(load_nlp()(cue))[0] == expected
+
+
+def test_cue_polarity_sets_the_qualifier(coder: ConceptCoder) -> None:
+    assert codes_of(coder, "the congestion charge", "backed") == {"congestion-charge": "support"}
+    assert codes_of(coder, "the congestion charge", "rejected") == {"congestion-charge": "oppose"}
+    assert codes_of(coder, "plans for cycle lanes", "distanced himself from") == {
+        "cycle-lanes": "oppose"}
+
+
+def test_negation_in_content_flips(coder: ConceptCoder) -> None:
+    assert codes_of(coder, "We do not want a congestion charge.", "said") == {
+        "congestion-charge": "oppose"}
+    # Two flips cancel: "never scrap" supports.
+    assert codes_of(coder, "We will never scrap the congestion charge.", "said") == {
+        "congestion-charge": "support"}
+    # An opposing cue and a negated content: "rejected claims that we do not need buses".
+    assert codes_of(coder, "the idea that the town does not need more buses", "rejected") == {
+        "more-buses": "support"}
+
+
+def test_not_x_but_y_codes_both_with_opposite_qualifiers(coder: ConceptCoder) -> None:
+    got = codes_of(coder, "Our aim is not a congestion charge but more buses on every route.")
+    assert got == {"congestion-charge": "oppose", "more-buses": "support"}
+
+
+def test_negation_scope_stays_in_its_clause() -> None:
+    doc = load_nlp()("If the plan does not pass, we will build cycle lanes.")
+    flips = negation_flips(doc)
+    assert flips[[t.text for t in doc].index("plan")]
+    assert not flips[[t.text for t in doc].index("lanes")]
+
+
+def test_evidence_lists_matched_words_and_cue(coder: ConceptCoder) -> None:
+    [code] = coder.code("a toll for drivers entering the old town", "called for")
+    assert code.concept_id == "congestion-charge"
+    assert any("keyword 'toll'" in e for e in code.evidence)
+    assert any("old" in e or "town" in e for e in code.evidence)
+    assert any("called for" in e for e in code.evidence)
+    assert code.score >= 1.0
+
+
+def test_unrelated_statement_gets_no_concept(coder: ConceptCoder) -> None:
+    assert coder.code("The weather was lovely at the harbour festival.", "said") == []
+
+
+def test_name_alone_is_not_a_claim() -> None:
+    cb = Codebook([Concept("blame-smith", "Mayor Smith is to blame for the flooding")])
+    c = ConceptCoder(cb, load_nlp())
+    assert c.code("I met Smith yesterday.", "said") == []
+    assert [x.concept_id for x in c.code("Smith is to blame for the flooding.", "said")] == [
+        "blame-smith"]
+
+
+def test_examples_add_evidence() -> None:
+    cb = Codebook([Concept("quiet", "Night-time noise should be limited",
+                           examples=("Bars must shut their terraces at eleven.",))])
+    c = ConceptCoder(cb, load_nlp())
+    [code] = c.code("Bars must close their terraces by eleven at night.", "said")
+    assert any(e.startswith("example 1 overlap") for e in code.evidence)
+
+
+def test_code_many_keeps_order(coder: ConceptCoder) -> None:
+    items = [("more buses", "urged"), ("nothing relevant here", "said"), ("a toll", "rejected")]
+    got = coder.code_many(items)
+    assert [[c.concept_id for c in cs] for cs in got] == [["more-buses"], [], ["congestion-charge"]]
+
+
+def test_unknown_method_is_refused() -> None:
+    with pytest.raises(ValueError, match="unknown coding method"):
+        ConceptCoder(load_codebook(FIXTURE), load_nlp(), method="magic")
+
+
+def test_embeddings_method_without_the_extra_says_how_to_install() -> None:
+    try:
+        import sentence_transformers  # noqa: F401
+        pytest.skip("the embeddings extra is installed")
+    except ImportError:
+        pass
+    with pytest.raises(RuntimeError, match=r"saidwhat\[embeddings\]"):
+        ConceptCoder(load_codebook(FIXTURE), load_nlp(), method="embeddings")

@@ -1,0 +1,54 @@
+"""Extraction on a Dask LocalCluster with two worker processes equals a single-process run."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from saidwhat.store import Store, ingest, run
+
+distributed = pytest.importorskip("dask.distributed")
+
+
+def article(i: int) -> str:
+    return (f"The port authority said on Friday that berth {i} would reopen. \"Ships will "
+            f"dock again by the end of the month,\" said Lena Ostrova, its director. "
+            f"Unions said they had not been consulted about shift {i}.")
+
+
+def _store(path: Path, corpus: Path) -> Store:
+    store = Store(path)
+    ingest(store, [corpus])
+    return store
+
+
+def _results(store: Store) -> list[dict]:
+    return sorted(store.iter_results(), key=lambda d: d["doc_id"])
+
+
+def test_dask_local_cluster_two_workers_equals_single_process(tmp_path: Path) -> None:
+    corpus = tmp_path / "c.jsonl"
+    corpus.write_text("".join(json.dumps({"id": f"p{i}", "text": article(i)}) + "\n"
+                              for i in range(8)), encoding="utf-8")
+    with _store(tmp_path / "single.db", corpus) as single:
+        run(single, batch_size=3)
+        expected = _results(single)
+    assert len(expected) == 8 and any(d["quotes"] for d in expected)
+
+    cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                       dashboard_address=None)
+    try:
+        address = cluster.scheduler_address
+        with _store(tmp_path / "parts.db", corpus) as store:
+            summary = run(store, batch_size=2, dask=address)  # workers write Parquet parts
+            assert summary.processed == 8 and summary.backend.startswith("dask:")
+            assert _results(store) == expected
+            parts = tmp_path / "parts.db.parts"
+            assert not any(parts.rglob("*.parquet"))  # loaded into the store, then removed
+        with _store(tmp_path / "memory.db", corpus) as store:
+            assert run(store, batch_size=2, dask=address, parts_dir=None).processed == 8
+            assert _results(store) == expected
+    finally:
+        cluster.close()
