@@ -119,3 +119,19 @@ def test_embeddings_method_without_the_extra_says_how_to_install() -> None:
         pass
     with pytest.raises(RuntimeError, match=r"saidwhat\[embeddings\]"):
         ConceptCoder(load_codebook(FIXTURE), load_nlp(), method="embeddings")
+
+
+def test_narrated_past_is_not_a_position(coder: ConceptCoder) -> None:
+    assert coder.code("the council funded two bus routes last year", "said") == []
+    assert coder.code("bus routes had already been cut twice", "said") == []
+    assert codes_of(coder, "the council should fund two more bus routes", "said") == {
+        "more-buses": "support"}
+    # A stance cue makes even a past-tense content a position.
+    assert codes_of(coder, "the decision that funded two bus routes", "praised") == {
+        "more-buses": "support"}
+
+
+def test_narrative_filter_can_be_switched_off() -> None:
+    c = ConceptCoder(load_codebook(FIXTURE), load_nlp(), skip_narrative=False)
+    assert codes_of(c, "the council funded two bus routes last year", "said") == {
+        "more-buses": "support"}

@@ -37,18 +37,23 @@ def test_dask_local_cluster_two_workers_equals_single_process(tmp_path: Path) ->
         expected = _results(single)
     assert len(expected) == 8 and any(d["quotes"] for d in expected)
 
+    # `--dask local --workers 2`: saidwhat starts LocalCluster(n_workers=2,
+    # threads_per_worker=1, processes=True); workers write Parquet parts.
+    with _store(tmp_path / "parts.db", corpus) as store:
+        summary = run(store, batch_size=2, dask="local", workers=2)
+        assert summary.processed == 8 and summary.backend == "dask:local"
+        assert _results(store) == expected
+        parts = tmp_path / "parts.db.parts"
+        assert not any(parts.rglob("*.parquet"))  # loaded into the store, then removed
+
+    # A cluster started elsewhere, reached by its scheduler address; results come back
+    # through the scheduler (no shared file system).
     cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
                                        dashboard_address=None)
     try:
-        address = cluster.scheduler_address
-        with _store(tmp_path / "parts.db", corpus) as store:
-            summary = run(store, batch_size=2, dask=address)  # workers write Parquet parts
-            assert summary.processed == 8 and summary.backend.startswith("dask:")
-            assert _results(store) == expected
-            parts = tmp_path / "parts.db.parts"
-            assert not any(parts.rglob("*.parquet"))  # loaded into the store, then removed
         with _store(tmp_path / "memory.db", corpus) as store:
-            assert run(store, batch_size=2, dask=address, parts_dir=None).processed == 8
+            summary = run(store, batch_size=2, dask=cluster.scheduler_address, parts_dir=None)
+            assert summary.processed == 8
             assert _results(store) == expected
     finally:
         cluster.close()

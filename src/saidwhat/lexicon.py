@@ -25,6 +25,7 @@ def read_table(name: str) -> list[list[str]]:
 @dataclass(frozen=True)
 class Lexicons:
     cues: dict[str, tuple[str, str]]  # lemma -> (class, polarity)
+    object_cues: frozenset[str]  # speech verbs whose direct object is the content
     multiword_cues: dict[tuple[str, str], tuple[str, str]]  # (lemma, prep) -> (polarity, content)
     honorifics: dict[str, str | None]  # lower-cased title -> gender or None
     role_nouns: frozenset[str]
@@ -43,6 +44,7 @@ def lexicons() -> Lexicons:
         honorifics[title.lower()] = gender or None
     return Lexicons(
         cues={r[0]: (r[1], r[2]) for r in read_table("cues.tsv")},
+        object_cues=frozenset(r[0] for r in read_table("cues.tsv") if len(r) > 3 and r[3] == "obj"),
         multiword_cues={(r[0], r[1]): (r[2], r[3]) for r in read_table("multiword_cues.tsv")},
         honorifics=honorifics,
         role_nouns=read_list("role_nouns.txt"),

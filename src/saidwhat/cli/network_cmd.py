@@ -84,8 +84,10 @@ def _suffixed(path: str, suffix: str) -> str:
 @click.option("--texts", multiple=True, type=click.Path(),
               help="<doc_id>.txt files or folders with the document texts (for .dna export).")
 @click.option("--plot", "plot_path", help="Also draw the network to a .png or .svg.")
-@click.option("--colour-by", "--color-by", "colour_by", default="organization", show_default=True,
-              type=click.Choice(["organization", "community"]))
+@click.option("--colour-by", "--color-by", "colour_by", default="auto", show_default=True,
+              type=click.Choice(["auto", "organization", "community"]),
+              help="Actor colours: organisation, congruence community, or auto (organisation"
+                   " when most actors have one).")
 @click.option("--stats", "stats_path", help="Write summary statistics (JSON); they also go to stderr.")
 @click.option("--statements", "statements_path",
               help="Write the coded statements (JSONL, with evidence and offsets).")

@@ -13,7 +13,7 @@ from typing import Any
 
 import click
 
-from ..store import DEFAULT_DB
+from ..store.db import DEFAULT_DB
 
 db_option = click.option("--db", "db_path", default=DEFAULT_DB, envvar="SAIDWHAT_DB",
                          show_default=True, type=click.Path(dir_okay=False),
@@ -211,20 +211,30 @@ def export_command(db_path: str, fmt: str, output: str, with_text: bool | None) 
 def quotes_command(db_path: str, speaker: str | None, since: str | None, until: str | None,
                    outlet: str | None, limit: int | None, fmt: str) -> None:
     """Quick query: the quotes of a speaker, in a period, in an outlet."""
+    import csv
+    import json
+
     with _open(db_path) as store:
-        df = store.quotes(speaker=speaker, since=since, until=until, outlet=outlet,
-                          limit=limit)
-    if fmt == "csv":
-        click.echo(df.to_csv(index=False), nl=False)
-    elif fmt == "jsonl":
-        if len(df):
-            click.echo(df.to_json(orient="records", lines=True, force_ascii=False).rstrip("\n"))
-    else:
-        for row in df.itertuples(index=False):
-            head = " | ".join(_s(v) for v in (row.date, row.outlet, row.doc_id) if _s(v))
-            who = _s(row.speaker_name) or "?"
-            click.echo(f"{head}\n  {who}: \u201c{row.content_text}\u201d")
-        click.echo(f"{len(df)} quotes", err=True)
+        columns, rows = store.quote_rows(speaker=speaker, since=since, until=until,
+                                         outlet=outlet, limit=limit)
+        out = click.get_text_stream("stdout")
+        n = 0
+        if fmt == "csv":
+            writer = csv.writer(out)
+            writer.writerow(columns)
+        for row in rows:
+            n += 1
+            if fmt == "csv":
+                writer.writerow(row)
+            elif fmt == "jsonl":
+                out.write(json.dumps(dict(zip(columns, row, strict=True)),
+                                     ensure_ascii=False) + "\n")
+            else:
+                rec = dict(zip(columns, row, strict=True))
+                head = " | ".join(str(rec[k]) for k in ("date", "outlet", "doc_id") if rec[k])
+                out.write(f"{head}\n  {rec['speaker_name'] or '?'}: "
+                          f"\u201c{rec['content_text']}\u201d\n")
+    click.echo(f"{n} quotes", err=True)
 
 
 def register(group: click.Group) -> None:

@@ -96,6 +96,7 @@ class ActorIndex:
         self._affiliations: dict[str, Counter[str]] = {}
         self._canonical: dict[str, str] | None = None
         self.actors: dict[str, Actor] = {}
+        self._labels: dict[tuple[str, str], str] = {}
 
     # -- collecting -------------------------------------------------------------------
     def add(self, speaker: Speaker) -> None:
@@ -156,9 +157,16 @@ class ActorIndex:
             stripped = strip_titles(speaker.name)
             label = self._canonical.get(stripped.casefold(), stripped)
             kind, org = ("person" if speaker.type == "person" else "unknown"), ""
+        group = "person" if kind == "unknown" else kind
+        key = (group, label)
+        if key not in self._labels:
+            taken = label in self.actors
+            # Same string, different kind of actor: keep them apart under distinct labels.
+            self._labels[key] = f"{label} ({kind})" if taken else label
+        known = self._known.get(label)
+        label = self._labels[key]
         actor = self.actors.get(label)
         if actor is None:
-            known = self._known.get(label)
             actor = Actor(name=label, type=known.type if known and known.type else kind,
                           organization=known.organization if known else "",
                           attributes=dict(known.attributes) if known else {},

@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from spacy.language import Language
-from spacy.tokens import Doc, Token
+from spacy.tokens import Doc, Span, Token
 
 from .codebook import Codebook, Concept
 from .lexicons import content_stance_words, cue_polarity
@@ -106,7 +106,8 @@ class ConceptCoder:
     """Codes statements against a codebook. Build once, call :meth:`code_many` per batch."""
 
     def __init__(self, codebook: Codebook, nlp: Language | None = None, *,
-                 method: str = "lexical", threshold: float = 1.0) -> None:
+                 method: str = "lexical", threshold: float = 1.0,
+                 skip_narrative: bool = True) -> None:
         if method not in METHODS:
             raise ValueError(f"unknown coding method {method!r}; choose one of {METHODS}")
         if nlp is None:
@@ -115,6 +116,7 @@ class ConceptCoder:
         self.nlp = nlp
         self.codebook = codebook
         self.threshold = threshold
+        self.skip_narrative = skip_narrative
         self.method = method
         self._profiles = self._build_profiles(codebook)
         self._embedder = _Embedder(codebook) if method == "embeddings" else None
@@ -182,7 +184,10 @@ class ConceptCoder:
         segments = clause_segments(doc)
 
         best: dict[str, tuple[float, float, Qualifier, list[str]]] = {}
+        reported = self.skip_narrative and cue_pol == "neutral"
         for seg_start, seg_end in segments:
+            if reported and is_narrative(doc[seg_start:seg_end]):
+                continue  # "X said the review found ...": a report of the past, not a position
             seg_idx = [k for k, t in enumerate(term_toks) if seg_start <= t.i < seg_end]
             scored = []
             for prof in self._profiles:
@@ -309,6 +314,28 @@ def polarity_of_cue(cue_doc: Doc) -> tuple[str, str]:
         if pol is not None and pol != "neutral":
             return pol, cue_doc.text
     return "neutral", cue_doc.text
+
+
+_MODAL_LEMMAS = frozenset({"should", "must", "need", "will", "would", "shall", "can", "could",
+                           "may", "might", "ought", "want", "have"})
+
+
+def is_narrative(clause: Span) -> bool:
+    """A clause that only narrates the past: its main verb is in the past tense (or a past
+    perfect or passive participle) and nothing modal or forward-looking comes with it."""
+    roots = [t for t in clause if (t.head == t or not clause.start <= t.head.i < clause.end)
+             and t.pos_ in ("VERB", "AUX")]
+    if not roots:
+        return False
+    main = roots[0]
+    if any(t.tag_ == "MD" or (t.lemma_.lower() in _MODAL_LEMMAS and t.dep_ in ("xcomp", "ROOT")
+                              and t.tag_ not in ("VBD", "VBN"))
+           for t in clause):
+        return False
+    aux = {c.lemma_.lower() for c in main.children if c.dep_ in ("aux", "auxpass")}
+    return main.tag_ == "VBD" or (main.tag_ == "VBN" and bool(aux & {"have", "be"})
+                                  and not any(c.tag_ in ("VBZ", "VBP") and c.lemma_ == "be"
+                                              for c in main.children if c.dep_ == "auxpass"))
 
 
 def _starts_with_person(doc: Doc) -> bool:

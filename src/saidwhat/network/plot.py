@@ -33,10 +33,38 @@ def _edge_colour(g: nx.Graph, d: dict) -> str:
     return "#999999"
 
 
-def plot_network(g: nx.Graph, path: str | Path, *, colour_by: str = "organization",
+def packed_layout(g: nx.Graph, seed: int = 7) -> dict[str, tuple[float, float]]:
+    """Spring layout per connected component, components packed in rows (largest first), so
+    separate debates do not fly to the corners of the picture."""
+    comps = sorted((sorted(c) for c in nx.connected_components(g)), key=lambda c: (-len(c), c))
+    total = sum(len(c) for c in comps) or 1
+    row_width = max(2.0, 1.6 * total ** 0.5)
+    pos: dict[str, tuple[float, float]] = {}
+    x0 = y0 = row_height = 0.0
+    for comp in comps:
+        size = max(0.6, len(comp) ** 0.5)
+        if len(comp) == 1:
+            local = {comp[0]: (0.5, 0.5)}
+        else:
+            raw = nx.spring_layout(g.subgraph(comp), seed=seed, iterations=300, weight=None)
+            xs = [p[0] for p in raw.values()]
+            ys = [p[1] for p in raw.values()]
+            wx, wy = (max(xs) - min(xs)) or 1.0, (max(ys) - min(ys)) or 1.0
+            local = {n: ((p[0] - min(xs)) / wx, (p[1] - min(ys)) / wy) for n, p in raw.items()}
+        if x0 > 0 and x0 + size > row_width:
+            x0, y0, row_height = 0.0, y0 - row_height - 0.5, 0.0
+        for n, (x, y) in local.items():
+            pos[n] = (x0 + 0.1 * size + 0.8 * size * x, y0 - size + 0.1 * size + 0.8 * size * y)
+        x0 += size + 0.4
+        row_height = max(row_height, size)
+    return pos
+
+
+def plot_network(g: nx.Graph, path: str | Path, *, colour_by: str = "auto",
                  communities: list[list[str]] | None = None, title: str = "",
                  seed: int = 7) -> None:
-    """Draw ``g`` to ``path`` (.png or .svg). ``colour_by``: organization or community."""
+    """Draw ``g`` to ``path`` (.png or .svg). ``colour_by``: organization, community, or auto
+    (organisation when at least half the actors have one, else congruence community)."""
     try:
         import matplotlib
         matplotlib.use("Agg")
@@ -51,6 +79,9 @@ def plot_network(g: nx.Graph, path: str | Path, *, colour_by: str = "organizatio
     actors = [n for n, d in g.nodes(data=True) if d.get("kind") == "actor"]
     concepts = [n for n, d in g.nodes(data=True) if d.get("kind") == "concept"]
     groups: dict[str, str] = {}
+    if colour_by == "auto":
+        with_org = sum(1 for n in actors if g.nodes[n].get("organization"))
+        colour_by = "organization" if with_org * 2 >= len(actors) or not communities else "community"
     if colour_by == "community" and communities:
         member = {label: i for i, c in enumerate(communities) for label in c}
         for n in actors:
@@ -61,8 +92,8 @@ def plot_network(g: nx.Graph, path: str | Path, *, colour_by: str = "organizatio
     group_colour = {k: _PALETTE[i % len(_PALETTE)] for i, k in enumerate(sorted(set(groups.values())))}
 
     simple = nx.Graph(g) if g.is_multigraph() else g
-    pos = nx.spring_layout(simple, seed=seed, k=1.6 / max(1, len(g) ** 0.5), iterations=200,
-                           weight=None)
+    pos = packed_layout(simple, seed=seed)
+    span_y = (max(y for _, y in pos.values()) - min(y for _, y in pos.values())) or 1.0
     fig, ax = plt.subplots(figsize=(12, 8.5))
     max_w = max((abs(float(d.get("weight", 1))) for *_, d in g.edges(data=True)), default=1) or 1
     for u, v, d in g.edges(data=True):
@@ -81,7 +112,7 @@ def plot_network(g: nx.Graph, path: str | Path, *, colour_by: str = "organizatio
         d = g.nodes[n]
         text = str(d.get("concept_id") if d.get("kind") == "concept" else d.get("label", n))
         x, y = pos[n]
-        ax.text(x, y - 0.075, "\n".join(textwrap.wrap(text, 22)), ha="center", va="top",
+        ax.text(x, y - 0.045 * span_y, "\n".join(textwrap.wrap(text, 22)), ha="center", va="top",
                 fontsize=9, fontweight="bold" if d.get("kind") == "concept" else "normal",
                 zorder=3, bbox={"facecolor": "white", "alpha": 0.7, "edgecolor": "none", "pad": 1})
     handles = [Line2D([0], [0], marker="o", color="w", markerfacecolor=c, markersize=10, label=k)

@@ -28,6 +28,7 @@ class _Record:
     source: Token | None
     paragraph: int
     continuation: bool = False
+    cue_class: str = "speech"
     speaker: Speaker | None = None
     mention: TextSpan | None = None
 
@@ -202,10 +203,13 @@ def _indirect_records(sdoc: Doc, cues: list[Cue], full: list[QuoteSpan],
         overlap = sum(max(0, min(ce, q.end) - max(cs, q.start)) for q in full)
         if overlap > 0.5 * (ce - cs):
             continue
-        mixed = any(cs <= q.start and q.end <= ce for q in fragments)
+        mixed = any(cs <= q.start < ce for q in fragments)
         records.append(_Record("mixed" if mixed else "indirect", (cs, ce), cue.tokens, cue.verb,
-                               cue.source, para_of(cs)))
-    return records
+                               cue.source, para_of(cs), cue_class=cue.cue_class))
+    # A feeling or belief reported inside someone's statement is part of that statement
+    # ("X said that residents felt ignored"), not an attribution of its own.
+    return [r for r in records if r.cue_class != "cognition" or not any(
+        o is not r and o.content[0] <= r.verb.idx < o.content[1] for o in records)]
 
 
 def _cue_tokens(verb: Token) -> list[Token]:
@@ -221,7 +225,7 @@ def _resolve_in_order(resolver: SpeakerResolver, records: list[_Record]) -> None
 
     ordered = sorted((r for r in records if not r.continuation), key=position)
     for r in ordered:
-        speaker, mention = resolver.resolve(r.source)
+        speaker, mention = resolver.resolve(r.source, r.verb)
         r.speaker = speaker
         r.mention = TextSpan(mention.start_char, mention.end_char, mention.text) if mention else None
     last: _Record | None = None

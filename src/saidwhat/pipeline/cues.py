@@ -69,7 +69,7 @@ def subject_of(verb: Token) -> Token | None:
             # "Jane Doe, the minister, last night called for …": a finite verb parsed as a
             # modifier of the name is the sentence's main verb, and the name its subject
             return tok.head
-        if tok.dep_ in ("conj", "advcl", "xcomp") and tok.head is not tok:
+        if tok.dep_ in ("conj", "advcl", "xcomp") and tok.head.i != tok.i:
             if tok.dep_ == "advcl" and tok.i < tok.head.i and tok.tag_ != "VBG":
                 return None
             tok = tok.head
@@ -164,10 +164,12 @@ def _cue_with_content(verb: Token, prep: Token | None) -> Cue | None:
         polarity = mw_polarity
         cue_class = "position"
         tokens.append(prep)
-        tokens.extend(c for c in verb.children if c.dep_ == "prt" and c is not prep)
+        tokens.extend(c for c in verb.children if c.dep_ == "prt" and c.i != prep.i)
         objs = [c for c in prep.children if c.dep_ in ("pobj", "pcomp")]
         if mode == "clause":  # "called on ministers to restrict …"
-            objs += [c for c in verb.children if c.dep_ in ("xcomp", "ccomp") and c.i > prep.i]
+            objs += [c for c in verb.children if c.i > prep.i and (
+                c.dep_ in ("xcomp", "ccomp") or
+                c.dep_ == "advcl" and any(a.tag_ == "TO" for a in c.children))]
         for o in objs:
             content_tokens.extend(_subtree(o))
         if prep.dep_ == "prt" and not objs:
@@ -176,10 +178,20 @@ def _cue_with_content(verb: Token, prep: Token | None) -> Cue | None:
                     content_tokens.extend(_subtree(c))
     else:
         comps = [c for c in verb.children if c.dep_ == "ccomp"]
+        if not comps:
+            # "said in a statement that …": the parser hangs the clause on the channel noun
+            for prep in verb.children:
+                if prep.dep_ != "prep":
+                    continue
+                for pobj in prep.children:
+                    if pobj.dep_ == "pobj" and pobj.lemma_.lower() in lex.channel_nouns:
+                        comps += [c for c in pobj.children if c.dep_ in ("acl", "ccomp", "relcl")
+                                  and any(m.dep_ == "mark" and m.lower_ == "that"
+                                          for m in c.children)]
         if comps:
             for c in comps:
                 content_tokens.extend(_subtree(c))
-        elif cue_class == "position":
+        elif cue_class == "position" or lemma in lex.object_cues:
             # "backed an inquiry", "urged the introduction of …", "accused X of Y", "described X as Y"
             objs = [c for c in verb.children if c.dep_ in ("dobj", "xcomp")]
             if objs:
@@ -260,7 +272,7 @@ def channel_of(verb: Token) -> tuple[int, int] | None:
     if verb.lemma_.lower() == "tell":
         candidates += [c for c in verb.children if c.dep_ in ("dobj", "dative")]
     heads = [verb]
-    if verb.dep_ in ("conj", "advcl", "xcomp") and verb.head is not verb:
+    if verb.dep_ in ("conj", "advcl", "xcomp") and verb.head.i != verb.i:
         heads.append(verb.head)
     for h in heads:
         for child in h.children:
@@ -283,7 +295,7 @@ def channel_of(verb: Token) -> tuple[int, int] | None:
     if not candidates:
         return None
     tok = min(candidates, key=lambda t: abs(t.i - verb.i))
-    s, e = np_span_full(tok)
+    s, e = np_span(tok)
     doc = verb.doc
     return doc[s].idx, doc[e - 1].idx + len(doc[e - 1].text)
 
@@ -298,13 +310,17 @@ def np_span_full(head: Token) -> tuple[int, int]:
     return s, e
 
 
-def mention_span(head: Token) -> tuple[int, int]:
+def mention_span(head: Token, verb: Token | None = None) -> tuple[int, int]:
     """Token span of a source mention: the whole noun phrase with its appositions and
     relative clauses ("Jane Doe, 59, a teacher from Leeds"), as PolNeAR and PARC mark sources;
     it never runs into the clause it is the subject of."""
     doc = head.doc
     toks = sorted((t for t in head.subtree if not t.is_space), key=lambda t: t.i)
-    gov = head.head if head.head is not head else None
+    if verb is not None and verb.i != head.i and head.is_ancestor(verb):
+        # misparse "Jane Doe, the minister, called for …" (verb under the name): cut it off
+        clause = {t.i for t in verb.subtree}
+        toks = [t for t in toks if t.i not in clause and t.i < verb.left_edge.i]
+    gov = head.head if head.head.i != head.i else None
     if gov is not None:
         # stay on the head's side of its governor (a misparse can hang the clause inside)
         toks = [t for t in toks if (t.i < gov.i) == (head.i < gov.i)]

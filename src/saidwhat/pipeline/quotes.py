@@ -126,8 +126,25 @@ def find_quotes(text: str) -> list[QuoteSpan]:
                 quotes.append(_span(text, open_mark, mk, multi))
             open_mark = None
         if open_mark is not None:
-            carry = open_mark
+            nxt = paras[pi + 1][0] if pi + 1 < len(paras) else len(text)
+            if _opens_paragraph(text, nxt, open_mark.family, marks_by_para, pi + 1):
+                carry = open_mark
+            else:
+                # unbalanced: the quotation runs to the end of its paragraph, no further
+                end = pe
+                while end > open_mark.end and text[end - 1] in " \t.":
+                    end -= 1
+                if end > open_mark.end:
+                    quotes.append(QuoteSpan(open_mark.start, open_mark.end, end, end, multi))
     return quotes
+
+
+def _opens_paragraph(text: str, start: int, family: Family, marks_by_para: list[list[Mark]],
+                     pi: int) -> bool:
+    if pi >= len(marks_by_para) or not marks_by_para[pi]:
+        return False
+    first = marks_by_para[pi][0]
+    return first.role == "open" and first.family == family and not text[start:first.start].strip()
 
 
 def _closes_later(marks: list[Mark], i: int) -> bool:

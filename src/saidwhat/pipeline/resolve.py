@@ -23,6 +23,7 @@ _RELATIVE = {"who", "which", "that", "whom"}
 _INDEFINITE = {"a", "an", "one", "two", "three", "several", "some", "many", "other", "another"}
 _ORG_LABELS = {"ORG", "NORP", "GPE", "FAC"}
 _LOOKBACK_SENTS = 8
+_NOT_IN_OFFICE = ("shadow", "former", "ex-")
 
 
 @dataclass(slots=True)
@@ -100,13 +101,13 @@ class SpeakerResolver:
         return any(s <= char < e for s, e in self._captions)
 
     # -- resolution -----------------------------------------------------------------------
-    def resolve(self, source: Token | None, near_char: int | None = None) -> tuple[Speaker, Span | None]:
+    def resolve(self, source: Token | None, verb: Token | None = None) -> tuple[Speaker, Span | None]:
         """The speaker for a source head token, and the local mention span."""
         if source is None:
             return Speaker(), None
         doc = self.sdoc
         lex = lexicons()
-        s, e = mention_span(source)
+        s, e = mention_span(source, verb)
         mention = doc[s:e]
         s, e = np_span(source)
         core = doc[s:e]  # without appositions: what names the speaker
@@ -117,6 +118,12 @@ class SpeakerResolver:
             return speaker, mention
         ent = self._person_tokens.get(source.i) or next(
             (self._person_tokens[t.i] for t in core if t.i in self._person_tokens), None)
+        if ent is None:
+            # "The housing minister, Jane Doe, said": the name stands in apposition
+            for child in source.children:
+                if child.dep_ == "appos" and child.i in self._person_tokens:
+                    ent = self._person_tokens[child.i]
+                    break
         if ent is not None:
             return self._speaker_for(ent, source.i), mention
         if source.pos_ == "PRON" or lower in lex.pronouns:
@@ -134,6 +141,9 @@ class SpeakerResolver:
             person.mentions.append(TextSpan(core.start_char, core.end_char, core.text))
             for t in core:
                 self._person_tokens[t.i] = person
+            role = _role_of(core)
+            if role and role not in person.roles:
+                person.roles.append(role)
             return self._speaker_for(person, source.i), mention
         head_lemma = source.lemma_.lower()
         words = [t for t in core if t.lower_ not in ("the", "a", "an") and not t.is_punct]
@@ -174,9 +184,13 @@ class SpeakerResolver:
         if not before:
             return None
         if role:
-            with_role = [c for c in before if any(role in r.lower() for r in c.entity.roles)]
+            with_role = [c for c in before if any(role in r.lower().split() for r in c.entity.roles)]
             if with_role:
                 return max(with_role, key=lambda c: c.token_i).entity
+            # "the minister" is not the shadow minister or a former one
+            current = [c for c in before
+                       if not any(w in r.lower() for r in c.entity.roles for w in _NOT_IN_OFFICE)]
+            before = current or before
         # Prefer the most recent subject of an earlier sentence or clause; else the most recent mention.
         subjects = [c for c in before if c.subject]
         pool = subjects or before
@@ -267,7 +281,7 @@ def _person_spans(sdoc: Doc) -> list[Span]:
     """PERSON entities, plus an honorific followed by capitalised names that NER missed
     ("Mr Doe"), in text order."""
     lex = lexicons()
-    spans = [e for e in sdoc.ents if e.label_ == "PERSON"]
+    spans = [_extend_left(e) for e in sdoc.ents if e.label_ == "PERSON"]
     covered = {t.i for e in spans for t in e}
     for tok in sdoc:
         if tok.text.lower() in _COURTESY and tok.text.lower() in lex.honorifics and \
@@ -280,6 +294,22 @@ def _person_spans(sdoc: Doc) -> list[Span]:
                 spans.append(sdoc[tok.i + 1:end])
                 covered.update(range(tok.i + 1, end))
     return sorted(spans, key=lambda e: e.start)
+
+
+def _extend_left(ent: Span) -> Span:
+    """NER sometimes keeps only the surname ("Dame Harriet [Quayle]"): take the given names back."""
+    lex = lexicons()
+    start = ent.start
+    doc = ent.doc
+    while start > 0:
+        prev = doc[start - 1]
+        low = prev.text.lower()
+        if prev.pos_ != "PROPN" or not prev.text[:1].isupper() or low in lex.honorifics or \
+                low in lex.role_nouns or prev.ent_type_ not in ("", "PERSON") or \
+                prev.head.i < ent.start or prev.head.i >= ent.end:
+            break
+        start -= 1
+    return doc[start:ent.end] if start != ent.start else ent
 
 
 def _is_subject(ent: Span) -> bool:
@@ -317,9 +347,11 @@ def _person_names(ent: Span) -> _Names | None:
     if prev is not None and prev.text.lower() in lex.honorifics:
         title = prev.text
         gender = lex.honorifics[prev.text.lower()]
-    while toks and toks[0].text.lower() in lex.honorifics:
+    while toks and (toks[0].text.lower() in lex.honorifics or
+                    toks[0].text.lower() in lex.role_nouns and len(toks) > 2):
+        # "Councilman Ray Dubois", "Superintendent Dr. Alicia Brennan": titles, not names
         title = toks[0].text
-        gender = gender or lex.honorifics[toks[0].text.lower()]
+        gender = gender or lex.honorifics.get(toks[0].text.lower())
         toks = toks[1:]
     words = [t.text for t in toks]
     if not words or not any(w[:1].isupper() for w in words):
@@ -356,8 +388,12 @@ def _role_of(ent: Span) -> str | None:
     ("Jane Doe, the transport secretary")."""
     lex = lexicons()
     doc = ent.doc
-    words: list[Token] = [t for t in ent if t.text.lower() in lex.honorifics and
-                          t.text.lower() not in _COURTESY]
+    words: list[Token] = []
+    for t in ent:
+        low = t.text.lower()
+        if low in _COURTESY or not (low in lex.honorifics or low in lex.role_nouns):
+            break
+        words.append(t)
     if words and words[-1].i != ent.start + len(words) - 1:
         words = []
     i = ent.start - 1

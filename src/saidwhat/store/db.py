@@ -18,12 +18,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from .. import __version__
 from .schema import LATEST_VERSION, MIGRATIONS
+
+if TYPE_CHECKING:  # pandas is imported where a DataFrame is made: `saidwhat quotes` starts fast
+    import pandas as pd
 
 DEFAULT_DB = "saidwhat.db"
 
@@ -311,6 +312,8 @@ class Store:
     def errors(self, kinds: tuple[str, ...] = ("error", "skipped")) -> pd.DataFrame:
         """Everything that was not processed, newest last. Extraction failures that a later
         run fixed (``--retry-failed``) are left out."""
+        import pandas as pd
+
         marks = ",".join("?" * len(kinds))
         df = pd.read_sql_query(
             f"SELECT e.stage, e.kind, e.source, e.record, e.doc_id, e.reason, e.run_id, "
@@ -319,14 +322,10 @@ class Store:
             f" ORDER BY e.id", self.conn, params=kinds, dtype=object)
         return df.astype(object).where(df.notna(), None)  # missing = None, not NaN
 
-    def quotes(self, speaker: str | None = None, since: str | None = None,
-               until: str | None = None, outlet: str | None = None,
-               limit: int | None = None) -> pd.DataFrame:
-        """Quotes as a DataFrame, one row per quote, with its document's metadata.
-
-        ``speaker`` matches the normalised full name or the last name ("Smith" finds
-        "Jane Smith"); both are indexed. ``since``/``until`` compare ISO dates, inclusive.
-        """
+    def quote_rows(self, speaker: str | None = None, since: str | None = None,
+                   until: str | None = None, outlet: str | None = None,
+                   limit: int | None = None) -> tuple[list[str], sqlite3.Cursor]:
+        """Column names and a cursor over the matching quotes (see :meth:`quotes`)."""
         where, params = [], []
         if speaker:
             norm = normalize_name(speaker)
@@ -349,15 +348,33 @@ class Store:
             + (" WHERE " + " AND ".join(where) if where else "")
             + " ORDER BY d.date, d.pk, q.seq"
             + (f" LIMIT {int(limit)}" if limit else ""))
-        return pd.read_sql_query(sql, self.conn, params=params)
+        cur = self.conn.execute(sql, params)
+        return [c[0] for c in cur.description], cur
+
+    def quotes(self, speaker: str | None = None, since: str | None = None,
+               until: str | None = None, outlet: str | None = None,
+               limit: int | None = None) -> pd.DataFrame:
+        """Quotes as a DataFrame, one row per quote, with its document's metadata.
+
+        ``speaker`` matches the normalised full name or the last name ("Smith" finds
+        "Jane Smith"); both are indexed. ``since``/``until`` compare ISO dates, inclusive.
+        """
+        import pandas as pd
+
+        columns, cur = self.quote_rows(speaker, since, until, outlet, limit)
+        return pd.DataFrame(cur.fetchall(), columns=columns)
 
     def documents(self, with_text: bool = False) -> pd.DataFrame:
+        import pandas as pd
+
         cols = ("doc_id, content_hash, title, date, outlet, url, author, language, format, "
                 "source, record, n_chars, status, reason, processed_at")
         return pd.read_sql_query(
             f"SELECT {cols}{', text' if with_text else ''} FROM documents ORDER BY pk", self.conn)
 
     def entities(self) -> pd.DataFrame:
+        import pandas as pd
+
         df = pd.read_sql_query(
             "SELECT d.doc_id, e.entity_id, e.name, e.type, e.roles, e.mentions FROM entities e"
             " JOIN documents d ON d.pk = e.doc_pk ORDER BY e.doc_pk, e.seq", self.conn)

@@ -8,11 +8,12 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from .db import Store
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 TABLES = ("documents", "quotes", "entities")
 CHUNK_ROWS = 20_000
@@ -73,6 +74,7 @@ def _export_jsonl(store: Store, output: str | Path, with_text: bool | None) -> i
 
 
 def _export_table(store: Store, table: str, fmt: str, path: Path) -> int:
+    import pandas as pd
     import pyarrow as pa
     import pyarrow.parquet as pq
 

@@ -268,17 +268,22 @@ def run(store: Store, *, batch_size: int = DEFAULT_BATCH_SIZE, workers: int = 1,
             parts = (store.path.with_name(f"{store.path.name}.parts") / f"run-{run_id}"
                      if parts_dir == "auto" else Path(parts_dir) / f"run-{run_id}")
         start = time.perf_counter()
-        with _backend(dask, model, workers, parts) as backend, \
-                tqdm(total=total, unit="doc", desc="extract", disable=not show_progress,
-                     dynamic_ncols=True, smoothing=0.1) as bar:
-            for results in backend(store.pending_batches(batch_size, limit)):
-                counts = store.save_results(results, run_id)
-                summary.processed += counts["done"]
-                summary.failed += counts["failed"]
-                summary.batches += 1
-                bar.update(len(results))
-                if summary.failed:
-                    bar.set_postfix(failed=summary.failed, refresh=False)
+        try:
+            with _backend(dask, model, workers, parts) as backend, \
+                    tqdm(total=total, unit="doc", desc="extract", disable=not show_progress,
+                         dynamic_ncols=True, smoothing=0.1) as bar:
+                for results in backend(store.pending_batches(batch_size, limit)):
+                    counts = store.save_results(results, run_id)
+                    summary.processed += counts["done"]
+                    summary.failed += counts["failed"]
+                    summary.batches += 1
+                    bar.update(len(results))
+                    if summary.failed:
+                        bar.set_postfix(failed=summary.failed, refresh=False)
+        except BaseException:  # Ctrl-C, a lost cluster: committed batches stay, say so
+            summary.seconds = round(time.perf_counter() - start, 3)
+            store.finish_run(run_id, summary.to_dict(), status="interrupted")
+            raise
         summary.seconds = round(time.perf_counter() - start, 3)
         summary.pending_after = store.count_pending()
         if parts is not None and parts.exists():

@@ -1,0 +1,136 @@
+"""The `network` and `concepts` commands end to end on the fictional fixture."""
+
+from __future__ import annotations
+
+import csv
+import json
+import sqlite3
+from pathlib import Path
+
+import networkx as nx
+import pytest
+from click.testing import CliRunner
+
+from saidwhat.cli import main
+from saidwhat.network.codebook import load_codebook
+
+DATA = Path(__file__).parent / "data" / "network"
+JSONL = str(DATA / "debate.jsonl")
+CODEBOOK = str(DATA / "codebook.yaml")
+
+
+def run(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(main, list(args))
+    return result.exit_code, result.output
+
+
+def test_edge_list_csv(tmp_path: Path) -> None:
+    out = tmp_path / "edges.csv"
+    code, output = run("network", JSONL, "--codebook", CODEBOOK, "-o", str(out))
+    assert code == 0, output
+    rows = list(csv.DictReader(out.open(encoding="utf-8")))
+    assert list(rows[0]) == ["actor", "concept", "qualifier", "weight", "statements"]
+    assert {"actor": "Tom Reyes", "concept": "cycle-lanes", "qualifier": "oppose",
+            "weight": "1", "statements": "harbour-3:q1"} in rows
+    assert "polarisation" in output
+
+
+def test_one_mode_graphml_with_stats_and_plot(tmp_path: Path) -> None:
+    pytest.importorskip("matplotlib")
+    out, stats, png = tmp_path / "c.graphml", tmp_path / "s.json", tmp_path / "p.png"
+    code, output = run("network", JSONL, "--codebook", CODEBOOK, "--type", "congruence",
+                       "--normalization", "cosine", "-o", str(out), "--stats", str(stats),
+                       "--plot", str(png))
+    assert code == 0, output
+    g = nx.read_graphml(out)
+    assert g.graph["network"] == "congruence"
+    assert all(0 < d["weight"] <= 1 for *_, d in g.edges(data=True))
+    s = json.loads(stats.read_text(encoding="utf-8"))
+    assert set(s) >= {"degree", "betweenness", "communities", "polarisation"}
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_dna_export_from_cli(tmp_path: Path) -> None:
+    out = tmp_path / "out.dna"
+    code, output = run("network", JSONL, "--codebook", CODEBOOK, "-o", str(out))
+    assert code == 0, output
+    with sqlite3.connect(out) as con:
+        n = con.execute("SELECT COUNT(*) FROM STATEMENTS").fetchone()[0]
+        labels = {r[0] for r in con.execute("SELECT Value FROM ENTITIES e JOIN VARIABLES v ON"
+                                            " v.ID = e.VariableId WHERE v.Variable='concept'")}
+    assert n > 0
+    assert {c.label for c in load_codebook(CODEBOOK)} >= labels - {""}
+
+
+def test_dna_export_takes_texts_from_files(tmp_path: Path) -> None:
+    lines = []
+    texts = tmp_path / "texts"
+    texts.mkdir()
+    for line in Path(JSONL).read_text(encoding="utf-8").splitlines():
+        record = json.loads(line)
+        (texts / f"{record['doc_id']}.txt").write_text(record.pop("text"), encoding="utf-8")
+        lines.append(json.dumps(record))
+    stripped = tmp_path / "notext.jsonl"
+    stripped.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    code, output = run("network", str(stripped), "--codebook", CODEBOOK, "-o",
+                       str(tmp_path / "a.dna"))
+    assert code == 2 and "no text" in output
+    assert not (tmp_path / "a.dna").exists()
+    code, output = run("network", str(stripped), "--codebook", CODEBOOK, "-o",
+                       str(tmp_path / "a.dna"), "--texts", str(texts))
+    assert code == 0, output
+
+
+def test_time_windows_write_one_file_each(tmp_path: Path) -> None:
+    out = tmp_path / "w.csv"
+    code, output = run("network", JSONL, "--codebook", CODEBOOK, "-o", str(out),
+                       "--window", "30d", "--step", "30d")
+    assert code == 0, output
+    written = sorted(p.name for p in tmp_path.iterdir())
+    assert written == ["w_2024-03-01.csv", "w_2024-03-31.csv"]
+
+
+def test_filters_from_cli(tmp_path: Path) -> None:
+    out = tmp_path / "e.csv"
+    code, output = run("network", JSONL, "--codebook", CODEBOOK, "-o", str(out),
+                       "--outlet", "Harbour Times", "--actor-type", "person")
+    assert code == 0, output
+    rows = list(csv.DictReader(out.open(encoding="utf-8")))
+    assert rows and all(r["statements"].startswith("harbour-3:") for r in rows)
+
+
+def test_bad_codebook_is_a_usage_error_naming_line(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("concepts:\n  - id: x\n", encoding="utf-8")
+    code, output = run("network", JSONL, "--codebook", str(bad), "-o", str(tmp_path / "e.csv"))
+    assert code == 2
+    assert f"{bad}:2" in output and "label" in output
+
+
+def test_bad_input_line_is_reported_and_the_rest_goes_on(tmp_path: Path) -> None:
+    mixed = tmp_path / "mixed.jsonl"
+    mixed.write_text(Path(JSONL).read_text(encoding="utf-8") + "{not json\n", encoding="utf-8")
+    out = tmp_path / "e.csv"
+    code, output = run("network", str(mixed), "--codebook", CODEBOOK, "-o", str(out))
+    assert code == 1
+    assert f"{mixed}:4" in output
+    assert len(list(csv.DictReader(out.open(encoding="utf-8")))) > 0
+
+
+def test_concepts_suggest_writes_a_valid_codebook(tmp_path: Path) -> None:
+    out = tmp_path / "suggested.yaml"
+    code, output = run("concepts", JSONL, "--suggest", "-k", "3", "-o", str(out))
+    assert code == 0, output
+    cb = load_codebook(out)
+    assert 1 <= len(cb) <= 3
+    contents = {q["content"]["text"].strip() for line in Path(JSONL).read_text().splitlines()
+                for q in json.loads(line)["quotes"]}
+    for concept in cb:
+        assert concept.keywords
+        assert all(" ".join(e.split()) in {" ".join(c.split()) for c in contents}
+                   for e in concept.examples)
+
+
+def test_concepts_check(tmp_path: Path) -> None:
+    code, output = run("concepts", "--check", CODEBOOK)
+    assert code == 0 and "3 concepts, valid" in output
