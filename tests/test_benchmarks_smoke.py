@@ -65,10 +65,12 @@ def test_throughput_reports_every_configuration(tmp_path: Path) -> None:
         assert c["errors"] == [] and c["docs"] == 2 and not c["incomplete"]
         assert c["words_per_s"] > 0 and c["docs_per_s"] > 0
         assert c["median_seconds"] == c["seconds"][0]
+        assert c["median_cpu_seconds"] > 0 and c["words_per_cpu_s"] > 0
         assert c["maxrss_self_mb"] > 0
         assert c["peak_rss_mb"] is None or c["peak_rss_mb"] > 0
     (ratio,) = report["ratios"]
     assert ratio["engine"] == "saidwhat" and ratio["n_process"] == 1 and ratio["ratio"] > 0
+    assert ratio["cpu_ratio"] > 0 and len(ratio["per_round"]) == 1
     assert ratio["meets_issue2_target"] == (ratio["ratio"] >= report["issue2_target_ratio"])
 
 

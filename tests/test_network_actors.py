@@ -8,8 +8,7 @@ from pathlib import Path
 import pytest
 
 from saidwhat.model import Speaker
-from saidwhat.network.actors import (ActorFileError, ActorIndex, load_actor_attributes,
-                                     strip_titles)
+from saidwhat.network.actors import ActorFileError, ActorIndex, load_actor_attributes, strip_titles
 
 
 @pytest.mark.parametrize(("raw", "stripped"), [

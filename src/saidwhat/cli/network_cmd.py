@@ -9,10 +9,16 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from ..model import Document
+
+if TYPE_CHECKING:
+    from ..network.actors import Actor
+    from ..network.build import CodedStatement
+    from ..network.codebook import Codebook
 
 
 def _fail(message: str) -> None:
@@ -108,7 +114,6 @@ def network_command(inputs: tuple[str, ...], codebook_path: str, db: str | None,
     """
     from ..network.actors import ActorFileError, ActorIndex, load_actor_attributes
     from ..network.build import (
-        build_network,
         code_documents,
         filter_statements,
         parse_date,
@@ -165,15 +170,19 @@ def network_command(inputs: tuple[str, ...], codebook_path: str, db: str | None,
         for suffix, part in slices:
             _write_outputs(part, docs, codebook, report.actors, network_type, qualifier,
                            normalization, out_format, output, plot_path, stats_path, colour_by,
-                           dna_password, suffix, build_network)
+                           dna_password, suffix)
     except (ExportError, ValueError, RuntimeError) as exc:
         _fail(str(exc))
     sys.exit(1 if errors else 0)
 
 
-def _write_outputs(statements, docs, codebook, actors, network_type, qualifier,  # type: ignore[no-untyped-def]
-                   normalization, out_format, output, plot_path, stats_path, colour_by,
-                   dna_password, suffix, build_network) -> None:
+def _write_outputs(statements: list[CodedStatement], docs: list[Document], codebook: Codebook,
+                   actors: dict[str, Actor], network_type: str, qualifier: str,
+                   normalization: str, out_format: str | None, output: str | None,
+                   plot_path: str | None, stats_path: str | None, colour_by: str,
+                   dna_password: str, suffix: str) -> None:
+    """Build one network (one time window) and write what was asked for."""
+    from ..network.build import build_network, parse_date
     from ..network.dna_export import DnaDocumentInput, write_dna
     from ..network.export import (
         atomic_write,
@@ -204,7 +213,6 @@ def _write_outputs(statements, docs, codebook, actors, network_type, qualifier, 
             write_event_list(statements, out, {d.doc_id: str(d.meta.get("title") or d.doc_id)
                                                for d in docs})
         elif out_format == "dna":
-            from ..network.build import parse_date
             inputs = [DnaDocumentInput(doc_id=d.doc_id, text=d.text,
                                        title=str(d.meta.get("title") or d.doc_id),
                                        author=str(d.meta.get("author") or ""),

@@ -234,6 +234,7 @@ def quotes_command(db_path: str, speaker: str | None, since: str | None, until: 
                 head = " | ".join(str(rec[k]) for k in ("date", "outlet", "doc_id") if rec[k])
                 out.write(f"{head}\n  {rec['speaker_name'] or '?'}: "
                           f"\u201c{rec['content_text']}\u201d\n")
+        out.flush()
     click.echo(f"{n} quotes", err=True)
 
 

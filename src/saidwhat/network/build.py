@@ -16,7 +16,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -133,8 +133,7 @@ def code_documents(docs: Sequence[Document], coder: ConceptCoder,
                 date=parse_date(d.meta.get("date")),
                 outlet=str(d.meta.get("outlet") or d.meta.get("source") or "")))
     # Organisations may be learnt after a statement was coded: take the final one.
-    out = [s if s.organization == actors.actors[s.actor].organization
-           else _replace_org(s, actors.actors[s.actor].organization) for s in out]
+    out = [replace(s, organization=actors.actors[s.actor].organization) for s in out]
     report.coded_statements = len(out)
     report.actors = dict(actors.actors)
     return out, report
@@ -156,12 +155,6 @@ def _own_words(doc: Document, quote: Any) -> str:
             for i in range(max(span.start, c.start), min(span.end, c.end)):
                 chars[i - c.start] = " "
     return "".join(chars)
-
-
-def _replace_org(s: CodedStatement, org: str) -> CodedStatement:
-    d = {f: getattr(s, f) for f in CodedStatement.__slots__}  # type: ignore[attr-defined]
-    d["organization"] = org
-    return CodedStatement(**d)
 
 
 # -- filters and windows ------------------------------------------------------------------

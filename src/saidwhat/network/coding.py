@@ -163,16 +163,23 @@ class ConceptCoder:
 
     def code_many(self, items: Sequence[tuple[str, str | None]]) -> list[list[ConceptCode]]:
         """Code ``(content, cue)`` pairs; returns one list of codes per pair, in order."""
-        contents = list(self.nlp.pipe(c for c, _ in items))
-        cues = list(self.nlp.pipe((q or "") for _, q in items))
+        # Coding reads lemmas, tags and the parse; named entities are not needed.
+        skip = [name for name in ("ner",) if name in self.nlp.pipe_names]
+        contents = list(self.nlp.pipe((c for c, _ in items), disable=skip))
+        # Cues are short and repeat ("said", "told"): parse each distinct one once.
+        distinct = sorted({q or "" for _, q in items})
+        cue_pol = {text: polarity_of_cue(d) for text, d in zip(distinct, self.nlp.pipe(distinct),
+                                                              strict=True)}
         sims = self._embedder.similarities([c for c, _ in items]) if self._embedder else None
         out = []
-        for i, (doc, cue_doc) in enumerate(zip(contents, cues, strict=True)):
-            out.append(self._code_doc(doc, cue_doc, sims[i] if sims is not None else None))
+        for i, (doc, (_, cue)) in enumerate(zip(contents, items, strict=True)):
+            out.append(self._code_doc(doc, cue_pol[cue or ""],
+                                      sims[i] if sims is not None else None))
         return out
 
-    def _code_doc(self, doc: Doc, cue_doc: Doc, sims: Sequence[float] | None) -> list[ConceptCode]:
-        cue_pol, cue_word = polarity_of_cue(cue_doc)
+    def _code_doc(self, doc: Doc, cue: tuple[str, str], sims: Sequence[float] | None
+                  ) -> list[ConceptCode]:
+        cue_pol, cue_word = cue
         if cue_pol == "oppose" and _starts_with_person(doc):
             # "accused X of ...", "criticised X over ...": the opposition targets X, not the
             # claim that follows.
@@ -205,7 +212,9 @@ class ConceptCoder:
                 free = [h for h in hits if claimed.isdisjoint(range(h.start, h.end))]
                 if rank > 0 and not any(h.keyword for h in free):
                     continue
-                coded = self._clause_code(prof, free, flips, cue_pol, cue_word, content_terms, sims)
+                # Statement-level evidence (examples, embeddings) counts once per concept.
+                coded = self._clause_code(prof, free, flips, cue_pol, cue_word, content_terms,
+                                          sims, with_statement=prof.concept.id not in best)
                 if coded is None:
                     continue
                 claimed.update(i for h in free for i in range(h.start, h.end))
@@ -227,14 +236,15 @@ class ConceptCoder:
         return codes
 
     def _clause_code(self, prof: _Profile, hits: list[_Hit], flips: list[bool], cue_pol: str,
-                     cue_word: str, content_terms: set[str], sims: Sequence[float] | None
-                     ) -> tuple[float, Qualifier, list[str]] | None:
+                     cue_word: str, content_terms: set[str], sims: Sequence[float] | None,
+                     with_statement: bool = True) -> tuple[float, Qualifier, list[str]] | None:
         """Score, qualifier and evidence of one concept in one clause, or None if too weak."""
         if not hits or all(h.name_only for h in hits):
             return None  # a name alone is not a claim
         lexical = sum(h.weight for h in hits)
         # Examples and embeddings judge the whole statement, not a clause.
-        extra, extra_ev = self._statement_evidence(prof, content_terms, sims)
+        extra, extra_ev = (self._statement_evidence(prof, content_terms, sims) if with_statement
+                           else (0.0, []))
         score = lexical + extra
         if score < self.threshold:
             return None

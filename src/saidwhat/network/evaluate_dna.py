@@ -6,7 +6,7 @@ database's concept labels (labels only: no keywords, descriptions or examples). 
 predicted concept is the best-scoring one (forced choice; "none" when no concept word
 occurs at all), its qualifier the predicted agreement.
 
-Run: ``python -m saidwhat.network.evaluate_dna path/to/sample.dna [--markdown]``
+Run: ``python -m saidwhat.network.evaluate_dna path/to/sample.dna [--method embeddings]``
 """
 
 from __future__ import annotations
@@ -65,14 +65,15 @@ class DnaEvaluation:
 
 
 def evaluate_dna(path: str | Path, coder: ConceptCoder | None = None,
-                 codebook: Codebook | None = None) -> DnaEvaluation:
+                 codebook: Codebook | None = None, method: str = "lexical") -> DnaEvaluation:
     statements = [s for s in read_statements(path)
                   if s.statement_type == "DNA Statement" and str(s.values.get("concept") or "")]
     labels = sorted({str(s.values["concept"]) for s in statements})
     codebook = codebook or codebook_from_labels(labels, name=f"concepts of {Path(path).name}")
     by_label = {c.label: c.id for c in codebook}
     if coder is None:
-        coder = ConceptCoder(codebook, threshold=1e-9)  # forced choice: best concept wins
+        # Forced choice: the best concept wins, however weak.
+        coder = ConceptCoder(codebook, method=method, threshold=1e-9)
     out = DnaEvaluation(labels=labels)
     codes = coder.code_many([(s.text, None) for s in statements])
     id_to_label = {v: k for k, v in by_label.items()}
@@ -94,8 +95,9 @@ def evaluate_dna(path: str | Path, coder: ConceptCoder | None = None,
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("dna", help="a DNA 3 database (.dna)")
+    ap.add_argument("--method", default="lexical", choices=["lexical", "embeddings"])
     args = ap.parse_args(argv)
-    print(evaluate_dna(args.dna).to_markdown())
+    print(evaluate_dna(args.dna, method=args.method).to_markdown())
 
 
 if __name__ == "__main__":

@@ -19,6 +19,9 @@ from spacy.language import Language
 
 from .codebook import Codebook, Concept
 from .coding import _is_term, stem
+from .lexicons import honorifics
+
+_NAME_ENTS = frozenset({"PERSON", "ORG", "GPE", "NORP", "FAC", "LOC"})
 
 
 def _vectors(docs_terms: list[list[str]]) -> tuple[np.ndarray, list[str]]:
@@ -68,12 +71,15 @@ def suggest_codebook(statements: Sequence[str], nlp: Language, *, k: int | None 
     if len(texts) < 2:
         raise ValueError("need at least two statements to suggest concepts")
     docs = list(nlp.pipe(texts))
+    titles = honorifics()
     surface: dict[str, Counter[str]] = {}
     docs_terms: list[list[str]] = []
     for d in docs:
         terms = []
         for t in d:
-            if _is_term(t) and t.pos_ != "NUM":
+            # Names are actors, not concepts: proper nouns and titles never become keywords.
+            if _is_term(t) and t.pos_ not in ("NUM", "PROPN") and t.ent_type_ not in _NAME_ENTS \
+                    and t.lower_.rstrip(".") not in titles:
                 s = stem(t.lemma_)
                 terms.append(s)
                 surface.setdefault(s, Counter())[t.lemma_.lower()] += 1

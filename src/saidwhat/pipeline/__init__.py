@@ -29,6 +29,8 @@ class _Record:
     paragraph: int
     continuation: bool = False
     cue_class: str = "speech"
+    clausal: bool = True  # the content is a clause (not just an object noun phrase)
+    source_extent: tuple[int, int] | None = None  # token span, when known without the parse
     speaker: Speaker | None = None
     mention: TextSpan | None = None
 
@@ -49,6 +51,7 @@ def run_stages(sdoc: Doc, doc_id: str, text: str | None = None) -> Document:
     records = _direct_records(sdoc, full, para_of)
     used_verbs = {r.verb.i for r in records if r.verb is not None}
     records += _indirect_records(sdoc, find_cues(sdoc), full, fragments, used_verbs, para_of)
+    records += _name_colon_records(sdoc, paras, records)
     records.sort(key=lambda r: r.content[0])
 
     resolver = SpeakerResolver(sdoc)
@@ -144,7 +147,10 @@ def _direct_records(sdoc: Doc, full: list[QuoteSpan], para_of) -> list[_Record]:
         elif verb is not None:
             rec = _Record("direct", (q.start, q.end), _cue_tokens(verb), verb, subject_of(verb),
                           para)
-        elif prev is not None and para - prev.paragraph <= 2:
+        elif prev is not None and para - prev.paragraph <= 2 and \
+                _prev_char(text, q.open_start) in "\n.!?":
+            # a cue-less quotation that opens a paragraph or sentence goes on from the last
+            # speaker; one inside a sentence ("a film, ‘Title’, which …") is a title, not speech
             same_para = para == prev.paragraph
             # ‘A,’ she said. ‘B.’ : B shares A's cue and source; a new paragraph has none locally
             rec = _Record("direct", (q.start, q.end), prev.cue if same_para else None,
@@ -181,6 +187,41 @@ def _colon_source(sdoc: Doc, q: QuoteSpan) -> tuple[Token, Token] | None:
     return colon, head
 
 
+def _name_colon_records(sdoc: Doc, paras: list[tuple[int, int]],
+                        records: list[_Record]) -> list[_Record]:
+    """Headline and transcript convention: "Jane Doe: We will win" (no quotation marks)."""
+    out = []
+    text = sdoc.text
+    taken = [r.content for r in records]
+    for n, (ps, pe) in enumerate(paras):
+        colon = text.find(":", ps, min(pe, ps + 60))
+        if colon < 0:
+            continue
+        rest_start = colon + 1
+        while rest_start < pe and text[rest_start] in " \t":
+            rest_start += 1
+        rest_end = pe
+        while rest_end > rest_start and text[rest_end - 1] in " \t.":
+            rest_end -= 1
+        if len(text[rest_start:rest_end].split()) < 3 or text[rest_start] in "“‘\"'`":
+            continue  # quotations after a colon are handled with the direct quotes
+        if any(s < rest_end and rest_start < e for s, e in taken):
+            continue
+        name = sdoc.char_span(ps, colon, alignment_mode="contract")
+        if name is None or not 1 <= len(name) <= 4:
+            continue
+        if not all(t.pos_ == "PROPN" or t.text[:1].isupper() and t.is_alpha for t in name):
+            continue
+        if not any(t.ent_type_ in ("PERSON", "ORG", "NORP", "GPE") for t in name):
+            continue
+        colon_tok = sdoc.char_span(colon, colon + 1, alignment_mode="expand")
+        if colon_tok is None:
+            continue
+        out.append(_Record("direct", (rest_start, rest_end), [colon_tok[0]], None, name.root, n,
+                           source_extent=(name.start, name.end)))
+    return out
+
+
 def _next_word_lower(text: str, i: int) -> bool:
     while i < len(text) and text[i] in " \t,":
         i += 1
@@ -205,10 +246,13 @@ def _indirect_records(sdoc: Doc, cues: list[Cue], full: list[QuoteSpan],
             continue
         mixed = any(cs <= q.start < ce for q in fragments)
         records.append(_Record("mixed" if mixed else "indirect", (cs, ce), cue.tokens, cue.verb,
-                               cue.source, para_of(cs), cue_class=cue.cue_class))
-    # A feeling or belief reported inside someone's statement is part of that statement
-    # ("X said that residents felt ignored"), not an attribution of its own.
-    return [r for r in records if r.cue_class != "cognition" or not any(
+                               cue.source, para_of(cs), cue_class=cue.cue_class,
+                               clausal=cue.clausal))
+    # A feeling, belief or object-only position reported inside someone's statement is part
+    # of that statement ("X said residents felt ignored", "… would offer free supervision");
+    # nested attributions with a clause of their own stay ("X said that Y had claimed …").
+    return [r for r in records if not (r.cue_class == "cognition" or not r.clausal and
+                                       r.cue_class != "position") or not any(
         o is not r and o.content[0] <= r.verb.idx < o.content[1] for o in records)]
 
 
@@ -225,7 +269,7 @@ def _resolve_in_order(resolver: SpeakerResolver, records: list[_Record]) -> None
 
     ordered = sorted((r for r in records if not r.continuation), key=position)
     for r in ordered:
-        speaker, mention = resolver.resolve(r.source, r.verb)
+        speaker, mention = resolver.resolve(r.source, r.verb, r.source_extent)
         r.speaker = speaker
         r.mention = TextSpan(mention.start_char, mention.end_char, mention.text) if mention else None
     last: _Record | None = None

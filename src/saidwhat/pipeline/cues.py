@@ -26,6 +26,7 @@ class Cue:
     source: Token | None = None  # head token of the local source mention
     polarity: str = "neutral"
     cue_class: str = "speech"
+    clausal: bool = True  # content is a clause, not only an object noun phrase
 
     @property
     def span(self) -> tuple[int, int]:
@@ -35,6 +36,10 @@ class Cue:
 
 def _blocked_governors() -> frozenset[str]:
     return read_list("non_speech_governors.txt")
+
+
+def _going_on_governors() -> frozenset[str]:
+    return read_list("going_on_governors.txt")
 
 
 def is_cue_verb(tok: Token) -> bool:
@@ -83,8 +88,11 @@ def _governor_blocks(verb: Token) -> bool:
     """"refused to reveal", "is expected to say", "did not say": no statement was made."""
     if any(c.dep_ == "neg" for c in verb.children):
         return True
-    if any(c.dep_ == "aux" and c.tag_ == "TO" for c in verb.children):
-        return True  # infinitival: an intention, not a statement
+    if any(c.dep_ == "aux" and c.tag_ == "TO" for c in verb.children) and not (
+            verb.dep_ == "xcomp" and verb.head.lemma_.lower() in _going_on_governors()):
+        # an infinitive reports an intention ("plans to say", "for X to question"), except
+        # after verbs of going on ("continued to complain that …")
+        return True
     if verb.dep_ == "xcomp" and verb.head.lemma_.lower() in _blocked_governors():
         return True
     return False
@@ -159,7 +167,9 @@ def _cue_with_content(verb: Token, prep: Token | None) -> Cue | None:
     if lemma in lex.cues:
         cue_class, polarity = lex.cues[lemma]
     content_tokens: list[Token] = []
+    clausal = True
     if prep is not None:
+        clausal = False
         mw_polarity, mode = lex.multiword_cues[(lemma, prep.lower_)]
         polarity = mw_polarity
         cue_class = "position"
@@ -167,6 +177,7 @@ def _cue_with_content(verb: Token, prep: Token | None) -> Cue | None:
         tokens.extend(c for c in verb.children if c.dep_ == "prt" and c.i != prep.i)
         objs = [c for c in prep.children if c.dep_ in ("pobj", "pcomp")]
         if mode == "clause":  # "called on ministers to restrict …"
+            clausal = True
             objs += [c for c in verb.children if c.i > prep.i and (
                 c.dep_ in ("xcomp", "ccomp") or
                 c.dep_ == "advcl" and any(a.tag_ == "TO" for a in c.children))]
@@ -191,9 +202,15 @@ def _cue_with_content(verb: Token, prep: Token | None) -> Cue | None:
         if comps:
             for c in comps:
                 content_tokens.extend(_subtree(c))
-        elif cue_class == "position" or lemma in lex.object_cues:
-            # "backed an inquiry", "urged the introduction of …", "accused X of Y", "described X as Y"
-            objs = [c for c in verb.children if c.dep_ in ("dobj", "xcomp")]
+        elif cue_class == "position" or lemma in lex.object_cues or any(
+                c.dep_ in ("xcomp", "oprd") for c in verb.children):
+            # "backed an inquiry", "urged the introduction of …", "accused X of Y",
+            # "described X as Y", "asked the council to act", "called the plan 'pathetic'"
+            clausal = False
+            objs = [c for c in verb.children if c.dep_ in ("dobj", "xcomp", "oprd")]
+            if not (cue_class == "position" or lemma in lex.object_cues):
+                objs = objs if any(c.dep_ in ("xcomp", "oprd") for c in objs) and any(
+                    c.dep_ == "dobj" for c in objs) else []
             if objs:
                 for c in objs:
                     content_tokens.extend(_subtree(c))
@@ -208,10 +225,12 @@ def _cue_with_content(verb: Token, prep: Token | None) -> Cue | None:
     if not content_tokens:
         return None
     content_tokens = [t for t in content_tokens if not t.is_space]
-    if len([t for t in content_tokens if not t.is_punct]) < 2:
-        return None
+    words = [t for t in content_tokens if not t.is_punct]
+    if len(words) < 2 and not (words and words[0].pos_ in ("NOUN", "PROPN")):
+        return None  # "announced support" is a position; "said it" is not
     cue = Cue(tokens=sorted(tokens, key=lambda t: t.i), verb=verb,
-              content=_subtree_chars(content_tokens), polarity=polarity, cue_class=cue_class)
+              content=_subtree_chars(content_tokens), polarity=polarity, cue_class=cue_class,
+              clausal=clausal)
     cue.source = subject_of(verb)
     return cue
 

@@ -53,8 +53,10 @@ def _classify(text: str, m: re.Match[str]) -> Mark | None:
     if ch == "``":
         return Mark(s, e, "double", "open")
     if ch == "''":
-        # Newspaper style closes ``…'' with two apostrophes; a lone pair after a letter closes.
-        return Mark(s, e, "double", "close") if not prev.isspace() else None
+        # Newspaper style: ``…'' or ''…'' (two apostrophes open and close)
+        if prev.isspace() or s == 0 or prev in "([{—–-":
+            return Mark(s, e, "double", "open") if not nxt.isspace() else None
+        return Mark(s, e, "double", "close")
     if ch == "`":
         return None
     if ch == "“":

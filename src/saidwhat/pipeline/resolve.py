@@ -101,28 +101,38 @@ class SpeakerResolver:
         return any(s <= char < e for s, e in self._captions)
 
     # -- resolution -----------------------------------------------------------------------
-    def resolve(self, source: Token | None, verb: Token | None = None) -> tuple[Speaker, Span | None]:
-        """The speaker for a source head token, and the local mention span."""
+    def resolve(self, source: Token | None, verb: Token | None = None,
+                extent: tuple[int, int] | None = None) -> tuple[Speaker, Span | None]:
+        """The speaker for a source head token, and the local mention span (``extent``,
+        token offsets, when the caller already knows it)."""
         if source is None:
             return Speaker(), None
         doc = self.sdoc
         lex = lexicons()
-        s, e = mention_span(source, verb)
+        s, e = extent or mention_span(source, verb)
         mention = doc[s:e]
-        s, e = np_span(source)
+        s, e = extent or np_span(source)
         core = doc[s:e]  # without appositions: what names the speaker
         lower = source.lower_
         # relative pronoun: "X, who said …" -> the noun the clause modifies
         if lower in _RELATIVE and source.head.dep_ == "relcl":
             speaker, _ = self.resolve(source.head.head)
             return speaker, mention
+        owner = {t.i for c in source.children if c.dep_ == "poss" for t in c.subtree}
         ent = self._person_tokens.get(source.i) or next(
-            (self._person_tokens[t.i] for t in core if t.i in self._person_tokens), None)
+            (self._person_tokens[t.i] for t in core
+             if t.i in self._person_tokens and t.i not in owner), None)  # not "Doe's aide"
         if ent is None:
             # "The housing minister, Jane Doe, said": the name stands in apposition
             for child in source.children:
-                if child.dep_ == "appos" and child.i in self._person_tokens:
+                if child.dep_ != "appos":
+                    continue
+                if child.i in self._person_tokens:
                     ent = self._person_tokens[child.i]
+                    break
+                a, b = np_span(child)
+                if _looks_like_person_name(doc[a:b]):  # NER missed the name
+                    ent = self._add_person_mention(doc[a:b])
                     break
         if ent is not None:
             return self._speaker_for(ent, source.i), mention
@@ -136,14 +146,7 @@ class SpeakerResolver:
             person = self._recent_person(source.i, gender)
             return (self._speaker_for(person, source.i) if person else Speaker()), mention
         if _looks_like_person_name(core):
-            names = _Names([t.text for t in core])
-            person = self._match_or_add(names)
-            person.mentions.append(TextSpan(core.start_char, core.end_char, core.text))
-            for t in core:
-                self._person_tokens[t.i] = person
-            role = _role_of(core)
-            if role and role not in person.roles:
-                person.roles.append(role)
+            person = self._add_person_mention(core)
             return self._speaker_for(person, source.i), mention
         head_lemma = source.lemma_.lower()
         words = [t for t in core if t.lower_ not in ("the", "a", "an") and not t.is_punct]
@@ -167,6 +170,17 @@ class SpeakerResolver:
                 if person is not None:
                     return self._speaker_for(person, source.i), mention
         return Speaker(name=text, type="unknown"), mention
+
+    def _add_person_mention(self, name: Span) -> Entity:
+        """A person whom NER missed or mislabelled, known from how the text uses the name."""
+        person = self._match_or_add(_Names([t.text for t in name]))
+        person.mentions.append(TextSpan(name.start_char, name.end_char, name.text))
+        for t in name:
+            self._person_tokens[t.i] = person
+        role = _role_of(name)
+        if role and role not in person.roles:
+            person.roles.append(role)
+        return person
 
     def _speaker_for(self, entity: Entity, token_i: int) -> Speaker:
         # the mention now stands for this entity: later pronouns may refer through it
