@@ -76,12 +76,10 @@ def test_extract_to_file_with_errors_exits_1_and_keeps_the_rest(tmp_path: Path,
     assert_offsets_match(records[0], article.read_text(encoding="utf-8"))
     assert_offsets_match(records[1], PARAGRAPHS[2])
     error_lines = [ln for ln in result.stderr.splitlines() if ln.startswith("error: ")]
-    assert error_lines == [
-        f"error: {tmp_path / 'empty.txt'}: empty document",
-        f"error: {batch}:2: invalid JSON (Expecting property name enclosed in double quotes "
-        "at column 2)",
-        f"error: {tmp_path / 'missing.txt'}: no such file or folder",
-    ]
+    assert len(error_lines) == 3
+    assert error_lines[0] == f"error: {tmp_path / 'empty.txt'}: empty document"
+    assert error_lines[1].startswith(f"error: {batch}:2: invalid JSON (")
+    assert error_lines[2] == f"error: {tmp_path / 'missing.txt'}: no such file or folder"
     logged = jsonl(errs.read_text())
     assert [(e["path"], e["record"], e["level"]) for e in logged] == [
         (str(tmp_path / "empty.txt"), None, "error"), (str(batch), 2, "error"),

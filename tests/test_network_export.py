@@ -199,9 +199,10 @@ def test_dna_export_matches_dna_sample_schema(dna_file: Path, shared_dir: Path) 
 
 def test_dna_statements_point_to_their_spans(coded, dna_file: Path) -> None:  # type: ignore[no-untyped-def]
     statements, docs, codebook, _ = coded
+    texts = {d.doc_id: d.text for d in docs}
     with sqlite3.connect(dna_file) as con:
         rows = con.execute(
-            "SELECT d.Text, s.Start, s.Stop, p.Value, c.Value, b.Value, d.Notes FROM STATEMENTS s"
+            "SELECT d.Notes, d.Text, s.Start, s.Stop, p.Value, c.Value, b.Value FROM STATEMENTS s"
             " JOIN DOCUMENTS d ON d.ID = s.DocumentId"
             " JOIN STATEMENTTYPES t ON t.ID = s.StatementTypeId AND t.Label = 'DNA Statement'"
             " JOIN DATASHORTTEXT dp ON dp.StatementId = s.ID JOIN VARIABLES vp ON vp.ID ="
@@ -209,18 +210,18 @@ def test_dna_statements_point_to_their_spans(coded, dna_file: Path) -> None:  # 
             " JOIN DATASHORTTEXT dc ON dc.StatementId = s.ID JOIN VARIABLES vc ON vc.ID ="
             " dc.VariableId AND vc.Variable = 'concept' JOIN ENTITIES c ON c.ID = dc.Entity"
             " JOIN DATABOOLEAN b ON b.StatementId = s.ID").fetchall()
-    assert len(rows) == len(statements)
-    expected = sorted((s.content.text, s.actor if s.actor_type != "organization" else "",
-                       codebook[s.concept].label, int(s.qualifier == "support"))
-                      for s in statements)
     got = []
-    for text, start, stop, person, concept, agree, _notes in rows:
-        span = text[start:stop]
-        content = next(s.content.text for s in statements if s.content.text in span
-                       and codebook[s.concept].label == concept
-                       and (s.actor == person or (not person and s.actor_type == "organization")))
-        got.append((content, person, concept, agree))
-    assert sorted(got) == expected
+    for notes, text, start, stop, person, concept, agree in rows:
+        doc_id = notes.removeprefix("saidwhat doc_id: ")
+        assert text == texts[doc_id]  # the document's own text, so offsets hold
+        got.append((doc_id, start, stop, person, concept, agree))
+    expected = [(s.doc_id, *s.span(), s.actor if s.actor_type != "organization" else "",
+                 codebook[s.concept].label, int(s.qualifier == "support")) for s in statements]
+    assert sorted(got) == sorted(expected)
+    for s in statements:  # the span covers the quote: content, cue and source
+        start, stop = s.span()
+        span = texts[s.doc_id][start:stop]
+        assert s.content.text in span and (s.cue is None or s.cue.text in span)
 
 
 def test_dna_export_reads_back_with_the_dna_reader(coded, dna_file: Path) -> None:  # type: ignore[no-untyped-def]

@@ -12,6 +12,7 @@ def _lines(name: str) -> list[str]:
     return [ln.rstrip("\n") for ln in text.splitlines() if ln.strip() and not ln.startswith("#")]
 
 
+@lru_cache(maxsize=64)
 def read_list(name: str) -> frozenset[str]:
     """A one-column lexicon, lower-cased."""
     return frozenset(ln.strip().lower() for ln in _lines(name))

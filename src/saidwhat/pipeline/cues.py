@@ -5,6 +5,7 @@ Everything here reads the spaCy dependency parse; lexicons say which verbs are c
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span, Token
@@ -69,8 +70,9 @@ def subject_of(verb: Token) -> Token | None:
         for child in tok.children:
             if child.dep_ == "nsubj":
                 return child
-        if tok.dep_ == "acl" and tok.tag_ in ("VBD", "VBZ", "VBP") and \
-                tok.head.pos_ in ("PROPN", "NOUN"):
+        if tok.dep_ == "acl" and tok.head.pos_ in ("PROPN", "NOUN") and (
+                tok.tag_ in ("VBD", "VBZ", "VBP") or
+                tok.head.pos_ == "PROPN" and tok.head.dep_ in ("ROOT", "npadvmod", "nsubj")):
             # "Jane Doe, the minister, last night called for …": a finite verb parsed as a
             # modifier of the name is the sentence's main verb, and the name its subject
             return tok.head
@@ -202,6 +204,7 @@ def _cue_with_content(verb: Token, prep: Token | None) -> Cue | None:
         if comps:
             for c in comps:
                 content_tokens.extend(_subtree(c))
+            content_tokens.extend(_dashed_continuation(verb, comps[-1]))
         elif cue_class == "position" or lemma in lex.object_cues or any(
                 c.dep_ in ("xcomp", "oprd") for c in verb.children):
             # "backed an inquiry", "urged the introduction of …", "accused X of Y",
@@ -235,6 +238,21 @@ def _cue_with_content(verb: Token, prep: Token | None) -> Cue | None:
     return cue
 
 
+def _dashed_continuation(verb: Token, comp: Token) -> list[Token]:
+    """"X said A – and it was now time to B": a clause joined to the cue verb after a dash
+    goes on with what was said (the parser hangs it on the verb, not on A)."""
+    doc = verb.doc
+    end = max(t.i for t in comp.subtree)
+    for conj in verb.children:
+        if conj.dep_ != "conj" or conj.i <= end or is_cue_verb(conj):
+            continue
+        between = doc[end + 1:conj.left_edge.i]
+        if any(t.text in "–—" for t in between) and \
+                any(c.dep_ in ("nsubj", "expl", "nsubjpass") for c in conj.children):
+            return [t for t in conj.subtree if t.i > end]
+    return []
+
+
 def _according_to(tok: Token) -> Cue | None:
     to = next(c for c in tok.children if c.lower_ == "to")
     src = next((c for c in to.children if c.dep_ == "pobj"), None)
@@ -256,28 +274,38 @@ def _according_to(tok: Token) -> Cue | None:
                cue_class="speech")
 
 
+def token_index_at(sdoc: Doc, char: int) -> int:
+    """Index of the token that contains (or first follows) character ``char``."""
+    starts = sdoc.user_data.get("saidwhat_token_starts")
+    if starts is None:
+        starts = sdoc.user_data["saidwhat_token_starts"] = [t.idx for t in sdoc]
+    return max(0, bisect.bisect_right(starts, char) - 1)
+
+
 def find_cue_near(sdoc: Doc, start_char: int, end_char: int, side: str) -> Token | None:
     """The nearest cue verb of the sentence beside a direct quote.
 
     ``side="right"``: the first cue after the closing mark ("…,’ she said."),
     ``side="left"``: the last cue before the opening mark ("She said: ‘…")."""
     if side == "right":
-        span = sdoc.char_span(end_char, len(sdoc.text), alignment_mode="expand")
-        if span is None:
-            return None
-        for n, tok in enumerate(span):
+        i = token_index_at(sdoc, end_char)
+        if i < len(sdoc) and sdoc[i].idx < end_char:
+            i += 1
+        for n, tok in enumerate(sdoc[i:i + 14]):
             if n > 12 or (tok.is_sent_start and n > 0) or tok.text in ("“", "‘", "\n") or \
                     tok.is_space and "\n" in tok.text:
                 return None
             if tok.pos_ == "VERB" and is_cue_verb(tok):
                 return tok
         return None
-    span = sdoc.char_span(0, start_char, alignment_mode="contract")
-    if span is None:
-        return None
-    toks = list(span)
-    for n, tok in enumerate(reversed(toks)):
-        if n > 40 or "\n" in tok.text:
+    i = token_index_at(sdoc, start_char)
+    if i < len(sdoc) and sdoc[i].idx >= start_char:
+        i -= 1
+    for n in range(41):
+        if i - n < 0:
+            return None
+        tok = sdoc[i - n]
+        if "\n" in tok.text:
             return None
         if tok.pos_ == "VERB" and is_cue_verb(tok) and not _governor_blocks(tok):
             return tok
@@ -297,8 +325,10 @@ def channel_of(verb: Token) -> tuple[int, int] | None:
         for child in h.children:
             if child.dep_ == "prep" and child.lower_ in ("in", "on", "to", "during", "via"):
                 for pobj in child.children:
-                    if pobj.dep_ == "pobj" and (pobj.lemma_.lower() in lex.channel_nouns or
-                                                pobj.lower_ in lex.channel_nouns):
+                    if pobj.dep_ == "pobj" and (_is_channel_noun(pobj) or any(
+                            of.dep_ == "prep" and of.lower_ == "of" and any(
+                                _is_channel_noun(n) for n in of.children if n.dep_ == "pobj")
+                            for of in pobj.children)):  # "in a series of interviews"
                         candidates.append(pobj)
             # "Writing in yesterday's Mail on Sunday, X said …"
             if child.dep_ == "advcl" and child.lemma_.lower() in ("write", "speak", "post") and \
@@ -317,6 +347,11 @@ def channel_of(verb: Token) -> tuple[int, int] | None:
     s, e = np_span(tok)
     doc = verb.doc
     return doc[s].idx, doc[e - 1].idx + len(doc[e - 1].text)
+
+
+def _is_channel_noun(tok: Token) -> bool:
+    lex = lexicons()
+    return tok.lemma_.lower() in lex.channel_nouns or tok.lower_ in lex.channel_nouns
 
 
 def np_span_full(head: Token) -> tuple[int, int]:
@@ -343,6 +378,11 @@ def mention_span(head: Token, verb: Token | None = None) -> tuple[int, int]:
     if gov is not None:
         # stay on the head's side of its governor (a misparse can hang the clause inside)
         toks = [t for t in toks if (t.i < gov.i) == (head.i < gov.i)]
+    # time adverbials ("Jane Doe, the minister, last night called …") belong to the verb
+    drop = {t.i for c in head.children if c.dep_ == "npadvmod" or
+            c.ent_type_ in ("DATE", "TIME") and c.dep_ not in ("compound", "amod", "nummod")
+            for t in c.subtree}
+    toks = [t for t in toks if t.i not in drop]
     # contiguous run around the head
     idx = {t.i for t in toks}
     s = e = head.i

@@ -10,6 +10,7 @@ resolver can replace :class:`SpeakerResolver` behind the same ``resolve`` method
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span, Token
@@ -55,6 +56,7 @@ class SpeakerResolver:
     candidates: list[_Candidate] = field(default_factory=list)
     _person_tokens: dict[int, Entity] = field(default_factory=dict)
     _captions: list[tuple[int, int]] = field(default_factory=list)
+    _sent_starts: list[int] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self._captions = _caption_paragraphs(self.sdoc.text)
@@ -220,9 +222,11 @@ class SpeakerResolver:
         return max(pool, key=lambda c: c.token_i).entity if pool else None
 
     def _sentence_floor(self, token_i: int) -> int:
-        sents = list(self.sdoc.sents)
-        idx = next((k for k, s in enumerate(sents) if s.start <= token_i < s.end), 0)
-        return sents[max(0, idx - _LOOKBACK_SENTS)].start
+        """First token of the sentence ``_LOOKBACK_SENTS`` sentences before ``token_i``'s."""
+        if not self._sent_starts:
+            self._sent_starts = [s.start for s in self.sdoc.sents]
+        idx = bisect.bisect_right(self._sent_starts, token_i) - 1
+        return self._sent_starts[max(0, idx - _LOOKBACK_SENTS)]
 
     def _add_entity(self, name: str, etype: str, mention: Span, token_i: int) -> Entity:
         key = name.lower()
