@@ -349,6 +349,13 @@ def channel_of(verb: Token) -> tuple[int, int] | None:
     return doc[s].idx, doc[e - 1].idx + len(doc[e - 1].text)
 
 
+def _set_off(tok: Token) -> bool:
+    """True when the phrase headed by ``tok`` is enclosed by commas or dashes."""
+    doc = tok.doc
+    after = tok.right_edge.i + 1
+    return after < len(doc) and doc[after].text in (",", "–", "—", "(", ")")
+
+
 def _is_channel_noun(tok: Token) -> bool:
     lex = lexicons()
     return tok.lemma_.lower() in lex.channel_nouns or tok.lower_ in lex.channel_nouns
@@ -379,8 +386,11 @@ def mention_span(head: Token, verb: Token | None = None) -> tuple[int, int]:
         # stay on the head's side of its governor (a misparse can hang the clause inside)
         toks = [t for t in toks if (t.i < gov.i) == (head.i < gov.i)]
     # time adverbials ("Jane Doe, the minister, last night called …") belong to the verb
-    drop = {t.i for c in head.children if c.dep_ == "npadvmod" or
-            c.ent_type_ in ("DATE", "TIME") and c.dep_ not in ("compound", "amod", "nummod")
+    # (an age set off by commas, "Jane Doe, 55, a teacher", stays)
+    drop = {t.i for c in head.children
+            if c.i > head.i and (c.dep_ == "npadvmod" or c.ent_type_ in ("DATE", "TIME") and
+                                 c.dep_ not in ("compound", "amod", "nummod"))
+            and not _set_off(c)
             for t in c.subtree}
     toks = [t for t in toks if t.i not in drop]
     # contiguous run around the head
