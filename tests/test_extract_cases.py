@@ -525,13 +525,13 @@ def test_pronoun_resolves_to_the_most_recent_matching_person(extractor: Extracto
         == "Tom Baird"
 
 
-def test_role_noun_the_academic(extractor: Extractor) -> None:
+def test_role_noun_the_economist(extractor: Extractor) -> None:
     text = ("Professor Ines Valdo, who led the study, said rents had risen fastest in small towns.\n"
-            "The academic stressed that the trend had begun before the pandemic.")
+            "The economist stressed that the trend had begun before the pandemic.")
     quotes = run(extractor, text)
     assert len(quotes) == 2, describe(quotes)
     q = with_content(quotes, "that the trend had begun before the pandemic")
-    assert source_of(q) == "The academic"
+    assert source_of(q) == "The economist"
     assert q.speaker.name == "Ines Valdo"
 
 
@@ -580,8 +580,8 @@ def test_anonymous_source_with_affiliation(extractor: Extractor) -> None:
     assert q.speaker.affiliation == "Treasury"
 
 
-def test_whitehall_sources(extractor: Extractor) -> None:
-    text = "Whitehall sources suggested that the review would be delayed until the spring."
+def test_westminster_sources(extractor: Extractor) -> None:
+    text = "Westminster sources suggested that the review would be delayed until the spring."
     q = only(run(extractor, text))
     assert q.speaker.type == "anonymous"
     assert cue_of(q) == "suggested"

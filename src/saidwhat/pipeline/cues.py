@@ -313,8 +313,7 @@ def find_cue_near(sdoc: Doc, start_char: int, end_char: int, side: str) -> Token
 
 
 def channel_of(verb: Token) -> tuple[int, int] | None:
-    """The medium or addressee: "told the Telegraph", "in a statement", "writing in the Post"."""
-    lex = lexicons()
+    """The medium or addressee: "told the BBC", "in a statement", "writing in the Post"."""
     candidates: list[Token] = []
     if verb.lemma_.lower() == "tell":
         candidates += [c for c in verb.children if c.dep_ in ("dobj", "dative")]
@@ -330,7 +329,7 @@ def channel_of(verb: Token) -> tuple[int, int] | None:
                                 _is_channel_noun(n) for n in of.children if n.dep_ == "pobj")
                             for of in pobj.children)):  # "in a series of interviews"
                         candidates.append(pobj)
-            # "Writing in yesterday's Mail on Sunday, X said …"
+            # "Writing in the Observer, X said …"
             if child.dep_ == "advcl" and child.lemma_.lower() in ("write", "speak", "post") and \
                     child.i < h.i:
                 prep = next((p for p in child.children

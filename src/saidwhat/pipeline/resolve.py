@@ -2,7 +2,7 @@
 
 Rule-based, over the parse and NER (no coreference model installs offline): named
 people are clustered by name (honorifics stripped, short forms "Mr Doe" / "Sir John"
-merged into full names); pronouns and role nouns ("he", "the academic") go to the most
+merged into full names); pronouns and role nouns ("he", "the professor") go to the most
 recent compatible person, subjects and earlier speakers first; organisations and
 anonymous sources ("a Treasury source") are typed from their head noun. A learned
 resolver can replace :class:`SpeakerResolver` behind the same ``resolve`` method.
