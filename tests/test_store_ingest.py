@@ -188,12 +188,16 @@ def test_huge_document_rejected_without_reading_it(tmp_path: Path, store: Store)
         fh.write(json.dumps({"id": "huge", "text": article(1) * 10_000}).encode() + b"\n")
         fh.write(json.dumps({"id": "long", "text": article(1) * 2_500}).encode() + b"\n")
         fh.write(json.dumps({"id": "small", "text": article(2)}).encode() + b"\n")
+    with open(tmp_path / "big.csv", "w", encoding="utf-8", newline="") as fh:
+        rows = csv.writer(fh)
+        rows.writerows([["id", "text"], ["huge-row", article(1) * 10_000], ["ok", article(3)]])
     summary = ingest(store, [tmp_path], IngestOptions(max_chars=500_000))
-    assert summary.added == 1  # only the small record
+    assert summary.added == 2  # only the small record and the small row
     found = problems(store)
     assert "file too large" in found[str(big)] and "not read" in found[str(big)]
     assert "line longer than" in found[str(tmp_path / "big.jsonl") + "/line 1"]
     assert "document too long" in found[str(tmp_path / "big.jsonl") + "/line 2"]
+    assert "field longer than" in found[str(tmp_path / "big.csv") + "/row 1"]
 
 
 def test_html_with_scripts_and_no_article(tmp_path: Path, store: Store) -> None:

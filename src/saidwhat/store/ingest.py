@@ -35,8 +35,7 @@ from typing import IO, Any, BinaryIO
 
 from tqdm import tqdm
 
-from ..readers import _ReadError as ReadError
-from ..readers import decode_text, read_html
+from ..readers import ReadError, decode_text, read_html
 from .db import DocumentRecord, Store
 from .lang import THRESHOLD, detect_english
 
@@ -440,7 +439,10 @@ def read_csv(path: Path, opts: IngestOptions, progress: Progress | None = None
                 except csv.Error as exc:
                     n += 1
                     errors_in_a_row += 1
-                    yield IngestProblem("error", source, record, None, f"bad CSV row: {exc}")
+                    reason = (f"field longer than {opts.max_bytes:,} bytes (--max-chars "
+                              f"{opts.max_chars:,}); row not read" if "field larger" in str(exc)
+                              else f"bad CSV row: {exc}")
+                    yield IngestProblem("error", source, record, None, reason)
                     if errors_in_a_row >= MAX_CSV_ERRORS_IN_A_ROW:
                         yield IngestProblem("error", source, None, None,
                                             f"gave up after {errors_in_a_row} bad rows in a row")
