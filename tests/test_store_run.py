@@ -210,6 +210,12 @@ def test_schema_is_versioned(tmp_path: Path) -> None:
     conn.close()
     with pytest.raises(StoreError, match="newer"):
         Store(path)
+    notes = tmp_path / "notes.txt"
+    notes.write_text("not a database, just notes\n" * 100, encoding="utf-8")
+    with pytest.raises(StoreError, match="not a saidwhat store"):
+        Store(notes)
+    result = CliRunner().invoke(main, ["status", "--db", str(notes)])
+    assert result.exit_code == 2 and "not a saidwhat store" in result.output
 
 
 def test_one_run_at_a_time(corpus_store: Store) -> None:

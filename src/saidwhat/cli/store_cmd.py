@@ -68,7 +68,7 @@ def ingest_command(paths: tuple[str, ...], db_path: str, text_col: str | None,
                    max_chars: int | None, all_languages: bool, progress: bool | None) -> None:
     """Read files and folders (.txt, .html, .jsonl[.gz], .csv[.gz], .warc[.gz]) into the
     store. Documents already stored (same text) are not added again."""
-    from ..store import IngestConfigError, IngestOptions, Store, ingest
+    from ..store import IngestConfigError, IngestOptions, ingest
     from ..store.ingest import DEFAULT_MAX_CHARS, check_inputs, expand
 
     opts = IngestOptions(text_col=text_col, id_col=id_col, title_col=title_col,
@@ -79,7 +79,7 @@ def ingest_command(paths: tuple[str, ...], db_path: str, text_col: str | None,
         check_inputs(expand(paths), opts)
     except IngestConfigError as exc:
         raise click.UsageError(str(exc)) from None
-    with Store(db_path) as store:
+    with _open(db_path, create=True) as store:
         summary = ingest(store, paths, opts,
                          show_progress=_progress_default() if progress is None else progress)
         counts = store.status_counts()

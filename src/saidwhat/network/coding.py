@@ -338,6 +338,12 @@ def is_narrative(clause: Span) -> bool:
     if not roots:
         return False
     main = roots[0]
+    # Reported speech backshifts the tense ("said it was now time to act"): a present-time
+    # adverb or "time to …" keeps the clause a position, not a narration.
+    if any(t.lower_ in ("now", "today", "currently") or
+           (t.lower_ == "time" and t.i + 1 < len(t.doc) and t.doc[t.i + 1].lower_ == "to")
+           for t in clause):
+        return False
     if any(t.tag_ == "MD" or (t.lemma_.lower() in _MODAL_LEMMAS and t.dep_ in ("xcomp", "ROOT")
                               and t.tag_ not in ("VBD", "VBN"))
            for t in clause):

@@ -101,12 +101,19 @@ class Store:
         if not create and not self.path.exists():
             raise StoreError(f"{self.path}: no such store (run `saidwhat ingest` first)")
         self.conn = sqlite3.connect(self.path, isolation_level=None, timeout=60)
-        self.conn.execute("PRAGMA journal_mode=WAL")
-        # WAL + NORMAL: a killed process never loses a committed batch; only a power
-        # cut may lose the last few, and never corrupts the file.
-        self.conn.execute("PRAGMA synchronous=NORMAL")
-        self.conn.execute("PRAGMA foreign_keys=ON")
-        self._migrate()
+        try:
+            self.conn.execute("PRAGMA journal_mode=WAL")
+            # WAL + NORMAL: a killed process never loses a committed batch; only a power
+            # cut may lose the last few, and never corrupts the file.
+            self.conn.execute("PRAGMA synchronous=NORMAL")
+            self.conn.execute("PRAGMA foreign_keys=ON")
+            self._migrate()
+        except sqlite3.DatabaseError as exc:
+            self.conn.close()
+            raise StoreError(f"{self.path}: not a saidwhat store ({exc})") from None
+        except StoreError:
+            self.conn.close()
+            raise
 
     # -- lifecycle ---------------------------------------------------------------
     def close(self) -> None:

@@ -9,6 +9,7 @@ pending and are done by the next run; no document is stored twice.
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import json
 import os
@@ -288,6 +289,8 @@ def run(store: Store, *, batch_size: int = DEFAULT_BATCH_SIZE, workers: int = 1,
         summary.pending_after = store.count_pending()
         if parts is not None and parts.exists():
             shutil.rmtree(parts, ignore_errors=True)
+            with contextlib.suppress(OSError):  # the parts folder, once no run uses it
+                parts.parent.rmdir()
         store.finish_run(run_id, summary.to_dict())
         return summary
 
