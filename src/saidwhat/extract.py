@@ -8,11 +8,13 @@ No I/O happens here, so the same code runs in a test, the CLI, a notebook and a 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-
-from spacy.language import Language
+from typing import TYPE_CHECKING
 
 from .model import Document
 from .nlp import add_paragraph_boundaries, load_nlp
+
+if TYPE_CHECKING:
+    from spacy.language import Language
 
 
 class Extractor:
