@@ -29,6 +29,7 @@ import json
 import os
 import platform
 import shutil
+import signal
 import sqlite3
 import statistics
 import subprocess
@@ -80,17 +81,40 @@ class TreeMemory:
         self._thread.join()
 
 
-def run_measured(args: list[str]) -> dict[str, Any]:
+def run_measured(args: list[str], limit_s: float | None = None) -> dict[str, Any]:
+    """Run a command, sampling its process tree's memory; with ``limit_s``, stop it (SIGINT,
+    then SIGKILL) after that many seconds -- the store keeps every committed batch."""
     t0 = time.perf_counter()
     proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     mem = TreeMemory(proc.pid)
-    out, err = proc.communicate()
+    stopped = False
+    try:
+        out, err = proc.communicate(timeout=limit_s)
+    except subprocess.TimeoutExpired:
+        stopped = True
+        proc.send_signal(signal.SIGINT)
+        try:
+            out, err = proc.communicate(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            out, err = proc.communicate()
     wall = time.perf_counter() - t0
     mem.stop()
+    if stopped:
+        return {"wall_s": round(wall, 2), "peak_tree_mb": round(mem.peak_tree / 2**20, 1),
+                "peak_parent_mb": round(mem.peak_parent / 2**20, 1), "stdout": out.decode(),
+                "stopped_after_s": limit_s}
     if proc.returncode != 0:
         raise SystemExit(f"{' '.join(args[3:])} failed:\n{err.decode()[-3000:]}")
     return {"wall_s": round(wall, 2), "peak_tree_mb": round(mem.peak_tree / 2**20, 1),
             "peak_parent_mb": round(mem.peak_parent / 2**20, 1), "stdout": out.decode()}
+
+
+def processed_count(db: Path) -> int:
+    conn = sqlite3.connect(db)
+    (n,) = conn.execute("SELECT count(*) FROM documents WHERE status='done'").fetchone()
+    conn.close()
+    return int(n)
 
 
 def steady_rate(db: Path) -> float | None:
@@ -205,6 +229,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--workdir", type=Path, default=None,
                     help="keep corpus and stores here (default: a temporary folder)")
     ap.add_argument("--json", type=Path, default=None)
+    ap.add_argument("--run-seconds", type=float, default=None,
+                    help="stop each `saidwhat run` after this long and report the rate and "
+                         "memory of what it did (for corpora too large to extract here)")
     args = ap.parse_args(argv)
 
     work = args.workdir or Path(tempfile.mkdtemp(prefix="saidwhat-bench-"))
@@ -230,11 +257,14 @@ def main(argv: list[str] | None = None) -> int:
             f.unlink()
         ing = run_measured([*CLI, "ingest", str(corpus), "--db", str(db), "--no-progress"])
         run = run_measured([*CLI, "run", "--db", str(db), "--workers", str(w),
-                            "--batch-size", str(args.batch_size), "--no-progress"])
+                            "--batch-size", str(args.batch_size), "--no-progress"],
+                           limit_s=args.run_seconds)
+        done = processed_count(db)
         entry = {
+            "processed": done, "stopped_after_s": run.get("stopped_after_s"),
             "ingest_s": ing["wall_s"], "ingest_docs_per_s": round(args.docs / ing["wall_s"], 1),
             "ingest_peak_mb": ing["peak_tree_mb"],
-            "run_s": run["wall_s"], "docs_per_s_wall": round(args.docs / run["wall_s"], 2),
+            "run_s": run["wall_s"], "docs_per_s_wall": round(done / run["wall_s"], 2),
             "docs_per_s_steady": steady_rate(db),
             "peak_tree_mb": run["peak_tree_mb"], "peak_parent_mb": run["peak_parent_mb"],
             "store": store_size(db, args.docs)}
@@ -243,7 +273,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"workers={w}: {json.dumps(entry)}", file=sys.stderr)
     if len(args.workers) > 1:
         one, *others = args.workers
-        report["identical_results"] = all(digests[o] == digests[one] for o in others)
+        if args.run_seconds is None:  # stopped runs processed different amounts
+            report["identical_results"] = all(digests[o] == digests[one] for o in others)
         base = report["runs"][str(one)]
         for o in others:
             r = report["runs"][str(o)]
