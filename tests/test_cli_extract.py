@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -179,6 +180,8 @@ def test_show_prints_a_table_that_fits_120_columns() -> None:
     assert len(rows) == n and n >= 5
     assert all(len(line) <= 120 for line in lines)
     assert [r.split()[0] for r in rows] == [str(i) for i in range(1, n + 1)]
+    # the speaker's type always shows, however long the name
+    assert all(re.search(r"\((person|organization|anonymous|unknown)\)  ", r) for r in rows)
 
 
 def test_show_of_extract_output_matches_show_of_the_article(tmp_path: Path,

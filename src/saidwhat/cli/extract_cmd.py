@@ -208,9 +208,11 @@ def _clip(text: str | None, width: int) -> str:
     return text[: max(width - 1, 0)] + "…"
 
 
-def _speaker_label(q: Quote) -> str:
+def _speaker_label(q: Quote, width: int) -> str:
+    """``name (type)``, the name shortened so that the type always shows."""
     sp = q.speaker
-    return f"{sp.name or '—'} ({sp.type})"
+    kind = f" ({sp.type})"
+    return _clip(sp.name or "—", max(width - len(kind), 4)).rstrip() + kind
 
 
 def format_table(doc: Document, width: int = 120) -> str:
@@ -222,7 +224,7 @@ def format_table(doc: Document, width: int = 120) -> str:
     lines.append(header.rstrip())
     lines.append("-" * min(width, len(header) + content_w - len("content")))
     for i, q in enumerate(doc.quotes, 1):
-        cells = [str(i), q.kind, _speaker_label(q), q.cue.text if q.cue else "—"]
+        cells = [str(i), q.kind, _speaker_label(q, cols[2][1]), q.cue.text if q.cue else "—"]
         row = "  ".join(_clip(c, w) for c, (_, w) in zip(cells, cols, strict=True))
         lines.append((row + "  " + _clip(q.content.text, content_w)).rstrip())
     return "\n".join(lines)
