@@ -39,7 +39,7 @@ def test_documented_example_loads_as_described() -> None:
     assert doc.doc_id == "example_bridge" and len(doc.attributions) == 8
     a = doc.attributions
     assert texts(a[1], "source", doc.text) == ["she"]
-    assert texts(a[4], "channel", doc.text) == ["on Twitter"]
+    assert texts(a[4], "channel", doc.text) == ["Twitter"]
     assert texts(a[4], "source", doc.text) == ["Ruiz"] and a[4].source[0][0] > a[0].source[0][1]
     assert texts(a[5], "content", doc.text) == ["The contract was", "signed in March"]
     assert a[5].source == ()
