@@ -25,6 +25,8 @@ _INDEFINITE = {"a", "an", "one", "two", "three", "several", "some", "many", "oth
 _ORG_LABELS = {"ORG", "NORP", "GPE", "FAC"}
 _LOOKBACK_SENTS = 8
 _NOT_IN_OFFICE = ("shadow", "former", "ex-")
+_ANONYMITY = ("not to be named", "anonymity", "anonymously", "not authorized to speak",
+              "not authorised to speak")
 
 
 @dataclass(slots=True)
@@ -147,6 +149,9 @@ class SpeakerResolver:
                 return (self._speaker_for(org, source.i) if org else Speaker()), mention
             person = self._recent_person(source.i, gender)
             return (self._speaker_for(person, source.i) if person else Speaker()), mention
+        known = self._known_person(core)
+        if known is not None:  # "Haines" after "Loretta Haines", whatever NER thought of it
+            return self._speaker_for(known, source.i), mention
         if _looks_like_person_name(core):
             person = self._add_person_mention(core)
             return self._speaker_for(person, source.i), mention
@@ -155,8 +160,17 @@ class SpeakerResolver:
         text = " ".join(t.text for t in words) if words else core.text
         has_org = any(t.ent_type_ in _ORG_LABELS for t in core)
         det = next((t.lower_ for t in core if t.dep_ in ("det", "nummod")), None)
-        if head_lemma in lex.anonymous_heads or source.lower_ in lex.anonymous_heads:
-            if det in _INDEFINITE or det is None or source.tag_ in ("NNS",) or has_org:
+        unnamed = det in _INDEFINITE and head_lemma in lex.role_nouns or any(
+            w in mention.text.lower() for w in _ANONYMITY)  # "a senior officer", "… not to be named"
+        if det == "the" and head_lemma in lex.role_nouns and head_lemma in lex.anonymous_heads:
+            # "the spokeswoman": the named one introduced with that role, if any
+            person = self._recent_person(source.i, _role_gender(head_lemma), role=head_lemma,
+                                         role_only=True)
+            if person is not None:
+                return self._speaker_for(person, source.i), mention
+        if head_lemma in lex.anonymous_heads or source.lower_ in lex.anonymous_heads or unnamed:
+            if det in _INDEFINITE or det in (None, "the") or source.tag_ in ("NNS",) or has_org \
+                    or unnamed:
                 affiliation = self._affiliation(core, source)
                 ent_anon = self._add_entity(text, "anonymous", core, source.i)
                 ent_anon.affiliation = affiliation
@@ -192,7 +206,18 @@ class SpeakerResolver:
                        role=entity.roles[0] if entity.roles else None,
                        affiliation=entity.affiliation, entity_id=entity.id)
 
-    def _recent_person(self, token_i: int, gender: str, role: str | None = None) -> Entity | None:
+    def _known_person(self, core: Span) -> Entity | None:
+        """A bare surname (or full name) of a person already named in the article."""
+        toks = [t for t in core if not t.is_punct]
+        if not toks or len(toks) > 3 or any(t.pos_ != "PROPN" for t in toks):
+            return None
+        words = [t.text.lower() for t in toks]
+        people = [e for e in self.entities if e.type == "person"]
+        hits = [e for e in people if [w.lower() for w in e.name.split()][-len(words):] == words]
+        return hits[0] if len(hits) == 1 else None
+
+    def _recent_person(self, token_i: int, gender: str, role: str | None = None,
+                       role_only: bool = False) -> Entity | None:
         sent_floor = self._sentence_floor(token_i)
         before = [c for c in self.candidates
                   if c.token_i < token_i and c.token_i >= sent_floor and c.entity.type == "person"
@@ -203,6 +228,8 @@ class SpeakerResolver:
             with_role = [c for c in before if any(role in r.lower().split() for r in c.entity.roles)]
             if with_role:
                 return max(with_role, key=lambda c: c.token_i).entity
+            if role_only:
+                return None
             # "the minister" is not the shadow minister or a former one
             current = [c for c in before
                        if not any(w in r.lower() for r in c.entity.roles for w in _NOT_IN_OFFICE)]
