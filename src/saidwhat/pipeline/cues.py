@@ -360,15 +360,6 @@ def _is_channel_noun(tok: Token) -> bool:
     return tok.lemma_.lower() in lex.channel_nouns or tok.lower_ in lex.channel_nouns
 
 
-def np_span_full(head: Token) -> tuple[int, int]:
-    """Noun phrase with its prepositional modifiers ("a series of media interviews")."""
-    toks = [t for t in head.subtree if not t.is_space]
-    s, e = min(t.i for t in toks), max(t.i for t in toks) + 1
-    doc = head.doc
-    while e - 1 > s and doc[e - 1].is_punct:
-        e -= 1
-    return s, e
-
 
 def mention_span(head: Token, verb: Token | None = None) -> tuple[int, int]:
     """Token span of a source mention: the whole noun phrase with its appositions and
