@@ -778,3 +778,21 @@ def test_called_after_a_nested_claim_belongs_to_the_outer_speaker(extractor: Ext
     assert core(called[0].content.text) == 'the allegation "flatly untrue'
     assert with_content(quotes, "the company ignored its engineers").speaker.name \
         == "Patricia Lindqvist"
+
+
+def test_empty_quotation_marks_are_no_quote() -> None:
+    from saidwhat.pipeline.quotes import find_quotes
+
+    assert find_quotes("“ ” she said.\n") == []
+
+
+@pytest.mark.parametrize("text", [
+    "Jane Doe: We will win the seat back.\r\nMore text here.\r\n",
+    "Mark Reyes said the plan was ‘a disgrace\r\nThe vote is on Monday.\r\n",
+], ids=["name_colon", "unclosed_quote"])
+def test_crlf_line_endings_stay_out_of_content(extractor: Extractor, text: str) -> None:
+    quotes = run(extractor, text)
+    assert quotes, describe(quotes)
+    for q in quotes:
+        assert "\r" not in q.content.text
+        assert text[q.content.start:q.content.end] == q.content.text

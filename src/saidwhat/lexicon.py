@@ -9,7 +9,7 @@ from importlib import resources
 
 def _lines(name: str) -> list[str]:
     text = resources.files("saidwhat.lexicons").joinpath(name).read_text(encoding="utf-8")
-    return [ln.rstrip("\n") for ln in text.splitlines() if ln.strip() and not ln.startswith("#")]
+    return [ln for ln in text.splitlines() if ln.strip() and not ln.startswith("#")]
 
 
 @lru_cache(maxsize=64)
@@ -43,9 +43,10 @@ def lexicons() -> Lexicons:
     for ln in _lines("honorifics.txt"):
         title, _, gender = ln.strip().partition("=")
         honorifics[title.lower()] = gender or None
+    cue_rows = read_table("cues.tsv")
     return Lexicons(
-        cues={r[0]: (r[1], r[2]) for r in read_table("cues.tsv")},
-        object_cues=frozenset(r[0] for r in read_table("cues.tsv") if len(r) > 3 and r[3] == "obj"),
+        cues={r[0]: (r[1], r[2]) for r in cue_rows},
+        object_cues=frozenset(r[0] for r in cue_rows if len(r) > 3 and r[3] == "obj"),
         multiword_cues={(r[0], r[1]): (r[2], r[3]) for r in read_table("multiword_cues.tsv")},
         honorifics=honorifics,
         role_nouns=read_list("role_nouns.txt"),

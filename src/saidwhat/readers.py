@@ -91,19 +91,22 @@ class ReadError(Exception):
     turn it into an :class:`InputError` naming the file."""
 
 
-_ReadError = ReadError  # older name, still imported by callers
-
-
 # ---------------------------------------------------------------------------- paths
+
+
+_SUFFIXES_LONGEST_FIRST = sorted(SUPPORTED_SUFFIXES, key=len, reverse=True)
+
+
+def _supported_suffix(name: str) -> str | None:
+    """The longest supported suffix ``name`` ends with (``.jsonl.gz`` before ``.jsonl``)."""
+    lower = name.lower()
+    return next((s for s in _SUFFIXES_LONGEST_FIRST if lower.endswith(s)), None)
 
 
 def input_format(path: str | os.PathLike[str]) -> InputFormat | None:
     """The format implied by the file name, or None if unsupported."""
-    name = os.fspath(path).lower()
-    for suffix in sorted(SUPPORTED_SUFFIXES, key=len, reverse=True):
-        if name.endswith(suffix):
-            return SUPPORTED_SUFFIXES[suffix]
-    return None
+    suffix = _supported_suffix(os.fspath(path))
+    return SUPPORTED_SUFFIXES[suffix] if suffix else None
 
 
 def expand_paths(args: Iterable[str]) -> Iterator[str | InputError]:
@@ -130,7 +133,7 @@ def expand_paths(args: Iterable[str]) -> Iterator[str | InputError]:
                     files.extend(_walk_supported(m))
             if not files:
                 yield InputError(arg, None, "no files match this pattern")
-            yield from sorted(set(files), key=files.index)
+            yield from dict.fromkeys(files)  # without repeats, in first-seen order
         else:
             yield InputError(arg, None, "no such file or folder")
 
@@ -251,9 +254,8 @@ def sniff_format(data: bytes) -> InputFormat:
 def doc_id_for(path: str) -> str:
     """``dir/article-1.txt`` -> ``article-1``."""
     name = os.path.basename(path)
-    fmt_suffix = next((s for s in sorted(SUPPORTED_SUFFIXES, key=len, reverse=True)
-                       if name.lower().endswith(s)), None)
-    return name[: -len(fmt_suffix)] if fmt_suffix else Path(name).stem
+    suffix = _supported_suffix(name)
+    return name[: -len(suffix)] if suffix else Path(name).stem
 
 
 def read_file(path: str, fmt: InputFormat | None = None,

@@ -12,7 +12,7 @@ import json
 import os
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -73,32 +73,26 @@ def run_extractor(gold: GoldSet, model: str | None, progress: Any | None,
             progress.update(len(batch))
 
 
-def _write_json_atomic(path: str, data: dict[str, Any]) -> None:
+def _write_atomic(path: str, chunks: Iterable[str]) -> None:
+    """Write ``chunks`` to a temporary file beside ``path``, renamed over it only when complete."""
     folder = os.path.dirname(os.path.abspath(path))
     fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{os.path.basename(path)}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            json.dump(data, fh, ensure_ascii=False, indent=1)
-            fh.write("\n")
+            fh.writelines(chunks)
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+
+
+def _write_json_atomic(path: str, data: dict[str, Any]) -> None:
+    _write_atomic(path, [json.dumps(data, ensure_ascii=False, indent=1), "\n"])
 
 
 def _write_predictions(path: str, docs: list[Document]) -> None:
-    folder = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{os.path.basename(path)}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            for d in docs:
-                fh.write(json.dumps(d.to_dict(), ensure_ascii=False) + "\n")
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
+    _write_atomic(path, (json.dumps(d.to_dict(), ensure_ascii=False) + "\n" for d in docs))
 
 
 def _show_spans(text: str, spans: tuple[tuple[int, int], ...]) -> str:
@@ -175,10 +169,11 @@ def eval_command(gold_path: str, pred_path: str | None, model: str | None, json_
     if missing:  # one line, not one per document; the JSON lists them all
         click.echo(f"warning: {len(missing)} gold document(s) have no prediction and are scored as"
                    " predicting nothing", err=True)
-    if json_path:
-        _write_json_atomic(json_path, report.to_dict(errors=errors))
-    if fmt == "json":
-        click.echo(json.dumps(report.to_dict(errors=errors), ensure_ascii=False, indent=1))
+    as_dict = report.to_dict(errors=errors) if json_path or fmt == "json" else None
+    if json_path and as_dict is not None:
+        _write_json_atomic(json_path, as_dict)
+    if fmt == "json" and as_dict is not None:
+        click.echo(json.dumps(as_dict, ensure_ascii=False, indent=1))
     else:
         click.echo(report.table(), nl=False)
         if errors:

@@ -8,6 +8,8 @@ documents whose speaker is the statement's ``person`` (else ``organization``).
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -92,89 +94,97 @@ def _connect(path: Path) -> sqlite3.Connection:
     return con
 
 
-def read_documents(path: str | Path) -> list[DnaDocument]:
-    """Every document of a DNA database, by ID."""
-    path = Path(path)
+@contextmanager
+def _dna_connection(path: Path) -> Iterator[sqlite3.Connection]:
+    """A checked read-only connection; SQLite errors become :class:`DnaFormatError`."""
     con = _connect(path)
     try:
-        cols = {r[1].upper() for r in con.execute("PRAGMA table_info(DOCUMENTS)")}
-        extra = [c for c in ("Author", "Source", "Section", "Type", "Date") if c.upper() in cols]
-        select = ", ".join(["ID", "Title", "Text", *extra])
-        out = []
-        for row in con.execute(f"SELECT {select} FROM DOCUMENTS ORDER BY ID"):
-            kw = {k.lower(): v for k, v in zip(extra, row[3:], strict=True)}
-            out.append(DnaDocument(id=int(row[0]), title=str(row[1] or ""), text=str(row[2] or ""),
-                                   **{k: (v if k == "date" else str(v or "")) for k, v in kw.items()}))
-        return out
+        yield con
     except sqlite3.DatabaseError as exc:
         raise DnaFormatError(f"{path}: malformed DNA database: {exc}") from exc
     finally:
         con.close()
+
+
+def read_documents(path: str | Path) -> list[DnaDocument]:
+    """Every document of a DNA database, by ID."""
+    path = Path(path)
+    with _dna_connection(path) as con:
+        return _documents(con)
 
 
 def read_statements(path: str | Path) -> list[DnaStatement]:
     """Every statement of a DNA database with its variable values, by ID."""
     path = Path(path)
-    con = _connect(path)
-    try:
-        tables = {r[0].upper() for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    with _dna_connection(path) as con:
         texts = {int(i): str(t or "") for i, t in con.execute("SELECT ID, Text FROM DOCUMENTS")}
-        types = {int(i): str(label) for i, label in con.execute("SELECT ID, Label FROM STATEMENTTYPES")}
-        variables = {int(i): (str(name), str(dtype))
-                     for i, name, dtype, _ in con.execute("SELECT ID, Variable, DataType, StatementTypeId"
-                                                          " FROM VARIABLES")}
-        values: dict[int, dict[str, Value]] = {}
-        for table, via_entity in _VALUE_TABLES.items():
-            if table not in tables:
-                continue
-            if via_entity:
-                rows = con.execute("SELECT d.StatementId, d.VariableId, e.Value FROM DATASHORTTEXT d"
-                                   " LEFT JOIN ENTITIES e ON e.ID = d.Entity")
-            else:
-                rows = con.execute(f"SELECT StatementId, VariableId, Value FROM {table}")
-            for sid, vid, value in rows:
-                name, dtype = variables.get(int(vid), (f"variable{vid}", ""))
-                if dtype == "boolean":
-                    value = bool(value)
-                elif value is None:
-                    value = ""
-                values.setdefault(int(sid), {})[name] = value
-        has_coder = "CODER" in {r[1].upper() for r in con.execute("PRAGMA table_info(STATEMENTS)")}
-        query = ("SELECT ID, StatementTypeId, DocumentId, Start, Stop"
-                 + (", Coder" if has_coder else ", NULL") + " FROM STATEMENTS ORDER BY ID")
-        out = []
-        for sid, tid, did, start, stop, coder in con.execute(query):
-            text = texts.get(int(did))
-            if text is None:
-                raise DnaFormatError(f"{path}: statement {sid} refers to missing document {did}")
-            if not 0 <= int(start) < int(stop) <= len(text):
-                raise DnaFormatError(f"{path}: statement {sid} span {start}..{stop} is outside"
-                                     f" document {did} (length {len(text)})")
-            out.append(DnaStatement(id=int(sid), document_id=int(did),
-                                    statement_type=types.get(int(tid), str(tid)),
-                                    start=int(start), stop=int(stop), text=text[int(start):int(stop)],
-                                    coder=None if coder is None else int(coder),
-                                    values=values.get(int(sid), {})))
-        return out
-    except sqlite3.DatabaseError as exc:
-        raise DnaFormatError(f"{path}: malformed DNA database: {exc}") from exc
-    finally:
-        con.close()
+        return _statements(con, path, texts)
+
+
+def _documents(con: sqlite3.Connection) -> list[DnaDocument]:
+    cols = {r[1].upper() for r in con.execute("PRAGMA table_info(DOCUMENTS)")}
+    extra = [c for c in ("Author", "Source", "Section", "Type", "Date") if c.upper() in cols]
+    select = ", ".join(["ID", "Title", "Text", *extra])
+    out = []
+    for row in con.execute(f"SELECT {select} FROM DOCUMENTS ORDER BY ID"):
+        kw = {k.lower(): v for k, v in zip(extra, row[3:], strict=True)}
+        out.append(DnaDocument(id=int(row[0]), title=str(row[1] or ""), text=str(row[2] or ""),
+                               **{k: (v if k == "date" else str(v or "")) for k, v in kw.items()}))
+    return out
+
+
+def _statements(con: sqlite3.Connection, path: Path, texts: dict[int, str]) -> list[DnaStatement]:
+    """Statements with their values; ``texts`` maps document ID to text (spans are checked)."""
+    tables = {r[0].upper() for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    types = {int(i): str(label) for i, label in con.execute("SELECT ID, Label FROM STATEMENTTYPES")}
+    variables = {int(i): (str(name), str(dtype))
+                 for i, name, dtype in con.execute("SELECT ID, Variable, DataType FROM VARIABLES")}
+    values: dict[int, dict[str, Value]] = {}
+    for table, via_entity in _VALUE_TABLES.items():
+        if table not in tables:
+            continue
+        if via_entity:
+            rows = con.execute("SELECT d.StatementId, d.VariableId, e.Value FROM DATASHORTTEXT d"
+                               " LEFT JOIN ENTITIES e ON e.ID = d.Entity")
+        else:
+            rows = con.execute(f"SELECT StatementId, VariableId, Value FROM {table}")
+        for sid, vid, value in rows:
+            name, dtype = variables.get(int(vid), (f"variable{vid}", ""))
+            if dtype == "boolean":
+                value = bool(value)
+            elif value is None:
+                value = ""
+            values.setdefault(int(sid), {})[name] = value
+    has_coder = "CODER" in {r[1].upper() for r in con.execute("PRAGMA table_info(STATEMENTS)")}
+    query = ("SELECT ID, StatementTypeId, DocumentId, Start, Stop"
+             + (", Coder" if has_coder else ", NULL") + " FROM STATEMENTS ORDER BY ID")
+    out = []
+    for sid, tid, did, start, stop, coder in con.execute(query):
+        text = texts.get(int(did))
+        if text is None:
+            raise DnaFormatError(f"{path}: statement {sid} refers to missing document {did}")
+        if not 0 <= int(start) < int(stop) <= len(text):
+            raise DnaFormatError(f"{path}: statement {sid} span {start}..{stop} is outside"
+                                 f" document {did} (length {len(text)})")
+        out.append(DnaStatement(id=int(sid), document_id=int(did),
+                                statement_type=types.get(int(tid), str(tid)),
+                                start=int(start), stop=int(stop), text=text[int(start):int(stop)],
+                                coder=None if coder is None else int(coder),
+                                values=values.get(int(sid), {})))
+    return out
 
 
 def read_dna(path: str | Path) -> GoldSet:
     """DNA documents as gold; attributions are the statements of types that code a speaker
     (a ``person`` or ``organization`` variable); other statement types (notes) are left out."""
     path = Path(path)
-    docs = read_documents(path)
-    statements = read_statements(path)
-    con = _connect(path)
-    try:
+    with _dna_connection(path) as con:  # one connection: documents, statements, speaker types
+        docs = _documents(con)
+        statements = _statements(con, path, {d.id: d.text for d in docs})
+        marks = ", ".join("?" * len(_SPEAKER_VARIABLES))
         speaker_types = {str(label) for (label,) in con.execute(
             "SELECT DISTINCT t.Label FROM STATEMENTTYPES t JOIN VARIABLES v ON v.StatementTypeId = t.ID"
-            " WHERE lower(v.Variable) IN ('person', 'organization')")}
-    finally:
-        con.close()
+            f" WHERE lower(v.Variable) IN ({marks})", _SPEAKER_VARIABLES)}
     out = GoldSet(format="dna")
     by_doc: dict[int, list[DnaStatement]] = {}
     for st in statements:

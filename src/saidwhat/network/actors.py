@@ -201,9 +201,12 @@ def load_actor_attributes(path: str | Path) -> dict[str, Actor]:
             raise ActorFileError(f"{p}: line {line_no}: empty 'actor'")
         if name in actors:
             raise ActorFileError(f"{p}: line {line_no}: actor '{name}' listed twice")
+        # Pop both spellings, so the one not used never lands in ``attributes``.
         org = row.pop("organisation", "") or row.pop("organization", "")
-        aliases = {a.strip() for a in re.split(r"[;|]", row.pop("aliases", "") or row.pop("alias", ""))
-                   if a.strip()}
+        row.pop("organization", None)
+        alias_cell = row.pop("aliases", "") or row.pop("alias", "")
+        row.pop("alias", None)
+        aliases = {a.strip() for a in re.split(r"[;|]", alias_cell) if a.strip()}
         kind = row.pop("type", "")
         actors[name] = Actor(name=name, type=kind, organization=org,
                              attributes={k: v for k, v in row.items() if v}, aliases=aliases)

@@ -92,7 +92,10 @@ def parse_date(value: Any) -> date | None:
     if isinstance(value, date):
         return value if not isinstance(value, datetime) else value.date()
     if isinstance(value, int | float):
-        return datetime.fromtimestamp(value, UTC).date()
+        try:
+            return datetime.fromtimestamp(value, UTC).date()
+        except (OverflowError, OSError, ValueError):  # out of range, NaN
+            return None
     text = str(value).strip()
     try:
         return datetime.fromisoformat(text.replace("Z", "+00:00")).date()
@@ -264,12 +267,7 @@ def _add_nodes(g: nx.Graph, statements: Sequence[CodedStatement], codebook: Code
             g.add_node(_actor_node(name), **attrs)
     if with_concepts:
         for cid in sorted({s.concept for s in statements}):
-            label = cid
-            if codebook is not None:
-                try:
-                    label = codebook[cid].label
-                except KeyError:
-                    pass
+            label = codebook.label_of(cid) if codebook is not None else cid
             g.add_node(_concept_node(cid), label=label, kind="concept", concept_id=cid,
                        type="concept", organization="", statements=counts[_concept_node(cid)])
 

@@ -61,6 +61,11 @@ class Codebook:
     def __getitem__(self, concept_id: str) -> Concept:
         return self._by_id[concept_id]
 
+    def label_of(self, concept_id: str) -> str:
+        """The concept's label, or the id itself for a concept not in the codebook."""
+        concept = self._by_id.get(concept_id)
+        return concept.label if concept is not None else concept_id
+
     def __iter__(self):  # type: ignore[no-untyped-def]
         return iter(self.concepts)
 

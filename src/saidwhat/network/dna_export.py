@@ -140,14 +140,6 @@ def _write(tmp: str, statements: Sequence[CodedStatement], documents: Sequence[D
         for name in ("person", "organization", "concept"):  # DNA keeps an empty entity each
             entity_id(name, "", {})
 
-        def concept_label(cid: str) -> str:
-            if codebook is not None:
-                try:
-                    return codebook[cid].label
-                except KeyError:
-                    pass
-            return cid
-
         ordered = sorted(statements, key=lambda s: (doc_pk[s.doc_id], s.span(), s.concept))
         for sid, s in enumerate(ordered, 1):
             start, stop = s.span()
@@ -158,10 +150,11 @@ def _write(tmp: str, statements: Sequence[CodedStatement], documents: Sequence[D
             org = s.organization or (s.actor if s.actor_type == "organization" else "")
             person_attrs = {"Type": s.actor_type,
                             "Alias": "; ".join(sorted(actor.aliases)) if actor else ""}
+            concept = codebook.label_of(s.concept) if codebook is not None else s.concept
             values = {
                 "person": entity_id("person", person, person_attrs),
                 "organization": entity_id("organization", org, {"Type": "organization"}),
-                "concept": entity_id("concept", concept_label(s.concept), {"Alias": s.concept}),
+                "concept": entity_id("concept", concept, {"Alias": s.concept}),
             }
             for name, eid in values.items():
                 con.execute("INSERT INTO DATASHORTTEXT(StatementId, VariableId, Entity)"

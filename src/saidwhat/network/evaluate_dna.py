@@ -70,13 +70,12 @@ def evaluate_dna(path: str | Path, coder: ConceptCoder | None = None,
                   if s.statement_type == "DNA Statement" and str(s.values.get("concept") or "")]
     labels = sorted({str(s.values["concept"]) for s in statements})
     codebook = codebook or codebook_from_labels(labels, name=f"concepts of {Path(path).name}")
-    by_label = {c.label: c.id for c in codebook}
     if coder is None:
         # Forced choice: the best concept wins, however weak.
         coder = ConceptCoder(codebook, method=method, threshold=1e-9)
     out = DnaEvaluation(labels=labels)
     codes = coder.code_many([(s.text, None) for s in statements])
-    id_to_label = {v: k for k, v in by_label.items()}
+    id_to_label = {c.id: c.label for c in codebook}
     for s, cs in zip(statements, codes, strict=True):
         gold = str(s.values["concept"])
         gold_q = "support" if s.values.get("agreement") else "oppose"

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from ..lexicon import read_list, read_table
+from ..lexicon import lexicons, read_list, read_table
 
 
 @lru_cache(maxsize=1)
@@ -29,17 +29,15 @@ def content_stance_words() -> dict[str, str]:
 @lru_cache(maxsize=1)
 def honorifics() -> frozenset[str]:
     """Titles that precede a name, lower-case, without a trailing full stop."""
-    return frozenset(t.split("=")[0].rstrip(".") for t in read_list("honorifics.txt"))
+    return frozenset(t.rstrip(".") for t in lexicons().honorifics)
 
 
-@lru_cache(maxsize=1)
 def role_nouns() -> frozenset[str]:
-    return read_list("role_nouns.txt")
+    return lexicons().role_nouns
 
 
-@lru_cache(maxsize=1)
 def anonymous_heads() -> frozenset[str]:
-    return read_list("anonymous.txt")
+    return lexicons().anonymous_heads
 
 
 @lru_cache(maxsize=1)

@@ -6,11 +6,13 @@ quotes (direct, from the marks) -> cues (indirect, from the parse) -> source -> 
 
 from __future__ import annotations
 
+import bisect
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from spacy.tokens import Doc, Token
 
-from ..model import Document, Quote, Speaker, TextSpan
+from ..model import Document, Quote, QuoteKind, Speaker, TextSpan
 from .cues import Cue, channel_of, find_cue_near, find_cues, subject_of
 from .quotes import QuoteSpan, find_quotes, paragraphs
 from .resolve import SpeakerResolver
@@ -21,7 +23,7 @@ _RIGHT_CUE_ENDS = ",?!—–-"
 
 @dataclass(slots=True)
 class _Record:
-    kind: str
+    kind: QuoteKind
     content: tuple[int, int]
     cue: list[Token] | None
     verb: Token | None
@@ -45,8 +47,10 @@ def run_stages(sdoc: Doc, doc_id: str, text: str | None = None) -> Document:
     paras = paragraphs(text)
     para_of = _paragraph_index(paras)
     quotes = find_quotes(text)
-    full = [q for q in quotes if _is_full_quote(text, q, sdoc)]
-    fragments = [q for q in quotes if q not in full]
+    full: list[QuoteSpan] = []
+    fragments: list[QuoteSpan] = []
+    for q in quotes:
+        (full if _is_full_quote(text, q, sdoc) else fragments).append(q)
 
     records = _direct_records(sdoc, full, para_of)
     used_verbs = {r.verb.i for r in records if r.verb is not None}
@@ -61,7 +65,7 @@ def run_stages(sdoc: Doc, doc_id: str, text: str | None = None) -> Document:
         if r.speaker is None:
             continue
         quotes_out.append(Quote(
-            id=f"q{len(quotes_out) + 1}", kind=r.kind,  # type: ignore[arg-type]
+            id=f"q{len(quotes_out) + 1}", kind=r.kind,
             content=TextSpan.of(text, *r.content),
             cue=_token_span(text, r.cue) if r.cue else None,
             source=r.mention,
@@ -83,18 +87,12 @@ def _rebase_spans(doc: Document) -> Document:
     return doc
 
 
-def _paragraph_index(paras: list[tuple[int, int]]):
+def _paragraph_index(paras: list[tuple[int, int]]) -> Callable[[int], int]:
+    """Index of the paragraph holding (or last starting before) a character offset."""
     starts = [s for s, _ in paras]
 
     def index(char: int) -> int:
-        lo, hi = 0, len(starts)
-        while lo < hi:
-            mid = (lo + hi) // 2
-            if starts[mid] <= char:
-                lo = mid + 1
-            else:
-                hi = mid
-        return max(0, lo - 1)
+        return max(0, bisect.bisect_right(starts, char) - 1)
 
     return index
 
@@ -125,7 +123,8 @@ def _is_full_quote(text: str, q: QuoteSpan, sdoc: Doc) -> bool:
     return False
 
 
-def _direct_records(sdoc: Doc, full: list[QuoteSpan], para_of) -> list[_Record]:
+def _direct_records(sdoc: Doc, full: list[QuoteSpan],
+                    para_of: Callable[[int], int]) -> list[_Record]:
     text = sdoc.text
     records: list[_Record] = []
     prev: _Record | None = None
@@ -156,7 +155,6 @@ def _direct_records(sdoc: Doc, full: list[QuoteSpan], para_of) -> list[_Record]:
             rec = _Record("direct", (q.start, q.end), prev.cue if same_para else None,
                           prev.verb if same_para else None,
                           prev.source if same_para else None, para, continuation=True)
-            rec.speaker = None
         else:
             prev = None
             continue
@@ -201,7 +199,7 @@ def _name_colon_records(sdoc: Doc, paras: list[tuple[int, int]],
         while rest_start < pe and text[rest_start] in " \t":
             rest_start += 1
         rest_end = pe
-        while rest_end > rest_start and text[rest_end - 1] in " \t.":
+        while rest_end > rest_start and (text[rest_end - 1].isspace() or text[rest_end - 1] == "."):
             rest_end -= 1
         if len(text[rest_start:rest_end].split()) < 3 or text[rest_start] in "“‘\"'`":
             continue  # quotations after a colon are handled with the direct quotes
@@ -233,7 +231,8 @@ def _inside_any(char: int, spans: list[QuoteSpan]) -> bool:
 
 
 def _indirect_records(sdoc: Doc, cues: list[Cue], full: list[QuoteSpan],
-                      fragments: list[QuoteSpan], used_verbs: set[int], para_of) -> list[_Record]:
+                      fragments: list[QuoteSpan], used_verbs: set[int],
+                      para_of: Callable[[int], int]) -> list[_Record]:
     records = []
     for cue in cues:
         if cue.verb.i in used_verbs or cue.content is None or cue.source is None:

@@ -29,11 +29,6 @@ class Cue:
     cue_class: str = "speech"
     clausal: bool = True  # content is a clause, not only an object noun phrase
 
-    @property
-    def span(self) -> tuple[int, int]:
-        return (min(t.idx for t in self.tokens),
-                max(t.idx + len(t.text) for t in self.tokens))
-
 
 def _blocked_governors() -> frozenset[str]:
     return read_list("non_speech_governors.txt")
@@ -291,8 +286,8 @@ def find_cue_near(sdoc: Doc, start_char: int, end_char: int, side: str) -> Token
         i = token_index_at(sdoc, end_char)
         if i < len(sdoc) and sdoc[i].idx < end_char:
             i += 1
-        for n, tok in enumerate(sdoc[i:i + 14]):
-            if n > 12 or (tok.is_sent_start and n > 0) or tok.text in ("“", "‘", "\n") or \
+        for n, tok in enumerate(sdoc[i:i + 13]):
+            if (tok.is_sent_start and n > 0) or tok.text in ("“", "‘", "\n") or \
                     tok.is_space and "\n" in tok.text:
                 return None
             if tok.pos_ == "VERB" and is_cue_verb(tok):
@@ -358,7 +353,6 @@ def _set_off(tok: Token) -> bool:
 def _is_channel_noun(tok: Token) -> bool:
     lex = lexicons()
     return tok.lemma_.lower() in lex.channel_nouns or tok.lower_ in lex.channel_nouns
-
 
 
 def mention_span(head: Token, verb: Token | None = None) -> tuple[int, int]:

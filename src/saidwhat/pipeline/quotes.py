@@ -99,18 +99,14 @@ def find_quotes(text: str) -> list[QuoteSpan]:
     marks_by_para = [_marks(text, s, e) for s, e in paras]
     quotes: list[QuoteSpan] = []
     carry: Mark | None = None  # an opener still open at the end of the previous paragraph
-    for pi, (ps, pe) in enumerate(paras):
+    for pi, (_, pe) in enumerate(paras):
         marks = marks_by_para[pi]
         open_mark: Mark | None = None
         if carry is not None:
-            # A British multi-paragraph quote goes on only if this paragraph opens with a mark
-            # of the same family; the opener of the continuing paragraph is then skipped.
-            first = marks[0] if marks else None
-            if first and first.role == "open" and first.family == carry.family and \
-                    not text[ps:first.start].strip():
-                open_mark = carry
-                marks = marks[1:]
-            carry = None
+            # A British multi-paragraph quote (``carry`` is set only when this paragraph opens
+            # with a mark of the same family, see _opens_paragraph): skip that opener.
+            open_mark, carry = carry, None
+            marks = marks[1:]
         multi = open_mark is not None
         for i, mk in enumerate(marks):
             if open_mark is None:
@@ -124,8 +120,9 @@ def find_quotes(text: str) -> list[QuoteSpan]:
                 continue
             if mk.weak and _closes_later(marks, i + 1):
                 continue  # plural possessive, not a closing mark
-            if mk.end - open_mark.end > 0:
-                quotes.append(_span(text, open_mark, mk, multi))
+            span = _span(text, open_mark, mk, multi)
+            if span.end > span.start:  # “ ” quotes nothing
+                quotes.append(span)
             open_mark = None
         if open_mark is not None:
             nxt = paras[pi + 1][0] if pi + 1 < len(paras) else len(text)
@@ -133,11 +130,14 @@ def find_quotes(text: str) -> list[QuoteSpan]:
                 carry = open_mark
             else:
                 # unbalanced: the quotation runs to the end of its paragraph, no further
-                end = pe
-                while end > open_mark.end and text[end - 1] in " \t.":
+                # (trimmed like a closed one, and of the "\r" of a CRLF line end)
+                start, end = open_mark.end, pe
+                while end > start and (text[end - 1].isspace() or text[end - 1] == "."):
                     end -= 1
-                if end > open_mark.end:
-                    quotes.append(QuoteSpan(open_mark.start, open_mark.end, end, end, multi))
+                while start < end and text[start].isspace():
+                    start += 1
+                if end > start:
+                    quotes.append(QuoteSpan(open_mark.start, start, end, end, multi))
     return quotes
 
 

@@ -58,10 +58,12 @@ class SpeakerResolver:
     candidates: list[_Candidate] = field(default_factory=list)
     _person_tokens: dict[int, Entity] = field(default_factory=dict)
     _captions: list[tuple[int, int]] = field(default_factory=list)
+    _caption_starts: list[int] = field(default_factory=list)
     _sent_starts: list[int] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self._captions = _caption_paragraphs(self.sdoc.text)
+        self._caption_starts = [s for s, _ in self._captions]
         self._index_people()
 
     # -- named people -------------------------------------------------------------------
@@ -102,7 +104,10 @@ class SpeakerResolver:
         return e
 
     def _in_caption(self, char: int) -> bool:
-        return any(s <= char < e for s, e in self._captions)
+        # caption lines are disjoint and in text order: only the last one starting at or
+        # before ``char`` can hold it
+        i = bisect.bisect_right(self._caption_starts, char) - 1
+        return i >= 0 and char < self._captions[i][1]
 
     # -- resolution -----------------------------------------------------------------------
     def resolve(self, source: Token | None, verb: Token | None = None,
@@ -285,7 +290,7 @@ class SpeakerResolver:
         return org.name if org else None
 
     def finish(self) -> list[Entity]:
-        """Entities that carry at least one mention, renumbered in order."""
+        """Entities that carry at least one mention (ids stay as assigned)."""
         return [e for e in self.entities if e.mentions]
 
 
@@ -439,8 +444,6 @@ def _role_of(ent: Span) -> str | None:
         if low in _COURTESY or not (low in lex.honorifics or low in lex.role_nouns):
             break
         words.append(t)
-    if words and words[-1].i != ent.start + len(words) - 1:
-        words = []
     i = ent.start - 1
     if i >= 0 and doc[i].text.lower() in lex.honorifics:
         if doc[i].text.lower() not in _COURTESY:

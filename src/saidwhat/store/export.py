@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from .db import Store
 
@@ -61,15 +61,26 @@ def export(store: Store, fmt: str, output: str | Path, with_text: bool | None = 
 
 
 def _export_jsonl(store: Store, output: str | Path, with_text: bool | None) -> int:
-    n = 0
-    fh = sys.stdout if str(output) == "-" else open(output, "w", encoding="utf-8")
+    if str(output) == "-":
+        return _write_jsonl(store, sys.stdout, with_text)
+    # Written beside the target and renamed at the end: a failed export leaves no half file.
+    path = Path(output)
+    tmp = path.with_name(path.name + ".tmp")
     try:
-        for doc in store.iter_results(with_text=with_text):
-            fh.write(json.dumps(doc, ensure_ascii=False) + "\n")
-            n += 1
-    finally:
-        if fh is not sys.stdout:
-            fh.close()
+        with open(tmp, "w", encoding="utf-8") as fh:
+            n = _write_jsonl(store, fh, with_text)
+        tmp.replace(path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return n
+
+
+def _write_jsonl(store: Store, fh: IO[str], with_text: bool | None) -> int:
+    n = 0
+    for doc in store.iter_results(with_text=with_text):
+        fh.write(json.dumps(doc, ensure_ascii=False) + "\n")
+        n += 1
     return n
 
 
@@ -99,8 +110,12 @@ def _export_table(store: Store, table: str, fmt: str, path: Path) -> int:
                 empty.to_csv(tmp, index=False)
             else:
                 pq.write_table(pa.Table.from_pandas(empty, preserve_index=False), tmp)
-    finally:
+    except BaseException:
         if writer is not None:
             writer.close()
+        tmp.unlink(missing_ok=True)  # no half-written table left behind
+        raise
+    if writer is not None:
+        writer.close()
     tmp.replace(path)
     return n

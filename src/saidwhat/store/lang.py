@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
-from importlib import resources
+
+from ..lexicon import read_list
 
 # Below this many words the ratio is too noisy to reject a document on.
 MIN_WORDS = 8
@@ -27,12 +27,8 @@ LATIN_MAX = "\u024f"  # end of Latin Extended-B
 _WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
 
 
-@lru_cache(maxsize=1)
 def function_words() -> frozenset[str]:
-    text = resources.files("saidwhat").joinpath("lexicons/english_function_words.txt").read_text(
-        encoding="utf-8")
-    return frozenset(line.strip() for line in text.splitlines()
-                     if line.strip() and not line.startswith("#"))
+    return read_list("english_function_words.txt")
 
 
 @dataclass(frozen=True, slots=True)
