@@ -229,3 +229,18 @@ def test_show_extracts_jsonl_input_records_and_reports_bad_result_lines(tmp_path
     assert partly.exit_code == 1
     assert partly.stdout.startswith("in1: ")
     assert f"error: {results}:2: not an extraction record" in partly.stderr
+
+
+def test_output_file_gets_the_usual_permissions(tmp_path: Path) -> None:
+    import stat
+
+    article = tmp_path / "a.txt"
+    article.write_text("‘We will win,’ said Ana Ruiz.\n", encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    umask = os.umask(0o022)
+    try:
+        result = CliRunner().invoke(main, ["extract", str(article), "-o", str(out)])
+    finally:
+        os.umask(umask)
+    assert result.exit_code == 0, result.output
+    assert stat.S_IMODE(out.stat().st_mode) == 0o644

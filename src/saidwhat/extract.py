@@ -45,14 +45,13 @@ def normalize_spaces(text: str) -> str:
     return text.translate(_SPACES)
 
 
-_default: Extractor | None = None
+_extractors: dict[str | None, Extractor] = {}  # one loaded pipeline per model name
 
 
 def extract(text: str, doc_id: str = "doc", model: str | None = None) -> Document:
-    """Extract every attribution from ``text``; see :class:`saidwhat.model.Document`."""
-    global _default
-    if model is not None:
-        return Extractor(model)(text, doc_id)
-    if _default is None:
-        _default = Extractor()
-    return _default(text, doc_id)
+    """Extract every attribution from ``text``; see :class:`saidwhat.model.Document`.
+
+    The spaCy pipeline is loaded on the first call for each ``model`` and reused."""
+    if model not in _extractors:
+        _extractors[model] = Extractor(model)
+    return _extractors[model](text, doc_id)

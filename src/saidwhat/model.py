@@ -86,7 +86,8 @@ class Quote:
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Quote:
         content = TextSpan.from_dict(d["content"])
-        assert content is not None
+        if content is None:
+            raise ValueError("a quote needs a content span")
         return cls(id=str(d.get("id", "")), kind=d.get("kind", "direct"), content=content,
                    cue=TextSpan.from_dict(d.get("cue")), source=TextSpan.from_dict(d.get("source")),
                    speaker=Speaker.from_dict(d.get("speaker")),
