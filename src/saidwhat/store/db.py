@@ -33,6 +33,16 @@ class StoreError(RuntimeError):
     pass
 
 
+
+# Column lists in the order of the rows built and read here: named, so that a migration that
+# adds a column cannot shift them.
+_QUOTE_COLUMNS = (
+    "doc_pk", "seq", "quote_id", "kind", "content_start", "content_end", "content_text",
+    "cue_start", "cue_end", "cue_text", "source_start", "source_end", "source_text",
+    "channel_start", "channel_end", "channel_text", "speaker_name", "speaker_type",
+    "speaker_role", "speaker_affiliation", "speaker_norm", "speaker_last")
+_ENTITY_COLUMNS = ("doc_pk", "seq", "entity_id", "name", "type", "roles", "mentions")
+
 def now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
@@ -274,11 +284,12 @@ class Store:
                     counts["failed"] += 1
                     continue
                 c.executemany(
-                    "INSERT INTO quotes VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                    f"INSERT INTO quotes ({', '.join(_QUOTE_COLUMNS)}) "
+                    f"VALUES ({', '.join('?' * len(_QUOTE_COLUMNS))})",
                     [self._quote_row(res.pk, seq, q)
                      for seq, q in enumerate(res.result.get("quotes", []))])
                 c.executemany(
-                    "INSERT INTO entities VALUES (?,?,?,?,?,?,?)",
+                    f"INSERT INTO entities ({', '.join(_ENTITY_COLUMNS)}) VALUES (?,?,?,?,?,?,?)",
                     [(res.pk, seq, e["id"], e["name"], e["type"],
                       json.dumps(e.get("roles", []), ensure_ascii=False),
                       json.dumps(e.get("mentions", []), ensure_ascii=False))
@@ -407,8 +418,9 @@ class Store:
             last = docs[-1][0]
             lo, hi = docs[0][0], last
             quotes: dict[int, list[dict[str, Any]]] = {}
-            for r in self.conn.execute("SELECT * FROM quotes WHERE doc_pk BETWEEN ? AND ? "
-                                       "ORDER BY doc_pk, seq", (lo, hi)):
+            for r in self.conn.execute(f"SELECT {', '.join(_QUOTE_COLUMNS)} FROM quotes "
+                                       "WHERE doc_pk BETWEEN ? AND ? ORDER BY doc_pk, seq",
+                                       (lo, hi)):
                 quotes.setdefault(r[0], []).append({
                     "id": r[2], "kind": r[3], "content": _span(r[4], r[5], r[6]),
                     "cue": _span(r[7], r[8], r[9]), "source": _span(r[10], r[11], r[12]),
@@ -416,8 +428,9 @@ class Store:
                                 "affiliation": r[19]},
                     "channel": _span(r[13], r[14], r[15])})
             entities: dict[int, list[dict[str, Any]]] = {}
-            for r in self.conn.execute("SELECT * FROM entities WHERE doc_pk BETWEEN ? AND ? "
-                                       "ORDER BY doc_pk, seq", (lo, hi)):
+            for r in self.conn.execute(f"SELECT {', '.join(_ENTITY_COLUMNS)} FROM entities "
+                                       "WHERE doc_pk BETWEEN ? AND ? ORDER BY doc_pk, seq",
+                                       (lo, hi)):
                 entities.setdefault(r[0], []).append({
                     "id": r[2], "name": r[3], "type": r[4], "roles": json.loads(r[5]),
                     "mentions": json.loads(r[6])})
