@@ -47,30 +47,25 @@ def read_predictions(path: str) -> tuple[list[Document], list[str]]:
 
 def run_extractor(gold: GoldSet, model: str | None, progress: Any | None,
                   problems: list[str]) -> Iterator[Document]:
-    """Extract every gold text; a document the extractor fails on is reported and left out."""
+    """Extract every gold text the way ``saidwhat extract`` does (batched, long texts in
+    chunks); a document the extractor fails on is reported and left out."""
+    from ..chunking import extract_inputs
     from ..extract import Extractor
     from ..nlp import ModelNotFoundError
+    from ..readers import InputDoc, InputError
 
     try:
         extractor = Extractor(model)
     except ModelNotFoundError as exc:
         raise click.BadParameter(str(exc), param_hint="--model") from None
-    items = [(d.doc_id, d.text) for d in gold.documents]
-    for i in range(0, len(items), _BATCH):
-        batch = items[i:i + _BATCH]
-        try:
-            done = list(extractor.pipe(batch))
-        except Exception:  # redo one by one so only the failing document is lost
-            done = []
-            for doc_id, text in batch:
-                try:
-                    done.extend(extractor.pipe([(doc_id, text)]))
-                except Exception as exc:  # noqa: BLE001 - any extractor bug is reported per document
-                    problems.append(f"doc '{doc_id}': extraction failed ({type(exc).__name__}: {exc});"
-                                    " left out of the scores")
-        yield from done
+    inputs = (InputDoc(d.doc_id, d.text) for d in gold.documents)
+    for result in extract_inputs(extractor, inputs, batch_size=_BATCH):
+        if isinstance(result, InputError):
+            problems.append(f"doc '{result.path}': {result.reason}; left out of the scores")
+        else:
+            yield result
         if progress is not None:
-            progress.update(len(batch))
+            progress.update(1)
 
 
 def _write_atomic(path: str, chunks: Iterable[str]) -> None:
