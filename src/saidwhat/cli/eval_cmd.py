@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 import sys
-import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -69,17 +67,11 @@ def run_extractor(gold: GoldSet, model: str | None, progress: Any | None,
 
 
 def _write_atomic(path: str, chunks: Iterable[str]) -> None:
-    """Write ``chunks`` to a temporary file beside ``path``, renamed over it only when complete."""
-    folder = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{os.path.basename(path)}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.writelines(chunks)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
+    """Write ``chunks`` to ``path`` completely or not at all."""
+    from ..atomic import atomic_write
+
+    with atomic_write(path, encoding="utf-8", newline="\n") as fh:
+        fh.writelines(chunks)
 
 
 def _write_json_atomic(path: str, data: dict[str, Any]) -> None:

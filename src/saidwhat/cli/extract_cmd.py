@@ -13,13 +13,13 @@ import json
 import os
 import re
 import sys
-import tempfile
 from collections.abc import Iterable, Iterator
 from importlib import resources
 from typing import IO, Any
 
 import click
 
+from ..atomic import atomic_write
 from ..chunking import DEFAULT_MAX_CHARS, extract_inputs
 from ..model import Document, Quote
 from ..readers import InputDoc, InputError, InputFormat, read_inputs
@@ -68,24 +68,12 @@ def _passing_warnings(items: Iterable[InputDoc | InputError],
 
 @contextlib.contextmanager
 def _atomic_writer(path: str | None) -> Iterator[IO[str]]:
-    """Write to a temporary file beside ``path``, renamed over it only on success."""
+    """Standard output, or a file written completely or not at all."""
     if path is None or path == "-":
         yield sys.stdout
         return
-    folder = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{os.path.basename(path)}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            yield fh
-        # mkstemp makes the file private (0600); give it the mode a plain open() would
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
+    with atomic_write(path, encoding="utf-8", newline="\n") as fh:
+        yield fh
 
 
 def _load_extractor(model: str | None) -> Any:

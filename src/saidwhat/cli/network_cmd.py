@@ -112,6 +112,7 @@ def network_command(inputs: tuple[str, ...], codebook_path: str, db: str | None,
 
     INPUTS are predictions JSONL files from `saidwhat extract`; or use --db.
     """
+    from ..atomic import atomic_write
     from ..network.actors import ActorFileError, ActorIndex, load_actor_attributes
     from ..network.build import (
         code_documents,
@@ -122,7 +123,7 @@ def network_command(inputs: tuple[str, ...], codebook_path: str, db: str | None,
     )
     from ..network.codebook import CodebookError, load_codebook
     from ..network.coding import ConceptCoder
-    from ..network.export import ExportError, atomic_write, format_for
+    from ..network.export import ExportError, format_for
     from ..nlp import load_nlp
 
     if not (output or plot_path or stats_path or statements_path):
@@ -182,10 +183,10 @@ def _write_outputs(statements: list[CodedStatement], docs: list[Document], codeb
                    plot_path: str | None, stats_path: str | None, colour_by: str,
                    dna_password: str, suffix: str) -> None:
     """Build one network (one time window) and write what was asked for."""
+    from ..atomic import atomic_write
     from ..network.build import build_network, parse_date
     from ..network.dna_export import DnaDocumentInput, write_dna
     from ..network.export import (
-        atomic_write,
         write_edge_csv,
         write_event_list,
         write_gexf,
@@ -252,8 +253,8 @@ def concepts_command(inputs: tuple[str, ...], db: str | None, suggest: bool,
                      check_path: str | None, k: int | None, min_size: int,
                      output: str | None, model: str | None) -> None:
     """Codebooks: --suggest a starting codebook for a corpus, or --check one."""
+    from ..atomic import atomic_write
     from ..network.codebook import CodebookError, load_codebook
-    from ..network.export import atomic_write
 
     if check_path:
         try:

@@ -22,11 +22,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+from ..atomic import atomic_path
 from .actors import Actor
 from .build import CodedStatement
 from .codebook import Codebook
 from .dna_schema import DNA3_TABLES, DNA_VERSION
-from .export import ExportError, atomic_path
+from .export import ExportError
 
 STATEMENT_TYPE = "DNA Statement"
 VARIABLES = (("person", "short text"), ("organization", "short text"),

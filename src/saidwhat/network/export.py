@@ -9,15 +9,13 @@ and igraph all read them.
 from __future__ import annotations
 
 import csv
-import os
-import tempfile
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 import networkx as nx
 
+from ..atomic import atomic_path, atomic_write
 from .build import CodedStatement
 
 FORMATS = ("graphml", "gexf", "csv", "matrix", "events", "dna")
@@ -39,36 +37,6 @@ def format_for(path: str | Path, fmt: str | None = None) -> str:
         raise ExportError(f"{path}: cannot tell the format from '{ext or 'no extension'}';"
                           f" use .graphml, .gexf, .csv or .dna, or --format {{{','.join(FORMATS)}}}")
     return _EXTENSIONS[ext]
-
-
-@contextmanager
-def atomic_write(path: str | Path, mode: str = "w", **kwargs: Any) -> Iterator[IO[Any]]:
-    """Open a temporary file beside ``path``; rename it over ``path`` only on success."""
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
-    try:
-        with os.fdopen(fd, mode, **kwargs) as fh:
-            yield fh
-        os.replace(tmp, target)
-    except BaseException:
-        os.unlink(tmp)
-        raise
-
-
-def atomic_path(path: str | Path, write: Callable[[str], None]) -> None:
-    """Run ``write(tmp_path)`` and rename the result over ``path`` only if it succeeds."""
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
-    os.close(fd)
-    try:
-        write(tmp)
-        os.replace(tmp, target)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
 
 
 def _plain(value: Any) -> str | int | float | bool:

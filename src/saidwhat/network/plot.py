@@ -12,7 +12,7 @@ from pathlib import Path
 
 import networkx as nx
 
-from .export import atomic_path
+from ..atomic import atomic_path
 
 _EDGE_COLOURS = {"support": "#2e8b57", "oppose": "#c0392b", "mixed": "#e67e22",
                  "congruence": "#2e8b57", "conflict": "#c0392b"}

@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
+from ..atomic import atomic_write
 from .db import Store
 
 if TYPE_CHECKING:
@@ -63,17 +64,9 @@ def export(store: Store, fmt: str, output: str | Path, with_text: bool | None = 
 def _export_jsonl(store: Store, output: str | Path, with_text: bool | None) -> int:
     if str(output) == "-":
         return _write_jsonl(store, sys.stdout, with_text)
-    # Written beside the target and renamed at the end: a failed export leaves no half file.
-    path = Path(output)
-    tmp = path.with_name(path.name + ".tmp")
-    try:
-        with open(tmp, "w", encoding="utf-8") as fh:
-            n = _write_jsonl(store, fh, with_text)
-        tmp.replace(path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    return n
+    # a failed export leaves no half-written file
+    with atomic_write(output, encoding="utf-8") as fh:
+        return _write_jsonl(store, fh, with_text)
 
 
 def _write_jsonl(store: Store, fh: IO[str], with_text: bool | None) -> int:
