@@ -796,3 +796,12 @@ def test_crlf_line_endings_stay_out_of_content(extractor: Extractor, text: str) 
     for q in quotes:
         assert "\r" not in q.content.text
         assert text[q.content.start:q.content.end] == q.content.text
+
+
+def test_spans_keep_the_original_no_break_spaces(extractor: Extractor) -> None:
+    # The parser sees no-break spaces as plain ones; every span's text comes from the input.
+    text = "Senator\u00a0Jane Doe said the\u00a0plan would fail.\n"
+    q = only(run(extractor, text))
+    for span in (q.content, q.cue, q.source):
+        assert span is not None and span.text == text[span.start:span.end]
+    assert "\u00a0" in q.source.text and "\u00a0" in q.content.text

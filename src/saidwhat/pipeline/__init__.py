@@ -58,7 +58,7 @@ def run_stages(sdoc: Doc, doc_id: str, text: str | None = None) -> Document:
     records += _name_colon_records(sdoc, paras, records)
     records.sort(key=lambda r: r.content[0])
 
-    resolver = SpeakerResolver(sdoc)
+    resolver = SpeakerResolver(sdoc, text)
     _resolve_in_order(resolver, records)
     quotes_out: list[Quote] = []
     for r in records:
@@ -72,18 +72,6 @@ def run_stages(sdoc: Doc, doc_id: str, text: str | None = None) -> Document:
             speaker=r.speaker,
             channel=_channel(text, r.verb) if r.verb is not None and not r.continuation else None))
     doc = Document(doc_id=doc_id, text=text, quotes=quotes_out, entities=resolver.finish())
-    return _rebase_spans(doc)
-
-
-def _rebase_spans(doc: Document) -> Document:
-    """Every span's text is cut from the original text (the parse saw a normalised copy)."""
-    def fix(span: TextSpan | None) -> TextSpan | None:
-        return None if span is None else TextSpan.of(doc.text, span.start, span.end)
-
-    for q in doc.quotes:
-        q.cue, q.source, q.channel = fix(q.cue), fix(q.source), fix(q.channel)
-    for e in doc.entities:
-        e.mentions = [TextSpan.of(doc.text, m.start, m.end) for m in e.mentions]
     return doc
 
 
@@ -270,7 +258,7 @@ def _resolve_in_order(resolver: SpeakerResolver, records: list[_Record]) -> None
     for r in ordered:
         speaker, mention = resolver.resolve(r.source, r.verb, r.source_extent)
         r.speaker = speaker
-        r.mention = TextSpan(mention.start_char, mention.end_char, mention.text) if mention else None
+        r.mention = resolver.text_span(mention) if mention else None
     last: _Record | None = None
     for r in records:  # content order
         if r.continuation:

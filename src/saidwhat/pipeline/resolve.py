@@ -51,9 +51,13 @@ class _Names:
 
 @dataclass
 class SpeakerResolver:
-    """Resolves source mentions of one document, in text order."""
+    """Resolves source mentions of one document, in text order.
+
+    ``text`` is the original text (the parse may have seen a same-length normalised copy):
+    every mention span is cut from it."""
 
     sdoc: Doc
+    text: str
     entities: list[Entity] = field(default_factory=list)
     candidates: list[_Candidate] = field(default_factory=list)
     _person_tokens: dict[int, Entity] = field(default_factory=dict)
@@ -74,7 +78,7 @@ class SpeakerResolver:
             if names is None:
                 continue
             entity = self._match_or_add(names)
-            entity.mentions.append(_with_title_span(ent))
+            entity.mentions.append(self.text_span(_with_title(ent)))
             for t in ent:
                 self._person_tokens[t.i] = entity
             role = _role_of(ent)
@@ -102,6 +106,11 @@ class SpeakerResolver:
                    gender=names.gender)
         self.entities.append(e)
         return e
+
+    def text_span(self, span: Span) -> TextSpan:
+        """``span``'s offsets, its text cut from the original text."""
+        return TextSpan.of(self.text, span.start_char, span.end_char)
+
 
     def _in_caption(self, char: int) -> bool:
         # caption lines are disjoint and in text order: only the last one starting at or
@@ -195,7 +204,7 @@ class SpeakerResolver:
     def _add_person_mention(self, name: Span) -> Entity:
         """A person whom NER missed or mislabelled, known from how the text uses the name."""
         person = self._match_or_add(_Names([t.text for t in name]))
-        person.mentions.append(TextSpan(name.start_char, name.end_char, name.text))
+        person.mentions.append(self.text_span(name))
         for t in name:
             self._person_tokens[t.i] = person
         role = _role_of(name)
@@ -266,7 +275,7 @@ class SpeakerResolver:
         if ent is None:
             ent = Entity(id=f"e{len(self.entities) + 1}", name=name, type=etype)
             self.entities.append(ent)
-        ent.mentions.append(TextSpan(mention.start_char, mention.end_char, mention.text))
+        ent.mentions.append(self.text_span(mention))
         if etype != "anonymous" and not self._in_caption(mention.start_char):
             self.candidates.append(_Candidate(token_i, ent, True))
         return ent
@@ -409,13 +418,13 @@ def _person_names(ent: Span) -> _Names | None:
     return _Names(words, title, gender)
 
 
-def _with_title_span(ent: Span) -> TextSpan:
+def _with_title(ent: Span) -> Span:
+    """The name with the title just before it ("Sir John Doe")."""
     lex = lexicons()
     start = ent.start
     if start > 0 and ent.doc[start - 1].text.lower() in lex.honorifics:
         start -= 1
-    span = ent.doc[start:ent.end]
-    return TextSpan(span.start_char, span.end_char, span.text)
+    return ent.doc[start:ent.end]
 
 
 def _same_person(e: Entity, names: _Names) -> bool:
