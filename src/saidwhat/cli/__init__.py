@@ -8,7 +8,20 @@ import click
 from .. import __version__
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Group(click.Group):
+    """The command group; an output path found unwritable only while writing (a folder
+    removed meanwhile) is a usage error, like one found when the options are read."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        from ..atomic import OutputPathError
+
+        try:
+            return super().invoke(ctx)
+        except OutputPathError as exc:
+            raise click.UsageError(str(exc)) from None
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="saidwhat")
 def main() -> None:
     """saidwhat: who said what, and who stands where, in news text."""

@@ -11,7 +11,6 @@ import contextlib
 import json
 import sys
 from collections.abc import Iterable, Iterator
-from pathlib import Path
 from typing import Any
 
 import click
@@ -19,6 +18,7 @@ import click
 from ..evaluation import GoldFormatError, GoldSet, load_gold
 from ..evaluation.gold import span_text
 from ..model import Document
+from .common import output_path
 
 _BATCH = 16
 
@@ -183,7 +183,7 @@ def register(group: click.Group) -> None:
                        " default: run the extractor on the gold texts.")
     @click.option("--model", metavar="NAME", default=None,
                   help="spaCy model for the extractor (when --pred is not given).")
-    @click.option("--json", "json_path", metavar="FILE", default=None,
+    @click.option("--json", "json_path", metavar="FILE", default=None, callback=output_path,
                   help="Also write the full report as JSON to FILE.")
     @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
                   show_default=True, help="What to print on stdout.")
@@ -195,7 +195,7 @@ def register(group: click.Group) -> None:
                   help="Only the first N gold documents.")
     @click.option("--show-gold", is_flag=True,
                   help="Print every resolved gold span and exit (to check hand-written gold).")
-    @click.option("--save-pred", metavar="FILE", default=None,
+    @click.option("--save-pred", metavar="FILE", default=None, callback=output_path,
                   help="Write the extractor's predictions as JSON Lines (reuse with --pred).")
     def eval_(gold_path: str, pred_path: str | None, model: str | None, json_path: str | None,
               fmt: str, errors: bool, errors_per_cause: int, limit: int | None, show_gold: bool,
@@ -209,7 +209,5 @@ def register(group: click.Group) -> None:
         """
         if pred_path is not None and save_pred:
             raise click.UsageError("--save-pred only applies when the extractor runs (no --pred)")
-        if json_path is not None and not Path(json_path).parent.exists() and Path(json_path).parent != Path(""):
-            raise click.BadParameter(f"{json_path}: folder does not exist", param_hint="--json")
         eval_command(gold_path, pred_path, model, json_path, fmt, errors, errors_per_cause, limit,
                      show_gold, save_pred)

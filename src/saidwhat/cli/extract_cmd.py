@@ -23,6 +23,7 @@ from ..atomic import atomic_write
 from ..chunking import DEFAULT_MAX_CHARS, extract_inputs
 from ..model import Document, Quote
 from ..readers import InputDoc, InputError, InputFormat, read_inputs
+from .common import output_path
 
 EXAMPLE_NAME = "council_housing.txt"
 
@@ -132,9 +133,10 @@ def _quiet_on_broken_pipe(command: Any) -> Any:
 
 @click.command("extract")
 @click.argument("paths", nargs=-1, metavar="PATH...")
-@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
+@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None, callback=output_path,
               help="Write JSON Lines here (default: stdout). Written whole or not at all.")
 @click.option("--errors", "errors_path", type=click.Path(dir_okay=False), default=None,
+              callback=output_path,
               help="Also write errors and warnings here as JSON Lines.")
 @click.option("--include-text", is_flag=True,
               help="Put the text in every record (HTML and repaired input always carry it).")

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 import click
 
 from ..model import Document
+from .common import output_path
 
 if TYPE_CHECKING:
     from ..network.actors import Actor
@@ -69,7 +70,8 @@ def _suffixed(path: str, suffix: str) -> str:
 @click.option("--normalization", "--normalisation", "normalization", default="none",
               show_default=True, type=click.Choice(["none", "average", "jaccard", "cosine"]),
               help="One-mode edge weight normalisation.")
-@click.option("-o", "--output", help="Output file; format from the extension or --format.")
+@click.option("-o", "--output", callback=output_path,
+              help="Output file; format from the extension or --format.")
 @click.option("--format", "fmt", type=click.Choice(["graphml", "gexf", "csv", "matrix", "events", "dna"]),
               help="Output format (default: from the extension: .graphml .gexf .csv .dna).")
 @click.option("--from", "date_from", help="Keep statements on or after this date (YYYY-MM-DD).")
@@ -89,13 +91,13 @@ def _suffixed(path: str, suffix: str) -> str:
               help="Minimum concept score (1.0 = one keyword).")
 @click.option("--texts", multiple=True, type=click.Path(),
               help="<doc_id>.txt files or folders with the document texts (for .dna export).")
-@click.option("--plot", "plot_path", help="Also draw the network to a .png or .svg.")
+@click.option("--plot", "plot_path", callback=output_path, help="Also draw the network to a .png or .svg.")
 @click.option("--colour-by", "--color-by", "colour_by", default="auto", show_default=True,
               type=click.Choice(["auto", "organization", "community"]),
               help="Actor colours: organisation, congruence community, or auto (organisation"
                    " when most actors have one).")
-@click.option("--stats", "stats_path", help="Write summary statistics (JSON); they also go to stderr.")
-@click.option("--statements", "statements_path",
+@click.option("--stats", "stats_path", callback=output_path, help="Write summary statistics (JSON); they also go to stderr.")
+@click.option("--statements", "statements_path", callback=output_path,
               help="Write the coded statements (JSONL, with evidence and offsets).")
 @click.option("--dna-password", default="saidwhat", show_default=True,
               help="Password of the 'saidwhat' coder in an exported .dna database.")
@@ -247,7 +249,8 @@ def _write_outputs(statements: list[CodedStatement], docs: list[Document], codeb
 @click.option("-k", "k", type=int, default=None, help="Number of clusters (default: from corpus size).")
 @click.option("--min-size", default=2, show_default=True, type=int,
               help="Smallest cluster that becomes a concept.")
-@click.option("-o", "--output", help="Write the suggested codebook here (YAML); default stdout.")
+@click.option("-o", "--output", callback=output_path,
+              help="Write the suggested codebook here (YAML); default stdout.")
 @click.option("--model", default=None, help="spaCy model (default: the installed English model).")
 def concepts_command(inputs: tuple[str, ...], db: str | None, suggest: bool,
                      check_path: str | None, k: int | None, min_size: int,

@@ -191,8 +191,14 @@ def status_command(db_path: str, show_errors: bool, duplicates: bool) -> None:
 def export_command(db_path: str, fmt: str, output: str, with_text: bool | None) -> None:
     """Write the results: JSONL in the extraction contract's shape (one line per document),
     or Parquet / CSV tables."""
+    from ..atomic import OutputPathError, check_output_path
     from ..store import export
 
+    if fmt == "jsonl":  # parquet/csv write a folder, checked when it is swapped in
+        try:
+            check_output_path(output)
+        except OutputPathError as exc:
+            raise click.BadParameter(str(exc), param_hint="-o") from None
     with _open(db_path) as store:
         written = export(store, fmt, output, with_text=with_text)
     click.echo(", ".join(f"{n} {what}" for what, n in written.items()) + f" -> {output}",

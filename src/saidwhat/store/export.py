@@ -6,11 +6,10 @@ Everything streams in chunks, so exporting a large store takes bounded memory.
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
-from ..atomic import atomic_write
+from ..atomic import atomic_folder, atomic_write
 from .db import Store
 
 if TYPE_CHECKING:
@@ -52,19 +51,17 @@ def export(store: Store, fmt: str, output: str | Path, with_text: bool | None = 
         return {"documents": _export_jsonl(store, output, with_text)}
     if fmt not in ("parquet", "csv"):
         raise ValueError(f"unknown export format {fmt!r} (parquet, csv or jsonl)")
-    out = Path(output)
-    out.mkdir(parents=True, exist_ok=True)
     written = {}
-    for table in TABLES:
-        path = out / f"{table}.{fmt}"
-        written[table] = _export_table(store, table, fmt, path)
+    # the tables are written into a fresh folder that replaces ``output`` whole: a failure
+    # part-way never leaves new documents beside old quotes
+    with atomic_folder(output) as folder:
+        for table in TABLES:
+            written[table] = _export_table(store, table, fmt, folder / f"{table}.{fmt}")
     return written
 
 
 def _export_jsonl(store: Store, output: str | Path, with_text: bool | None) -> int:
-    if str(output) == "-":
-        return _write_jsonl(store, sys.stdout, with_text)
-    # a failed export leaves no half-written file
+    # a failed export leaves no half-written file; '-' and devices are written through
     with atomic_write(output, encoding="utf-8") as fh:
         return _write_jsonl(store, fh, with_text)
 
@@ -84,31 +81,26 @@ def _export_table(store: Store, table: str, fmt: str, path: Path) -> int:
 
     n = 0
     writer: pq.ParquetWriter | None = None
-    tmp = path.with_name(path.name + ".tmp")
+    # ``path`` lies in the export's own temporary folder: a failure discards the whole set
     try:
         for i, chunk in enumerate(pd.read_sql_query(_SQL[table], store.conn,
                                                     chunksize=CHUNK_ROWS)):
             chunk = _typed(chunk)
             n += len(chunk)
             if fmt == "csv":
-                chunk.to_csv(tmp, mode="w" if i == 0 else "a", header=i == 0, index=False)
+                chunk.to_csv(path, mode="w" if i == 0 else "a", header=i == 0, index=False)
                 continue
             arrow = pa.Table.from_pandas(chunk, preserve_index=False)
             if writer is None:
-                writer = pq.ParquetWriter(tmp, arrow.schema)
+                writer = pq.ParquetWriter(path, arrow.schema)
             writer.write_table(arrow)
         if n == 0:  # still write the header / schema
             empty = _typed(pd.read_sql_query(_SQL[table] + " LIMIT 0", store.conn))
             if fmt == "csv":
-                empty.to_csv(tmp, index=False)
+                empty.to_csv(path, index=False)
             else:
-                pq.write_table(pa.Table.from_pandas(empty, preserve_index=False), tmp)
-    except BaseException:
+                pq.write_table(pa.Table.from_pandas(empty, preserve_index=False), path)
+    finally:
         if writer is not None:
             writer.close()
-        tmp.unlink(missing_ok=True)  # no half-written table left behind
-        raise
-    if writer is not None:
-        writer.close()
-    tmp.replace(path)
     return n
