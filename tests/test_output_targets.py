@@ -221,3 +221,20 @@ def test_store_export_failing_part_way_keeps_the_old_table_set(tmp_path: Path,
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
     assert not [p.name for p in tmp_path.iterdir() if p.name.startswith(".")]
     store.close()
+
+
+def test_dev_stdout_redirected_to_a_file_is_written_not_replaced(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    out = tmp_path / "redirected.jsonl"
+    article = _article(tmp_path)
+    code = ("import sys; from saidwhat.cli import main; sys.argv = ['saidwhat', 'extract', "
+            f"{str(article)!r}, '-o', '/dev/stdout', '--errors', '/dev/stderr']; main()")
+    with open(out, "w") as fh:
+        inode = os.fstat(fh.fileno()).st_ino
+        res = subprocess.run([sys.executable, "-c", code], stdout=fh, stderr=subprocess.PIPE,
+                             timeout=120)
+    assert res.returncode == 0, res.stderr
+    assert out.stat().st_ino == inode  # the same file, written through the descriptor
+    assert json.loads(out.read_text())["doc_id"] == "ferry"

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import secrets
 import shutil
 import stat
@@ -43,6 +44,24 @@ class OutputTarget:
 
     path: Path | None  # None: standard output
     write_through: bool  # True: open and write in place (stdout, device, FIFO)
+    append: bool = False  # a descriptor link (/dev/stdout, /dev/fd/N): never truncate it
+
+
+_DESCRIPTOR_LINK = re.compile(r"^/(?:proc/(?:self|thread-self|\d+)|dev)/fd/\d+$|^/dev/std(?:out|err)$")
+_MAX_LINK_HOPS = 40  # as the kernel's own limit on nested links
+
+
+def _is_descriptor_link(path: Path) -> bool:
+    """``/dev/stdout``, ``/dev/fd/1``, ``/proc/self/fd/1``: an open descriptor of this
+    process, which may be a redirected regular file that must be written, not replaced."""
+    p = os.path.abspath(path)
+    for _ in range(_MAX_LINK_HOPS):
+        if _DESCRIPTOR_LINK.match(p):
+            return True
+        if not os.path.islink(p):
+            return False
+        p = os.path.normpath(os.path.join(os.path.dirname(p), os.readlink(p)))
+    return False
 
 
 def resolve_target(path: str | os.PathLike[str]) -> OutputTarget:
@@ -50,10 +69,10 @@ def resolve_target(path: str | os.PathLike[str]) -> OutputTarget:
     if str(path) == STDOUT:
         return OutputTarget(None, True)
     given = Path(path)
-    # a link is followed to its final target, so the link itself is never replaced
-    real = Path(os.path.realpath(given)) if given.is_symlink() else given
+    if _is_descriptor_link(given):
+        return OutputTarget(given, True, append=True)
     try:
-        st = os.stat(real)
+        st = os.stat(given)  # follows links, /proc's magic links to pipes too
     except FileNotFoundError:
         st = None
     except NotADirectoryError:
@@ -62,7 +81,10 @@ def resolve_target(path: str | os.PathLike[str]) -> OutputTarget:
         if stat.S_ISDIR(st.st_mode):
             raise OutputPathError(f"{given}: is a folder, not a file")
         if not stat.S_ISREG(st.st_mode):
-            return OutputTarget(real, True)
+            # opened through the path as given: /dev/stdout -> /proc/self/fd/1 -> pipe:[n]
+            return OutputTarget(given, True)
+    # a link is followed to its final target, so the link itself is never replaced
+    real = Path(os.path.realpath(given)) if given.is_symlink() else given
     parent = real.parent
     if not parent.is_dir():
         raise OutputPathError(f"{given}: folder {parent} does not exist")
@@ -127,7 +149,8 @@ def atomic_write(path: str | os.PathLike[str], mode: str = "w", **kwargs: Any
         stream.flush()
         return
     if target.write_through:
-        with open(target.path, mode, **kwargs) as fh:
+        with open(target.path, mode.replace("w", "a") if target.append else mode,
+                  **kwargs) as fh:
             yield fh
         return
     fd, tmp = _temporary_beside(target.path)
@@ -150,6 +173,7 @@ def atomic_path(path: str | os.PathLike[str], write: Callable[[str], None]) -> N
         with tempfile.TemporaryDirectory(prefix="saidwhat-") as tmpdir:
             name = Path(target.path or "output").name
             tmp = os.path.join(tmpdir, name)
+            open(tmp, "wb").close()  # as beside a regular target: the writer finds a file
             write(tmp)
             with open(tmp, "rb") as src:
                 if target.path is None:
@@ -157,7 +181,7 @@ def atomic_path(path: str | os.PathLike[str], write: Callable[[str], None]) -> N
                     shutil.copyfileobj(src, sys.stdout.buffer)
                     sys.stdout.buffer.flush()
                 else:
-                    with open(target.path, "wb") as dst:
+                    with open(target.path, "ab" if target.append else "wb") as dst:
                         shutil.copyfileobj(src, dst)
         return
     assert target.path is not None
