@@ -170,7 +170,14 @@ def extract_command(paths: tuple[str, ...], output: str | None, errors_path: str
                     reporter.error(result)
                     continue
                 record = result.to_dict(include_text=include_text or result.include_text)
-                out.write(json.dumps(record, ensure_ascii=ascii_only) + "\n")
+                try:  # backstop: the readers' cleaning should leave nothing to fail here
+                    line = json.dumps(record, ensure_ascii=ascii_only, allow_nan=False)
+                    line.encode("utf-8")
+                except (ValueError, TypeError, RecursionError, UnicodeEncodeError) as exc:
+                    reporter.error(InputError(result.doc_id, None, "result cannot be written "
+                                              f"as JSON: {type(exc).__name__}: {exc}"))
+                    continue
+                out.write(line + "\n")
                 n_docs += 1
                 n_quotes += len(result.quotes)
                 if progress is not None:
