@@ -470,3 +470,13 @@ def test_a_crash_mid_run_keeps_what_was_read_and_closes_the_run(tmp_path: Path,
         ingest(store, [tmp_path], batch_size=1)
     assert run_status(store) == ["interrupted"]
     assert len(store.documents()) == 2  # the first batch, and the retried second one
+
+
+def test_show_reports_a_deeply_nested_result_line(tmp_path: Path) -> None:
+    results = tmp_path / "results.jsonl"
+    results.write_text(json.dumps({"doc_id": "d", "text": "x", "quotes": [], "entities": []})
+                       + '\n{"doc_id": "deep", "quotes": ' + "[" * 100_000 + "]" * 100_000
+                       + "}\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["show", str(results)])
+    assert result.exit_code == 1, result.output
+    assert f"error: {results}:2: not an extraction record" in result.stderr

@@ -98,12 +98,16 @@ class InputError:
     record: int | None  # 1-based line number in a JSONL file; None for a whole file
     reason: str
 
+    # printable_name: a message quoting a non-UTF-8 name must still print and be written
+    # as UTF-8 (the readers already give printable paths; this is the backstop).
     def __str__(self) -> str:
-        where = self.path if self.record is None else f"{self.path}:{self.record}"
-        return f"{where}: {self.reason}"
+        path = printable_name(self.path)
+        where = path if self.record is None else f"{path}:{self.record}"
+        return f"{where}: {printable_name(self.reason)}"
 
     def to_dict(self) -> dict[str, Any]:
-        return {"path": self.path, "record": self.record, "reason": self.reason}
+        return {"path": printable_name(self.path), "record": self.record,
+                "reason": printable_name(self.reason)}
 
 
 class ReadError(Exception):

@@ -239,7 +239,7 @@ def _result_records(path: str, reporter: _Reporter) -> Iterator[Document] | None
             first = next((line for line in fh if line.strip()), "")
         if "quotes" not in json.loads(first):
             return None
-    except (OSError, ValueError, TypeError, UnicodeDecodeError):
+    except (OSError, ValueError, TypeError, UnicodeDecodeError, RecursionError):
         return None  # let the reader report what is wrong with it
 
     def records() -> Iterator[Document]:
@@ -249,7 +249,7 @@ def _result_records(path: str, reporter: _Reporter) -> Iterator[Document] | None
                     continue
                 try:
                     yield Document.from_dict(json.loads(line))
-                except (ValueError, KeyError, TypeError, AssertionError) as exc:
+                except (ValueError, KeyError, TypeError, AssertionError, RecursionError) as exc:
                     reporter.error(InputError(path, lineno, f"not an extraction record ({exc})"))
 
     return records()
