@@ -176,12 +176,9 @@ def store_files(store: Store) -> list[Path]:
 
 def check_inputs(files: list[Path], opts: IngestOptions) -> None:
     """Check what can be checked before any work starts: CSV headers have the columns
-    named on the command line. A CSV file whose header cannot be read, or where no text
-    column can be guessed, is not the command's fault: it is one error for that file at
-    ingest time, and the other files are read."""
-    named = [role for role in COLUMN_CANDIDATES if opts.column(role) is not None]
-    if not named:
-        return
+    (the text column, and every column named on the command line). A CSV file whose
+    header cannot be read at all (binary, not UTF-8 or UTF-16, bad quoting) is not the
+    command's fault: it is one error for that file at ingest time, and the rest is read."""
     for f in files:
         if file_format(f) != "csv":
             continue
@@ -189,7 +186,7 @@ def check_inputs(files: list[Path], opts: IngestOptions) -> None:
             header = _csv_header(f)
         except (OSError, ReadError, *_CORRUPT, csv.Error):
             continue
-        resolve_columns(header, opts, where=printable_name(str(f)), need_text=False)
+        resolve_columns(header, opts, where=printable_name(str(f)))
 
 
 def resolve_columns(fields: Iterable[str], opts: IngestOptions, where: str,
@@ -547,7 +544,7 @@ def read_csv(path: Path, opts: IngestOptions, progress: Progress | None = None
                 return
             try:
                 mapping = resolve_columns(header, opts, where="")
-            except IngestConfigError as exc:  # no text column: this file only
+            except IngestConfigError as exc:  # only if check_inputs was not called first
                 yield IngestProblem("error", source, None, None, str(exc).lstrip(": "))
                 return
             while True:
