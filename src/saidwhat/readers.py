@@ -25,8 +25,17 @@ Policies (each one is tested):
   ``MAX_REPLACED_FRACTION`` of the characters would be replacements the file is not
   text in UTF-8 and is an error instead;
 * a folder is searched recursively for the supported extensions (hidden files and
-  folders skipped); a named file with another extension is an error;
-* a ``doc_id`` seen before in the same run gives a warning (records are kept).
+  folders skipped); a named file with another extension is an error; a folder that cannot
+  be read, a broken link, a link loop or a special file is an error;
+* a ``doc_id`` seen before in the same run gives a warning (records are kept);
+* the rules of :mod:`saidwhat.records`, shared with ``saidwhat ingest``: JSON that cannot
+  be parsed or written back (huge integers, deep nesting, ``NaN``/``Infinity``), ids that
+  are not strings or integers -> per-record error; lone surrogates -> U+FFFD and control
+  characters -> space, with a warning (the record then carries its text); a file name that
+  is not UTF-8 -> backslash escapes in ``doc_id`` and path, with a warning;
+* memory stays bounded: a document or JSONL line over ``max_bytes`` (default
+  ``MAX_RECORD_BYTES``) is an error and is not read whole (a gzip bomb included);
+* any other failure while reading a file is an error for that file, never an exception.
 """
 
 from __future__ import annotations
@@ -34,13 +43,24 @@ from __future__ import annotations
 import glob
 import gzip
 import io
-import json
 import os
 import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, BinaryIO, Literal
+from typing import IO, Any, BinaryIO, Literal
+
+from .records import (
+    MAX_RECORD_BYTES,
+    Cleaner,
+    PathProblem,
+    RecordError,
+    bounded_lines,
+    normalize_id,
+    parse_json_object,
+    printable_name,
+    walk_files,
+)
 
 InputFormat = Literal["txt", "html", "jsonl"]
 
@@ -78,12 +98,16 @@ class InputError:
     record: int | None  # 1-based line number in a JSONL file; None for a whole file
     reason: str
 
+    # printable_name: a message quoting a non-UTF-8 name must still print and be written
+    # as UTF-8 (the readers already give printable paths; this is the backstop).
     def __str__(self) -> str:
-        where = self.path if self.record is None else f"{self.path}:{self.record}"
-        return f"{where}: {self.reason}"
+        path = printable_name(self.path)
+        where = path if self.record is None else f"{path}:{self.record}"
+        return f"{where}: {printable_name(self.reason)}"
 
     def to_dict(self) -> dict[str, Any]:
-        return {"path": self.path, "record": self.record, "reason": self.reason}
+        return {"path": printable_name(self.path), "record": self.record,
+                "reason": printable_name(self.reason)}
 
 
 class ReadError(Exception):
@@ -112,17 +136,20 @@ def input_format(path: str | os.PathLike[str]) -> InputFormat | None:
 def expand_paths(args: Iterable[str]) -> Iterator[str | InputError]:
     """Files named by ``args`` (files, folders searched recursively, globs, ``-``), in order.
 
-    A name that matches nothing, or an empty folder, gives an :class:`InputError`.
+    A name that matches nothing, an empty folder, and every folder, link or special file
+    inside a folder that cannot be read (see :func:`saidwhat.records.walk_files`) gives
+    an :class:`InputError`.
     """
     for arg in args:
         if arg == STDIN:
             yield STDIN
         elif os.path.isdir(arg):
-            found = sorted(_walk_supported(arg))
-            if not found:
-                yield InputError(arg, None, "folder holds no .txt, .html, .htm, .jsonl or "
-                                            ".jsonl.gz files")
-            yield from found
+            found, problems = _walk_supported(arg)
+            yield from problems
+            if not found and not problems:
+                yield InputError(printable_name(arg), None, "folder holds no .txt, .html, "
+                                                            ".htm, .jsonl or .jsonl.gz files")
+            yield from sorted(found)
         elif os.path.exists(arg):
             yield arg
         elif glob.has_magic(arg):
@@ -130,20 +157,25 @@ def expand_paths(args: Iterable[str]) -> Iterator[str | InputError]:
             files = [m for m in matches if os.path.isfile(m)]
             for m in matches:
                 if os.path.isdir(m):
-                    files.extend(_walk_supported(m))
+                    found, problems = _walk_supported(m)
+                    yield from problems
+                    files.extend(sorted(found))
             if not files:
-                yield InputError(arg, None, "no files match this pattern")
+                yield InputError(printable_name(arg), None, "no files match this pattern")
             yield from dict.fromkeys(files)  # without repeats, in first-seen order
         else:
-            yield InputError(arg, None, "no such file or folder")
+            yield InputError(printable_name(arg), None, "no such file or folder")
 
 
-def _walk_supported(root: str) -> Iterator[str]:
-    for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-        for name in sorted(filenames):
-            if not name.startswith(".") and input_format(name) is not None:
-                yield os.path.join(dirpath, name)
+def _walk_supported(root: str) -> tuple[list[str], list[InputError]]:
+    found: list[str] = []
+    problems: list[InputError] = []
+    for item in walk_files(root):
+        if isinstance(item, PathProblem):
+            problems.append(InputError(printable_name(item.path), None, item.reason))
+        elif input_format(os.path.basename(item)) is not None:
+            found.append(item)
+    return found, problems
 
 
 # ---------------------------------------------------------------------------- decoding
@@ -203,30 +235,31 @@ def read_html(data: bytes, path: str, doc_id: str) -> InputDoc:
     return InputDoc(doc_id, text, meta, path, include_text=True)
 
 
-def read_jsonl_lines(lines: Iterable[bytes], path: str) -> Iterator[InputDoc | InputError]:
-    """Records of a JSON Lines stream; each bad line is one :class:`InputError`."""
-    for lineno, raw in enumerate(lines, 1):
+def read_jsonl_lines(fh: IO[bytes], path: str,
+                     max_bytes: int = MAX_RECORD_BYTES) -> Iterator[InputDoc | InputError]:
+    """Records of a JSON Lines stream; each bad line is one :class:`InputError`. Lines are
+    read in bounded memory: one over ``max_bytes`` is an error, skipped without being
+    held whole."""
+    for lineno, raw in bounded_lines(fh, max_bytes):
+        if raw is None:
+            yield InputError(path, lineno, f"line longer than {max_bytes:,} bytes; not read")
+            continue
         if not raw.strip():
             continue
         try:
             yield _jsonl_record(raw, path, lineno)
-        except ReadError as exc:
+        except (ReadError, RecordError) as exc:
             yield InputError(path, lineno, str(exc))
 
 
 def _jsonl_record(raw: bytes, path: str, lineno: int) -> InputDoc:
     line, warnings = decode_text(raw)
-    try:
-        rec = json.loads(line)
-    except json.JSONDecodeError as exc:
-        raise ReadError(f"invalid JSON ({exc.msg} at column {exc.colno})") from None
-    if not isinstance(rec, dict):
-        raise ReadError(f"expected a JSON object, got {type(rec).__name__}")
+    rec = parse_json_object(line)
     key = "id" if "id" in rec else "doc_id" if "doc_id" in rec else None
     if key is None:
         raise ReadError("record has no 'id'")
-    doc_id = rec.pop(key)
-    if not isinstance(doc_id, str | int) or isinstance(doc_id, bool) or str(doc_id) == "":
+    doc_id = normalize_id(rec.pop(key), key)
+    if doc_id is None:
         raise ReadError(f"'{key}' must be a non-empty string or integer")
     if "text" not in rec:
         raise ReadError("record has no 'text'")
@@ -234,7 +267,7 @@ def _jsonl_record(raw: bytes, path: str, lineno: int) -> InputDoc:
     if not isinstance(text, str):
         raise ReadError(f"'text' must be a string, got {type(text).__name__}")
     _check_not_empty(text)
-    return InputDoc(str(doc_id), text, rec, path, include_text=bool(warnings),
+    return InputDoc(doc_id, text, rec, path, include_text=bool(warnings),
                     warnings=tuple(warnings))
 
 
@@ -258,30 +291,95 @@ def doc_id_for(path: str) -> str:
     return name[: -len(suffix)] if suffix else Path(name).stem
 
 
-def read_file(path: str, fmt: InputFormat | None = None,
-              stdin: BinaryIO | None = None) -> Iterator[InputDoc | InputError]:
-    """The records of one file (or ``-`` for stdin)."""
+def read_file(path: str, fmt: InputFormat | None = None, stdin: BinaryIO | None = None,
+              max_bytes: int = MAX_RECORD_BYTES) -> Iterator[InputDoc | InputError]:
+    """The records of one file (or ``-`` for stdin). Nothing raises: every failure, even an
+    unforeseen one, is an :class:`InputError` and the batch goes on. A document (a .txt or
+    .html file, a JSONL line) over ``max_bytes`` is an error, not read whole."""
+    shown = "<stdin>" if path == STDIN else printable_name(path)
+    n = 0
     try:
-        if path == STDIN:
-            data = (stdin if stdin is not None else _stdin_bytes()).read()
-            fmt = fmt or sniff_format(data)
-            yield from _read_bytes(data, fmt, "<stdin>", "stdin")
-            return
-        fmt = fmt or input_format(path)
-        if fmt is None:
-            yield InputError(path, None, "unsupported file type (expected .txt, .html, .htm, "
-                                         ".jsonl or .jsonl.gz)")
-            return
-        if fmt == "jsonl":
-            yield from _read_jsonl_file(path)
-            return
-        with open(path, "rb") as fh:
-            data = fh.read()
-        yield from _read_bytes(data, fmt, path, doc_id_for(path))
+        for item in _read_file(path, shown, fmt, stdin, max_bytes):
+            n += 1
+            yield _cleaned(item, path) if isinstance(item, InputDoc) else item
     except ReadError as exc:
-        yield InputError(path if path != STDIN else "<stdin>", None, str(exc))
+        yield InputError(shown, None, str(exc))
     except OSError as exc:
-        yield InputError(path, None, exc.strerror or str(exc))
+        yield InputError(shown, None, exc.strerror or str(exc))
+    except Exception as exc:  # noqa: BLE001 - a reader bug must not stop the batch either
+        yield InputError(shown, None, f"reading stopped after {n} record(s): "
+                                      f"{type(exc).__name__}: {exc}")
+
+
+def _read_file(path: str, shown: str, fmt: InputFormat | None, stdin: BinaryIO | None,
+               max_bytes: int) -> Iterator[InputDoc | InputError]:
+    if path == STDIN:
+        src = stdin if stdin is not None else _stdin_bytes()
+        head = src.read(4096)
+        fmt = fmt or sniff_format(head)
+        stream = io.BufferedReader(_Prefixed(head, src))
+        if fmt == "jsonl":
+            yield from read_jsonl_lines(stream, shown, max_bytes)
+        else:
+            yield _read_doc(_read_at_most(stream, max_bytes), fmt, shown, "stdin")
+        return
+    fmt = fmt or input_format(path)
+    if fmt is None:
+        yield InputError(shown, None, "unsupported file type (expected .txt, .html, .htm, "
+                                      ".jsonl or .jsonl.gz)")
+        return
+    if fmt == "jsonl":
+        yield from _read_jsonl_file(path, shown, max_bytes)
+        return
+    if os.stat(path).st_size > max_bytes:  # checked before reading: memory stays bounded
+        raise ReadError(f"file larger than {max_bytes:,} bytes; not read")
+    with open(path, "rb") as fh:
+        data = _read_at_most(fh, max_bytes)
+    yield _read_doc(data, fmt, shown, doc_id_for(shown))
+
+
+def _read_at_most(fh: IO[bytes], max_bytes: int) -> bytes:
+    data = fh.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise ReadError(f"document larger than {max_bytes:,} bytes; not read")
+    return data
+
+
+class _Prefixed(io.RawIOBase):
+    """Bytes already read (to sniff the format), then the rest of the stream."""
+
+    def __init__(self, head: bytes, rest: BinaryIO) -> None:
+        self.head, self.rest = head, rest
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buf: Any) -> int:
+        if self.head:
+            data, self.head = self.head[: len(buf)], self.head[len(buf):]
+        else:
+            data = self.rest.read(len(buf))
+        buf[: len(data)] = data
+        return len(data)
+
+
+def _cleaned(doc: InputDoc, path: str) -> InputDoc:
+    """The shared text rules (:class:`saidwhat.records.Cleaner`) applied to a document."""
+    cleaner = Cleaner()
+    text = cleaner.text(doc.text)
+    text_changed = text is not doc.text
+    meta = cleaner.value(doc.meta)
+    doc_id = cleaner.text(doc.doc_id)
+    notes = cleaner.warnings()
+    if notes and text_changed:
+        notes[-1] += "; offsets refer to the cleaned text, which the record carries"
+    if path != STDIN and printable_name(path) != path:
+        notes.append("file name is not valid UTF-8: its bytes are written as backslash "
+                     "escapes in the doc_id and path")
+    if not notes:
+        return doc
+    return InputDoc(doc_id, text, meta, doc.source_path, doc.include_text or text_changed,
+                    doc.warnings + tuple(notes))
 
 
 def _stdin_bytes() -> BinaryIO:
@@ -290,43 +388,41 @@ def _stdin_bytes() -> BinaryIO:
     return sys.stdin.buffer
 
 
-def _read_bytes(data: bytes, fmt: InputFormat, path: str,
-                doc_id: str) -> Iterator[InputDoc | InputError]:
-    if fmt == "jsonl":
-        yield from read_jsonl_lines(io.BytesIO(data), path)
-    elif fmt == "html":
-        yield read_html(data, path, doc_id)
-    else:
-        yield read_txt(data, path, doc_id)
+def _read_doc(data: bytes, fmt: InputFormat, path: str, doc_id: str) -> InputDoc:
+    if fmt == "html":
+        return read_html(data, path, doc_id)
+    return read_txt(data, path, doc_id)
 
 
-def _read_jsonl_file(path: str) -> Iterator[InputDoc | InputError]:
+def _read_jsonl_file(path: str, shown: str, max_bytes: int) -> Iterator[InputDoc | InputError]:
     opener = gzip.open if path.lower().endswith(".gz") else open
     n_lines = 0
     try:
         with opener(path, "rb") as fh:
-            for item in read_jsonl_lines(fh, path):
+            for item in read_jsonl_lines(fh, shown, max_bytes):
                 n_lines += 1
                 yield item
     except (gzip.BadGzipFile, EOFError, zlib.error) as exc:
-        yield InputError(path, None, f"corrupt gzip file ({exc})")
+        yield InputError(shown, None, f"corrupt gzip file ({exc})")
         return
     if n_lines == 0:
-        yield InputError(path, None, "empty document")
+        yield InputError(shown, None, "empty document")
 
 
 def read_inputs(args: Iterable[str], fmt: InputFormat | None = None,
-                stdin: BinaryIO | None = None) -> Iterator[InputDoc | InputError]:
+                stdin: BinaryIO | None = None,
+                max_bytes: int = MAX_RECORD_BYTES) -> Iterator[InputDoc | InputError]:
     """Every record named by ``args`` (see :func:`expand_paths`), errors in line.
 
-    ``fmt`` forces one format for every file (by default the extension decides).
+    ``fmt`` forces one format for every file (by default the extension decides);
+    ``max_bytes`` caps one document or JSONL line (see :func:`read_file`).
     """
     seen: dict[str, str] = {}
     for item in expand_paths(args):
         if isinstance(item, InputError):
             yield item
             continue
-        for rec in read_file(item, fmt, stdin):
+        for rec in read_file(item, fmt, stdin, max_bytes):
             if isinstance(rec, InputDoc):
                 if rec.doc_id in seen:
                     rec = _with_warning(rec, f"duplicate doc_id {rec.doc_id!r} (first read "

@@ -172,7 +172,14 @@ def extract_command(paths: tuple[str, ...], output: str | None, errors_path: str
                     reporter.error(result)
                     continue
                 record = result.to_dict(include_text=include_text or result.include_text)
-                out.write(json.dumps(record, ensure_ascii=ascii_only) + "\n")
+                try:  # backstop: the readers' cleaning should leave nothing to fail here
+                    line = json.dumps(record, ensure_ascii=ascii_only, allow_nan=False)
+                    line.encode("utf-8")
+                except (ValueError, TypeError, RecursionError, UnicodeEncodeError) as exc:
+                    reporter.error(InputError(result.doc_id, None, "result cannot be written "
+                                              f"as JSON: {type(exc).__name__}: {exc}"))
+                    continue
+                out.write(line + "\n")
                 n_docs += 1
                 n_quotes += len(result.quotes)
                 if progress is not None:
@@ -234,7 +241,7 @@ def _result_records(path: str, reporter: _Reporter) -> Iterator[Document] | None
             first = next((line for line in fh if line.strip()), "")
         if "quotes" not in json.loads(first):
             return None
-    except (OSError, ValueError, TypeError, UnicodeDecodeError):
+    except (OSError, ValueError, TypeError, UnicodeDecodeError, RecursionError):
         return None  # let the reader report what is wrong with it
 
     def records() -> Iterator[Document]:
@@ -244,7 +251,7 @@ def _result_records(path: str, reporter: _Reporter) -> Iterator[Document] | None
                     continue
                 try:
                     yield Document.from_dict(json.loads(line))
-                except (ValueError, KeyError, TypeError, AssertionError) as exc:
+                except (ValueError, KeyError, TypeError, AssertionError, RecursionError) as exc:
                     reporter.error(InputError(path, lineno, f"not an extraction record ({exc})"))
 
     return records()

@@ -15,12 +15,27 @@ U+FFFD (and the encoding note kept in the document's meta); mostly-undecodable o
 input is an error. Memory stays bounded: files and lines above the size limit are
 rejected before they are read whole.
 
+CSV files are read as UTF-8, or UTF-16 when they start with its byte-order mark; the
+delimiter (``,`` ``;`` tab ``|``) is sniffed from a sample and checked against the header.
+Quotes are parsed strictly, so a quote that never closes is an error naming the lines it
+swallowed. A CSV file that still cannot be read is one error for that file only.
+
+The rules shared with ``saidwhat extract`` (:mod:`saidwhat.records`) apply to every record:
+JSON that cannot be parsed or written back (huge integers, deep nesting, ``NaN``,
+``Infinity``) and ids that are not strings or integers are per-record errors; lone
+surrogates become U+FFFD and control characters a space, noted in ``meta["encoding"]``;
+file names that are not UTF-8 are stored with backslash escapes.
+
 Nothing is dropped silently: every file or record that does not become a document is an
-:class:`IngestProblem` with its reason, stored in the ``errors`` table.
+:class:`IngestProblem` with its reason, stored in the ``errors`` table; so is every folder
+that cannot be read, broken link, link loop and special file met while walking folders.
+A failure nobody foresaw ends that file with an error, and the batch goes on; if the run
+itself dies, what was read is committed and the run is marked ``interrupted``.
 """
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import gzip
 import io
@@ -36,6 +51,16 @@ from typing import IO, Any, BinaryIO
 from tqdm import tqdm
 
 from ..readers import ReadError, decode_text, read_html
+from ..records import (
+    Cleaner,
+    PathProblem,
+    RecordError,
+    bounded_lines,
+    normalize_id,
+    parse_json_object,
+    printable_name,
+    walk_files,
+)
 from .db import DocumentRecord, Store
 from .lang import THRESHOLD, detect_english
 
@@ -116,22 +141,30 @@ def file_format(path: str | Path) -> str | None:
     return None
 
 
-def expand(paths: Iterable[str | Path], exclude: Iterable[Path] = ()) -> list[Path]:
+def expand(paths: Iterable[str | Path], exclude: Iterable[Path] = (),
+           problems: list[IngestProblem] | None = None) -> list[Path]:
     """Files named by ``paths``: folders are walked recursively in sorted order, skipping
     hidden files and folders and the files in ``exclude`` (the store's own files).
-    Raises :class:`IngestConfigError` for a path that does not exist."""
+    Raises :class:`IngestConfigError` for a path that does not exist. Folders that cannot
+    be read, broken links, link loops and special files inside a folder are appended to
+    ``problems`` (see :func:`saidwhat.records.walk_files`)."""
     skip = {p.resolve() for p in exclude}
     files: list[Path] = []
     for p in map(Path, paths):
         if p.is_dir():
-            files.extend(sorted(
-                f for f in p.rglob("*")
-                if f.is_file() and not any(part.startswith(".") for part in f.relative_to(p).parts)
-                and f.resolve() not in skip))
+            found: list[Path] = []
+            for item in walk_files(str(p)):
+                if isinstance(item, PathProblem):
+                    if problems is not None:
+                        problems.append(IngestProblem("error", printable_name(item.path), None,
+                                                      None, item.reason))
+                elif Path(item).resolve() not in skip:
+                    found.append(Path(item))
+            files.extend(sorted(found))
         elif p.is_file():
             files.append(p)
         else:
-            raise IngestConfigError(f"{p}: no such file or folder")
+            raise IngestConfigError(f"{printable_name(str(p))}: no such file or folder")
     return files
 
 
@@ -142,15 +175,18 @@ def store_files(store: Store) -> list[Path]:
 
 
 def check_inputs(files: list[Path], opts: IngestOptions) -> None:
-    """Check what can be checked before any work starts: CSV headers have the columns."""
+    """Check what can be checked before any work starts: CSV headers have the columns
+    (the text column, and every column named on the command line). A CSV file whose
+    header cannot be read at all (binary, not UTF-8 or UTF-16, bad quoting) is not the
+    command's fault: it is one error for that file at ingest time, and the rest is read."""
     for f in files:
         if file_format(f) != "csv":
             continue
         try:
             header = _csv_header(f)
-        except (OSError, EOFError, zlib.error, gzip.BadGzipFile, csv.Error) as exc:
-            raise IngestConfigError(f"{f}: cannot read the CSV header ({exc})") from None
-        resolve_columns(header, opts, where=str(f))
+        except (OSError, ReadError, *_CORRUPT, csv.Error):
+            continue
+        resolve_columns(header, opts, where=printable_name(str(f)))
 
 
 def resolve_columns(fields: Iterable[str], opts: IngestOptions, where: str,
@@ -204,12 +240,16 @@ def _as_text(value: Any) -> str | None:
     if value is None or value == "":
         return None
     if isinstance(value, list):
-        return "; ".join(str(v) for v in value)
+        return "; ".join(v if isinstance(v, str) else json.dumps(v) for v in value)
+    if isinstance(value, dict):  # JSON, not a Python repr
+        return json.dumps(value, ensure_ascii=False)
     return str(value)
 
 
 def finish(rec: DocumentRecord, opts: IngestOptions) -> Item:
-    """The checks every document passes: not empty, not too long, English."""
+    """The checks every document passes: text cleaned (:class:`saidwhat.records.Cleaner`),
+    not empty, not too long, English."""
+    _clean(rec)
     if not rec.text.strip():
         return IngestProblem("error", rec.source, rec.record, rec.doc_id, "empty document")
     if len(rec.text) > opts.max_chars:
@@ -226,6 +266,33 @@ def finish(rec: DocumentRecord, opts: IngestOptions) -> Item:
     return rec
 
 
+def _clean(rec: DocumentRecord) -> None:
+    """Lone surrogates and control characters out of every string the store keeps, with a
+    note in ``meta["encoding"]`` (like invalid UTF-8)."""
+    c = Cleaner()
+    rec.doc_id, rec.text = c.text(rec.doc_id), c.text(rec.text)
+    rec.title, rec.date, rec.outlet, rec.url, rec.author = (
+        None if v is None else c.text(v)
+        for v in (rec.title, rec.date, rec.outlet, rec.url, rec.author))
+    rec.meta = c.value(rec.meta)
+    if notes := c.warnings():
+        rec.meta["encoding"] = "; ".join(filter(None, [rec.meta.get("encoding"), *notes]))
+
+
+def _unstorable(rec: DocumentRecord) -> str | None:
+    """Why SQLite (UTF-8 text, meta as JSON) would refuse the record, or None. Backstop:
+    the cleaning in :func:`finish` should leave nothing for it to find."""
+    try:
+        for value in (rec.doc_id, rec.text, rec.title, rec.date, rec.outlet, rec.url,
+                      rec.author, rec.source, rec.record):
+            if value is not None:
+                value.encode("utf-8")
+        json.dumps(rec.meta, ensure_ascii=False, allow_nan=False, default=str).encode("utf-8")
+    except (UnicodeEncodeError, ValueError, TypeError, RecursionError) as exc:
+        return f"record cannot be stored: {type(exc).__name__}: {exc}"
+    return None
+
+
 def record_from_fields(fields: dict[str, Any], mapping: dict[str, str], fmt: str,
                        source: str, record: str, default_id: str) -> DocumentRecord | str:
     """A record from a JSON object or CSV row, or the reason it is not one."""
@@ -237,7 +304,10 @@ def record_from_fields(fields: dict[str, Any], mapping: dict[str, str], fmt: str
     roles = {role: fields.get(col) for role, col in mapping.items() if role != "text"}
     used = set(mapping.values())
     meta = {k: v for k, v in fields.items() if k not in used and v not in (None, "")}
-    doc_id = _as_text(roles.get("id")) or default_id
+    try:
+        doc_id = normalize_id(roles.get("id"), mapping.get("id", "id")) or default_id
+    except RecordError as exc:
+        return str(exc)
     return DocumentRecord(doc_id=doc_id, text=text, format=fmt, source=source, record=record,
                           title=_as_text(roles.get("title")), date=_as_text(roles.get("date")),
                           outlet=_as_text(roles.get("outlet")), url=_as_text(roles.get("url")),
@@ -273,31 +343,12 @@ def _open_binary(path: Path, progress: Progress | None) -> IO[bytes]:
     return raw
 
 
-def _bounded_lines(fh: IO[bytes], limit: int) -> Iterator[tuple[int, bytes | None]]:
-    """``(line number, line)``; a line longer than ``limit`` bytes is skipped over in
-    bounded memory and given as ``None``."""
-    lineno = 0
-    while True:
-        line = fh.readline(limit + 1)
-        if not line:
-            return
-        lineno += 1
-        if len(line) > limit and not line.endswith(b"\n"):
-            while True:  # drain the rest of the over-long line
-                rest = fh.readline(1 << 20)
-                if not rest or rest.endswith(b"\n"):
-                    break
-            yield lineno, None
-        else:
-            yield lineno, line
-
-
 _CORRUPT = (EOFError, zlib.error, gzip.BadGzipFile)
 
 
 def read_text_file(path: Path, fmt: str, opts: IngestOptions,
                    progress: Progress | None = None) -> Iterator[Item]:
-    source = str(path)
+    source = printable_name(str(path))
     size = path.stat().st_size
     limit = opts.max_bytes * (HTML_BYTES_PER_CHAR if fmt == "html" else 1)
     if size == 0:
@@ -338,11 +389,11 @@ def _take_html_meta(rec: DocumentRecord) -> None:
 
 def read_jsonl(path: Path, opts: IngestOptions, progress: Progress | None = None
                ) -> Iterator[Item]:
-    source, n = str(path), 0
+    source, n = printable_name(str(path)), 0
     mapping_cache: dict[frozenset[str], dict[str, str] | str] = {}
     try:
         with _open_binary(path, progress) as fh:
-            for lineno, line in _bounded_lines(fh, opts.max_bytes):
+            for lineno, line in bounded_lines(fh, opts.max_bytes):
                 record = f"line {lineno}"
                 if line is None:
                     yield IngestProblem("error", source, record, None,
@@ -369,13 +420,9 @@ def _jsonl_item(line: bytes, source: str, record: str, default_id: str, opts: In
     except ReadError as exc:
         return IngestProblem("error", source, record, None, str(exc))
     try:
-        obj = json.loads(text)
-    except json.JSONDecodeError as exc:
-        return IngestProblem("error", source, record, None,
-                             f"invalid JSON ({exc.msg} at column {exc.colno})")
-    if not isinstance(obj, dict):
-        return IngestProblem("error", source, record, None,
-                             f"expected a JSON object, got {type(obj).__name__}")
+        obj = parse_json_object(text)
+    except RecordError as exc:
+        return IngestProblem("error", source, record, None, str(exc))
     keys = frozenset(obj)
     if keys not in cache:
         try:
@@ -393,20 +440,74 @@ def _jsonl_item(line: bytes, source: str, record: str, default_id: str, opts: In
     return finish(rec, opts)
 
 
-def _csv_dialect(path: Path) -> type[csv.Dialect]:
-    name = str(path).lower().removesuffix(".gz")
-    return csv.excel_tab if name.endswith(".tsv") else csv.excel
+# Candidate delimiters, in order of preference on a tie.
+CSV_DELIMITERS = ",;\t|"
+# Bytes read ahead to find the encoding and delimiter of a CSV file.
+CSV_SAMPLE_BYTES = 64 * 1024
+# More NUL bytes than this share of the sample: binary, or UTF-16 without a byte-order mark.
+MAX_CSV_NUL_FRACTION = 0.01
 
 
-def _csv_text(fh: IO[bytes]) -> io.TextIOWrapper:
-    # surrogateescape keeps undecodable bytes so each field can be decoded by the shared
-    # policy (readers.decode_text) instead of failing the whole file.
-    return io.TextIOWrapper(fh, encoding="utf-8-sig", errors="surrogateescape", newline="")
+@dataclass(frozen=True, slots=True)
+class _CsvFormat:
+    encoding: str
+    errors: str
+    dialect: type[csv.Dialect]
+
+
+def _csv_format(path: Path) -> _CsvFormat:
+    """Encoding (UTF-8, or UTF-16 by its byte-order mark) and delimiter of a CSV file, from
+    a sample; :class:`ReadError` if the file is not CSV text at all."""
+    with _open_binary(path, None) as fh:
+        raw = fh.read(CSV_SAMPLE_BYTES)
+    if not raw.strip():
+        raise ReadError("empty file")
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        # Undecodable UTF-16 is replaced (U+FFFD) by the codec itself.
+        enc, errors = "utf-16", "replace"
+        sample = raw[: len(raw) // 2 * 2].decode("utf-16", errors="replace")
+    else:
+        if raw.count(0) > MAX_CSV_NUL_FRACTION * len(raw):
+            raise ReadError("binary file or UTF-16 without a byte-order mark (contains NUL "
+                            "bytes), not CSV text")
+        # A stray NUL in a field is only noise (cleaned later); the policy on the rest:
+        sample, _ = decode_text(raw.removeprefix(b"\xef\xbb\xbf").replace(b"\x00", b" "))
+        # surrogateescape keeps undecodable bytes so each field can be decoded by the
+        # shared policy (readers.decode_text) instead of failing the whole file.
+        enc, errors = "utf-8-sig", "surrogateescape"
+    if str(path).lower().removesuffix(".gz").endswith(".tsv"):
+        delimiter = "\t"
+    else:
+        delimiter = _sniff_delimiter(sample)
+    # strict: a quote that does not close (or closes mid-field) is a csv.Error naming the
+    # lines it swallowed, not a field that silently eats the rows after it.
+    dialect = type("SniffedDialect", (csv.excel,), {"delimiter": delimiter, "strict": True})
+    return _CsvFormat(enc, errors, dialect)
+
+
+def _sniff_delimiter(sample: str) -> str:
+    """csv.Sniffer's choice among :data:`CSV_DELIMITERS`, checked against the header line:
+    the delimiter must split the header into as many columns as the best candidate does
+    (the sniffer alone is easily misled by commas and semicolons in article text)."""
+    header = sample.split("\n", 1)[0]
+    columns = {d: len(next(csv.reader([header], delimiter=d), [])) for d in CSV_DELIMITERS}
+    best = max(CSV_DELIMITERS, key=lambda d: columns[d])  # max keeps the first on a tie
+    try:
+        sniffed = csv.Sniffer().sniff(sample, delimiters=CSV_DELIMITERS).delimiter
+    except csv.Error:
+        sniffed = best
+    return sniffed if columns.get(sniffed, 0) == columns[best] else best
+
+
+def _csv_reader(fh: IO[bytes], fmt: _CsvFormat) -> Any:
+    text = io.TextIOWrapper(fh, encoding=fmt.encoding, errors=fmt.errors, newline="")
+    return csv.reader(text, dialect=fmt.dialect)
 
 
 def _csv_header(path: Path) -> list[str]:
+    fmt = _csv_format(path)
     with _open_binary(path, None) as fh:
-        row = next(csv.reader(_csv_text(fh), dialect=_csv_dialect(path)), None)
+        row = next(_csv_reader(fh, fmt), None)
     if row is None:
         raise csv.Error("empty file")
     return [_fix_field(c)[0] for c in row]
@@ -422,16 +523,33 @@ def _fix_field(value: str) -> tuple[str, list[str]]:
 
 def read_csv(path: Path, opts: IngestOptions, progress: Progress | None = None
              ) -> Iterator[Item]:
-    source = str(path)
+    source = printable_name(str(path))
     csv.field_size_limit(max(opts.max_bytes + 1, 131072))
+    try:
+        fmt = _csv_format(path)
+    except ReadError as exc:
+        yield IngestProblem("error", source, None, None, str(exc))
+        if progress:
+            progress(_size(path))
+        return
     n, errors_in_a_row = 0, 0
     try:
         with _open_binary(path, progress) as fh:
-            reader = csv.reader(_csv_text(fh), dialect=_csv_dialect(path))
-            header = [_fix_field(c)[0] for c in next(reader, [])]
-            mapping = resolve_columns(header, opts, where=source)
+            reader = _csv_reader(fh, fmt)
+            try:
+                header = [_fix_field(c)[0] for c in next(reader, [])]
+            except (csv.Error, ReadError) as exc:
+                yield IngestProblem("error", source, None, None,
+                                    f"cannot read the CSV header: {exc}")
+                return
+            try:
+                mapping = resolve_columns(header, opts, where="")
+            except IngestConfigError as exc:  # only if check_inputs was not called first
+                yield IngestProblem("error", source, None, None, str(exc).lstrip(": "))
+                return
             while True:
                 record = f"row {n + 1}"
+                first_line = reader.line_num + 1
                 try:
                     row = next(reader)
                 except StopIteration:
@@ -439,10 +557,9 @@ def read_csv(path: Path, opts: IngestOptions, progress: Progress | None = None
                 except csv.Error as exc:
                     n += 1
                     errors_in_a_row += 1
-                    reason = (f"field longer than {opts.max_bytes:,} bytes (--max-chars "
-                              f"{opts.max_chars:,}); row not read" if "field larger" in str(exc)
-                              else f"bad CSV row: {exc}")
-                    yield IngestProblem("error", source, record, None, reason)
+                    yield IngestProblem("error", source, record, None,
+                                        _csv_error_reason(exc, first_line, reader.line_num,
+                                                          opts))
                     if errors_in_a_row >= MAX_CSV_ERRORS_IN_A_ROW:
                         yield IngestProblem("error", source, None, None,
                                             f"gave up after {errors_in_a_row} bad rows in a row")
@@ -456,6 +573,20 @@ def read_csv(path: Path, opts: IngestOptions, progress: Progress | None = None
     except _CORRUPT as exc:
         yield IngestProblem("error", source, None, None,
                             f"truncated or corrupt gzip after {n} rows: {exc}")
+
+
+def _csv_error_reason(exc: csv.Error, first: int, last: int, opts: IngestOptions) -> str:
+    lines = f"line {first}" if last <= first else f"lines {first}-{last}"
+    if "field larger" in str(exc):
+        return (f"field longer than {opts.max_bytes:,} bytes (--max-chars "
+                f"{opts.max_chars:,}); row not read")
+    if "unexpected end of data" in str(exc):
+        return (f"unterminated quoted field: {lines}, to the end of the file, were read "
+                "as one field; the rows there are not stored")
+    if "expected after" in str(exc) and last > first:
+        return (f"bad CSV row ({exc}): a quote that does not close swallowed {lines}; "
+                "the rows there are not stored")
+    return f"bad CSV row ({lines}): {exc}"
 
 
 def _csv_item(row: list[str], header: list[str], mapping: dict[str, str], source: str,
@@ -481,8 +612,11 @@ def _csv_item(row: list[str], header: list[str], mapping: dict[str, str], source
 
 def read_warc(path: Path, opts: IngestOptions, progress: Progress | None = None
               ) -> Iterator[Item]:
-    """HTML ``response`` records with HTTP status 200; other records are not documents."""
-    source = str(path)
+    """HTML ``response`` records with HTTP status 200; other records are not documents.
+
+    A record the file ends inside (a cut download) is not stored: it is one error naming
+    the file and the record, and the complete records before it are kept."""
+    source = printable_name(str(path))
     try:
         from warcio.archiveiterator import ArchiveIterator
         from warcio.exceptions import ArchiveLoadFailed
@@ -491,41 +625,77 @@ def read_warc(path: Path, opts: IngestOptions, progress: Progress | None = None
                             "reading WARC needs warcio: pip install 'saidwhat[warc]'")
         return
     limit = opts.max_bytes * HTML_BYTES_PER_CHAR
-    n = 0
+    n = index = 0
+    cut: str | None = None
     try:
         with open(path, "rb") as raw:
             counted = io.BufferedReader(_CountingRaw(raw, progress))
             for index, rec in enumerate(ArchiveIterator(counted, arc2warc=True), 1):
-                if rec.rec_type != "response" or rec.http_headers is None:
-                    continue
-                ctype = (rec.http_headers.get_header("Content-Type") or "").lower()
-                status = rec.http_headers.get_statuscode()
-                if "html" not in ctype or status != "200":
-                    continue
-                n += 1
-                url = rec.rec_headers.get_header("WARC-Target-URI")
-                record = f"record {index}"
-                doc_id = url or rec.rec_headers.get_header("WARC-Record-ID") or f"{source}#{n}"
-                data = rec.content_stream().read(limit + 1)
-                if len(data) > limit:
-                    yield IngestProblem("error", source, record, doc_id,
-                                        f"HTML response larger than {limit:,} bytes; not read")
-                    continue
-                yield _warc_item(data, url, doc_id, source, record, opts,
-                                 rec.rec_headers.get_header("WARC-Date"))
+                item = _warc_record(rec, index, source, opts, limit)
+                missing = _bytes_missing(rec)
+                if missing:
+                    name = rec.rec_headers.get_header("WARC-Target-URI") or rec.rec_type
+                    cut = (f"record {index} ({name}) is cut off, {missing:,} of its "
+                           f"{rec.length or 0:,} bytes missing; not stored")
+                    break
+                if item is not None:
+                    n += 1
+                    yield item
     except (ArchiveLoadFailed, *_CORRUPT, OSError, ValueError) as exc:
         yield IngestProblem("error", source, None, None,
-                            f"truncated or corrupt WARC after {n} HTML records: "
-                            f"{type(exc).__name__}: {exc}")
+                            f"truncated or corrupt WARC after {n} HTML records: record "
+                            f"{index + 1}: {type(exc).__name__}: {exc}")
         return
-    # warcio stops quietly at a cut in a compressed WARC: check the gzip stream's end.
+    if cut is not None:
+        # One row for the file (record None) so a cut file reads like a cut gzip; the
+        # reason names the record.
+        yield IngestProblem("error", source, None, None,
+                            f"truncated or corrupt WARC after {n} HTML records: {cut}")
+        return
+    # warcio stops quietly at a cut between records of a compressed WARC: check the gzip
+    # stream's end.
     damage = _gzip_damage(path) if source.lower().endswith(".gz") else None
     if damage is not None:
         yield IngestProblem("error", source, None, None,
-                            f"truncated or corrupt WARC after {n} HTML records: {damage}")
+                            f"truncated or corrupt WARC after {n} HTML records: the file "
+                            f"ends after record {index}, inside record {index + 1} or the "
+                            f"gzip trailer ({damage})")
     elif n == 0:
         yield IngestProblem("error", source, None, None,
                             "no HTML response records (HTTP 200) in this WARC file")
+
+
+def _warc_record(rec: Any, index: int, source: str, opts: IngestOptions,
+                 limit: int) -> Item | None:
+    """The document (or problem) of one WARC record; None for records that are not HTML
+    pages. The content is read (up to ``limit``) before the caller checks for a cut."""
+    if rec.rec_type != "response" or rec.http_headers is None:
+        return None
+    ctype = (rec.http_headers.get_header("Content-Type") or "").lower()
+    status = rec.http_headers.get_statuscode()
+    if "html" not in ctype or status != "200":
+        return None
+    url = rec.rec_headers.get_header("WARC-Target-URI")
+    record = f"record {index}"
+    doc_id = url or rec.rec_headers.get_header("WARC-Record-ID") or f"{source}#{index}"
+    data = rec.content_stream().read(limit + 1)
+    if len(data) > limit:
+        return IngestProblem("error", source, record, doc_id,
+                             f"HTML response larger than {limit:,} bytes; not read")
+    if _bytes_missing(rec):
+        return None  # cut off: reported by the caller, not extracted
+    return _warc_item(data, url, doc_id, source, record, opts,
+                      rec.rec_headers.get_header("WARC-Date"))
+
+
+def _bytes_missing(rec: Any) -> int:
+    """How many bytes of the record's declared Content-Length the file lacks: warcio's
+    reader of the record body keeps a count of what it still expects, which stays above
+    zero when the file ends first."""
+    stream = rec.raw_stream
+    while stream.read(1 << 16):  # drain what is left (the iterator would do it too)
+        pass
+    return int(getattr(stream, "limit", 0) or 0)
 
 
 def _gzip_damage(path: Path) -> str | None:
@@ -560,7 +730,7 @@ def read_path(path: Path, opts: IngestOptions, progress: Progress | None = None
               ) -> Iterator[Item]:
     """Every record of one file; an unreadable file is one problem, never an exception."""
     fmt = file_format(path)
-    source = str(path)
+    source = printable_name(str(path))
     if fmt is None:
         suffix = "".join(path.suffixes[-2:]) or path.name
         yield IngestProblem("skipped", source, None, None,
@@ -569,17 +739,24 @@ def read_path(path: Path, opts: IngestOptions, progress: Progress | None = None
         if progress:
             progress(_size(path))
         return
+    n = 0
     try:
         if fmt in ("txt", "html"):
-            yield from read_text_file(path, fmt, opts, progress)
+            items = read_text_file(path, fmt, opts, progress)
         elif fmt == "jsonl":
-            yield from read_jsonl(path, opts, progress)
+            items = read_jsonl(path, opts, progress)
         elif fmt == "csv":
-            yield from read_csv(path, opts, progress)
+            items = read_csv(path, opts, progress)
         else:
-            yield from read_warc(path, opts, progress)
+            items = read_warc(path, opts, progress)
+        for item in items:
+            n += 1
+            yield item
     except OSError as exc:
         yield IngestProblem("error", source, None, None, f"cannot read: {exc.strerror or exc}")
+    except Exception as exc:  # noqa: BLE001 - a reader bug must not stop the batch either
+        yield IngestProblem("error", source, None, None,
+                            f"reading stopped after {n} record(s): {type(exc).__name__}: {exc}")
 
 
 def _size(path: Path) -> int:
@@ -619,10 +796,13 @@ def ingest(store: Store, paths: Iterable[str | Path], opts: IngestOptions | None
     """Read ``paths`` into ``store``. Raises :class:`IngestConfigError` before any work if
     a path is missing or a CSV file lacks a column; every other problem is recorded."""
     opts = opts or IngestOptions()
-    files = expand(paths, exclude=store_files(store))
+    paths = list(paths)
+    walk_problems: list[IngestProblem] = []
+    files = expand(paths, exclude=store_files(store), problems=walk_problems)
     check_inputs(files, opts)
     summary = IngestSummary()
-    run_id = store.start_run("ingest", {"paths": [str(p) for p in paths], **asdict(opts)})
+    run_id = store.start_run("ingest", {"paths": [printable_name(str(p)) for p in paths],
+                                        **asdict(opts)})
     records: list[DocumentRecord] = []
     problems: list[IngestProblem] = []
 
@@ -636,24 +816,41 @@ def ingest(store: Store, paths: Iterable[str | Path], opts: IngestOptions | None
         records.clear()
         problems.clear()
 
-    with tqdm(total=total_bytes(files), unit="B", unit_scale=True, desc="ingest",
-              disable=not show_progress, dynamic_ncols=True) as bar:
-        for f in files:
-            summary.files += 1
-            for item in read_path(f, opts, bar.update):
-                if isinstance(item, DocumentRecord):
-                    records.append(item)
-                else:
-                    problems.append(item)
-                    if item.kind == "skipped":
-                        summary.skipped += 1
-                    else:
-                        summary.errors += 1
-                    group = f"{item.kind}: {reason_group(item.reason)}"
-                    summary.reasons[group] = summary.reasons.get(group, 0) + 1
-                if len(records) + len(problems) >= batch_size:
-                    flush()
-                    bar.set_postfix(docs=summary.added, refresh=False)
-        flush()
+    def note(item: Item) -> None:
+        if isinstance(item, DocumentRecord):
+            reason = _unstorable(item)
+            if reason is None:
+                records.append(item)
+                return
+            item = IngestProblem("error", item.source, item.record, None, reason)
+        problems.append(item)
+        if item.kind == "skipped":
+            summary.skipped += 1
+        else:
+            summary.errors += 1
+        group = f"{item.kind}: {reason_group(item.reason)}"
+        summary.reasons[group] = summary.reasons.get(group, 0) + 1
+
+    try:
+        with tqdm(total=total_bytes(files), unit="B", unit_scale=True, desc="ingest",
+                  disable=not show_progress, dynamic_ncols=True) as bar:
+            for problem in walk_problems:
+                note(problem)
+            for f in files:
+                summary.files += 1
+                for item in read_path(f, opts, bar.update):
+                    note(item)
+                    if len(records) + len(problems) >= batch_size:
+                        flush()
+                        bar.set_postfix(docs=summary.added, refresh=False)
+            flush()
+    except BaseException as exc:
+        # Keep what was read and close the run instead of leaving it "running".
+        with contextlib.suppress(Exception):
+            flush()
+        with contextlib.suppress(Exception):
+            store.finish_run(run_id, {**summary.to_dict(), "error": repr(exc)},
+                             status="interrupted")
+        raise
     store.finish_run(run_id, summary.to_dict())
     return summary
