@@ -61,7 +61,7 @@ def _cause(exc: BaseException) -> sqlite3.Error | OSError | None:
     seen: BaseException | None = exc
     while seen is not None and seen not in chain:
         chain.append(seen)
-        seen = seen.__cause__ or seen.__context__
+        seen = seen.__cause__ or (None if seen.__suppress_context__ else seen.__context__)
     for err in chain:
         if isinstance(err, sqlite3.Error):
             return err
@@ -83,6 +83,8 @@ def _errors(db_path: str, writing: str | None = None) -> Iterator[None]:
         _fail(str(exc))
     except StoreError as exc:
         raise click.UsageError(str(exc)) from None
+    except click.ClickException:
+        raise
     except Exception as raised:
         exc = _cause(raised)
         if exc is None:
