@@ -56,3 +56,27 @@ def test_dask_local_cluster_two_workers_equals_single_process(tmp_path: Path) ->
             assert _results(store) == expected
     finally:
         cluster.close()
+
+
+def test_a_document_that_kills_dask_workers_fails_alone(tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    import dask
+
+    from saidwhat.store import runner
+
+    killer = "Zebulon-kills-workers"
+    corpus = tmp_path / "c.jsonl"
+    corpus.write_text("".join(json.dumps({"id": f"k{i}", "text": article(i) + (
+        f" {killer}." if i == 4 else "")}) + "\n" for i in range(9)), encoding="utf-8")
+    monkeypatch.setenv(runner.KILL_WORKER_ENV, killer)  # inherited by the worker processes
+    store = _store(tmp_path / "k.db", corpus)
+    try:
+        # one death per task is enough to give up on it: keeps the test short
+        with dask.config.set({"distributed.scheduler.allowed-failures": 0}):
+            summary = run(store, dask="local", workers=2, batch_size=3, parts_dir=None)
+        assert (summary.processed, summary.failed, summary.pending_after) == (8, 1, 0)
+        errors = store.errors()
+        assert list(errors["doc_id"]) == ["k4"]
+        assert errors["reason"][0].startswith("worker died:")
+    finally:
+        store.close()

@@ -314,7 +314,8 @@ def test_status_errors_lists_every_problem(tmp_path: Path) -> None:
     (tmp_path / "in" / "ok.txt").write_text(article(1), encoding="utf-8")
     db = str(tmp_path / "s.db")
     runner = CliRunner()
-    assert runner.invoke(main, ["ingest", str(tmp_path / "in"), "--db", db]).exit_code == 0
+    # the empty file is an input that failed: exit 1 (the others are stored)
+    assert runner.invoke(main, ["ingest", str(tmp_path / "in"), "--db", db]).exit_code == 1
     result = runner.invoke(main, ["status", "--db", db, "--errors"])
     assert result.exit_code == 0, result.output
     lines = [ln for ln in result.output.splitlines() if "\t" in ln]

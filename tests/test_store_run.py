@@ -215,7 +215,8 @@ def test_schema_is_versioned(tmp_path: Path) -> None:
     with pytest.raises(StoreError, match="not a saidwhat store"):
         Store(notes)
     result = CliRunner().invoke(main, ["status", "--db", str(notes)])
-    assert result.exit_code == 2 and "not a saidwhat store" in result.output
+    # not a database at all: a one-line error naming the file (exit 1, like a damaged store)
+    assert result.exit_code == 1 and "not a saidwhat store" in result.output
 
 
 def test_one_run_at_a_time(corpus_store: Store) -> None:

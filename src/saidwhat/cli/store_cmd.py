@@ -1,32 +1,124 @@
 """CLI commands of the corpus store: ingest, run, status, export, quotes.
 
 Every command takes ``--db PATH`` (default ``./saidwhat.db``, or ``$SAIDWHAT_DB``).
-Exit codes: 0 on success; 1 when a run left failed documents; 2 on a usage error
-(missing file, missing CSV column, no store).
+Readers (status, export, quotes) open the store read-only. Exit codes: 0 on success;
+1 when an ingest input or a run's document failed, on a full disk, on a damaged store
+(one line naming the file, never a traceback); 2 on a usage error (missing file,
+missing CSV column, no store, not a saidwhat store); 143 when stopped by SIGTERM.
 """
 
 from __future__ import annotations
 
+import signal
+import sqlite3
 import sys
-from collections.abc import Callable
-from typing import Any
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from types import FrameType
+from typing import Any, NoReturn
 
 import click
 
-from ..store.db import DEFAULT_DB
+from ..store.db import (
+    DEFAULT_DB,
+    StoreDamagedError,
+    StoreError,
+    damage_message,
+    is_damage,
+    is_disk_full,
+)
+
+_FAILED = 1
+_SIGNAL_EXIT_BASE = 128  # the shell's convention: killed by signal N exits 128 + N
 
 db_option = click.option("--db", "db_path", default=DEFAULT_DB, envvar="SAIDWHAT_DB",
                          show_default=True, type=click.Path(dir_okay=False),
                          help="The project store (one SQLite file).")
 
 
-def _open(db_path: str, create: bool = False) -> Any:
-    from ..store import Store, StoreError
+def _open(db_path: str, create: bool = False, readonly: bool = False) -> Any:
+    """The store; errors are turned into messages by :func:`_errors` around the command."""
+    from ..store import Store
 
+    return Store(db_path, create=create, readonly=readonly)
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised like Ctrl-C so that the same clean-up runs (the run is recorded as
+    interrupted, committed batches stay)."""
+
+
+def _fail(message: str) -> NoReturn:
+    click.echo(f"error: {message}", err=True)
+    sys.exit(_FAILED)
+
+
+def _cause(exc: BaseException) -> sqlite3.Error | OSError | None:
+    """The SQLite or OS error behind ``exc``. pandas, for one, wraps SQLite's errors (in an
+    OSError subclass without an errno, which is therefore not taken for the OS's)."""
+    chain: list[BaseException] = []
+    seen: BaseException | None = exc
+    while seen is not None and seen not in chain:
+        chain.append(seen)
+        seen = seen.__cause__ or (None if seen.__suppress_context__ else seen.__context__)
+    for err in chain:
+        if isinstance(err, sqlite3.Error):
+            return err
+    for err in chain:
+        if isinstance(err, OSError) and err.errno is not None:
+            return err
+    return None
+
+
+@contextmanager
+def _errors(db_path: str, writing: str | None = None) -> Iterator[None]:
+    """A command's store failures as one line naming the file, not a traceback.
+
+    ``writing``: the file a full disk is reported for (default: the store).
+    """
     try:
-        return Store(db_path, create=create)
+        yield
+    except StoreDamagedError as exc:
+        _fail(str(exc))
     except StoreError as exc:
         raise click.UsageError(str(exc)) from None
+    except click.ClickException:
+        raise
+    except Exception as raised:
+        exc = _cause(raised)
+        if exc is None:
+            raise
+        if is_disk_full(exc):
+            _fail(f"disk full writing {writing or db_path}: {exc} (everything committed "
+                  "before is kept; free some space and rerun)")
+        if is_damage(exc):
+            _fail(damage_message(db_path, exc))
+        if isinstance(exc, sqlite3.Error):
+            _fail(f"{db_path}: {exc}")
+        raise
+    except Terminated:
+        click.echo(f"error: stopped by SIGTERM; {db_path} keeps everything committed "
+                   "before (rerun to go on)", err=True)
+        sys.exit(_SIGNAL_EXIT_BASE + signal.SIGTERM)
+
+
+@contextmanager
+def _sigterm_as_interrupt() -> Iterator[None]:
+    """While a writing command works, SIGTERM (a batch system's time limit, ``kill``)
+    stops it like Ctrl-C would. Signal handlers belong to the main thread only."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def handler(signum: int, frame: FrameType | None) -> None:
+        raise Terminated
+
+    previous = signal.signal(signal.SIGTERM, handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def _s(value: Any) -> str:
@@ -79,7 +171,7 @@ def ingest_command(paths: tuple[str, ...], db_path: str, text_col: str | None,
         check_inputs(expand(paths), opts)
     except IngestConfigError as exc:
         raise click.UsageError(str(exc)) from None
-    with _open(db_path, create=True) as store:
+    with _errors(db_path), _sigterm_as_interrupt(), _open(db_path, create=True) as store:
         summary = ingest(store, paths, opts,
                          show_progress=_progress_default() if progress is None else progress)
         counts = store.status_counts()
@@ -90,6 +182,10 @@ def ingest_command(paths: tuple[str, ...], db_path: str, text_col: str | None,
         click.echo(f"  {n:>7}  {reason}")
     click.echo(f"store: {counts['ingested']} documents, {counts['pending']} pending "
                "(run `saidwhat run`; `saidwhat status --errors` lists problems)")
+    failed = summary.errors + summary.id_conflict  # duplicates and skips are not failures
+    if failed:
+        click.echo(f"{failed} inputs failed: `saidwhat status --errors` lists them", err=True)
+        sys.exit(_FAILED)
 
 
 @click.command("run")
@@ -117,16 +213,13 @@ def run_command(db_path: str, workers: int, batch_size: int, dask_address: str |
                 parts_dir: str | None, no_parts: bool, limit: int | None, retry_failed: bool,
                 model: str | None, progress: bool | None) -> None:
     """Extract quotes from every document not yet processed. Safe to kill and rerun."""
-    from ..store import StoreError, run
+    from ..store import run
 
-    with _open(db_path) as store:
-        try:
-            summary = run(store, batch_size=batch_size, workers=workers, dask=dask_address,
-                          model=model, limit=limit, retry_failed=retry_failed,
-                          parts_dir=None if no_parts else (parts_dir or "auto"),
-                          show_progress=_progress_default() if progress is None else progress)
-        except StoreError as exc:
-            raise click.UsageError(str(exc)) from None
+    with _errors(db_path), _sigterm_as_interrupt(), _open(db_path) as store:
+        summary = run(store, batch_size=batch_size, workers=workers, dask=dask_address,
+                      model=model, limit=limit, retry_failed=retry_failed,
+                      parts_dir=None if no_parts else (parts_dir or "auto"),
+                      show_progress=_progress_default() if progress is None else progress)
         counts = store.status_counts()
     click.echo(f"run {summary.run_id} ({summary.backend}, {summary.workers} worker(s)): "
                f"{summary.processed} processed, {summary.failed} failed in "
@@ -136,7 +229,7 @@ def run_command(db_path: str, workers: int, batch_size: int, dask_address: str |
                f"{counts['pending']} pending, {counts['quotes']} quotes")
     if summary.failed:
         click.echo("failed documents: `saidwhat status --errors`", err=True)
-        sys.exit(1)
+        sys.exit(_FAILED)
 
 
 @click.command("status")
@@ -144,24 +237,37 @@ def run_command(db_path: str, workers: int, batch_size: int, dask_address: str |
 @click.option("--errors", "show_errors", is_flag=True,
               help="List every failed or skipped file / record with its reason.")
 @click.option("--duplicates", is_flag=True, help="With --errors: list duplicates too.")
-def status_command(db_path: str, show_errors: bool, duplicates: bool) -> None:
+@click.option("--check", is_flag=True,
+              help="Also check the file for damage (PRAGMA integrity_check; reads all of "
+                   "it). Exit code 1 if it is damaged.")
+def status_command(db_path: str, show_errors: bool, duplicates: bool, check: bool) -> None:
     """Counts: ingested, processed, failed (with reasons), pending."""
     from ..store.ingest import reason_group
 
-    with _open(db_path) as store:
+    with _errors(db_path), _open(db_path, readonly=True) as store:
+        if check:
+            problems = store.integrity_problems()
+            if problems:
+                click.echo(f"store {db_path} is damaged: PRAGMA integrity_check found "
+                           f"{len(problems)} problem(s)")
+                for problem in problems:
+                    click.echo(f"  {problem}")
+                sys.exit(_FAILED)
         c = store.status_counts()
         kinds = ("error", "skipped", "duplicate") if duplicates else ("error", "skipped")
         errors = store.errors(kinds)
-        runs = store.conn.execute(
-            "SELECT count(*) FROM runs WHERE status='interrupted'").fetchone()[0]
+        runs = store.run_counts()
     click.echo(f"store {db_path}")
     for label, key in (("ingested", "ingested"), ("processed", "processed"),
                        ("failed", "failed"), ("pending", "pending"),
                        ("ingest errors", "ingest_errors"), ("skipped at ingest", "skipped"),
                        ("duplicates", "duplicates"), ("quotes", "quotes")):
         click.echo(f"  {label:<18}{c[key]:>9}")
-    if runs:
-        click.echo(f"  {'interrupted runs':<18}{runs:>9}")
+    for label, key in (("interrupted runs", "interrupted"), ("runs in progress", "running")):
+        if runs.get(key):
+            click.echo(f"  {label:<18}{runs[key]:>9}")
+    if check:
+        click.echo(f"  {'integrity check':<18}{'ok':>9}")
     if len(errors):
         click.echo("reasons:")
         groups = errors.assign(group=errors["kind"] + " (" + errors["stage"] + "): "
@@ -199,7 +305,7 @@ def export_command(db_path: str, fmt: str, output: str, with_text: bool | None) 
             check_output_path(output)
         except OutputPathError as exc:
             raise click.BadParameter(str(exc), param_hint="-o") from None
-    with _open(db_path) as store:
+    with _errors(db_path, writing=output), _open(db_path, readonly=True) as store:
         written = export(store, fmt, output, with_text=with_text)
     click.echo(", ".join(f"{n} {what}" for what, n in written.items()) + f" -> {output}",
                err=output == "-")
@@ -220,7 +326,7 @@ def quotes_command(db_path: str, speaker: str | None, since: str | None, until: 
     import csv
     import json
 
-    with _open(db_path) as store:
+    with _errors(db_path), _open(db_path, readonly=True) as store:
         columns, rows = store.quote_rows(speaker=speaker, since=since, until=until,
                                          outlet=outlet, limit=limit)
         out = click.get_text_stream("stdout")

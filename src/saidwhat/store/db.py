@@ -3,18 +3,22 @@
 This module is the only place that writes SQL. Writers commit in explicit
 transactions (``BEGIN IMMEDIATE`` ... ``COMMIT``), so a process killed at any moment,
 ``kill -9`` included, leaves each batch either fully stored or not at all; the WAL
-journal makes that hold without blocking readers.
+journal makes that hold without blocking readers. Readers open the file read-only
+(``Store(path, readonly=True)``): no migration, no journal switch, nothing written.
 """
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
+import os
 import re
+import socket
 import sqlite3
 import unicodedata
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -30,8 +34,77 @@ DEFAULT_DB = "saidwhat.db"
 
 
 class StoreError(RuntimeError):
-    pass
+    """A store that cannot be used as asked (missing, not a saidwhat store, too new)."""
 
+
+class StoreDamagedError(StoreError):
+    """The file is not an SQLite database, or its pages are damaged."""
+
+
+# The tables every saidwhat store has (schema version 1 on): a file without them is not one.
+_REQUIRED_TABLES = frozenset({"runs", "documents", "quotes", "entities", "errors"})
+# SQLite's primary result codes (the low byte of an extended code) that mean a damaged file.
+_DAMAGE_CODES = frozenset({sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB})
+_DAMAGE_HINT = "the store is damaged; `saidwhat status --check` lists the problems"
+
+
+def is_disk_full(exc: BaseException) -> bool:
+    """Whether ``exc`` means the disk (or quota) is full, from SQLite or from the OS."""
+    if isinstance(exc, sqlite3.Error):
+        code = getattr(exc, "sqlite_errorcode", None)
+        if code is not None and code & 0xFF == sqlite3.SQLITE_FULL:
+            return True
+        return "disk is full" in str(exc)  # errors raised without a code (e.g. in tests)
+    return isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT)
+
+
+def is_damage(exc: BaseException) -> bool:
+    """Whether ``exc`` is SQLite saying the file is not a database or is malformed."""
+    if not isinstance(exc, sqlite3.DatabaseError) or isinstance(exc, sqlite3.OperationalError):
+        return False
+    code = getattr(exc, "sqlite_errorcode", None)
+    if code is not None:
+        return code & 0xFF in _DAMAGE_CODES
+    text = str(exc)
+    return "malformed" in text or "not a database" in text
+
+
+def damage_message(path: str | Path, exc: BaseException) -> str:
+    """One line naming the file: what SQLite said, and what to do."""
+    if "not a database" in str(exc):
+        return f"{path}: not a saidwhat store ({exc})"
+    return f"{path}: {exc} ({_DAMAGE_HINT})"
+
+
+# Runs started by this process and not yet finished: a row owned by this pid but not in
+# here was abandoned by an exception (a full disk, say), so it is not running any more.
+_ACTIVE_RUNS: set[tuple[str, int]] = set()
+_CLOCK_SLACK_S = 5  # start times are stored to the second; ticks-to-seconds rounding
+
+
+def _started_after(pid: int, iso_time: str) -> bool:
+    """Whether process ``pid`` started after ``iso_time`` (so it reuses the pid of the
+    process that started the run). Linux ``/proc`` only; elsewhere: assume not."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as fh:
+            # field 22 (after the parenthesised command, which may hold spaces)
+            ticks = int(fh.read().rsplit(")", 1)[1].split()[19])
+        with open("/proc/stat", encoding="ascii") as fh:
+            boot = next(int(line.split()[1]) for line in fh if line.startswith("btime "))
+        started = boot + ticks / os.sysconf("SC_CLK_TCK")
+        return started > datetime.fromisoformat(iso_time).timestamp() + _CLOCK_SLACK_S
+    except (OSError, ValueError, IndexError, StopIteration):
+        return False
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)  # signal 0: only asks whether the process exists
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # exists, owned by someone else
+        return True
+    return True
 
 
 # Column lists in the order of the rows built and read here: named, so that a migration that
@@ -104,29 +177,64 @@ def _span(start: Any, end: Any, text: Any) -> dict[str, Any] | None:
 
 
 class Store:
-    """A saidwhat project store. ``Store(path)`` creates or upgrades the file."""
+    """A saidwhat project store. ``Store(path)`` creates or upgrades the file.
 
-    def __init__(self, path: str | Path = DEFAULT_DB, *, create: bool = True) -> None:
+    ``create=False`` refuses a missing file. ``readonly=True`` (readers: status, export,
+    quotes) opens the file with SQLite's ``mode=ro``: nothing is created, migrated or
+    written, and a file without saidwhat's schema is refused.
+    """
+
+    def __init__(self, path: str | Path = DEFAULT_DB, *, create: bool = True,
+                 readonly: bool = False) -> None:
         self.path = Path(path)
-        if not create and not self.path.exists():
+        self.readonly = readonly
+        self._unfinished: set[int] = set()  # runs this Store started and has not finished
+        if (readonly or not create) and not self.path.exists():
             raise StoreError(f"{self.path}: no such store (run `saidwhat ingest` first)")
-        self.conn = sqlite3.connect(self.path, isolation_level=None, timeout=60)
         try:
-            self.conn.execute("PRAGMA journal_mode=WAL")
-            # WAL + NORMAL: a killed process never loses a committed batch; only a power
-            # cut may lose the last few, and never corrupts the file.
-            self.conn.execute("PRAGMA synchronous=NORMAL")
-            self.conn.execute("PRAGMA foreign_keys=ON")
-            self._migrate()
+            if readonly:
+                # a URI, so that SQLite itself refuses writes and never creates the file
+                uri = self.path.resolve().as_uri() + "?mode=ro"
+                self.conn = sqlite3.connect(uri, uri=True, isolation_level=None, timeout=60)
+            else:
+                self.conn = sqlite3.connect(self.path, isolation_level=None, timeout=60)
+        except sqlite3.OperationalError as exc:  # e.g. the folder does not exist
+            raise StoreError(f"{self.path}: cannot open ({exc})") from None
+        try:
+            if readonly:
+                self.conn.execute("PRAGMA query_only=ON")
+                self._check_schema()
+            else:
+                self._check_not_foreign()
+                self.conn.execute("PRAGMA journal_mode=WAL")
+                # WAL + NORMAL: a killed process never loses a committed batch; only a power
+                # cut may lose the last few, and never corrupts the file.
+                self.conn.execute("PRAGMA synchronous=NORMAL")
+                self.conn.execute("PRAGMA foreign_keys=ON")
+                self._migrate()
         except sqlite3.DatabaseError as exc:
             self.conn.close()
-            raise StoreError(f"{self.path}: not a saidwhat store ({exc})") from None
+            if is_damage(exc):
+                raise StoreDamagedError(damage_message(self.path, exc)) from None
+            raise  # disk full, locked: the caller says what it means for its command
         except StoreError:
             self.conn.close()
             raise
 
     # -- lifecycle ---------------------------------------------------------------
     def close(self) -> None:
+        """Close; runs started here and never finished (an error stopped them) are over."""
+        key = self._run_key()
+        if self._unfinished and not self.readonly:
+            # best effort: with a full disk the row stays running and reads as interrupted
+            with suppress(sqlite3.Error):
+                self._rollback()
+                self.conn.executemany(
+                    "UPDATE runs SET status='interrupted', finished_at=? WHERE id=? "
+                    "AND status='running'", [(now(), i) for i in self._unfinished])
+        for run_id in self._unfinished:
+            _ACTIVE_RUNS.discard((key, run_id))
+        self._unfinished.clear()
         self.conn.close()
 
     def __enter__(self) -> Store:
@@ -139,11 +247,33 @@ class Store:
     def version(self) -> int:
         return int(self.conn.execute("PRAGMA user_version").fetchone()[0])
 
-    def _migrate(self) -> None:
-        current = self.version
+    def _tables(self) -> set[str]:
+        return {r[0] for r in self.conn.execute(
+            "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'")}
+
+    def _check_newer(self, current: int) -> None:
         if current > LATEST_VERSION:
             raise StoreError(f"{self.path}: schema version {current} is newer than this "
                              f"saidwhat ({__version__}) understands ({LATEST_VERSION}); upgrade it")
+
+    def _check_schema(self) -> None:
+        """A reader's check: saidwhat's schema version and tables, or a clear refusal."""
+        current = self.version
+        self._check_newer(current)
+        missing = _REQUIRED_TABLES - self._tables()
+        if current < 1 or missing:
+            raise StoreError(f"{self.path}: not a saidwhat store (an SQLite database without "
+                             f"saidwhat's tables: no {', '.join(sorted(missing))})")
+
+    def _check_not_foreign(self) -> None:
+        """A writer never adds saidwhat's tables to some other application's database."""
+        if self.version == 0 and self._tables():
+            raise StoreError(f"{self.path}: not a saidwhat store (an SQLite database that "
+                             "holds other tables); choose another --db")
+
+    def _migrate(self) -> None:
+        current = self.version
+        self._check_newer(current)
         for version, sql in MIGRATIONS:
             if version <= current:
                 continue
@@ -152,38 +282,112 @@ class Store:
                 self.conn.executescript(
                     f"BEGIN IMMEDIATE;\n{sql}\nPRAGMA user_version = {version};\nCOMMIT;")
             except sqlite3.Error:
-                if self.conn.in_transaction:
-                    self.conn.execute("ROLLBACK")
+                self._rollback()
                 raise
+
+    def _rollback(self) -> None:
+        """Roll back what is open. SQLite may already have rolled back by itself (a full
+        disk does that): the error that got us here is the one to report, not this."""
+        if self.conn.in_transaction:
+            with suppress(sqlite3.Error):
+                self.conn.execute("ROLLBACK")
+
+    def integrity_problems(self, max_problems: int = 100) -> list[str]:
+        """``PRAGMA integrity_check``: an empty list for a sound file, else what is wrong."""
+        try:
+            rows = self.conn.execute(f"PRAGMA integrity_check({int(max_problems)})").fetchall()
+        except sqlite3.DatabaseError as exc:
+            if not is_damage(exc):
+                raise
+            return [str(exc)]  # too damaged for the check itself to walk the file
+        problems = [str(r[0]) for r in rows]
+        return [] if problems == ["ok"] else problems
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
+        if self.readonly:
+            raise StoreError(f"{self.path}: opened read-only")
         self.conn.execute("BEGIN IMMEDIATE")
         try:
             yield self.conn
         except BaseException:
-            self.conn.execute("ROLLBACK")
+            self._rollback()
             raise
-        self.conn.execute("COMMIT")
+        try:
+            self.conn.execute("COMMIT")
+        except BaseException:
+            self._rollback()  # a failed COMMIT (disk full) leaves the transaction open
+            raise
 
     # -- runs ----------------------------------------------------------------------
+    def _run_key(self) -> str:
+        return os.path.realpath(self.path)
+
     def start_run(self, command: str, params: dict[str, Any]) -> int:
+        """A new run row, owned by this process; runs left running by killed processes are
+        recorded as interrupted first."""
         with self.transaction() as c:
+            self._mark_stale(c)
             cur = c.execute(
-                "INSERT INTO runs (command, started_at, params, saidwhat_version) VALUES (?,?,?,?)",
-                (command, now(), json.dumps(params, default=str), __version__))
-            return int(cur.lastrowid or 0)
+                "INSERT INTO runs (command, started_at, params, saidwhat_version, pid, host)"
+                " VALUES (?,?,?,?,?,?)",
+                (command, now(), json.dumps(params, default=str), __version__, os.getpid(),
+                 socket.gethostname()))
+            run_id = int(cur.lastrowid or 0)
+        _ACTIVE_RUNS.add((self._run_key(), run_id))
+        self._unfinished.add(run_id)
+        return run_id
 
     def mark_interrupted_runs(self) -> int:
-        """Runs still marked running when a new one starts were killed: say so."""
+        """Under the run lock: every other ``run`` still marked running was killed. Runs of
+        any command whose process is gone were too."""
         with self.transaction() as c:
-            return c.execute("UPDATE runs SET status='interrupted' WHERE status='running' "
-                             "AND command='run'").rowcount
+            n = self._mark_stale(c)
+            return n + c.execute("UPDATE runs SET status='interrupted' WHERE status='running' "
+                                 "AND command='run'").rowcount
 
     def finish_run(self, run_id: int, summary: dict[str, Any], status: str = "finished") -> None:
         with self.transaction() as c:
             c.execute("UPDATE runs SET finished_at=?, status=?, summary=? WHERE id=?",
                       (now(), status, json.dumps(summary, default=str), run_id))
+        _ACTIVE_RUNS.discard((self._run_key(), run_id))
+        self._unfinished.discard(run_id)
+
+    def _has_run_owner(self) -> bool:
+        """Stores before schema version 2 (opened read-only, so not migrated) lack pid/host."""
+        return "pid" in {r[1] for r in self.conn.execute("PRAGMA table_info(runs)")}
+
+    def _stale_runs(self, c: sqlite3.Connection) -> list[int]:
+        """Runs marked running whose process, on this machine, is gone: they were killed."""
+        if not self._has_run_owner():
+            return []
+        key, me = self._run_key(), os.getpid()
+        stale = []
+        for run_id, pid, started in c.execute(
+                "SELECT id, pid, started_at FROM runs WHERE status='running' AND host=? "
+                "AND pid IS NOT NULL", (socket.gethostname(),)):
+            if pid == me:  # this process: alive only if it has not given up on the run
+                if (key, run_id) not in _ACTIVE_RUNS:
+                    stale.append(run_id)
+            elif not _pid_alive(pid) or _started_after(pid, started):
+                stale.append(run_id)
+        return stale
+
+    def _mark_stale(self, c: sqlite3.Connection) -> int:
+        stale = self._stale_runs(c)
+        c.executemany("UPDATE runs SET status='interrupted' WHERE id=? AND status='running'",
+                      [(i,) for i in stale])
+        return len(stale)
+
+    def run_counts(self) -> dict[str, int]:
+        """Runs by status as it is now, computed without writing: a run still marked
+        running whose process is gone counts as interrupted."""
+        counts = dict(self.conn.execute("SELECT status, count(*) FROM runs GROUP BY status"))
+        stale = len(self._stale_runs(self.conn))
+        if stale:
+            counts["running"] -= stale
+            counts["interrupted"] = counts.get("interrupted", 0) + stale
+        return {k: int(v) for k, v in counts.items() if v}
 
     # -- ingest ----------------------------------------------------------------------
     def add_documents(self, records: Iterable[DocumentRecord], run_id: int | None,

@@ -5,6 +5,10 @@ process, in ``--workers N`` child processes, or on Dask workers. The parent proc
 the only writer to the store and saves each batch in one transaction, so a run killed
 at any moment (``kill -9`` included) loses at most the batches in flight, which stay
 pending and are done by the next run; no document is stored twice.
+
+A worker process that dies (out of memory, a segfault in a parser) takes the batches in
+flight with it: their documents are redone one at a time in a fresh worker, so the one
+that kills it is recorded as failed ("worker died: ...") and the run goes on.
 """
 
 from __future__ import annotations
@@ -14,13 +18,18 @@ import fcntl
 import json
 import os
 import shutil
+import signal
+import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures import ALL_COMPLETED, FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from multiprocessing import get_context
+from multiprocessing.connection import Connection
+from multiprocessing.context import SpawnContext, SpawnProcess
 from pathlib import Path
 from typing import Any
 
@@ -70,7 +79,7 @@ def extract_batch_to_parquet(batch: Batch, model: str | None, out_dir: str) -> s
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    results = extract_batch(batch, model)
+    results = _worker_extract_batch(batch, model)
     table = pa.table({
         "pk": pa.array([r.pk for r in results], pa.int64()),
         "result": pa.array([json.dumps(r.result, ensure_ascii=False)
@@ -115,36 +124,194 @@ def _exit_with_parent(parent: int) -> None:
     threading.Thread(target=watch, daemon=True).start()
 
 
+# Fault injection for tests: a worker process handed a document containing this text kills
+# itself with SIGKILL, as the kernel's OOM killer would. Honoured only by the function that
+# worker processes (pool, solo, Dask) run, never by the process that writes the store.
+KILL_WORKER_ENV = "SAIDWHAT_TEST_KILL_WORKER_ON"
+
+
 def _init_worker(model: str | None, parent: int) -> None:
     _exit_with_parent(parent)
     _extractor(model)
 
 
-def _windowed(submit: Callable[[Batch], Future[Any]], batches: Iterator[Batch],
-              window: int) -> Iterator[Any]:
-    """Keep ``window`` batches in flight: bounded memory however long the corpus."""
-    pending: set[Future[Any]] = set()
-    for batch in batches:
-        pending.add(submit(batch))
-        if len(pending) >= window:
-            done, pending = wait(pending, return_when=FIRST_COMPLETED)
-            for fut in done:
-                yield fut.result()
-    while pending:
-        done, pending = wait(pending, return_when=FIRST_COMPLETED)
-        for fut in done:
-            yield fut.result()
+def _worker_extract_batch(batch: Batch, model: str | None) -> list[ExtractionResult]:
+    """:func:`extract_batch` as run in a worker process."""
+    marker = os.environ.get(KILL_WORKER_ENV)
+    if marker and any(marker in text for _, _, text in batch):
+        os.kill(os.getpid(), signal.SIGKILL)
+    return extract_batch(batch, model)
+
+
+def _death_reason(exitcode: int | None) -> str:
+    if exitcode is not None and exitcode < 0:
+        try:
+            name = signal.Signals(-exitcode).name
+        except ValueError:
+            name = f"signal {-exitcode}"
+        hint = " (out of memory?)" if -exitcode == signal.SIGKILL else ""
+        return f"worker died: killed by {name}{hint} while extracting this document"
+    return f"worker died: exit code {exitcode} while extracting this document"
+
+
+_READY = "ready"
+_SOLO_JOIN_S = 10.0  # a worker asked to stop that takes longer than this is killed
+
+
+def _solo_main(conn: Connection, model: str | None, parent: int) -> None:
+    """A worker that takes one batch at a time over a pipe (see :class:`_SoloWorker`)."""
+    try:
+        _init_worker(model, parent)
+    except Exception as exc:  # noqa: BLE001 - the parent reports it
+        conn.send(f"{type(exc).__name__}: {exc}")
+        return
+    conn.send(_READY)
+    while True:
+        try:
+            batch = conn.recv()
+        except EOFError:  # the parent is done with us
+            return
+        if batch is None:
+            return
+        try:
+            conn.send(_worker_extract_batch(batch, model))
+        except Exception as exc:  # noqa: BLE001 - any error is that document's failure
+            conn.send(f"{type(exc).__name__}: {exc}")
+
+
+class _SoloWorker:
+    """One worker process doing one document at a time, to find the one that kills it.
+
+    A pool worker's death breaks the whole pool and cannot be pinned on one document; here
+    only one document is in flight, and the process's exit code says how it died.
+    """
+
+    def __init__(self, ctx: SpawnContext, model: str | None) -> None:
+        self.conn, child = ctx.Pipe()
+        self.proc: SpawnProcess = ctx.Process(target=_solo_main, daemon=True,
+                                              args=(child, model, os.getpid()))
+        self.proc.start()
+        child.close()  # so that recv() sees EOF when the worker dies
+        reply = self._recv()
+        if reply != _READY:
+            # failing before any document is a broken setup (a missing model), not a document
+            if reply is None:
+                reply = _death_reason(self.proc.exitcode).split(" while")[0]
+            self.close()
+            raise StoreError(f"a worker process could not start: {reply}")
+
+    def _recv(self) -> Any:
+        try:
+            return self.conn.recv()
+        except (EOFError, OSError):
+            self.proc.join()
+            return None
+
+    def extract(self, doc: tuple[int, str, str]) -> tuple[ExtractionResult, bool]:
+        """The document's result, and whether the worker is still alive."""
+        try:
+            self.conn.send([doc])
+        except OSError:
+            reply = None
+        else:
+            reply = self._recv()
+        if reply is None:
+            self.proc.join()
+            return ExtractionResult(doc[0], None, _death_reason(self.proc.exitcode)), False
+        if isinstance(reply, str):
+            return ExtractionResult(doc[0], None, reply), True
+        return reply[0], True
+
+    def close(self) -> None:
+        with contextlib.suppress(OSError):
+            self.conn.send(None)
+        self.proc.join(timeout=_SOLO_JOIN_S)
+        if self.proc.is_alive():
+            self.proc.kill()
+            self.proc.join()
+        self.conn.close()
+
+
+def _one_by_one(ctx: SpawnContext, model: str | None, batches: list[Batch]
+                ) -> Iterator[list[ExtractionResult]]:
+    """Redo ``batches`` one document at a time in a fresh worker, replaced when it dies."""
+    worker: _SoloWorker | None = None
+    try:
+        for batch in batches:
+            out = []
+            for doc in batch:
+                if worker is None:
+                    worker = _SoloWorker(ctx, model)
+                result, alive = worker.extract(doc)
+                out.append(result)
+                if not alive:
+                    worker.close()
+                    worker = None
+            yield out
+    finally:
+        if worker is not None:
+            worker.close()
 
 
 @contextmanager
 def process_backend(model: str | None, workers: int) -> Iterator[Backend]:
     ctx = get_context("spawn")  # no inherited SQLite handles or threads
-    with ProcessPoolExecutor(workers, mp_context=ctx, initializer=_init_worker,
-                             initargs=(model, os.getpid())) as pool:
-        def run(batches: Iterator[Batch]) -> Iterator[list[ExtractionResult]]:
-            yield from _windowed(lambda b: pool.submit(extract_batch, b, model), batches,
-                                 2 * workers)
+    window = 2 * workers  # batches in flight: bounded memory however long the corpus
+    pool: ProcessPoolExecutor | None = None
+
+    def new_pool() -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(workers, mp_context=ctx, initializer=_init_worker,
+                                   initargs=(model, os.getpid()))
+
+    def run(batches: Iterator[Batch]) -> Iterator[list[ExtractionResult]]:
+        nonlocal pool
+        in_flight: dict[Future[list[ExtractionResult]], Batch] = {}
+
+        def collect(broken: bool = False) -> Iterator[list[ExtractionResult]]:
+            """Results of the batches done; with a broken pool, of every batch in flight."""
+            nonlocal pool
+            done, _ = wait(in_flight, return_when=FIRST_COMPLETED)
+            if broken or any(isinstance(fut.exception(), BrokenProcessPool) for fut in done):
+                # A dead worker breaks the pool: every batch in flight fails with it.
+                done, _ = wait(in_flight, return_when=ALL_COMPLETED)
+                if pool is not None:
+                    pool.shutdown(wait=True)
+                pool = None  # a fresh pool for the batches still to come
+            suspects: list[Batch] = []
+            for fut in sorted(done, key=lambda f: in_flight[f][0][0]):
+                batch = in_flight.pop(fut)
+                if fut.exception() is None:
+                    yield fut.result()
+                else:  # a dead worker, or an error such as MemoryError: find the document
+                    suspects.append(batch)
+            if suspects:
+                yield from _one_by_one(ctx, model, suspects)
+
+        for batch in batches:
+            while True:
+                if pool is None:
+                    pool = new_pool()
+                try:
+                    fut = pool.submit(_worker_extract_batch, batch, model)
+                    break
+                except BrokenProcessPool:  # broke since the last wait: sort out the damage
+                    if not in_flight:
+                        raise
+                    yield from collect(broken=True)
+            in_flight[fut] = batch
+            if len(in_flight) >= window:
+                yield from collect()
+        while in_flight:
+            yield from collect()
+
+    try:
         yield run
+    except BaseException:
+        if pool is not None:  # Ctrl-C, SIGTERM, a failed save: start nothing more
+            pool.shutdown(wait=True, cancel_futures=True)
+        raise
+    if pool is not None:
+        pool.shutdown(wait=True)
 
 
 @contextmanager
@@ -157,7 +324,7 @@ def dask_backend(address: str, model: str | None, workers: int, parts_dir: Path 
     removed; without it, results come back through the scheduler.
     """
     try:
-        from dask.distributed import Client, LocalCluster
+        from dask.distributed import Client, KilledWorker, LocalCluster
         from dask.distributed import wait as dask_wait
     except ImportError as exc:
         raise StoreError("--dask needs dask[distributed]: pip install 'saidwhat[dask]'") from exc
@@ -174,17 +341,34 @@ def dask_backend(address: str, model: str | None, workers: int, parts_dir: Path 
         window = 2 * n_workers
 
         def run(batches: Iterator[Batch]) -> Iterator[list[ExtractionResult]]:
-            pending: set[Any] = set()
+            pending: dict[Any, Batch] = {}
 
-            def submit(batch: Batch) -> Any:
+            def submit(batch: Batch) -> None:
                 if parts_dir is not None:
-                    return client.submit(extract_batch_to_parquet, batch, model,
-                                         str(parts_dir), pure=False)
-                return client.submit(extract_batch, batch, model, pure=False)
+                    fut = client.submit(extract_batch_to_parquet, batch, model,
+                                        str(parts_dir), pure=False)
+                else:
+                    fut = client.submit(_worker_extract_batch, batch, model, pure=False)
+                pending[fut] = batch
 
             def collect(done: Any) -> Iterator[list[ExtractionResult]]:
                 for fut in done:
-                    value = fut.result()
+                    batch = pending.pop(fut)
+                    try:
+                        value = fut.result()
+                    except KilledWorker as exc:
+                        # Dask retried the task on other workers and each one died: redo
+                        # its documents one per task to find the one that kills them.
+                        if len(batch) == 1:
+                            tries = getattr(exc, "allowed_failures", 0) + 1
+                            last = getattr(getattr(exc, "last_worker", None), "address", "?")
+                            yield [ExtractionResult(batch[0][0], None, (
+                                f"worker died: {tries} Dask worker(s) died extracting this "
+                                f"document (the last: {last}; see its log)"))]
+                        else:
+                            for doc in batch:
+                                submit([doc])
+                        continue
                     if parts_dir is not None:
                         yield read_parquet_part(value)
                         os.remove(value)
@@ -192,12 +376,12 @@ def dask_backend(address: str, model: str | None, workers: int, parts_dir: Path 
                         yield value
 
             for batch in batches:
-                pending.add(submit(batch))
+                submit(batch)
                 if len(pending) >= window:
-                    done, pending = dask_wait(pending, return_when="FIRST_COMPLETED")
+                    done, _ = dask_wait(list(pending), return_when="FIRST_COMPLETED")
                     yield from collect(done)
             while pending:
-                done, pending = dask_wait(pending, return_when="FIRST_COMPLETED")
+                done, _ = dask_wait(list(pending), return_when="FIRST_COMPLETED")
                 yield from collect(done)
         yield run
     finally:
@@ -229,8 +413,12 @@ class RunSummary:
 
 @contextmanager
 def run_lock(store: Store) -> Iterator[None]:
-    """One ``saidwhat run`` per store at a time; the OS drops the lock if the process dies."""
-    lock_path = store.path.with_name(store.path.name + ".lock")
+    """One ``saidwhat run`` per store at a time; the OS drops the lock if the process dies.
+
+    Keyed by the real file, so a symlink or another spelling of the path is the same store.
+    """
+    real = Path(os.path.realpath(store.path))
+    lock_path = real.with_name(real.name + ".lock")
     with open(lock_path, "w") as fh:
         try:
             fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -283,7 +471,10 @@ def run(store: Store, *, batch_size: int = DEFAULT_BATCH_SIZE, workers: int = 1,
                         bar.set_postfix(failed=summary.failed, refresh=False)
         except BaseException:  # Ctrl-C, a lost cluster: committed batches stay, say so
             summary.seconds = round(time.perf_counter() - start, 3)
-            store.finish_run(run_id, summary.to_dict(), status="interrupted")
+            # A full disk or a damaged file may refuse this too; the first error is the one
+            # to report, and the run's row, left running, reads as interrupted anyway.
+            with contextlib.suppress(sqlite3.Error, OSError):
+                store.finish_run(run_id, summary.to_dict(), status="interrupted")
             raise
         summary.seconds = round(time.perf_counter() - start, 3)
         summary.pending_after = store.count_pending()

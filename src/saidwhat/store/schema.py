@@ -91,6 +91,12 @@ CREATE TABLE errors (
 );
 CREATE INDEX errors_kind ON errors(kind, stage);
 """),
+    (2, """
+-- Which process works on a run: a row still 'running' whose process is gone was killed.
+-- `saidwhat status` shows it as interrupted; the next ingest or run records it so.
+ALTER TABLE runs ADD COLUMN pid INTEGER;
+ALTER TABLE runs ADD COLUMN host TEXT;
+"""),
 ]
 
 LATEST_VERSION = MIGRATIONS[-1][0]
