@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterable, Iterator
 from typing import Any, Protocol
 
+from .budget import DocumentTimeout, TimeBudget
 from .model import Document, Entity, Quote, TextSpan
 from .readers import InputDoc, InputError
 
@@ -135,7 +136,10 @@ def extract_inputs(extractor: SupportsPipe, inputs: Iterable[InputDoc | InputErr
     """Extract every :class:`InputDoc`; pass every :class:`InputError` through, in order.
 
     Inputs are batched for ``extractor.pipe``. If a batch fails, its documents are redone
-    one by one so that only the document that fails becomes an :class:`InputError`.
+    one by one so that only the document that fails becomes an :class:`InputError`. A
+    document over its time budget (``extractor.settings.doc_timeout``, shared by all its
+    chunks) becomes an :class:`InputError` with the reason ``time budget of N s
+    exceeded``, and the others go on.
     The resulting documents carry the input's ``meta`` and ``include_text``.
     """
     batch: list[tuple[InputDoc | InputError, list[tuple[int, str]]]] = []
@@ -152,33 +156,52 @@ def extract_inputs(extractor: SupportsPipe, inputs: Iterable[InputDoc | InputErr
         yield from _run_batch(extractor, batch, batch_size)
 
 
-def _pipe_limited(extractor: SupportsPipe, pairs: list[tuple[str, str]],
-                  batch_size: int) -> Iterator[Document]:
+def _pipe(extractor: SupportsPipe, group: list[tuple[str, str, TimeBudget]]
+          ) -> Iterator[Document | DocumentTimeout]:
+    """``extractor.pipe_results`` (a document over its time budget is a
+    :class:`DocumentTimeout`, the others go on) where the extractor has it, else ``pipe``."""
+    pipe_results = getattr(extractor, "pipe_results", None)
+    if pipe_results is not None:
+        return pipe_results(group, batch_size=len(group))  # type: ignore[no-any-return]
+    return extractor.pipe([(d, t) for d, t, _ in group], batch_size=len(group))
+
+
+def _pipe_limited(extractor: SupportsPipe, pairs: list[tuple[str, str, TimeBudget]],
+                  batch_size: int) -> Iterator[Document | DocumentTimeout]:
     """``extractor.pipe`` over groups of at most ``batch_size`` texts and, unless a single
     text is longer, at most ``BATCH_MAX_CHARS`` characters: the parser's memory grows with
     the characters it holds at once (one long text's chunks would otherwise all go in)."""
-    group: list[tuple[str, str]] = []
+    group: list[tuple[str, str, TimeBudget]] = []
     n_chars = 0
     for pair in pairs:
         if group and (len(group) >= batch_size or n_chars + len(pair[1]) > BATCH_MAX_CHARS):
-            yield from extractor.pipe(group, batch_size=len(group))
+            yield from _pipe(extractor, group)
             group, n_chars = [], 0
         group.append(pair)
         n_chars += len(pair[1])
     if group:
-        yield from extractor.pipe(group, batch_size=len(group))
+        yield from _pipe(extractor, group)
+
+
+def _doc_timeout(extractor: SupportsPipe) -> float | None:
+    settings = getattr(extractor, "settings", None)
+    return getattr(settings, "doc_timeout", None)
 
 
 def _run_batch(extractor: SupportsPipe,
                batch: list[tuple[InputDoc | InputError, list[tuple[int, str]]]],
                batch_size: int) -> Iterator[Document | InputError]:
-    pairs = [(item.doc_id, chunk) for item, chunks in batch if isinstance(item, InputDoc)
-             for _, chunk in chunks]
+    # one time budget per document, shared by its chunks (see saidwhat.budget)
+    seconds = _doc_timeout(extractor)
+    budgets = [TimeBudget(seconds) for _ in batch]
+    pairs = [(item.doc_id, chunk, budget)
+             for (item, chunks), budget in zip(batch, budgets, strict=True)
+             if isinstance(item, InputDoc) for _, chunk in chunks]
     try:
         docs = iter(list(_pipe_limited(extractor, pairs, batch_size)))
     except Exception:  # noqa: BLE001 - isolate the failing document below
         docs = None
-    for item, chunks in batch:
+    for (item, chunks), budget in zip(batch, budgets, strict=True):
         if isinstance(item, InputError):
             yield item
             continue
@@ -186,13 +209,20 @@ def _run_batch(extractor: SupportsPipe,
             if docs is not None:
                 parts = [(off, next(docs)) for off, _ in chunks]
             else:
-                parts = [(off, next(extractor.pipe([(item.doc_id, chunk)])))
+                parts = [(off, next(_pipe(extractor, [(item.doc_id, chunk, budget)])))
                          for off, chunk in chunks]
+        except DocumentTimeout as exc:  # from a plain ``pipe``
+            yield InputError(item.where, None, str(exc))
+            continue
         except Exception as exc:  # noqa: BLE001 - one bad document must not stop the batch
             yield InputError(item.where, None,
                              f"extraction failed for {item.doc_id!r}: {type(exc).__name__}: {exc}")
             continue
-        doc = merge_chunks(item.doc_id, item.text, parts)
+        timeout = next((p for _, p in parts if isinstance(p, DocumentTimeout)), None)
+        if timeout is not None:  # one of its chunks ran out of the document's time
+            yield InputError(item.where, None, str(timeout))
+            continue
+        doc = merge_chunks(item.doc_id, item.text, parts)  # type: ignore[arg-type]
         doc.meta = dict(item.meta)
         doc.include_text = item.include_text
         yield doc

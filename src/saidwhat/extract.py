@@ -7,32 +7,101 @@ No I/O happens here, so the same code runs in a test, the CLI, a notebook and a 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+import time
+from collections.abc import Iterable, Iterator, Sequence
+from itertools import islice
 from typing import TYPE_CHECKING
 
+from .budget import DocumentTimeout, TimeBudget, alarm
 from .model import Document
-from .nlp import add_paragraph_boundaries, load_nlp
+from .nlp import add_paragraph_boundaries, add_sentence_cap, load_nlp
+from .settings import DEFAULT_DOC_TIMEOUT, Settings
 
 if TYPE_CHECKING:
     from spacy.language import Language
+    from spacy.tokens import Doc
+
+# ``(doc_id, text)``, or ``(doc_id, text, budget)`` to share one budget between the chunks
+# of a document (see :mod:`saidwhat.chunking`)
+Item = tuple[str, str] | tuple[str, str, TimeBudget]
 
 
 class Extractor:
-    """Holds a loaded spaCy pipeline and runs the attribution stages over it."""
+    """Holds a loaded spaCy pipeline and runs the attribution stages over it.
 
-    def __init__(self, model: str | None = None, nlp: Language | None = None) -> None:
-        self.nlp = add_paragraph_boundaries(nlp if nlp is not None else load_nlp(model))
+    ``settings`` (:class:`saidwhat.settings.Settings`) caps sentence length before the
+    parse and bounds the time one document may take."""
+
+    def __init__(self, model: str | None = None, nlp: Language | None = None,
+                 settings: Settings | None = None) -> None:
+        self.settings = settings if settings is not None else Settings()
+        self.nlp = add_sentence_cap(
+            add_paragraph_boundaries(nlp if nlp is not None else load_nlp(model)),
+            self.settings.max_sentence_tokens)
 
     def __call__(self, text: str, doc_id: str = "doc") -> Document:
         return next(self.pipe([(doc_id, text)]))
 
-    def pipe(self, items: Iterable[tuple[str, str]], batch_size: int = 32) -> Iterator[Document]:
-        """Extract from ``(doc_id, text)`` pairs, in order, batching the parser."""
+    def pipe(self, items: Iterable[Item], batch_size: int = 32) -> Iterator[Document]:
+        """Extract from ``(doc_id, text)`` pairs, in order, batching the parser.
+
+        Raises :class:`~saidwhat.budget.DocumentTimeout` for a document over its time
+        budget; :meth:`pipe_results` yields it instead and goes on."""
+        for result in self.pipe_results(items, batch_size):
+            if isinstance(result, DocumentTimeout):
+                raise result
+            yield result
+
+    def pipe_results(self, items: Iterable[Item],
+                     batch_size: int = 32) -> Iterator[Document | DocumentTimeout]:
+        """Like :meth:`pipe`, but a document over its time budget yields a
+        :class:`~saidwhat.budget.DocumentTimeout` in its place, and the others go on.
+
+        Texts are parsed ``batch_size`` at a time; each document is charged its share of
+        the batch's parse (by characters) and its own stages. A batch whose parse takes
+        longer than one document's budget is parsed again one document at a time, so
+        that a slow document can only fail itself."""
+        it = iter(items)
+        while group := list(islice(it, batch_size)):
+            yield from self._group(group)
+
+    def _budget(self, item: Item) -> TimeBudget:
+        return item[2] if len(item) == 3 else TimeBudget(self.settings.doc_timeout)  # type: ignore[misc]
+
+    def _group(self, group: Sequence[Item]) -> Iterator[Document | DocumentTimeout]:
         from .pipeline import run_stages
 
-        stream = ((normalize_spaces(text), (doc_id, text)) for doc_id, text in items)
-        for sdoc, (doc_id, text) in self.nlp.pipe(stream, as_tuples=True, batch_size=batch_size):
-            yield run_stages(sdoc, doc_id=doc_id, text=text)
+        seconds = self.settings.doc_timeout
+        budgets = [self._budget(item) for item in group]
+        texts = [normalize_spaces(item[1]) for item in group]
+        sdocs: list[Doc] | None = None
+        if len(group) > 1:
+            start = time.monotonic()
+            try:
+                with alarm(seconds, seconds):
+                    sdocs = list(self.nlp.pipe(texts, batch_size=len(group)))
+            except DocumentTimeout:
+                sdocs = None  # some document is slow: parse one by one, below
+            else:
+                took = time.monotonic() - start
+                total = sum(len(t) for t in texts) or 1
+                for b, t in zip(budgets, texts, strict=True):
+                    b.charge(took * len(t) / total)
+        for n, item in enumerate(group):
+            doc_id, text = item[0], item[1]
+            budget = budgets[n]
+            budget.start()
+            try:
+                with alarm(budget.remaining(), budget.seconds):
+                    budget.check()
+                    sdoc = sdocs[n] if sdocs is not None else self.nlp(texts[n])
+                    doc = run_stages(sdoc, doc_id=doc_id, text=text, budget=budget)
+            except DocumentTimeout as exc:
+                yield exc
+                continue
+            finally:
+                budget.stop()
+            yield doc
 
 
 # Unicode spaces the parser mistakes for tokens; replaced one for one, so offsets never move.
@@ -48,10 +117,15 @@ def normalize_spaces(text: str) -> str:
 _extractors: dict[str | None, Extractor] = {}  # one loaded pipeline per model name
 
 
-def extract(text: str, doc_id: str = "doc", model: str | None = None) -> Document:
+def extract(text: str, doc_id: str = "doc", model: str | None = None,
+            doc_timeout: float | None = DEFAULT_DOC_TIMEOUT) -> Document:
     """Extract every attribution from ``text``; see :class:`saidwhat.model.Document`.
 
-    The spaCy pipeline is loaded on the first call for each ``model`` and reused."""
+    The spaCy pipeline is loaded on the first call for each ``model`` and reused. Raises
+    :class:`~saidwhat.budget.DocumentTimeout` past ``doc_timeout`` seconds (``None``: no
+    limit)."""
     if model not in _extractors:
         _extractors[model] = Extractor(model)
-    return _extractors[model](text, doc_id)
+    ex = _extractors[model]
+    budget = TimeBudget(doc_timeout)
+    return next(ex.pipe([(doc_id, text, budget)]))

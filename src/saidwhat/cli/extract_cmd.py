@@ -23,6 +23,7 @@ from ..atomic import atomic_write
 from ..chunking import DEFAULT_MAX_CHARS, extract_inputs
 from ..model import Document, Quote
 from ..readers import InputDoc, InputError, InputFormat, read_inputs
+from ..settings import DEFAULT_DOC_TIMEOUT, Settings
 from .common import output_path
 
 EXAMPLE_NAME = "council_housing.txt"
@@ -77,12 +78,12 @@ def _atomic_writer(path: str | None) -> Iterator[IO[str]]:
         yield fh
 
 
-def _load_extractor(model: str | None) -> Any:
+def _load_extractor(model: str | None, doc_timeout: float | None = DEFAULT_DOC_TIMEOUT) -> Any:
     from ..extract import Extractor
     from ..nlp import ModelNotFoundError
 
     try:
-        return Extractor(model)
+        return Extractor(model, settings=Settings(doc_timeout=doc_timeout))
     except ModelNotFoundError as exc:
         raise click.BadParameter(str(exc), param_hint="--model") from None
 
@@ -141,10 +142,14 @@ def _quiet_on_broken_pipe(command: Any) -> Any:
 @click.option("--include-text", is_flag=True,
               help="Put the text in every record (HTML and repaired input always carry it).")
 @click.option("--batch-size", type=click.IntRange(1, 10_000), default=32, show_default=True)
+@click.option("--doc-timeout", type=click.FloatRange(0, None, min_open=True), metavar="SECONDS",
+              default=DEFAULT_DOC_TIMEOUT, show_default=True,
+              help="Time budget of one document; past it the document is an error "
+                   "('time budget of N s exceeded') and the batch goes on.")
 @_with_common_options
 @_quiet_on_broken_pipe
 def extract_command(paths: tuple[str, ...], output: str | None, errors_path: str | None,
-                    include_text: bool, batch_size: int, model: str | None,
+                    include_text: bool, batch_size: int, doc_timeout: float, model: str | None,
                     fmt: InputFormat | None, max_chars: int, example: bool) -> None:
     """Extract quotes and speakers from PATH... to JSON Lines, one object per document.
 
@@ -153,7 +158,7 @@ def extract_command(paths: tuple[str, ...], output: str | None, errors_path: str
     Exit code 0: all inputs extracted; 1: some inputs failed; 2: usage error.
     """
     inputs = _inputs_or_example(paths, example)
-    extractor = _load_extractor(model)
+    extractor = _load_extractor(model, doc_timeout)
     from tqdm import tqdm
 
     # A progress bar only for a person watching; never in logs or pipes.

@@ -12,8 +12,10 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Token
 
+from ..budget import TimeBudget
 from ..model import Document, Quote, QuoteKind, Speaker, TextSpan
 from .cues import Cue, channel_of, find_cue_near, find_cues, subject_of
+from .intervals import SpanIndex
 from .quotes import QuoteSpan, find_quotes, paragraphs
 from .resolve import SpeakerResolver
 
@@ -37,11 +39,20 @@ class _Record:
     mention: TextSpan | None = None
 
 
-def run_stages(sdoc: Doc, doc_id: str, text: str | None = None) -> Document:
+def _no_check() -> None:
+    return None
+
+
+def run_stages(sdoc: Doc, doc_id: str, text: str | None = None,
+               budget: TimeBudget | None = None) -> Document:
     """Run every stage over ``sdoc`` and return the document's records.
 
     ``text`` is the original text when the parsed one was normalised length for length
-    (see :func:`saidwhat.extract.normalize_spaces`); offsets are the same in both."""
+    (see :func:`saidwhat.extract.normalize_spaces`); offsets are the same in both.
+    ``budget`` is checked between stages and inside their long loops (raising
+    :class:`~saidwhat.budget.DocumentTimeout` once spent). Every stage is near-linear in
+    the document, given sentences of bounded length (:mod:`saidwhat.settings`)."""
+    check = budget.check if budget is not None else _no_check
     text = sdoc.text if text is None else text
     assert len(text) == len(sdoc.text), "normalisation must keep offsets"
     paras = paragraphs(text)
@@ -52,14 +63,22 @@ def run_stages(sdoc: Doc, doc_id: str, text: str | None = None) -> Document:
     for q in quotes:
         (full if _is_full_quote(text, q, sdoc) else fragments).append(q)
 
-    records = _direct_records(sdoc, full, para_of)
+    full_index = SpanIndex((q.start, q.end) for q in full)
+    check()
+    records = _direct_records(sdoc, full, full_index, para_of, check)
     used_verbs = {r.verb.i for r in records if r.verb is not None}
-    records += _indirect_records(sdoc, find_cues(sdoc), full, fragments, used_verbs, para_of)
+    check()
+    cues = find_cues(sdoc, check)
+    records += _indirect_records(sdoc, cues, full_index, fragments, used_verbs, para_of)
+    check()
     records += _name_colon_records(sdoc, paras, records)
     records.sort(key=lambda r: r.content[0])
+    check()
 
     resolver = SpeakerResolver(sdoc, text)
-    _resolve_in_order(resolver, records)
+    check()
+    _resolve_in_order(resolver, records, check)
+    check()
     quotes_out: list[Quote] = []
     for r in records:
         if r.speaker is None:
@@ -111,19 +130,22 @@ def _is_full_quote(text: str, q: QuoteSpan, sdoc: Doc) -> bool:
     return False
 
 
-def _direct_records(sdoc: Doc, full: list[QuoteSpan],
-                    para_of: Callable[[int], int]) -> list[_Record]:
+def _direct_records(sdoc: Doc, full: list[QuoteSpan], full_index: SpanIndex,
+                    para_of: Callable[[int], int],
+                    check: Callable[[], None] = _no_check) -> list[_Record]:
     text = sdoc.text
     records: list[_Record] = []
     prev: _Record | None = None
-    for q in full:
+    for n, q in enumerate(full):
+        if n % 64 == 63:
+            check()
         content = text[q.start:q.end]
         right_first = content[-1:] in _RIGHT_CUE_ENDS or _next_word_lower(text, q.close_end)
         sides = ("right", "left") if right_first else ("left", "right")
         verb = None
         for side in sides:
             verb = find_cue_near(sdoc, q.open_start, q.close_end, side)
-            if verb is not None and _inside_any(verb.idx, full):
+            if verb is not None and full_index.containing(verb.idx):
                 verb = None
             if verb is not None:
                 break
@@ -178,7 +200,7 @@ def _name_colon_records(sdoc: Doc, paras: list[tuple[int, int]],
     """Headline and transcript convention: "Jane Doe: We will win" (no quotation marks)."""
     out = []
     text = sdoc.text
-    taken = [r.content for r in records]
+    taken = SpanIndex(r.content for r in records)
     for n, (ps, pe) in enumerate(paras):
         colon = text.find(":", ps, min(pe, ps + 60))
         if colon < 0:
@@ -191,7 +213,7 @@ def _name_colon_records(sdoc: Doc, paras: list[tuple[int, int]],
             rest_end -= 1
         if len(text[rest_start:rest_end].split()) < 3 or text[rest_start] in "“‘\"'`":
             continue  # quotations after a colon are handled with the direct quotes
-        if any(s < rest_end and rest_start < e for s, e in taken):
+        if taken.overlapping(rest_start, rest_end):
             continue
         name = sdoc.char_span(ps, colon, alignment_mode="contract")
         if name is None or not 1 <= len(name) <= 4:
@@ -214,40 +236,43 @@ def _next_word_lower(text: str, i: int) -> bool:
     return i < len(text) and text[i].islower()
 
 
-def _inside_any(char: int, spans: list[QuoteSpan]) -> bool:
-    return any(q.start <= char < q.end for q in spans)
-
-
-def _indirect_records(sdoc: Doc, cues: list[Cue], full: list[QuoteSpan],
+def _indirect_records(sdoc: Doc, cues: list[Cue], full: SpanIndex,
                       fragments: list[QuoteSpan], used_verbs: set[int],
                       para_of: Callable[[int], int]) -> list[_Record]:
     records = []
+    fragment_index = SpanIndex((q.start, q.end) for q in fragments)
     for cue in cues:
         if cue.verb.i in used_verbs or cue.content is None or cue.source is None:
             continue
-        if _inside_any(cue.verb.idx, full):
+        if full.containing(cue.verb.idx):
             continue  # a cue inside a quotation is the speaker's own words
         cs, ce = cue.content
-        overlap = sum(max(0, min(ce, q.end) - max(cs, q.start)) for q in full)
-        if overlap > 0.5 * (ce - cs):
+        if full.covered(cs, ce) > 0.5 * (ce - cs):
             continue
-        mixed = any(cs <= q.start < ce for q in fragments)
+        mixed = fragment_index.starting_in(cs, ce)
         records.append(_Record("mixed" if mixed else "indirect", (cs, ce), cue.tokens, cue.verb,
                                cue.source, para_of(cs), cue_class=cue.cue_class,
                                clausal=cue.clausal))
     # A feeling, belief or object-only position reported inside someone's statement is part
     # of that statement ("X said residents felt ignored", "… would offer free supervision");
     # nested attributions with a clause of their own stay ("X said that Y had claimed …").
+    contents = SpanIndex(r.content for r in records)
+
+    def inside_another(r: _Record) -> bool:
+        assert r.verb is not None
+        at = r.verb.idx
+        return contents.containing(at) > (1 if r.content[0] <= at < r.content[1] else 0)
+
     return [r for r in records if not (r.cue_class == "cognition" or not r.clausal and
-                                       r.cue_class != "position") or not any(
-        o is not r and o.content[0] <= r.verb.idx < o.content[1] for o in records)]
+                                       r.cue_class != "position") or not inside_another(r)]
 
 
 def _cue_tokens(verb: Token) -> list[Token]:
     return [verb] + [c for c in verb.children if c.dep_ == "prt"]
 
 
-def _resolve_in_order(resolver: SpeakerResolver, records: list[_Record]) -> None:
+def _resolve_in_order(resolver: SpeakerResolver, records: list[_Record],
+                      check: Callable[[], None] = _no_check) -> None:
     """Resolve sources in text order so that later pronouns can refer through earlier ones."""
     def position(r: _Record) -> int:
         if r.source is not None:
@@ -255,7 +280,9 @@ def _resolve_in_order(resolver: SpeakerResolver, records: list[_Record]) -> None
         return r.verb.i if r.verb is not None else 10**9
 
     ordered = sorted((r for r in records if not r.continuation), key=position)
-    for r in ordered:
+    for n, r in enumerate(ordered):
+        if n % 64 == 63:
+            check()
         speaker, mention = resolver.resolve(r.source, r.verb, r.source_extent)
         r.speaker = speaker
         r.mention = resolver.text_span(mention) if mention else None

@@ -6,6 +6,7 @@ Everything here reads the spaCy dependency parse; lexicons say which verbs are c
 from __future__ import annotations
 
 import bisect
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span, Token
@@ -127,15 +128,91 @@ def _subtree_chars(tokens: list[Token]) -> tuple[int, int]:
     return doc[s].idx, doc[e - 1].idx + len(doc[e - 1].text)
 
 
-def _subtree(tok: Token) -> list[Token]:
-    return list(tok.subtree)
+def subtree_extent(tok: Token) -> tuple[int, int]:
+    """``(first, last)`` token index of ``tok.subtree``, without walking it.
+
+    Walking a subtree costs up to the sentence length per token (spaCy scans each token's
+    edge window for its children), quadratic in a long sentence. ``left_edge`` and
+    ``right_edge`` are no substitute: after a non-projective parse they can fall short of
+    the subtree. So the extents of the whole document are computed once, in one pass, over
+    the children exactly as ``Token.subtree`` finds them (a token whose head is ``x`` and
+    that lies within ``x``'s edges)."""
+    doc = tok.doc
+    ext = doc.user_data.get("saidwhat_subtree_extents")
+    if ext is None:
+        ext = doc.user_data["saidwhat_subtree_extents"] = _subtree_extents(doc)
+    lo, hi = ext
+    return lo[tok.i], hi[tok.i]
 
 
-def find_cues(sdoc: Doc | Span) -> list[Cue]:
-    """Every cue verb with its content in the parse, in text order (indirect speech)."""
+def _subtree_extents(doc: Doc) -> tuple[list[int], list[int]]:
+    n = len(doc)
+    heads = [t.head.i for t in doc]
+    left = [t.left_edge.i for t in doc]
+    right = [t.right_edge.i for t in doc]
+    kids: list[list[int]] = [[] for _ in range(n)]
+    is_kid = [False] * n
+    for c, h in enumerate(heads):
+        if h != c and left[h] <= c <= right[h]:
+            kids[h].append(c)
+            is_kid[c] = True
+    order = [i for i in range(n) if not is_kid[i]]  # roots first, then breadth first
+    for x in order:  # the list grows while it is read
+        order.extend(kids[x])
+    lo, hi = list(range(n)), list(range(n))
+    for x in reversed(order):  # children before their heads
+        for c in kids[x]:
+            if lo[c] < lo[x]:
+                lo[x] = lo[c]
+            if hi[c] > hi[x]:
+                hi[x] = hi[c]
+    return lo, hi
+
+
+def _content_chars(pieces: list[tuple[Token, int]]) -> tuple[int, int]:
+    """:func:`_subtree_chars` of the content ``pieces``: each the subtree of a token,
+    keeping only tokens after an index (``-1``: all), found from the subtree extents."""
+    doc = pieces[0][0].doc
+    s, e = len(doc), -1
+    for root, after in pieces:
+        lo, hi = subtree_extent(root)
+        if lo <= after:  # rare: part of the subtree lies before the cut
+            lo = min(t.i for t in root.subtree if t.i > after)
+        s, e = min(s, lo), max(e, hi)
+    e += 1
+    while e - 1 > s and (doc[e - 1].is_punct and doc[e - 1].text not in "’”\"'" or
+                         doc[e - 1].is_space):
+        e -= 1
+    while s < e - 1 and (doc[s].is_space or doc[s].text in ",;:–—-"):
+        s += 1
+    return doc[s].idx, doc[e - 1].idx + len(doc[e - 1].text)
+
+
+def _first_words(pieces: Iterable[tuple[Token, int]], limit: int) -> list[Token]:
+    """The first ``limit`` words (not space, not punctuation) of the content pieces."""
+    words: list[Token] = []
+    for root, after in pieces:
+        for t in root.subtree:
+            if t.i > after and not t.is_space and not t.is_punct:
+                words.append(t)
+                if len(words) >= limit:
+                    return words
+    return words
+
+
+def _no_check() -> None:
+    return None
+
+
+def find_cues(sdoc: Doc | Span, check: Callable[[], None] = _no_check) -> list[Cue]:
+    """Every cue verb with its content in the parse, in text order (indirect speech).
+
+    ``check`` is called every few hundred tokens (a time budget: :mod:`saidwhat.budget`)."""
     lex = lexicons()
     out: list[Cue] = []
-    for tok in sdoc:
+    for n, tok in enumerate(sdoc):
+        if n % 512 == 511:
+            check()
         lemma = tok.lemma_.lower()
         if tok.lower_ == "according" and any(c.lower_ == "to" for c in tok.children):
             cue = _according_to(tok)
@@ -163,7 +240,7 @@ def _cue_with_content(verb: Token, prep: Token | None) -> Cue | None:
     cue_class = "speech"
     if lemma in lex.cues:
         cue_class, polarity = lex.cues[lemma]
-    content_tokens: list[Token] = []
+    content: list[tuple[Token, int]] = []  # subtrees of these tokens, after these indices
     clausal = True
     if prep is not None:
         clausal = False
@@ -179,11 +256,11 @@ def _cue_with_content(verb: Token, prep: Token | None) -> Cue | None:
                 c.dep_ in ("xcomp", "ccomp") or
                 c.dep_ == "advcl" and any(a.tag_ == "TO" for a in c.children))]
         for o in objs:
-            content_tokens.extend(_subtree(o))
+            content.append((o, -1))
         if prep.dep_ == "prt" and not objs:
             for c in verb.children:
                 if c.dep_ in ("ccomp", "dobj"):
-                    content_tokens.extend(_subtree(c))
+                    content.append((c, -1))
     else:
         comps = [c for c in verb.children if c.dep_ == "ccomp"]
         if not comps:
@@ -198,8 +275,8 @@ def _cue_with_content(verb: Token, prep: Token | None) -> Cue | None:
                                           for m in c.children)]
         if comps:
             for c in comps:
-                content_tokens.extend(_subtree(c))
-            content_tokens.extend(_dashed_continuation(verb, comps[-1]))
+                content.append((c, -1))
+            content.extend(_dashed_continuation(verb, comps[-1]))
         elif cue_class == "position" or lemma in lex.object_cues or any(
                 c.dep_ in ("xcomp", "oprd") for c in verb.children):
             # "backed an inquiry", "urged the introduction of …", "accused X of Y",
@@ -211,40 +288,40 @@ def _cue_with_content(verb: Token, prep: Token | None) -> Cue | None:
                     c.dep_ == "dobj" for c in objs) else []
             if objs:
                 for c in objs:
-                    content_tokens.extend(_subtree(c))
+                    content.append((c, -1))
                 for c in verb.children:
                     if c.dep_ == "prep" and c.lower_ in ("of", "as", "over", "for") and c.i > objs[0].i:
-                        content_tokens.extend(_subtree(c))
+                        content.append((c, -1))
         elif lemma in ("describe", "accuse"):
             objs = [c for c in verb.children if c.dep_ == "dobj"]
             for c in verb.children:
                 if c.dep_ == "prep" and c.lower_ in ("as", "of") and objs:
-                    content_tokens.extend(_subtree(objs[0]) + _subtree(c))
-    if not content_tokens:
+                    content.extend(((objs[0], -1), (c, -1)))
+    if not content:
         return None
-    content_tokens = [t for t in content_tokens if not t.is_space]
-    words = [t for t in content_tokens if not t.is_punct]
+    words = _first_words(content, 2)
     if len(words) < 2 and not (words and words[0].pos_ in ("NOUN", "PROPN")):
         return None  # "announced support" is a position; "said it" is not
     cue = Cue(tokens=sorted(tokens, key=lambda t: t.i), verb=verb,
-              content=_subtree_chars(content_tokens), polarity=polarity, cue_class=cue_class,
+              content=_content_chars(content), polarity=polarity, cue_class=cue_class,
               clausal=clausal)
     cue.source = subject_of(verb)
     return cue
 
 
-def _dashed_continuation(verb: Token, comp: Token) -> list[Token]:
+def _dashed_continuation(verb: Token, comp: Token) -> list[tuple[Token, int]]:
     """"X said A – and it was now time to B": a clause joined to the cue verb after a dash
-    goes on with what was said (the parser hangs it on the verb, not on A)."""
+    goes on with what was said (the parser hangs it on the verb, not on A). Returns the
+    clause's head with the index after which its subtree counts (after A)."""
     doc = verb.doc
-    end = max(t.i for t in comp.subtree)
+    end = subtree_extent(comp)[1]
     for conj in verb.children:
         if conj.dep_ != "conj" or conj.i <= end or is_cue_verb(conj):
             continue
         between = doc[end + 1:conj.left_edge.i]
         if any(t.text in "–—" for t in between) and \
                 any(c.dep_ in ("nsubj", "expl", "nsubjpass") for c in conj.children):
-            return [t for t in conj.subtree if t.i > end]
+            return [(conj, end)]
     return []
 
 

@@ -59,7 +59,16 @@ class SpeakerResolver:
     sdoc: Doc
     text: str
     entities: list[Entity] = field(default_factory=list)
+    # earlier mentions that pronouns and role nouns may refer to, sorted by token (stable:
+    # candidates of one token stay in the order they came), so that the window of the last
+    # few sentences is found by bisection, not by a scan of the whole document
     candidates: list[_Candidate] = field(default_factory=list)
+    _candidate_keys: list[int] = field(default_factory=list)
+    # entity positions by a lower-cased first or last name word (persons), and by type and
+    # lower-cased name: the lookups that a scan of every entity made quadratic. Entries may
+    # be stale after a rename; every hit is checked against the entity as it is now.
+    _by_word: dict[str, list[int]] = field(default_factory=dict)
+    _by_name: dict[tuple[str, str], list[int]] = field(default_factory=dict)
     _person_tokens: dict[int, Entity] = field(default_factory=dict)
     _captions: list[tuple[int, int]] = field(default_factory=list)
     _caption_starts: list[int] = field(default_factory=list)
@@ -85,27 +94,63 @@ class SpeakerResolver:
             if role and role not in entity.roles:
                 entity.roles.append(role)
             if not self._in_caption(ent.start_char):
-                self.candidates.append(_Candidate(ent.root.i, entity, _is_subject(ent)))
+                self._add_candidate(_Candidate(ent.root.i, entity, _is_subject(ent)))
         # gender from given names where the text gave no title
         for e in self.entities:
             if e.gender is None and e.type == "person":
                 first = e.name.split()[0].lower()
                 e.gender = lex.given_names.get(first)
 
+    def _add_candidate(self, cand: _Candidate) -> None:
+        at = bisect.bisect_right(self._candidate_keys, cand.token_i)
+        self._candidate_keys.insert(at, cand.token_i)
+        self.candidates.insert(at, cand)
+
+    def _window(self, floor: int, token_i: int) -> list[_Candidate]:
+        """Candidates with ``floor <= token_i < token_i``, in token order."""
+        lo = bisect.bisect_left(self._candidate_keys, floor)
+        hi = bisect.bisect_left(self._candidate_keys, token_i)
+        return self.candidates[lo:hi]
+
+    def _register(self, pos: int) -> None:
+        e = self.entities[pos]
+        self._by_name.setdefault((e.type, e.name.lower()), []).append(pos)
+        if e.type == "person":
+            words = e.name.lower().split()
+            if words:
+                for w in {words[0], words[-1]}:
+                    self._by_word.setdefault(w, []).append(pos)
+
+    def _new_entity(self, e: Entity) -> Entity:
+        self.entities.append(e)
+        self._register(len(self.entities) - 1)
+        return e
+
+    def _people_named(self, *words: str) -> list[int]:
+        """Positions, in order, of persons that may have one of ``words`` (lower case) as
+        their first or last name word; the caller checks."""
+        found: set[int] = set()
+        for w in words:
+            found.update(self._by_word.get(w, ()))
+        return sorted(found)
+
     def _match_or_add(self, names: _Names) -> Entity:
-        for e in self.entities:
+        # _same_person needs a shared first or last word: only those entities can match
+        maybe = self._people_named(names.tokens[0].lower(), names.tokens[-1].lower()) \
+            if names.tokens else range(len(self.entities))
+        for pos in maybe:
+            e = self.entities[pos]
             if e.type != "person":
                 continue
             if _same_person(e, names):
                 if len(names.tokens) > len(e.name.split()):
                     e.name = names.full
+                    self._register(pos)
                 if e.gender is None:
                     e.gender = names.gender
                 return e
-        e = Entity(id=f"e{len(self.entities) + 1}", name=names.full, type="person",
-                   gender=names.gender)
-        self.entities.append(e)
-        return e
+        return self._new_entity(Entity(id=f"e{len(self.entities) + 1}", name=names.full,
+                                       type="person", gender=names.gender))
 
     def text_span(self, span: Span) -> TextSpan:
         """``span``'s offsets, its text cut from the original text."""
@@ -215,7 +260,7 @@ class SpeakerResolver:
     def _speaker_for(self, entity: Entity, token_i: int) -> Speaker:
         # the mention now stands for this entity: later pronouns may refer through it
         if not self._in_caption(self.sdoc[token_i].idx):
-            self.candidates.append(_Candidate(token_i, entity, True))
+            self._add_candidate(_Candidate(token_i, entity, True))
         return Speaker(name=entity.name, type=entity.type,  # type: ignore[arg-type]
                        role=entity.roles[0] if entity.roles else None,
                        affiliation=entity.affiliation, entity_id=entity.id)
@@ -226,15 +271,15 @@ class SpeakerResolver:
         if not toks or len(toks) > 3 or any(t.pos_ != "PROPN" for t in toks):
             return None
         words = [t.text.lower() for t in toks]
-        people = [e for e in self.entities if e.type == "person"]
-        hits = [e for e in people if [w.lower() for w in e.name.split()][-len(words):] == words]
+        people = [self.entities[p] for p in self._people_named(words[-1])]
+        hits = [e for e in people if e.type == "person" and
+                [w.lower() for w in e.name.split()][-len(words):] == words]
         return hits[0] if len(hits) == 1 else None
 
     def _recent_person(self, token_i: int, gender: str, role: str | None = None,
                        role_only: bool = False) -> Entity | None:
         sent_floor = self._sentence_floor(token_i)
-        before = [c for c in self.candidates
-                  if c.token_i < token_i and c.token_i >= sent_floor and c.entity.type == "person"
+        before = [c for c in self._window(sent_floor, token_i) if c.entity.type == "person"
                   and (gender in ("any", None) or c.entity.gender in (None, gender))]
         if not before:
             return None
@@ -258,8 +303,7 @@ class SpeakerResolver:
 
     def _recent_entity(self, token_i: int, types: tuple[str, ...]) -> Entity | None:
         floor = self._sentence_floor(token_i)
-        pool = [c for c in self.candidates
-                if floor <= c.token_i < token_i and c.entity.type in types]
+        pool = [c for c in self._window(floor, token_i) if c.entity.type in types]
         return max(pool, key=lambda c: c.token_i).entity if pool else None
 
     def _sentence_floor(self, token_i: int) -> int:
@@ -271,13 +315,16 @@ class SpeakerResolver:
 
     def _add_entity(self, name: str, etype: str, mention: Span, token_i: int) -> Entity:
         key = name.lower()
-        ent = next((e for e in self.entities if e.type == etype and e.name.lower() == key), None)
+        pos = min((p for p in self._by_name.get((etype, key), ())
+                   if self.entities[p].type == etype and self.entities[p].name.lower() == key),
+                  default=None)  # the first such entity, as a scan would find it
+        ent = self.entities[pos] if pos is not None else None
         if ent is None:
-            ent = Entity(id=f"e{len(self.entities) + 1}", name=name, type=etype)
-            self.entities.append(ent)
+            ent = self._new_entity(Entity(id=f"e{len(self.entities) + 1}", name=name,
+                                          type=etype))
         ent.mentions.append(self.text_span(mention))
         if etype != "anonymous" and not self._in_caption(mention.start_char):
-            self.candidates.append(_Candidate(token_i, ent, True))
+            self._add_candidate(_Candidate(token_i, ent, True))
         return ent
 
     def _affiliation(self, mention: Span, head: Token) -> str | None:
