@@ -207,10 +207,10 @@ def test_store_export_failing_part_way_keeps_the_old_table_set(tmp_path: Path,
     before = {p.name: p.read_bytes() for p in out.iterdir()}
     real = export_module._export_table
 
-    def fail_on_entities(store_, table, fmt, path):
+    def fail_on_entities(store_, table, fmt, path, *args, **kwargs):
         if table == "entities":
             raise OSError(28, "No space left on device")
-        return real(store_, table, fmt, path)
+        return real(store_, table, fmt, path, *args, **kwargs)
 
     corpus.write_text(json.dumps({"id": "a2", "text": TEXT + "More."}) + "\n",
                       encoding="utf-8")

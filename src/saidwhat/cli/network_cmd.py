@@ -101,6 +101,10 @@ def _suffixed(path: str, suffix: str) -> str:
               help="Write the coded statements (JSONL, with evidence and offsets).")
 @click.option("--dna-password", default="saidwhat", show_default=True,
               help="Password of the 'saidwhat' coder in an exported .dna database.")
+@click.option("--no-csv-escape", "no_csv_escape", is_flag=True,
+              help="CSV edge list / matrix / event list: write text cells exactly, even ones"
+                   " starting with = + - @ that spreadsheets run as formulas (by default they"
+                   " get a ' in front).")
 @click.option("--model", default=None, help="spaCy model (default: the installed English model).")
 def network_command(inputs: tuple[str, ...], codebook_path: str, db: str | None,
                     network_type: str, qualifier: str, normalization: str, output: str | None,
@@ -109,7 +113,7 @@ def network_command(inputs: tuple[str, ...], codebook_path: str, db: str | None,
                     step: str | None, actors_path: str | None, method: str, threshold: float,
                     texts: tuple[str, ...], plot_path: str | None, colour_by: str,
                     stats_path: str | None, statements_path: str | None, dna_password: str,
-                    model: str | None) -> None:
+                    no_csv_escape: bool, model: str | None) -> None:
     """Code extracted statements against a codebook and build a discourse network.
 
     INPUTS are predictions JSONL files from `saidwhat extract`; or use --db.
@@ -173,9 +177,13 @@ def network_command(inputs: tuple[str, ...], codebook_path: str, db: str | None,
         for suffix, part in slices:
             _write_outputs(part, docs, codebook, report.actors, network_type, qualifier,
                            normalization, out_format, output, plot_path, stats_path, colour_by,
-                           dna_password, suffix)
+                           dna_password, suffix, csv_escape=not no_csv_escape)
     except (ExportError, ValueError, RuntimeError) as exc:
         _fail(str(exc))
+    except OSError as exc:  # disk full, quota, I/O error: no output was half written
+        where = output or plot_path or stats_path
+        click.echo(f"error: cannot write {where}: {exc.strerror or exc}", err=True)
+        sys.exit(1)
     sys.exit(1 if errors else 0)
 
 
@@ -183,7 +191,7 @@ def _write_outputs(statements: list[CodedStatement], docs: list[Document], codeb
                    actors: dict[str, Actor], network_type: str, qualifier: str,
                    normalization: str, out_format: str | None, output: str | None,
                    plot_path: str | None, stats_path: str | None, colour_by: str,
-                   dna_password: str, suffix: str) -> None:
+                   dna_password: str, suffix: str, *, csv_escape: bool = True) -> None:
     """Build one network (one time window) and write what was asked for."""
     from ..atomic import atomic_write
     from ..network.build import build_network, parse_date
@@ -209,12 +217,12 @@ def _write_outputs(statements: list[CodedStatement], docs: list[Document], codeb
         elif out_format == "gexf":
             write_gexf(g, out)
         elif out_format == "csv":
-            write_edge_csv(g, out)
+            write_edge_csv(g, out, csv_escape=csv_escape)
         elif out_format == "matrix":
-            write_matrix_csv(g, out)
+            write_matrix_csv(g, out, csv_escape=csv_escape)
         elif out_format == "events":
             write_event_list(statements, out, {d.doc_id: str(d.meta.get("title") or d.doc_id)
-                                               for d in docs})
+                                               for d in docs}, csv_escape=csv_escape)
         elif out_format == "dna":
             inputs = [DnaDocumentInput(doc_id=d.doc_id, text=d.text,
                                        title=str(d.meta.get("title") or d.doc_id),

@@ -294,7 +294,11 @@ def status_command(db_path: str, show_errors: bool, duplicates: bool, check: boo
 @click.option("--text/--no-text", "with_text", default=None,
               help="jsonl: include each document's text (default: only for HTML/WARC input, "
                    "whose offsets refer to the extracted text).")
-def export_command(db_path: str, fmt: str, output: str, with_text: bool | None) -> None:
+@click.option("--no-csv-escape", "no_csv_escape", is_flag=True,
+              help="csv: write text cells exactly, even ones starting with = + - @ that "
+                   "spreadsheets run as formulas (by default they get a ' in front).")
+def export_command(db_path: str, fmt: str, output: str, with_text: bool | None,
+                   no_csv_escape: bool) -> None:
     """Write the results: JSONL in the extraction contract's shape (one line per document),
     or Parquet / CSV tables."""
     from ..atomic import OutputPathError, check_output_path
@@ -306,7 +310,14 @@ def export_command(db_path: str, fmt: str, output: str, with_text: bool | None) 
         except OutputPathError as exc:
             raise click.BadParameter(str(exc), param_hint="-o") from None
     with _errors(db_path, writing=output), _open(db_path, readonly=True) as store:
-        written = export(store, fmt, output, with_text=with_text)
+        try:
+            written = export(store, fmt, output, with_text=with_text,
+                             csv_escape=not no_csv_escape)
+        except OutputPathError as exc:
+            raise click.BadParameter(str(exc), param_hint="-o") from None
+        except OSError as exc:  # disk full, quota, I/O error: nothing was half written
+            click.echo(f"error: cannot write {output}: {exc.strerror or exc}", err=True)
+            sys.exit(1)
     click.echo(", ".join(f"{n} {what}" for what, n in written.items()) + f" -> {output}",
                err=output == "-")
 
@@ -320,11 +331,16 @@ def export_command(db_path: str, fmt: str, output: str, with_text: bool | None) 
 @click.option("--limit", default=None, type=click.IntRange(min=1))
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "jsonl"]), default="table",
               show_default=True)
+@click.option("--no-csv-escape", "no_csv_escape", is_flag=True,
+              help="csv: write text cells exactly, even ones starting with = + - @ that "
+                   "spreadsheets run as formulas (by default they get a ' in front).")
 def quotes_command(db_path: str, speaker: str | None, since: str | None, until: str | None,
-                   outlet: str | None, limit: int | None, fmt: str) -> None:
+                   outlet: str | None, limit: int | None, fmt: str, no_csv_escape: bool) -> None:
     """Quick query: the quotes of a speaker, in a period, in an outlet."""
     import csv
     import json
+
+    from ..csvsafe import escape_row
 
     with _errors(db_path), _open(db_path, readonly=True) as store:
         columns, rows = store.quote_rows(speaker=speaker, since=since, until=until,
@@ -337,7 +353,7 @@ def quotes_command(db_path: str, speaker: str | None, since: str | None, until: 
         for row in rows:
             n += 1
             if fmt == "csv":
-                writer.writerow(row)
+                writer.writerow(escape_row(row, not no_csv_escape))
             elif fmt == "jsonl":
                 out.write(json.dumps(dict(zip(columns, row, strict=True)),
                                      ensure_ascii=False) + "\n")

@@ -4,18 +4,25 @@ Every writer writes to a temporary file beside the target and renames it at the 
 failed export never leaves half a file. GraphML and GEXF carry only string, double, integer
 and boolean attributes (no visone-only types, no nested data), so visone, Gephi, networkx
 and igraph all read them.
+
+Hostile text stays harmless: characters XML 1.0 cannot hold (control characters, lone
+surrogates, U+FFFE/U+FFFF) become U+FFFD in GraphML and GEXF ids, keys and values; CSV text
+cells that a spreadsheet would run as formulas get a ``'`` in front (:mod:`saidwhat.csvsafe`,
+``csv_escape=False`` for the exact text).
 """
 
 from __future__ import annotations
 
 import csv
-from collections.abc import Sequence
+import re
+from collections.abc import Hashable, Sequence
 from pathlib import Path
 from typing import Any
 
 import networkx as nx
 
 from ..atomic import atomic_path, atomic_write
+from ..csvsafe import escape_row, escape_rows
 from .build import CodedStatement
 
 FORMATS = ("graphml", "gexf", "csv", "matrix", "events", "dna")
@@ -67,14 +74,85 @@ def plain_graph(g: nx.Graph) -> nx.Graph:
     return h
 
 
-def write_graphml(g: nx.Graph, path: str | Path) -> None:
+# what XML 1.0 cannot hold: not #x9 | #xA | #xD | [#x20-#xD7FF] | [#xE000-#xFFFD] |
+# [#x10000-#x10FFFF] (so also lone surrogates, which UTF-8 cannot encode either)
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+XML_REPLACEMENT = "\ufffd"
+
+
+def xml_text(value: str) -> str:
+    """``value`` with every character XML 1.0 cannot hold replaced by U+FFFD."""
+    return _NOT_XML.sub(XML_REPLACEMENT, value)
+
+
+def _xml_value(value: Any) -> Any:
+    return xml_text(value) if isinstance(value, str) else value
+
+
+def _xml_attrs(attrs: dict[Any, Any], where: str) -> dict[Any, Any]:
+    out: dict[Any, Any] = {}
+    for k, v in attrs.items():
+        key = _xml_value(k)
+        if key in out:
+            twin = next(o for o in attrs if _xml_value(o) == key and o != k)
+            raise ExportError(f"{where}: attribute names {twin!r} and {k!r} are the same once"
+                              " characters XML cannot hold are replaced; rename one")
+        out[key] = _xml_value(v)
+    return out
+
+
+def xml_graph(g: nx.Graph) -> nx.Graph:
+    """:func:`plain_graph` with every node id, edge key, attribute name and text value made
+    writable as XML 1.0 (:func:`xml_text`). Two node ids that become the same raise
+    :class:`ExportError` naming both."""
     h = plain_graph(g)
-    atomic_path(path, lambda tmp: nx.write_graphml(h, tmp, encoding="utf-8"))
+    out = h.__class__()
+    out.graph = _xml_attrs(h.graph, "graph")
+    ids: dict[Hashable, Hashable] = {}
+    seen: dict[Hashable, Hashable] = {}
+    for n, d in h.nodes(data=True):
+        new = _xml_value(n)
+        if new in seen:
+            raise ExportError(f"nodes {seen[new]!r} and {n!r}: the same id once characters XML"
+                              " cannot hold are replaced by U+FFFD; fix the names")
+        seen[new] = n
+        ids[n] = new
+        out.add_node(new, **_xml_attrs(d, f"node {n!r}"))
+    if h.is_multigraph():
+        for u, v, k, d in h.edges(keys=True, data=True):
+            out.add_edge(ids[u], ids[v], key=_xml_value(k),
+                         **_xml_attrs(d, f"edge {u!r} - {v!r}"))
+    else:
+        for u, v, d in h.edges(data=True):
+            out.add_edge(ids[u], ids[v], **_xml_attrs(d, f"edge {u!r} - {v!r}"))
+    return out
+
+
+def _xml_failure(g: nx.Graph, fmt: str, path: str | Path, exc: Exception) -> ExportError:
+    """An error naming the node and value a failing XML writer stumbled on, if one is found."""
+    for n, d in g.nodes(data=True):
+        for k, v in [("id", n), *d.items()]:
+            for x in (k, v):
+                if isinstance(x, str) and _NOT_XML.search(x):
+                    return ExportError(f"{path}: cannot write {fmt}: node {n!r}: {k} = {v!r}:"
+                                       f" {exc}")
+    return ExportError(f"{path}: cannot write {fmt}: {exc}")
+
+
+def write_graphml(g: nx.Graph, path: str | Path) -> None:
+    h = xml_graph(g)
+    try:
+        atomic_path(path, lambda tmp: nx.write_graphml(h, tmp, encoding="utf-8"))
+    except (ValueError, TypeError) as exc:
+        raise _xml_failure(h, "GraphML", path, exc) from exc
 
 
 def write_gexf(g: nx.Graph, path: str | Path) -> None:
-    h = plain_graph(g)
-    atomic_path(path, lambda tmp: nx.write_gexf(h, tmp, encoding="utf-8"))
+    h = xml_graph(g)
+    try:
+        atomic_path(path, lambda tmp: nx.write_gexf(h, tmp, encoding="utf-8"))
+    except (ValueError, TypeError) as exc:
+        raise _xml_failure(h, "GEXF", path, exc) from exc
 
 
 def _label(g: nx.Graph, node: str) -> str:
@@ -109,12 +187,14 @@ def _num(x: float) -> int | float:
     return int(x) if float(x).is_integer() else round(float(x), 6)
 
 
-def write_edge_csv(g: nx.Graph, path: str | Path) -> None:
+def write_edge_csv(g: nx.Graph, path: str | Path, *, csv_escape: bool = True) -> None:
+    """The edge list (:func:`edge_rows`); ``csv_escape=False``: labels exactly as they are,
+    even those a spreadsheet would take for formulas."""
     header, rows = edge_rows(g)
     with atomic_write(path, newline="", encoding="utf-8") as fh:
         w = csv.writer(fh)
         w.writerow(header)
-        w.writerows(rows)
+        w.writerows(escape_rows(rows, csv_escape))
 
 
 def matrix(g: nx.Graph) -> tuple[list[str], list[str], list[list[float]]]:
@@ -137,13 +217,15 @@ def matrix(g: nx.Graph) -> tuple[list[str], list[str], list[list[float]]]:
     return [_label(g, r) for r in rows], [_label(g, c) for c in cols], cells
 
 
-def write_matrix_csv(g: nx.Graph, path: str | Path) -> None:
+def write_matrix_csv(g: nx.Graph, path: str | Path, *, csv_escape: bool = True) -> None:
+    """The weight matrix (:func:`matrix`): labels are text cells, escaped unless
+    ``csv_escape=False``; weights (negative ones too) are numbers, never changed."""
     rows, cols, cells = matrix(g)
     with atomic_write(path, newline="", encoding="utf-8") as fh:
         w = csv.writer(fh)
-        w.writerow(["", *cols])
+        w.writerow(escape_row(["", *cols], csv_escape))
         for label, row in zip(rows, cells, strict=True):
-            w.writerow([label, *(_num(x) for x in row)])
+            w.writerow([*escape_row([label], csv_escape), *(_num(x) for x in row)])
 
 
 EVENT_COLUMNS = ("statement_id", "time", "document_id", "document_title", "source", "person",
@@ -151,11 +233,12 @@ EVENT_COLUMNS = ("statement_id", "time", "document_id", "document_title", "sourc
 
 
 def write_event_list(statements: Sequence[CodedStatement], path: str | Path,
-                     titles: dict[str, str] | None = None) -> None:
+                     titles: dict[str, str] | None = None, *, csv_escape: bool = True) -> None:
     """DNA's event list: one semicolon-separated row per coded statement, in time order.
 
     ``agreement`` is 1 (support) or 0 (oppose) as DNA's boolean; ``person`` is empty for an
-    organisation speaking as itself.
+    organisation speaking as itself. Text cells a spreadsheet would take for formulas get a
+    ``'`` in front unless ``csv_escape=False``.
     """
     titles = titles or {}
     ordered = sorted(statements, key=lambda s: (s.date.isoformat() if s.date else "", s.doc_id,
@@ -165,7 +248,8 @@ def write_event_list(statements: Sequence[CodedStatement], path: str | Path,
         w.writerow(EVENT_COLUMNS)
         for s in ordered:
             person = "" if s.actor_type == "organization" else s.actor
-            w.writerow([s.id, s.date.isoformat() if s.date else "", s.doc_id,
-                        titles.get(s.doc_id, s.doc_id), s.outlet, person, s.organization,
-                        s.concept, 1 if s.qualifier == "support" else 0, round(s.score, 3),
-                        " ".join(s.content.text.split())])
+            w.writerow(escape_row(
+                [s.id, s.date.isoformat() if s.date else "", s.doc_id,
+                 titles.get(s.doc_id, s.doc_id), s.outlet, person, s.organization, s.concept,
+                 1 if s.qualifier == "support" else 0, round(s.score, 3),
+                 " ".join(s.content.text.split())], csv_escape))

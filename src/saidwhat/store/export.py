@@ -1,6 +1,8 @@
 """Exports of a store: Parquet or CSV tables, or JSONL in the extraction contract's shape.
 
-Everything streams in chunks, so exporting a large store takes bounded memory.
+Everything streams in chunks, so exporting a large store takes bounded memory. CSV text
+cells that a spreadsheet would run as formulas get a ``'`` in front (:mod:`saidwhat.csvsafe`;
+``csv_escape=False`` writes the exact text); JSONL and Parquet keep the exact text.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from ..atomic import atomic_folder, atomic_write
+from ..csvsafe import escape_frame
 from .db import Store
 
 if TYPE_CHECKING:
@@ -42,11 +45,12 @@ def _typed(df: pd.DataFrame) -> pd.DataFrame:
     return df
 
 
-def export(store: Store, fmt: str, output: str | Path, with_text: bool | None = None
-           ) -> dict[str, Any]:
+def export(store: Store, fmt: str, output: str | Path, with_text: bool | None = None, *,
+           csv_escape: bool = True) -> dict[str, Any]:
     """Write the store out. ``jsonl``: one line per processed document to ``output`` (a
     file, or ``-`` for stdout). ``parquet``/``csv``: a folder ``output`` holding
-    documents, quotes and entities tables. Returns what was written."""
+    documents, quotes and entities tables. ``csv_escape=False``: CSV text cells exactly as
+    stored, even those a spreadsheet would take for formulas. Returns what was written."""
     if fmt == "jsonl":
         return {"documents": _export_jsonl(store, output, with_text)}
     if fmt not in ("parquet", "csv"):
@@ -56,7 +60,8 @@ def export(store: Store, fmt: str, output: str | Path, with_text: bool | None = 
     # part-way never leaves new documents beside old quotes
     with atomic_folder(output) as folder:
         for table in TABLES:
-            written[table] = _export_table(store, table, fmt, folder / f"{table}.{fmt}")
+            written[table] = _export_table(store, table, fmt, folder / f"{table}.{fmt}",
+                                           csv_escape)
     return written
 
 
@@ -74,7 +79,8 @@ def _write_jsonl(store: Store, fh: IO[str], with_text: bool | None) -> int:
     return n
 
 
-def _export_table(store: Store, table: str, fmt: str, path: Path) -> int:
+def _export_table(store: Store, table: str, fmt: str, path: Path, csv_escape: bool = True
+                  ) -> int:
     import pandas as pd
     import pyarrow as pa
     import pyarrow.parquet as pq
@@ -88,6 +94,7 @@ def _export_table(store: Store, table: str, fmt: str, path: Path) -> int:
             chunk = _typed(chunk)
             n += len(chunk)
             if fmt == "csv":
+                escape_frame(chunk, csv_escape)  # text columns only; numbers as they are
                 chunk.to_csv(path, mode="w" if i == 0 else "a", header=i == 0, index=False)
                 continue
             arrow = pa.Table.from_pandas(chunk, preserve_index=False)
