@@ -316,6 +316,8 @@ def export_command(db_path: str, fmt: str, output: str, with_text: bool | None,
         except OutputPathError as exc:
             raise click.BadParameter(str(exc), param_hint="-o") from None
         except OSError as exc:  # disk full, quota, I/O error: nothing was half written
+            if exc.errno is None:  # not the system's: pandas' DatabaseError is an OSError
+                raise
             click.echo(f"error: cannot write {output}: {exc.strerror or exc}", err=True)
             sys.exit(1)
     click.echo(", ".join(f"{n} {what}" for what, n in written.items()) + f" -> {output}",

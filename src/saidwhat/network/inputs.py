@@ -51,19 +51,22 @@ def load_predictions(paths: Iterable[str | Path], result: LoadResult | None = No
 
 def load_store(db: str | Path, result: LoadResult | None = None) -> LoadResult:
     """Documents from a saidwhat store (``saidwhat.store``), texts included."""
-    from ..store.db import Store
+    from ..store.db import Store, StoreError
 
     out = result or LoadResult()
     path = Path(db)
     if not path.is_file():
         out.errors.append(f"{path}: no such store database")
         return out
-    with Store(path, create=False) as store:
-        for record in store.iter_results(with_text=True):
-            try:
-                out.documents.append(Document.from_dict(record))
-            except (ValueError, KeyError, TypeError, AssertionError) as exc:
-                out.errors.append(f"{path}: document {record.get('doc_id')}: {exc}")
+    try:  # a reader: read-only, never upgrades or adds tables to the file
+        with Store(path, readonly=True) as store:
+            for record in store.iter_results(with_text=True):
+                try:
+                    out.documents.append(Document.from_dict(record))
+                except (ValueError, KeyError, TypeError, AssertionError) as exc:
+                    out.errors.append(f"{path}: document {record.get('doc_id')}: {exc}")
+    except StoreError as exc:
+        out.errors.append(str(exc))
     return out
 
 
