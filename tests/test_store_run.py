@@ -146,15 +146,47 @@ def test_quotes_query_by_speaker_date_and_outlet(corpus_store: Store) -> None:
 
 def test_speaker_query_uses_the_index(corpus_store: Store) -> None:
     plan = corpus_store.conn.execute(
-        "EXPLAIN QUERY PLAN SELECT * FROM quotes WHERE speaker_norm = ? OR speaker_last = ?",
-        ("a", "a")).fetchall()
+        "EXPLAIN QUERY PLAN SELECT * FROM quotes WHERE speaker_norm IN (?, ?) "
+        "OR speaker_last IN (?, ?)", ("a", "b", "a", "b")).fetchall()
     detail = " ".join(row[-1] for row in plan)
     assert "quotes_speaker_norm" in detail and "quotes_speaker_last" in detail
 
 
 def test_normalize_name() -> None:
-    assert normalize_name("Dr. Sofía  Ortega-Ruiz") == "dr sofia ortega ruiz"
+    # saidwhat.names.name_key: titles dropped, hyphenated surnames one word
+    assert normalize_name("Dr. Sofía  Ortega-Ruiz") == "sofia ortega-ruiz"
+    assert normalize_name("Councillor Ann Roe") == "ann roe"
+    assert normalize_name("General Motors", "organization") == "general motors"
     assert normalize_name("  ") is None and normalize_name(None) is None
+
+
+def _fake_quote(name: str, kind: str = "person") -> dict[str, object]:
+    return {"id": "q1", "kind": "direct", "content": {"start": 0, "end": 2, "text": "hi"},
+            "speaker": {"name": name, "type": kind}}
+
+
+def test_migration_3_recomputes_speaker_keys(tmp_path: Path) -> None:
+    from saidwhat.store import DocumentRecord, ExtractionResult
+
+    db = tmp_path / "old.db"
+    with Store(db) as store:
+        store.add_documents([DocumentRecord("d1", "hi there", "txt", "d1.txt")], None)
+        store.save_results([ExtractionResult(1, {"quotes": [_fake_quote("Councillor Ann Roe")],
+                                                 "entities": []})], None)
+        # what a store written before schema version 3 holds
+        store.conn.execute("UPDATE quotes SET speaker_norm='councillor ann roe', "
+                           "speaker_last='roe'")
+        store.conn.execute("PRAGMA user_version = 2")
+    with Store(db, readonly=True) as old:  # readers never migrate: the old keys still work
+        assert old.version == 2
+        assert len(old.quotes(speaker="Councillor Ann Roe")) == 1
+        assert len(old.quotes(speaker="Roe")) == 1
+    with Store(db) as store:  # a writer upgrades: keys by saidwhat.names.name_key
+        assert store.version >= 3
+        assert store.conn.execute("SELECT speaker_norm, speaker_last FROM quotes"
+                                  ).fetchone() == ("ann roe", "roe")
+        for query in ("Ann Roe", "Cllr Ann Roe", "ROE", "Councillor Roe"):
+            assert len(store.quotes(speaker=query)) == 1, query
 
 
 def test_exports_jsonl_parquet_csv(corpus_store: Store, tmp_path: Path) -> None:

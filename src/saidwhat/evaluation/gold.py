@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from ..model import QuoteKind, Speaker
+from ..quotemarks import DOUBLE_CLOSING, DOUBLE_OPENING
 
 Part = tuple[int, int]
 Spans = tuple[Part, ...]
@@ -23,8 +24,8 @@ KINDS: tuple[QuoteKind, ...] = ("direct", "indirect", "mixed")
 SPEAKER_TYPES = ("person", "organization", "anonymous", "unknown")
 
 # Double quotation marks only: single ones double as apostrophes ("It’s").
-OPENING_QUOTES = ('"', "“", "„", "«", "``")
-CLOSING_QUOTES = ('"', "”", "»", "''")
+OPENING_QUOTES = DOUBLE_OPENING
+CLOSING_QUOTES = DOUBLE_CLOSING
 EDGE_PUNCT = " \t\r\n.,;:"
 
 

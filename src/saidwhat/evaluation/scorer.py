@@ -13,23 +13,23 @@ in, a :class:`~saidwhat.evaluation.report.Report` out. The rules are in docs/gol
 from __future__ import annotations
 
 import re
-import unicodedata
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from ..model import Document, Quote, TextSpan
+from ..names import name_words, same_name
+from ..quotemarks import MARK_CHARS
 from .gold import GoldAttribution, GoldDocument, GoldSet, Part, Spans
 
 if TYPE_CHECKING:
     from .report import Report
 
-# Stripped from both ends of every span part before exact comparison.
-STRIP_CHARS = " \t\r\n\u00a0\"'`“”„‘’‚«»‹›.,;:!?…—–-"
+# Stripped from both ends of every span part before exact comparison: whitespace, every
+# quotation mark (saidwhat.quotemarks) and edge punctuation.
+STRIP_CHARS = " \t\r\n\u00a0" + MARK_CHARS + ".,;:!?…—–-"
 _WORD_RE = re.compile(r"\w+")
-_NAME_SUFFIX_RE = re.compile(r"^(?:jr|sr|[ivx]{1,4})$")
 
 OVERLAP = 0.5  # token-F1 needed for an "overlap" match and for attribution matching
 LOOSE = 0.3  # the looser, GGT-style content overlap
@@ -165,37 +165,15 @@ def greedy_match(scores: Iterable[tuple[float, int, int]], threshold: float) -> 
 # ----------------------------------------------------------------------------- names
 
 
-@lru_cache(maxsize=1)
-def _name_stopwords() -> frozenset[str]:
-    from ..lexicon import lexicons, read_list
-
-    honorifics = {h.rstrip(".") for h in lexicons().honorifics}
-    return frozenset(honorifics | read_list("english_function_words.txt"))
-
-
 def name_tokens(name: str | None) -> tuple[str, ...]:
-    """Lower-cased, accent-free name words without leading titles/articles or Jr/Sr/III."""
-    if not name:
-        return ()
-    flat = "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c))
-    flat = re.sub(r"['’]s\b", "", flat.lower())
-    words = re.findall(r"\w+", flat)
-    stop = _name_stopwords()
-    while words and words[0] in stop:
-        words.pop(0)
-    while len(words) > 1 and _NAME_SUFFIX_RE.match(words[-1]):
-        words.pop()
-    return tuple(words)
+    """Folded name words without leading titles/articles or Jr/Sr/III (:func:`saidwhat.names.name_words`)."""
+    return name_words(name)
 
 
 def names_match(gold: str | None, pred: str | None, gold_type: str | None = None) -> bool:
-    """Equal normalised names, or (unless the gold speaker is an organization) equal last names."""
-    g, p = name_tokens(gold), name_tokens(pred)
-    if not g or not p:
-        return False
-    if g == p:
-        return True
-    return gold_type != "organization" and g[-1] == p[-1]
+    """The same speaker by :func:`saidwhat.names.same_name`: equal keys, or (unless the gold
+    speaker is an organization) one name is the other's surname, or only middle names differ."""
+    return same_name(gold, pred, person=gold_type != "organization")
 
 
 # ----------------------------------------------------------------------------- per document

@@ -1,6 +1,7 @@
 """Canonical actors across a corpus.
 
-* persons: titles and honorifics stripped for matching ("Former Home Secretary Jane Doe" ->
+* persons: titles and honorifics stripped for matching (:mod:`saidwhat.names`, the one place
+  that folds names) ("Former Home Secretary Jane Doe" ->
   "Jane Doe", "Sir John" -> "John"); a one-word form ("Doe", "Sir John") is merged with the one
   full name that contains it, and left alone when two full names do (ambiguous);
 * organisations are kept apart from persons, even under the same string;
@@ -20,14 +21,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .. import names
 from ..model import Speaker
-from .lexicons import anonymous_heads, honorifics, official_voices, role_nouns
-
-# Words that qualify a title ("Former Home Secretary", "Shadow Chancellor") and so are
-# stripped with it; they never start a personal name in English news.
-_TITLE_QUALIFIERS = frozenset({"former", "ex", "shadow", "acting", "deputy", "interim", "then",
-                               "the", "a", "an", "junior", "senior", "chief", "prime", "vice"})
-_POSSESSIVE = re.compile(r"[’']s$")
+from .lexicons import anonymous_heads, official_voices
 
 
 class ActorFileError(ValueError):
@@ -46,22 +42,14 @@ class Actor:
 
 
 def strip_titles(name: str) -> str:
-    """Drop leading titles, honorifics and office words; keep at least one word."""
-    words = [w for w in re.split(r"\s+", name.strip().strip("‘’'\"“”")) if w]
-    if words:
-        words[-1] = _POSSESSIVE.sub("", words[-1])
-    titles = honorifics() | role_nouns()
-    last_title = -1
-    for i, w in enumerate(words[:-1]):
-        key = w.lower().rstrip(".,")
-        if key in titles:
-            last_title = i
-        elif key in _TITLE_QUALIFIERS or (last_title < 0 and i + 1 < len(words) - 1
-                                           and words[i + 1].lower().rstrip(".") in titles):
-            continue  # "Health" in "Health Secretary X": a title word follows
-        else:
-            break
-    return " ".join(words[last_title + 1:]) if last_title >= 0 else " ".join(words)
+    """Drop leading titles, honorifics and office words and a possessive; keep at least one
+    word (:func:`saidwhat.names.strip_titles`)."""
+    return names.strip_titles(name)
+
+
+def _key(name: str, *, person: bool = True) -> str:
+    """The key two spellings of one actor share (folded, titles dropped)."""
+    return names.name_key(name, person=person) or name.casefold()
 
 
 def _org_name(name: str) -> str:
@@ -90,8 +78,8 @@ class ActorIndex:
         self._alias: dict[str, str] = {}
         for actor in self._known.values():
             for alias in {actor.name, *actor.aliases}:
-                self._alias[alias.casefold()] = actor.name
-                self._alias[strip_titles(alias).casefold()] = actor.name
+                for key in (_key(alias), _key(alias, person=False), alias.casefold()):
+                    self._alias[key] = actor.name
         self._person_names: Counter[str] = Counter()
         self._affiliations: dict[str, Counter[str]] = {}
         self._canonical: dict[str, str] | None = None
@@ -109,24 +97,31 @@ class ActorIndex:
             self.add(s)
 
     def _build(self) -> dict[str, str]:
-        """Map each stripped person name (casefolded) to its canonical name."""
-        full = [n for n in self._person_names if len(n.split()) >= 2]
+        """Map each stripped person name's key (:func:`saidwhat.names.name_key`) to its
+        canonical name. Names with the same key are one actor, labelled by the most
+        frequent spelling ("José Ortíz" / "Jose Ortiz")."""
+        keys = {n: _key(n) for n in self._person_names}
+        full = {keys[n]: n for n in sorted(self._person_names,
+                                           key=lambda n: (-self._person_names[n], n))[::-1]
+                if len(keys[n].split()) >= 2}
         canonical: dict[str, str] = {}
-        for name in sorted(self._person_names, key=lambda n: (-len(n.split()), n)):
-            key = name.casefold()
+        for name in sorted(self._person_names,
+                           key=lambda n: (-len(keys[n].split()), -self._person_names[n], n)):
+            key = keys[name]
+            if key in canonical:
+                continue
             if key in self._alias:
                 canonical[key] = self._alias[key]
                 continue
-            words = name.split()
+            words = key.split()
             if len(words) >= 2:
                 # Same first and last word as a longer name: one person ("Jane A. Doe").
                 longer = [f for f in full if len(f.split()) > len(words)
-                          and f.split()[0].casefold() == words[0].casefold()
-                          and f.split()[-1].casefold() == words[-1].casefold()]
-                canonical[key] = canonical.get(longer[0].casefold(), longer[0]) if len(longer) == 1 else name
+                          and f.split()[0] == words[0] and f.split()[-1] == words[-1]]
+                canonical[key] = (canonical.get(longer[0], full[longer[0]]) if len(longer) == 1
+                                  else name)
                 continue
-            matches = {canonical.get(f.casefold(), f) for f in full
-                       if key in (w.casefold() for w in f.split())}
+            matches = {canonical.get(f, full[f]) for f in full if key in f.split()}
             canonical[key] = matches.pop() if len(matches) == 1 else name
         return canonical
 
@@ -149,13 +144,13 @@ class ActorIndex:
         elif speaker.type == "organization":
             if not speaker.name:
                 return None
-            label = self._alias.get(_org_name(speaker.name).casefold(), _org_name(speaker.name))
+            label = self._alias.get(_key(speaker.name, person=False), _org_name(speaker.name))
             kind, org = "organization", label
         else:
             if not speaker.name:
                 return None
             stripped = strip_titles(speaker.name)
-            label = self._canonical.get(stripped.casefold(), stripped)
+            label = self._canonical.get(_key(stripped), stripped)
             kind, org = ("person" if speaker.type == "person" else "unknown"), ""
         group = "person" if kind == "unknown" else kind
         key = (group, label)

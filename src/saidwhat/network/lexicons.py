@@ -26,10 +26,11 @@ def content_stance_words() -> dict[str, str]:
     return {r[0].lower(): r[1] for r in read_table("stance_content.tsv") if len(r) >= 2}
 
 
-@lru_cache(maxsize=1)
 def honorifics() -> frozenset[str]:
-    """Titles that precede a name, lower-case, without a trailing full stop."""
-    return frozenset(t.rstrip(".") for t in lexicons().honorifics)
+    """Titles that precede a name, folded ("Dr." -> "dr"): :func:`saidwhat.names.honorific_words`."""
+    from ..names import honorific_words
+
+    return honorific_words()
 
 
 def role_nouns() -> frozenset[str]:

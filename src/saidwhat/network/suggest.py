@@ -17,6 +17,7 @@ from collections.abc import Sequence
 import numpy as np
 from spacy.language import Language
 
+from ..names import fold
 from .codebook import Codebook, Concept
 from .coding import _is_term, stem
 from .lexicons import honorifics
@@ -79,7 +80,7 @@ def suggest_codebook(statements: Sequence[str], nlp: Language, *, k: int | None 
         for t in d:
             # Names are actors, not concepts: proper nouns and titles never become keywords.
             if _is_term(t) and t.pos_ not in ("NUM", "PROPN") and t.ent_type_ not in _NAME_ENTS \
-                    and t.lower_.rstrip(".") not in titles:
+                    and fold(t.text) not in titles:
                 s = stem(t.lemma_)
                 terms.append(s)
                 surface.setdefault(s, Counter())[t.lemma_.lower()] += 1

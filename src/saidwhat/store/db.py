@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .. import __version__
+from ..names import name_key
 from .schema import LATEST_VERSION, MIGRATIONS
 
 if TYPE_CHECKING:  # pandas is imported where a DataFrame is made: `saidwhat quotes` starts fast
@@ -125,15 +126,35 @@ def content_hash(text: str) -> str:
 
 
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
+# The schema version from which speaker_norm holds saidwhat.names.name_key (migration 3).
+NAME_KEY_VERSION = 3
 
 
-def normalize_name(name: str | None) -> str | None:
-    """Lower-case, strip accents and punctuation: "Dr. José  Ortíz" -> "dr jose ortiz"."""
+def normalize_name(name: str | None, speaker_type: str | None = None) -> str | None:
+    """The speaker key stored and searched: :func:`saidwhat.names.name_key` ("Dr. José
+    Ortíz-Ruiz" -> "jose ortiz-ruiz"); an organisation keeps its first word ("General
+    Motors" -> "general motors")."""
+    return name_key(name, person=speaker_type != "organization")
+
+
+def _last_word(key: str | None) -> str | None:
+    return key.rsplit(" ", 1)[-1] if key else None
+
+
+def _legacy_name_key(name: str | None) -> str | None:
+    """The key stores before schema version 3 hold (read-only opens do not migrate them)."""
     if not name:
         return None
     decomposed = unicodedata.normalize("NFKD", name)
     plain = "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
     return _NON_ALNUM.sub(" ", plain).strip() or None
+
+
+def _register_functions(conn: sqlite3.Connection) -> None:
+    """SQL functions the migrations call (migration 3 recomputes the speaker keys)."""
+    conn.create_function("saidwhat_name_key", 2, normalize_name, deterministic=True)
+    conn.create_function("saidwhat_name_last", 2,
+                         lambda n, t: _last_word(normalize_name(n, t)), deterministic=True)
 
 
 @dataclass(slots=True)
@@ -274,6 +295,7 @@ class Store:
     def _migrate(self) -> None:
         current = self.version
         self._check_newer(current)
+        _register_functions(self.conn)
         for version, sql in MIGRATIONS:
             if version <= current:
                 continue
@@ -506,12 +528,12 @@ class Store:
     @staticmethod
     def _quote_row(pk: int, seq: int, q: dict[str, Any]) -> tuple[Any, ...]:
         speaker = q.get("speaker") or {}
-        norm = normalize_name(speaker.get("name"))
+        norm = normalize_name(speaker.get("name"), speaker.get("type"))
         return (pk, seq, q["id"], q["kind"], *_span_cols(q["content"]),
                 *_span_cols(q.get("cue")), *_span_cols(q.get("source")),
                 *_span_cols(q.get("channel")),
                 speaker.get("name"), speaker.get("type", "unknown"), speaker.get("role"),
-                speaker.get("affiliation"), norm, norm.rsplit(" ", 1)[-1] if norm else None)
+                speaker.get("affiliation"), norm, _last_word(norm))
 
     # -- reading ---------------------------------------------------------------------
     def status_counts(self) -> dict[str, int]:
@@ -550,9 +572,15 @@ class Store:
         """Column names and a cursor over the matching quotes (see :meth:`quotes`)."""
         where, params = [], []
         if speaker:
-            norm = normalize_name(speaker)
-            where.append("(q.speaker_norm = ? OR q.speaker_last = ?)")
-            params += [norm, norm]
+            # a person's key or a body's ("General Motors": "motors" / "general motors")
+            keys = sorted({k for k in ((_legacy_name_key(speaker),)
+                                       if self.version < NAME_KEY_VERSION else
+                                       (normalize_name(speaker), normalize_name(speaker,
+                                                                                "organization")))
+                           if k} or {""})
+            marks = ",".join("?" * len(keys))
+            where.append(f"(q.speaker_norm IN ({marks}) OR q.speaker_last IN ({marks}))")
+            params += [*keys, *keys]
         if since:
             where.append("d.date >= ?")
             params.append(since)

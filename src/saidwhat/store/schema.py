@@ -97,6 +97,13 @@ CREATE INDEX errors_kind ON errors(kind, stage);
 ALTER TABLE runs ADD COLUMN pid INTEGER;
 ALTER TABLE runs ADD COLUMN host TEXT;
 """),
+    (3, """
+-- Speaker keys by saidwhat.names.name_key, the one name folding of extraction, scoring and
+-- networks: titles dropped ("Councillor Ann Roe" -> "ann roe"), hyphens kept, possessives
+-- and Jr/III dropped. The functions are registered by Store before migrating.
+UPDATE quotes SET speaker_norm = saidwhat_name_key(speaker_name, speaker_type),
+                  speaker_last = saidwhat_name_last(speaker_name, speaker_type);
+"""),
 ]
 
 LATEST_VERSION = MIGRATIONS[-1][0]
