@@ -1,6 +1,10 @@
-"""Pieces shared by the command modules: output-path options checked before any work."""
+"""Pieces shared by the command modules: output-path options checked before any work,
+choices read from a registry."""
 
 from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import click
 
@@ -17,3 +21,20 @@ def output_path(ctx: click.Context, param: click.Parameter, value: str | None) -
     except OutputPathError as exc:
         raise click.BadParameter(str(exc), ctx=ctx, param=param) from None
     return value
+
+
+class LazyChoice(click.Choice):
+    """A choice among the names of a registry, read when first needed (parsing, --help), so
+    that starting the CLI imports no exporter; a format registered later is a choice too."""
+
+    def __init__(self, names: Callable[[], Sequence[str]], case_sensitive: bool = True) -> None:
+        self._names = names
+        super().__init__((), case_sensitive=case_sensitive)
+
+    @property  # type: ignore[override]
+    def choices(self) -> Sequence[Any]:
+        return tuple(self._names())
+
+    @choices.setter
+    def choices(self, value: Sequence[Any]) -> None:
+        pass

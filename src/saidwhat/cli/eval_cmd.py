@@ -7,79 +7,22 @@ skipped (listed on stderr and in the JSON; the rest is still scored); 2 on a usa
 
 from __future__ import annotations
 
-import contextlib
 import json
 import sys
-from collections.abc import Iterable, Iterator
 from typing import Any
 
 import click
 
-from ..evaluation import GoldFormatError, GoldSet, load_gold
+from ..evaluation import GoldSet
 from ..evaluation.gold import span_text
-from ..model import Document
 from .common import output_path
-
-_BATCH = 16
-
-
-def read_predictions(path: str) -> tuple[list[Document], list[str]]:
-    """``Document.to_dict()`` records, one per line; bad lines are reported, not fatal."""
-    docs: list[Document] = []
-    problems: list[str] = []
-    try:
-        fh = sys.stdin if path == "-" else open(path, encoding="utf-8")  # noqa: SIM115
-    except OSError as exc:
-        raise click.BadParameter(f"{path}: cannot read: {exc}", param_hint="--pred") from None
-    with fh if path != "-" else contextlib.nullcontext(fh):
-        for lineno, line in enumerate(fh, 1):
-            if not line.strip():
-                continue
-            try:
-                docs.append(Document.from_dict(json.loads(line)))
-            except (json.JSONDecodeError, KeyError, TypeError, ValueError, AssertionError) as exc:
-                problems.append(f"{path}:{lineno}: not a saidwhat document record"
-                                f" ({type(exc).__name__}: {exc}); line skipped")
-    return docs, problems
-
-
-def run_extractor(gold: GoldSet, model: str | None, progress: Any | None,
-                  problems: list[str]) -> Iterator[Document]:
-    """Extract every gold text the way ``saidwhat extract`` does (batched, long texts in
-    chunks); a document the extractor fails on is reported and left out."""
-    from ..chunking import extract_inputs
-    from ..extract import Extractor
-    from ..nlp import ModelNotFoundError
-    from ..readers import InputDoc, InputError
-
-    try:
-        extractor = Extractor(model)
-    except ModelNotFoundError as exc:
-        raise click.BadParameter(str(exc), param_hint="--model") from None
-    inputs = (InputDoc(d.doc_id, d.text) for d in gold.documents)
-    for result in extract_inputs(extractor, inputs, batch_size=_BATCH):
-        if isinstance(result, InputError):
-            problems.append(f"doc '{result.path}': {result.reason}; left out of the scores")
-        else:
-            yield result
-        if progress is not None:
-            progress.update(1)
-
-
-def _write_atomic(path: str, chunks: Iterable[str]) -> None:
-    """Write ``chunks`` to ``path`` completely or not at all."""
-    from ..atomic import atomic_write
-
-    with atomic_write(path, encoding="utf-8", newline="\n") as fh:
-        fh.writelines(chunks)
 
 
 def _write_json_atomic(path: str, data: dict[str, Any]) -> None:
-    _write_atomic(path, [json.dumps(data, ensure_ascii=False, indent=1), "\n"])
+    from ..atomic import atomic_write
 
-
-def _write_predictions(path: str, docs: list[Document]) -> None:
-    _write_atomic(path, (json.dumps(d.to_dict(), ensure_ascii=False) + "\n" for d in docs))
+    with atomic_write(path, encoding="utf-8", newline="\n") as fh:
+        fh.writelines([json.dumps(data, ensure_ascii=False, indent=1), "\n"])
 
 
 def _show_spans(text: str, spans: tuple[tuple[int, int], ...]) -> str:
@@ -108,14 +51,14 @@ def format_gold(gold: GoldSet) -> str:
 def eval_command(gold_path: str, pred_path: str | None, model: str | None, json_path: str | None,
                  fmt: str, errors: bool, errors_per_cause: int, limit: int | None,
                  show_gold: bool, save_pred: str | None) -> None:
-    from ..evaluation import evaluate
+    from ..services.evaluate import EvalOptions, EvalUsageError, evaluate, load_gold_set
 
     try:
-        gold = load_gold(gold_path)
-    except GoldFormatError as exc:
-        raise click.BadParameter(str(exc), param_hint="--gold") from None
-    if limit is not None:
-        gold.documents = gold.documents[:limit]
+        options = EvalOptions(gold=gold_path, predictions=pred_path, model=model, limit=limit,
+                              save_predictions=save_pred)
+        gold = load_gold_set(options)
+    except EvalUsageError as exc:
+        raise click.BadParameter(str(exc), param_hint=exc.option) from None
     for msg in gold.errors:
         click.echo(f"error: {msg}", err=True)
     for msg in gold.warnings:
@@ -124,35 +67,25 @@ def eval_command(gold_path: str, pred_path: str | None, model: str | None, json_
         click.echo(format_gold(gold), nl=False)
         sys.exit(1 if gold.errors else 0)
 
-    problems: list[str] = []
-    if pred_path is not None:
-        preds, problems = read_predictions(pred_path)
-        wanted = {d.doc_id for d in gold.documents}
-        if limit is not None:  # predictions of the documents cut by --limit are not "unknown"
-            preds = [p for p in preds if p.doc_id in wanted]
-    else:
-        progress = None
-        if sys.stderr.isatty():
-            from tqdm import tqdm
+    progress = None
+    if pred_path is None and sys.stderr.isatty():
+        from tqdm import tqdm
 
-            progress = tqdm(total=len(gold.documents), unit="doc", file=sys.stderr, desc="extract")
-        try:
-            preds = list(run_extractor(gold, model, progress, problems))
-        finally:
-            if progress is not None:
-                progress.close()
-        extracted = {p.doc_id for p in preds}
-        # a document whose extraction failed is left out rather than scored as "found nothing"
-        gold.documents = [d for d in gold.documents if d.doc_id in extracted]
-        if save_pred:
-            _write_predictions(save_pred, preds)
+        progress = tqdm(total=len(gold.documents), unit="doc", file=sys.stderr, desc="extract")
+    try:
+        result = evaluate(options, gold=gold,
+                          on_document=None if progress is None else lambda: progress.update(1))
+    except EvalUsageError as exc:
+        raise click.BadParameter(str(exc), param_hint=exc.option) from None
+    finally:
+        if progress is not None:
+            progress.close()
 
-    report = evaluate(gold, preds)
-    report.problems[:0] = problems
-    missing = [m for m in report.problems if "no prediction" in m]
-    for msg in report.problems:
-        if msg not in missing:
-            click.echo(f"warning: {msg}", err=True)
+    report = result.report
+    missing = [p for p in report.issues if p.kind == "no_prediction"]
+    for p in report.issues:
+        if p.kind != "no_prediction":
+            click.echo(f"warning: {p.message}", err=True)
     if missing:  # one line, not one per document; the JSON lists them all
         click.echo(f"warning: {len(missing)} gold document(s) have no prediction and are scored as"
                    " predicting nothing", err=True)
@@ -166,9 +99,7 @@ def eval_command(gold_path: str, pred_path: str | None, model: str | None, json_
         if errors:
             click.echo("")
             click.echo(report.errors_table(per_cause=errors_per_cause or None), nl=False)
-    skipped = bool(gold.errors) or any("skipped" in p or "left out" in p for p in report.problems)
-    if skipped:
-        sys.exit(1)
+    sys.exit(result.exit_code)
 
 
 def register(group: click.Group) -> None:

@@ -6,52 +6,37 @@ read (the rest is still used and written), 2 on a usage error (bad codebook, bad
 
 from __future__ import annotations
 
-import json
 import sys
-from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import NoReturn
 
 import click
 
 from ..model import Document
-from .common import output_path
-
-if TYPE_CHECKING:
-    from ..network.actors import Actor
-    from ..network.build import CodedStatement
-    from ..network.codebook import Codebook
+from .common import LazyChoice, output_path
 
 
-def _fail(message: str) -> None:
+def _fail(message: str) -> NoReturn:
     click.echo(f"error: {message}", err=True)
     sys.exit(2)
 
 
 def _load_docs(inputs: tuple[str, ...], db: str | None, texts: tuple[str, ...]
                ) -> tuple[list[Document], list[str]]:
-    from ..network.inputs import LoadResult, attach_texts, load_predictions, load_store
+    from ..services.network import NetworkError, load_documents
 
-    if not inputs and not db:
-        default = Path("saidwhat.db")
-        if not default.is_file():
-            _fail("give predictions JSONL files or --db STORE (no ./saidwhat.db here)")
-        db = str(default)
-    result = LoadResult()
-    if inputs:
-        load_predictions(inputs, result)
-    if db:
-        load_store(db, result)
-    errors = list(result.errors)
-    if texts:
-        errors += attach_texts(result.documents, texts)
-    for e in errors:
+    try:
+        result = load_documents(inputs, db, texts)
+    except NetworkError as exc:
+        _fail(str(exc))
+    for e in result.errors:
         click.echo(f"error: {e}", err=True)
-    return result.documents, errors
+    return result.documents, result.errors
 
 
-def _suffixed(path: str, suffix: str) -> str:
-    p = Path(path)
-    return str(p.with_name(f"{p.stem}_{suffix}{p.suffix}"))
+def _export_formats() -> tuple[str, ...]:
+    from ..network.export import EXPORTERS
+
+    return EXPORTERS.names()
 
 
 @click.command("network")
@@ -72,7 +57,7 @@ def _suffixed(path: str, suffix: str) -> str:
               help="One-mode edge weight normalisation.")
 @click.option("-o", "--output", callback=output_path,
               help="Output file; format from the extension or --format.")
-@click.option("--format", "fmt", type=click.Choice(["graphml", "gexf", "csv", "matrix", "events", "dna"]),
+@click.option("--format", "fmt", type=LazyChoice(_export_formats),
               help="Output format (default: from the extension: .graphml .gexf .csv .dna).")
 @click.option("--from", "date_from", help="Keep statements on or after this date (YYYY-MM-DD).")
 @click.option("--to", "date_to", help="Keep statements on or before this date (YYYY-MM-DD).")
@@ -118,134 +103,28 @@ def network_command(inputs: tuple[str, ...], codebook_path: str, db: str | None,
 
     INPUTS are predictions JSONL files from `saidwhat extract`; or use --db.
     """
-    from ..atomic import atomic_write
-    from ..network.actors import ActorFileError, ActorIndex, load_actor_attributes
-    from ..network.build import (
-        code_documents,
-        filter_statements,
-        parse_date,
-        parse_duration,
-        time_windows,
-    )
-    from ..network.codebook import CodebookError, load_codebook
-    from ..network.coding import ConceptCoder
-    from ..network.export import ExportError, format_for
-    from ..nlp import load_nlp
+    from ..services.network import NetworkError, NetworkOptions, build_networks
 
-    if not (output or plot_path or stats_path or statements_path):
-        _fail("nothing to write: give -o OUT, --plot, --stats or --statements")
-    try:
-        codebook = load_codebook(codebook_path)
-        out_format = format_for(output, fmt) if output else None
-        attrs = load_actor_attributes(actors_path) if actors_path else None
-        start = parse_date(date_from) if date_from else None
-        end = parse_date(date_to) if date_to else None
-        if (date_from and start is None) or (date_to and end is None):
-            raise ValueError("--from/--to must be dates like 2025-01-31")
-        win = parse_duration(window) if window else None
-        stp = parse_duration(step) if step else win
-        if step and not window:
-            raise ValueError("--step needs --window")
-    except (CodebookError, ExportError, ActorFileError, ValueError) as exc:
-        _fail(str(exc))
-        return
-    if plot_path and Path(plot_path).suffix.lower() not in (".png", ".svg"):
-        _fail(f"{plot_path}: plot to a .png or .svg file")
+    def say(kind: str, text: str) -> None:
+        click.echo(f"error: {text}" if kind == "error" else text, err=True)
 
-    docs, errors = _load_docs(inputs, db, texts)
     try:
-        coder = ConceptCoder(codebook, load_nlp(model), method=method, threshold=threshold)
-    except RuntimeError as exc:
-        _fail(str(exc))
-        return
-    index = ActorIndex(attrs)
-    statements, report = code_documents(docs, coder, index)
-    click.echo(report.summary(), err=True)
-    statements = filter_statements(statements, start=start, end=end, outlets=outlet,
-                                   actor_types=actor_type)
-    if statements_path:
-        with atomic_write(statements_path, encoding="utf-8") as fh:
-            for s in statements:
-                fh.write(json.dumps(s.to_dict(), ensure_ascii=False) + "\n")
-
-    slices = [("", statements)]
-    if win is not None and stp is not None:
-        slices = [(f"{a.isoformat()}", part) for a, _, part in time_windows(statements, win, stp)]
-        if not slices:
-            _fail("--window: no statement has a date (documents need meta.date)")
-    try:
-        for suffix, part in slices:
-            _write_outputs(part, docs, codebook, report.actors, network_type, qualifier,
-                           normalization, out_format, output, plot_path, stats_path, colour_by,
-                           dna_password, suffix, csv_escape=not no_csv_escape)
-    except (ExportError, ValueError, RuntimeError) as exc:
+        options = NetworkOptions(
+            codebook=codebook_path, inputs=inputs, db=db, network_type=network_type,
+            qualifier=qualifier, normalization=normalization, output=output, format=fmt,
+            date_from=date_from, date_to=date_to, outlets=outlet, actor_types=actor_type,
+            window=window, step=step, actors=actors_path, method=method, threshold=threshold,
+            texts=texts, plot=plot_path, colour_by=colour_by, stats=stats_path,
+            statements=statements_path, dna_password=dna_password,
+            csv_escape=not no_csv_escape, model=model)
+        result = build_networks(options, on_message=say)
+    except NetworkError as exc:
         _fail(str(exc))
     except OSError as exc:  # disk full, quota, I/O error: no output was half written
         where = output or plot_path or stats_path
         click.echo(f"error: cannot write {where}: {exc.strerror or exc}", err=True)
         sys.exit(1)
-    sys.exit(1 if errors else 0)
-
-
-def _write_outputs(statements: list[CodedStatement], docs: list[Document], codebook: Codebook,
-                   actors: dict[str, Actor], network_type: str, qualifier: str,
-                   normalization: str, out_format: str | None, output: str | None,
-                   plot_path: str | None, stats_path: str | None, colour_by: str,
-                   dna_password: str, suffix: str, *, csv_escape: bool = True) -> None:
-    """Build one network (one time window) and write what was asked for."""
-    from ..atomic import atomic_write
-    from ..network.build import build_network, parse_date
-    from ..network.dna_export import DnaDocumentInput, write_dna
-    from ..network.export import (
-        write_edge_csv,
-        write_event_list,
-        write_gexf,
-        write_graphml,
-        write_matrix_csv,
-    )
-    from ..network.stats import network_stats
-
-    g = build_network(statements, network_type, qualifier=qualifier,
-                      normalization=normalization, codebook=codebook, actors=actors)
-    where = f" [{suffix}]" if suffix else ""
-    click.echo(f"network{where}: {g.number_of_nodes()} nodes, {g.number_of_edges()} edges"
-               f" from {len(statements)} coded statements", err=True)
-    if output:
-        out = _suffixed(output, suffix) if suffix else output
-        if out_format == "graphml":
-            write_graphml(g, out)
-        elif out_format == "gexf":
-            write_gexf(g, out)
-        elif out_format == "csv":
-            write_edge_csv(g, out, csv_escape=csv_escape)
-        elif out_format == "matrix":
-            write_matrix_csv(g, out, csv_escape=csv_escape)
-        elif out_format == "events":
-            write_event_list(statements, out, {d.doc_id: str(d.meta.get("title") or d.doc_id)
-                                               for d in docs}, csv_escape=csv_escape)
-        elif out_format == "dna":
-            inputs = [DnaDocumentInput(doc_id=d.doc_id, text=d.text,
-                                       title=str(d.meta.get("title") or d.doc_id),
-                                       author=str(d.meta.get("author") or ""),
-                                       source=str(d.meta.get("outlet") or d.meta.get("source") or ""),
-                                       date=parse_date(d.meta.get("date"))) for d in docs]
-            write_dna(statements, inputs, out, codebook=codebook, actors=actors,
-                      password=dna_password)
-        click.echo(f"wrote {out}", err=True)
-    st = network_stats(statements)
-    click.echo(st.to_text(), err=True)
-    if stats_path:
-        out = _suffixed(stats_path, suffix) if suffix else stats_path
-        with atomic_write(out, encoding="utf-8") as fh:
-            json.dump(st.to_dict(), fh, indent=2, ensure_ascii=False)
-    if plot_path:
-        from ..network.plot import plot_network
-        out = _suffixed(plot_path, suffix) if suffix else plot_path
-        title = f"{codebook.name or 'discourse network'}: {network_type}"
-        if st.polarisation is not None:
-            title += f" (polarisation {st.polarisation:.2f})"
-        plot_network(g, out, colour_by=colour_by, communities=st.communities, title=title)
-        click.echo(f"wrote {out}", err=True)
+    sys.exit(result.exit_code)
 
 
 @click.command("concepts")

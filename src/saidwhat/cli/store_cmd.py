@@ -13,6 +13,7 @@ import signal
 import sqlite3
 import sys
 import threading
+from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from types import FrameType
@@ -122,10 +123,8 @@ def _sigterm_as_interrupt() -> Iterator[None]:
 
 
 def _s(value: Any) -> str:
-    """A cell for display: missing values (None, NaN, NA) are empty."""
-    import pandas as pd
-
-    return "" if value is None or pd.isna(value) else str(value)
+    """A cell for display: a missing value is empty."""
+    return "" if value is None else str(value)
 
 
 def _progress_default() -> bool:
@@ -255,7 +254,7 @@ def status_command(db_path: str, show_errors: bool, duplicates: bool, check: boo
                 sys.exit(_FAILED)
         c = store.status_counts()
         kinds = ("error", "skipped", "duplicate") if duplicates else ("error", "skipped")
-        errors = store.errors(kinds)
+        errors = store.error_rows(kinds)
         runs = store.run_counts()
     click.echo(f"store {db_path}")
     for label, key in (("ingested", "ingested"), ("processed", "processed"),
@@ -268,20 +267,20 @@ def status_command(db_path: str, show_errors: bool, duplicates: bool, check: boo
             click.echo(f"  {label:<18}{runs[key]:>9}")
     if check:
         click.echo(f"  {'integrity check':<18}{'ok':>9}")
-    if len(errors):
+    if errors:
         click.echo("reasons:")
-        groups = errors.assign(group=errors["kind"] + " (" + errors["stage"] + "): "
-                               + errors["reason"].map(reason_group))["group"].value_counts()
-        for group, n in groups.items():
+        groups = Counter(f"{e['kind']} ({e['stage']}): {reason_group(e['reason'])}"
+                         for e in errors)
+        for group, n in groups.most_common():
             click.echo(f"  {n:>7}  {group}")
     if show_errors:
-        for row in errors.itertuples(index=False):
-            where = _s(row.source)
-            if _s(row.record):
-                where += f" [{row.record}]"
-            if _s(row.doc_id) and row.doc_id != row.source:
-                where += f" ({row.doc_id})"
-            click.echo(f"{row.kind}\t{row.stage}\t{where}\t{row.reason}")
+        for e in errors:
+            where = _s(e["source"])
+            if _s(e["record"]):
+                where += f" [{e['record']}]"
+            if _s(e["doc_id"]) and e["doc_id"] != e["source"]:
+                where += f" ({e['doc_id']})"
+            click.echo(f"{e['kind']}\t{e['stage']}\t{where}\t{e['reason']}")
 
 
 @click.command("export")
@@ -302,21 +301,22 @@ def export_command(db_path: str, fmt: str, output: str, with_text: bool | None,
     """Write the results: JSONL in the extraction contract's shape (one line per document),
     or Parquet / CSV tables."""
     from ..atomic import OutputPathError, check_output_path
-    from ..store import export
+    from ..services.export import ExportOptions, export_store
 
-    if fmt == "jsonl":  # parquet/csv write a folder, checked when it is swapped in
+    options = ExportOptions(db=db_path, format=fmt, output=output, with_text=with_text,
+                            csv_escape=not no_csv_escape)
+    if fmt == "jsonl":  # before the store is opened: a typo fails first
         try:
             check_output_path(output)
         except OutputPathError as exc:
             raise click.BadParameter(str(exc), param_hint="-o") from None
     with _errors(db_path, writing=output), _open(db_path, readonly=True) as store:
         try:
-            written = export(store, fmt, output, with_text=with_text,
-                             csv_escape=not no_csv_escape)
+            written = export_store(options, store).written
         except OutputPathError as exc:
             raise click.BadParameter(str(exc), param_hint="-o") from None
         except OSError as exc:  # disk full, quota, I/O error: nothing was half written
-            if exc.errno is None:  # not the system's: pandas' DatabaseError is an OSError
+            if exc.errno is None:  # not the system's (a wrapped database error)
                 raise
             click.echo(f"error: cannot write {output}: {exc.strerror or exc}", err=True)
             sys.exit(1)

@@ -47,6 +47,28 @@ class ErrorItem:
                 "context": self.context, "detail": self.detail}
 
 
+# Problems that leave a document (or a predictions line) out of the scores: the run is partial.
+SKIPPING = frozenset({"prediction_mismatch", "bad_prediction_line", "extraction_failed"})
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """Something the scores do not cover as asked. ``kind``: ``unknown_prediction`` (a
+    prediction for no gold document, ignored), ``no_prediction`` (scored as predicting
+    nothing), ``prediction_mismatch`` (offsets do not fit the gold text: left out),
+    ``bad_prediction_line`` (a predictions line that is no document: skipped),
+    ``extraction_failed`` (the extractor failed on the document: left out)."""
+
+    kind: str
+    message: str
+    doc_id: str | None = None
+
+    @property
+    def skipped(self) -> bool:
+        """Whether a document or prediction was left out of the scores."""
+        return self.kind in SKIPPING
+
+
 @dataclass
 class Report:
     """Aggregated scores over documents. Build with :func:`saidwhat.evaluation.evaluate`."""
@@ -55,10 +77,20 @@ class Report:
     docs: list[DocScore] = field(default_factory=list)
     gold_errors: list[str] = field(default_factory=list)
     gold_warnings: list[str] = field(default_factory=list)
-    problems: list[str] = field(default_factory=list)
+    issues: list[Problem] = field(default_factory=list)
 
     def add(self, ds: DocScore) -> None:
         self.docs.append(ds)
+
+    @property
+    def problems(self) -> list[str]:
+        """The messages of :attr:`issues` (a copy)."""
+        return [p.message for p in self.issues]
+
+    @property
+    def skipped(self) -> bool:
+        """Whether some gold document, prediction or predictions line was left out."""
+        return bool(self.gold_errors) or any(p.skipped for p in self.issues)
 
     # ------------------------------------------------------------------ numbers
 

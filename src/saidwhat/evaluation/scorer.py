@@ -314,9 +314,9 @@ def evaluate(gold_docs: GoldSet | Iterable[GoldDocument],
 
     A gold document without a prediction counts as predicting nothing; predictions for unknown
     documents, and predictions whose offsets do not fit the gold text, are reported in
-    ``Report.problems`` (and the latter documents left out of the scores).
+    ``Report.issues`` (and the latter documents left out of the scores).
     """
-    from .report import Report  # report imports this module
+    from .report import Problem, Report  # report imports this module
 
     if isinstance(gold_docs, GoldSet):
         gold_set = gold_docs
@@ -328,16 +328,21 @@ def evaluate(gold_docs: GoldSet | Iterable[GoldDocument],
     gold_ids = {g.doc_id for g in gold_set.documents}
     for doc_id in preds:
         if doc_id not in gold_ids:
-            report.problems.append(f"prediction for unknown doc_id '{doc_id}' ignored")
+            report.issues.append(Problem("unknown_prediction",
+                                         f"prediction for unknown doc_id '{doc_id}' ignored",
+                                         doc_id))
     for gold in gold_set.documents:
         pred = preds.get(gold.doc_id)
         if pred is None:
-            report.problems.append(f"doc '{gold.doc_id}': no prediction; scored as predicting nothing")
+            report.issues.append(Problem(
+                "no_prediction", f"doc '{gold.doc_id}': no prediction; scored as predicting nothing",
+                gold.doc_id))
         else:
             try:
                 check_prediction(gold, pred)
             except PredictionMismatch as exc:
-                report.problems.append(f"{exc}; document left out of the scores")
+                report.issues.append(Problem("prediction_mismatch",
+                                             f"{exc}; document left out of the scores", gold.doc_id))
                 continue
         report.add(score_document(gold, pred))
         if on_progress is not None:

@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Hashable, Sequence
+from collections.abc import Callable, Hashable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -23,27 +24,65 @@ import networkx as nx
 
 from ..atomic import atomic_path, atomic_write
 from ..csvsafe import escape_row, escape_rows
+from ..model import Document
+from ..registry import Registry, UnknownNameError
+from .actors import Actor
 from .build import CodedStatement
-
-FORMATS = ("graphml", "gexf", "csv", "matrix", "events", "dna")
-_EXTENSIONS = {".graphml": "graphml", ".gexf": "gexf", ".csv": "csv", ".dna": "dna"}
+from .codebook import Codebook
 
 
 class ExportError(ValueError):
     pass
 
 
+@dataclass(frozen=True, slots=True)
+class ExportJob:
+    """What an exporter may need: the network, the statements it was built from (the event
+    list), the documents (DNA: texts and metadata), codebook and actors, and options."""
+
+    graph: nx.Graph
+    statements: Sequence[CodedStatement] = ()
+    documents: Sequence[Document] = ()
+    codebook: Codebook | None = None
+    actors: dict[str, Actor] | None = None
+    csv_escape: bool = True
+    dna_password: str = "saidwhat"
+
+
+Exporter = Callable[[ExportJob, Path], None]
+# Network exporters by format. A new format is one registered function:
+#     @EXPORTERS.register("pajek", extensions=(".net",))
+#     def write_pajek(job: ExportJob, path: Path) -> None: ...
+EXPORTERS: Registry[Exporter] = Registry("network export format")
+
+
+def _extensions() -> dict[str, str]:
+    return {ext: e.name for e in EXPORTERS.entries() for ext in e.meta.get("extensions", ())}
+
+
 def format_for(path: str | Path, fmt: str | None = None) -> str:
-    """The export format: ``fmt`` if given, else from the file extension."""
+    """The export format: ``fmt`` if given, else from the file extension (the extensions
+    the exporters were registered with)."""
+    formats = EXPORTERS.names()
     if fmt:
-        if fmt not in FORMATS:
-            raise ExportError(f"unknown format {fmt!r}; choose one of {FORMATS}")
+        if fmt not in EXPORTERS:
+            raise ExportError(f"unknown format {fmt!r}; choose one of {formats}")
         return fmt
     ext = Path(path).suffix.lower()
-    if ext not in _EXTENSIONS:
+    known = _extensions()
+    if ext not in known:
         raise ExportError(f"{path}: cannot tell the format from '{ext or 'no extension'}';"
-                          f" use .graphml, .gexf, .csv or .dna, or --format {{{','.join(FORMATS)}}}")
-    return _EXTENSIONS[ext]
+                          f" use {', '.join(known)}, or --format {{{','.join(formats)}}}")
+    return known[ext]
+
+
+def export_network(fmt: str, job: ExportJob, path: str | Path) -> None:
+    """Write ``job`` as ``fmt`` (a name in :data:`EXPORTERS`) to ``path``."""
+    try:
+        exporter = EXPORTERS.get(fmt)
+    except UnknownNameError as exc:
+        raise ExportError(str(exc)) from None
+    exporter(job, Path(path))
 
 
 def _plain(value: Any) -> str | int | float | bool:
@@ -253,3 +292,52 @@ def write_event_list(statements: Sequence[CodedStatement], path: str | Path,
                  titles.get(s.doc_id, s.doc_id), s.outlet, person, s.organization, s.concept,
                  1 if s.qualifier == "support" else 0, round(s.score, 3),
                  " ".join(s.content.text.split())], csv_escape))
+
+
+# -- the built-in exporters ------------------------------------------------------------
+
+
+@EXPORTERS.register("graphml", extensions=(".graphml",))
+def _export_graphml(job: ExportJob, path: Path) -> None:
+    write_graphml(job.graph, path)
+
+
+@EXPORTERS.register("gexf", extensions=(".gexf",))
+def _export_gexf(job: ExportJob, path: Path) -> None:
+    write_gexf(job.graph, path)
+
+
+@EXPORTERS.register("csv", extensions=(".csv",))
+def _export_csv(job: ExportJob, path: Path) -> None:
+    write_edge_csv(job.graph, path, csv_escape=job.csv_escape)
+
+
+@EXPORTERS.register("matrix")
+def _export_matrix(job: ExportJob, path: Path) -> None:
+    write_matrix_csv(job.graph, path, csv_escape=job.csv_escape)
+
+
+def _title(d: Document) -> str:
+    return str(d.meta.get("title") or d.doc_id)
+
+
+@EXPORTERS.register("events")
+def _export_events(job: ExportJob, path: Path) -> None:
+    write_event_list(job.statements, path, {d.doc_id: _title(d) for d in job.documents},
+                     csv_escape=job.csv_escape)
+
+
+@EXPORTERS.register("dna", extensions=(".dna",))
+def _export_dna(job: ExportJob, path: Path) -> None:
+    from .build import parse_date
+    from .dna_export import DnaDocumentInput, write_dna
+
+    inputs = [DnaDocumentInput(doc_id=d.doc_id, text=d.text, title=_title(d),
+                               author=str(d.meta.get("author") or ""),
+                               source=str(d.meta.get("outlet") or d.meta.get("source") or ""),
+                               date=parse_date(d.meta.get("date"))) for d in job.documents]
+    write_dna(job.statements, inputs, path, codebook=job.codebook, actors=job.actors,
+              password=job.dna_password)
+
+
+FORMATS = EXPORTERS.names()  # the built-in formats; EXPORTERS holds any registered since

@@ -117,6 +117,32 @@ _QUOTE_COLUMNS = (
     "speaker_role", "speaker_affiliation", "speaker_norm", "speaker_last")
 _ENTITY_COLUMNS = ("doc_pk", "seq", "entity_id", "name", "type", "roles", "mentions")
 
+ERROR_COLUMNS = ("stage", "kind", "source", "record", "doc_id", "reason", "run_id",
+                 "created_at")
+# The tables `saidwhat export` writes (Parquet / CSV), one query each.
+EXPORT_TABLES = ("documents", "quotes", "entities")
+_EXPORT_SQL = {
+    "documents": "SELECT pk, doc_id, content_hash, title, date, outlet, url, author, language, "
+                 "format, source, record, n_chars, status, reason, processed_at "
+                 "FROM documents ORDER BY pk",
+    "quotes": "SELECT d.doc_id, d.date, d.outlet, q.seq, q.quote_id, q.kind, "
+              "q.content_start, q.content_end, q.content_text, q.cue_start, q.cue_end, "
+              "q.cue_text, q.source_start, q.source_end, q.source_text, q.channel_start, "
+              "q.channel_end, q.channel_text, q.speaker_name, q.speaker_type, q.speaker_role, "
+              "q.speaker_affiliation FROM quotes q JOIN documents d ON d.pk = q.doc_pk "
+              "ORDER BY q.doc_pk, q.seq",
+    "entities": "SELECT d.doc_id, e.seq, e.entity_id, e.name, e.type, e.roles, e.mentions "
+                "FROM entities e JOIN documents d ON d.pk = e.doc_pk ORDER BY e.doc_pk, e.seq",
+}
+
+
+def _export_sql(table: str) -> str:
+    try:
+        return _EXPORT_SQL[table]
+    except KeyError:
+        raise ValueError(f"unknown export table {table!r} ({', '.join(EXPORT_TABLES)})") from None
+
+
 def now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
@@ -553,18 +579,24 @@ class Store:
             "quotes": int(self.conn.execute("SELECT count(*) FROM quotes").fetchone()[0]),
         }
 
-    def errors(self, kinds: tuple[str, ...] = ("error", "skipped")) -> pd.DataFrame:
-        """Everything that was not processed, newest last. Extraction failures that a later
-        run fixed (``--retry-failed``) are left out."""
-        import pandas as pd
-
+    def error_rows(self, kinds: tuple[str, ...] = ("error", "skipped")
+                   ) -> list[dict[str, Any]]:
+        """Everything that was not processed, oldest first, one dict per problem (keys:
+        :data:`ERROR_COLUMNS`). Extraction failures that a later run fixed
+        (``--retry-failed``) are left out."""
         marks = ",".join("?" * len(kinds))
-        df = pd.read_sql_query(
+        cur = self.conn.execute(
             f"SELECT e.stage, e.kind, e.source, e.record, e.doc_id, e.reason, e.run_id, "
             f"e.created_at FROM errors e WHERE e.kind IN ({marks}) AND NOT (e.stage='extract' "
             f"AND EXISTS (SELECT 1 FROM documents d WHERE d.doc_id=e.doc_id AND d.status!='failed'))"
-            f" ORDER BY e.id", self.conn, params=kinds, dtype=object)
-        return df.astype(object).where(df.notna(), None)  # missing = None, not NaN
+            f" ORDER BY e.id", kinds)
+        return [dict(zip(ERROR_COLUMNS, row, strict=True)) for row in cur]
+
+    def errors(self, kinds: tuple[str, ...] = ("error", "skipped")) -> pd.DataFrame:
+        """:meth:`error_rows` as a DataFrame (missing values are None, not NaN)."""
+        import pandas as pd
+
+        return pd.DataFrame(self.error_rows(kinds), columns=list(ERROR_COLUMNS), dtype=object)
 
     def quote_rows(self, speaker: str | None = None, since: str | None = None,
                    until: str | None = None, outlet: str | None = None,
@@ -614,23 +646,50 @@ class Store:
         columns, cur = self.quote_rows(speaker, since, until, outlet, limit)
         return pd.DataFrame(cur.fetchall(), columns=columns)
 
-    def documents(self, with_text: bool = False) -> pd.DataFrame:
-        import pandas as pd
-
+    def document_rows(self, with_text: bool = False) -> tuple[list[str], Iterator[tuple[Any, ...]]]:
+        """Column names and the documents' rows, in ingest order."""
         cols = ("doc_id, content_hash, title, date, outlet, url, author, language, format, "
                 "source, record, n_chars, status, reason, processed_at")
-        return pd.read_sql_query(
-            f"SELECT {cols}{', text' if with_text else ''} FROM documents ORDER BY pk", self.conn)
+        cur = self.conn.execute(
+            f"SELECT {cols}{', text' if with_text else ''} FROM documents ORDER BY pk")
+        return [c[0] for c in cur.description], iter(cur)
 
-    def entities(self) -> pd.DataFrame:
+    def documents(self, with_text: bool = False) -> pd.DataFrame:
+        """:meth:`document_rows` as a DataFrame."""
         import pandas as pd
 
-        df = pd.read_sql_query(
-            "SELECT d.doc_id, e.entity_id, e.name, e.type, e.roles, e.mentions FROM entities e"
-            " JOIN documents d ON d.pk = e.doc_pk ORDER BY e.doc_pk, e.seq", self.conn)
-        df["roles"] = df["roles"].map(json.loads)
-        df["mentions"] = df["mentions"].map(json.loads)
-        return df
+        columns, rows = self.document_rows(with_text)
+        return pd.DataFrame(list(rows), columns=columns)
+
+    def entity_rows(self) -> Iterator[dict[str, Any]]:
+        """Entities in document order, ``roles`` and ``mentions`` decoded from JSON."""
+        for doc_id, entity_id, name, kind, roles, mentions in self.conn.execute(
+                "SELECT d.doc_id, e.entity_id, e.name, e.type, e.roles, e.mentions FROM entities e"
+                " JOIN documents d ON d.pk = e.doc_pk ORDER BY e.doc_pk, e.seq"):
+            yield {"doc_id": doc_id, "entity_id": entity_id, "name": name, "type": kind,
+                   "roles": json.loads(roles), "mentions": json.loads(mentions)}
+
+    def entities(self) -> pd.DataFrame:
+        """:meth:`entity_rows` as a DataFrame."""
+        import pandas as pd
+
+        return pd.DataFrame(list(self.entity_rows()),
+                            columns=["doc_id", "entity_id", "name", "type", "roles", "mentions"])
+
+    def export_columns(self, table: str) -> list[str]:
+        """The columns of an export table (:data:`EXPORT_TABLES`), in order."""
+        cur = self.conn.execute(_export_sql(table) + " LIMIT 0")
+        return [c[0] for c in cur.description]
+
+    def export_rows(self, table: str, chunk_rows: int = 20_000) -> Iterator[list[tuple[Any, ...]]]:
+        """An export table's rows in chunks of at most ``chunk_rows`` (bounded memory);
+        columns as :meth:`export_columns` says."""
+        cur = self.conn.execute(_export_sql(table))
+        while True:
+            rows = cur.fetchmany(chunk_rows)
+            if not rows:
+                return
+            yield rows
 
     def iter_results(self, batch_size: int = 500, with_text: bool | None = None
                      ) -> Iterator[dict[str, Any]]:

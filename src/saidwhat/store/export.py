@@ -1,6 +1,8 @@
 """Exports of a store: Parquet or CSV tables, or JSONL in the extraction contract's shape.
 
-Everything streams in chunks, so exporting a large store takes bounded memory. CSV text
+Everything streams in chunks, so exporting a large store takes bounded memory. The rows come
+from :class:`~saidwhat.store.db.Store` (``export_rows``): no SQL lives here. Formats are
+registered in :data:`STORE_EXPORTS`. CSV text
 cells that a spreadsheet would run as formulas get a ``'`` in front (:mod:`saidwhat.csvsafe`;
 ``csv_escape=False`` writes the exact text); JSONL and Parquet keep the exact text.
 """
@@ -8,32 +10,22 @@ cells that a spreadsheet would run as formulas get a ``'`` in front (:mod:`saidw
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from ..atomic import atomic_folder, atomic_write
 from ..csvsafe import escape_frame
-from .db import Store
+from ..registry import Registry
+from .db import EXPORT_TABLES, Store
 
 if TYPE_CHECKING:
     import pandas as pd
 
-TABLES = ("documents", "quotes", "entities")
+TABLES = EXPORT_TABLES
 CHUNK_ROWS = 20_000
 
-_SQL = {
-    "documents": "SELECT pk, doc_id, content_hash, title, date, outlet, url, author, language, "
-                 "format, source, record, n_chars, status, reason, processed_at "
-                 "FROM documents ORDER BY pk",
-    "quotes": "SELECT d.doc_id, d.date, d.outlet, q.seq, q.quote_id, q.kind, "
-              "q.content_start, q.content_end, q.content_text, q.cue_start, q.cue_end, "
-              "q.cue_text, q.source_start, q.source_end, q.source_text, q.channel_start, "
-              "q.channel_end, q.channel_text, q.speaker_name, q.speaker_type, q.speaker_role, "
-              "q.speaker_affiliation FROM quotes q JOIN documents d ON d.pk = q.doc_pk "
-              "ORDER BY q.doc_pk, q.seq",
-    "entities": "SELECT d.doc_id, e.seq, e.entity_id, e.name, e.type, e.roles, e.mentions "
-                "FROM entities e JOIN documents d ON d.pk = e.doc_pk ORDER BY e.doc_pk, e.seq",
-}
 # Columns that may be all-NULL in a chunk: fixed types keep Parquet chunks compatible.
 _INT_COLS = {"pk", "n_chars", "seq", "content_start", "content_end", "cue_start", "cue_end",
              "source_start", "source_end", "channel_start", "channel_end"}
@@ -45,24 +37,51 @@ def _typed(df: pd.DataFrame) -> pd.DataFrame:
     return df
 
 
+StoreExporter = Callable[[Store, "str | Path", "StoreExportSettings"], dict[str, int]]
+
+
+@dataclass(frozen=True, slots=True)
+class StoreExportSettings:
+    with_text: bool | None = None
+    csv_escape: bool = True
+
+
+# Store exports by format; a new one is one registered function returning what it wrote.
+STORE_EXPORTS: Registry[StoreExporter] = Registry("store export format")
+
+
 def export(store: Store, fmt: str, output: str | Path, with_text: bool | None = None, *,
            csv_escape: bool = True) -> dict[str, Any]:
     """Write the store out. ``jsonl``: one line per processed document to ``output`` (a
     file, or ``-`` for stdout). ``parquet``/``csv``: a folder ``output`` holding
     documents, quotes and entities tables. ``csv_escape=False``: CSV text cells exactly as
     stored, even those a spreadsheet would take for formulas. Returns what was written."""
-    if fmt == "jsonl":
-        return {"documents": _export_jsonl(store, output, with_text)}
-    if fmt not in ("parquet", "csv"):
-        raise ValueError(f"unknown export format {fmt!r} (parquet, csv or jsonl)")
-    written = {}
-    # the tables are written into a fresh folder that replaces ``output`` whole: a failure
-    # part-way never leaves new documents beside old quotes
-    with atomic_folder(output) as folder:
-        for table in TABLES:
-            written[table] = _export_table(store, table, fmt, folder / f"{table}.{fmt}",
-                                           csv_escape)
-    return written
+    if fmt not in STORE_EXPORTS:
+        raise ValueError(f"unknown export format {fmt!r} ({', '.join(STORE_EXPORTS)})")
+    return STORE_EXPORTS.get(fmt)(store, output, StoreExportSettings(with_text, csv_escape))
+
+
+@STORE_EXPORTS.register("jsonl")
+def _jsonl(store: Store, output: str | Path, settings: StoreExportSettings) -> dict[str, int]:
+    return {"documents": _export_jsonl(store, output, settings.with_text)}
+
+
+def _tables(fmt: str) -> StoreExporter:
+    def write(store: Store, output: str | Path, settings: StoreExportSettings) -> dict[str, int]:
+        written = {}
+        # the tables are written into a fresh folder that replaces ``output`` whole: a
+        # failure part-way never leaves new documents beside old quotes
+        with atomic_folder(output) as folder:
+            for table in TABLES:
+                written[table] = _export_table(store, table, fmt, folder / f"{table}.{fmt}",
+                                               settings.csv_escape)
+        return written
+
+    return write
+
+
+STORE_EXPORTS.register("parquet", _tables("parquet"))
+STORE_EXPORTS.register("csv", _tables("csv"))
 
 
 def _export_jsonl(store: Store, output: str | Path, with_text: bool | None) -> int:
@@ -87,11 +106,11 @@ def _export_table(store: Store, table: str, fmt: str, path: Path, csv_escape: bo
 
     n = 0
     writer: pq.ParquetWriter | None = None
+    columns = store.export_columns(table)
     # ``path`` lies in the export's own temporary folder: a failure discards the whole set
     try:
-        for i, chunk in enumerate(pd.read_sql_query(_SQL[table], store.conn,
-                                                    chunksize=CHUNK_ROWS)):
-            chunk = _typed(chunk)
+        for i, rows in enumerate(store.export_rows(table, CHUNK_ROWS)):
+            chunk = _typed(pd.DataFrame(rows, columns=columns))
             n += len(chunk)
             if fmt == "csv":
                 escape_frame(chunk, csv_escape)  # text columns only; numbers as they are
@@ -102,7 +121,7 @@ def _export_table(store: Store, table: str, fmt: str, path: Path, csv_escape: bo
                 writer = pq.ParquetWriter(path, arrow.schema)
             writer.write_table(arrow)
         if n == 0:  # still write the header / schema
-            empty = _typed(pd.read_sql_query(_SQL[table] + " LIMIT 0", store.conn))
+            empty = _typed(pd.DataFrame([], columns=columns))
             if fmt == "csv":
                 empty.to_csv(path, index=False)
             else:

@@ -1,0 +1,289 @@
+"""The network workflow: read extraction results, code them against a codebook, build one
+network per time window and write what was asked for (network file, statistics, coded
+statements, a picture).
+
+>>> from saidwhat.services import NetworkOptions, build_networks
+>>> result = build_networks(NetworkOptions(codebook="codebook.yaml", inputs=("preds.jsonl",),
+...                                        output="net.graphml"))
+>>> [(s.graph.number_of_nodes(), s.written) for s in result.slices], result.exit_code
+
+Nothing here prints or exits. ``on_message(kind, text)`` (kind ``"error"`` or ``"info"``)
+hears progress as it happens -- the CLI prints it to stderr; the exit status comes from
+:attr:`NetworkResult.exit_code`. Bad options raise :class:`NetworkError`; a failed write
+(disk full) raises the OSError, and nothing is left half written.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+from ..model import Document
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+    from ..network.actors import Actor
+    from ..network.build import CodedStatement, CodingReport
+    from ..network.codebook import Codebook
+    from ..network.inputs import LoadResult
+    from ..network.stats import NetworkStats
+
+NETWORK_TYPES = ("two-mode", "congruence", "conflict", "subtract", "concept-congruence",
+                 "concept-conflict", "concept-subtract")
+QUALIFIERS = ("combine", "ignore", "subtract", "split")
+NORMALIZATIONS = ("none", "average", "jaccard", "cosine")
+ACTOR_TYPES = ("person", "organization", "anonymous", "unknown")
+METHODS = ("lexical", "embeddings")
+COLOUR_BY = ("auto", "organization", "community")
+DEFAULT_STORE = "saidwhat.db"
+
+Message = Callable[[str, str], None]
+
+
+class NetworkError(ValueError):
+    """Options that cannot be used (bad codebook, format, dates, window), or a network that
+    cannot be written as asked (an exporter's refusal)."""
+
+
+@dataclass(frozen=True, slots=True)
+class NetworkOptions:
+    """Everything ``saidwhat network`` takes. ``inputs``: predictions JSONL files; ``db``:
+    a store (default ``./saidwhat.db`` when neither is given). At least one of ``output``,
+    ``plot``, ``stats``, ``statements`` says what to write."""
+
+    codebook: str | Path
+    inputs: tuple[str | Path, ...] = ()
+    db: str | Path | None = None
+    network_type: str = "two-mode"
+    qualifier: str = "combine"
+    normalization: str = "none"
+    output: str | Path | None = None
+    format: str | None = None
+    date_from: str | None = None
+    date_to: str | None = None
+    outlets: tuple[str, ...] = ()
+    actor_types: tuple[str, ...] = ()
+    window: str | None = None
+    step: str | None = None
+    actors: str | Path | None = None
+    method: str = "lexical"
+    threshold: float = 1.0
+    texts: tuple[str | Path, ...] = ()
+    plot: str | Path | None = None
+    colour_by: str = "auto"
+    stats: str | Path | None = None
+    statements: str | Path | None = None
+    dna_password: str = "saidwhat"
+    csv_escape: bool = True
+    model: str | None = None
+
+    def __post_init__(self) -> None:
+        for name, value, allowed in (("network type", self.network_type, NETWORK_TYPES),
+                                     ("qualifier", self.qualifier, QUALIFIERS),
+                                     ("normalization", self.normalization, NORMALIZATIONS),
+                                     ("method", self.method, METHODS),
+                                     ("colour-by", self.colour_by, COLOUR_BY)):
+            if value not in allowed:
+                raise NetworkError(f"unknown {name} {value!r}; choose one of {', '.join(allowed)}")
+        for kind in self.actor_types:
+            if kind not in ACTOR_TYPES:
+                raise NetworkError(f"unknown actor type {kind!r}; choose one of "
+                                   f"{', '.join(ACTOR_TYPES)}")
+        if not (self.output or self.plot or self.stats or self.statements):
+            raise NetworkError("nothing to write: give -o OUT, --plot, --stats or --statements")
+        if self.step and not self.window:
+            raise NetworkError("--step needs --window")
+        if self.plot and Path(self.plot).suffix.lower() not in (".png", ".svg"):
+            raise NetworkError(f"{self.plot}: plot to a .png or .svg file")
+
+
+@dataclass(slots=True)
+class NetworkSlice:
+    """One network (the whole period, or one time window: ``window`` is its start date)."""
+
+    window: str
+    graph: nx.Graph
+    statements: list[CodedStatement]
+    stats: NetworkStats
+    written: list[Path] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class NetworkResult:
+    """What was read, coded, built and written; ``errors`` are the inputs that could not be
+    read (the rest was used)."""
+
+    documents: list[Document]
+    statements: list[CodedStatement]
+    coding: CodingReport
+    actors: dict[str, Actor]
+    slices: list[NetworkSlice] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def status(self) -> Literal["ok", "partial"]:
+        return "partial" if self.errors else "ok"
+
+    @property
+    def exit_code(self) -> int:
+        """0: every input was read; 1: some input file or record could not be."""
+        return 0 if self.status == "ok" else 1
+
+
+def _quiet(kind: str, text: str) -> None:
+    return None
+
+
+def load_documents(inputs: tuple[str | Path, ...] = (), db: str | Path | None = None,
+                   texts: tuple[str | Path, ...] = ()) -> LoadResult:
+    """Documents from predictions JSONL files and/or a store (``./saidwhat.db`` when neither
+    is given), with texts from ``texts``; unreadable records are ``errors``."""
+    from ..network.inputs import LoadResult, attach_texts, load_predictions, load_store
+
+    if not inputs and not db:
+        if not Path(DEFAULT_STORE).is_file():
+            raise NetworkError("give predictions JSONL files or --db STORE (no ./saidwhat.db here)")
+        db = DEFAULT_STORE
+    result = LoadResult()
+    if inputs:
+        load_predictions(inputs, result)
+    if db:
+        load_store(db, result)
+    if texts:
+        result.errors += attach_texts(result.documents, texts)
+    return result
+
+
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    codebook: Codebook
+    out_format: str | None
+    attributes: dict[str, Actor] | None
+    start: date | None
+    end: date | None
+    window: timedelta | None
+    step: timedelta | None
+
+
+def _plan(options: NetworkOptions) -> _Plan:
+    from ..network.actors import ActorFileError, load_actor_attributes
+    from ..network.build import parse_date, parse_duration
+    from ..network.codebook import CodebookError, load_codebook
+    from ..network.export import ExportError, format_for
+
+    try:
+        codebook = load_codebook(options.codebook)
+        out_format = format_for(options.output, options.format) if options.output else None
+        attrs = load_actor_attributes(options.actors) if options.actors else None
+        start = parse_date(options.date_from) if options.date_from else None
+        end = parse_date(options.date_to) if options.date_to else None
+        if (options.date_from and start is None) or (options.date_to and end is None):
+            raise ValueError("--from/--to must be dates like 2025-01-31")
+        win = parse_duration(options.window) if options.window else None
+        stp = parse_duration(options.step) if options.step else win
+    except (CodebookError, ExportError, ActorFileError, ValueError) as exc:
+        raise NetworkError(str(exc)) from None
+    return _Plan(codebook, out_format, attrs, start, end, win, stp)
+
+
+def _suffixed(path: str | Path, suffix: str) -> Path:
+    p = Path(path)
+    return p.with_name(f"{p.stem}_{suffix}{p.suffix}") if suffix else p
+
+
+def build_networks(options: NetworkOptions, *, on_message: Message | None = None,
+                   nlp: Any = None) -> NetworkResult:
+    """Run the whole workflow of ``options`` (see the module docstring). ``nlp``: a loaded
+    spaCy pipeline to code with (default: ``options.model``'s)."""
+    from ..network.actors import ActorIndex
+    from ..network.build import code_documents, filter_statements, time_windows
+    from ..network.coding import ConceptCoder
+
+    say = on_message or _quiet
+    plan = _plan(options)
+    loaded = load_documents(options.inputs, options.db, options.texts)
+    for e in loaded.errors:
+        say("error", e)
+    try:
+        if nlp is None:
+            from ..nlp import load_nlp
+
+            nlp = load_nlp(options.model)
+        coder = ConceptCoder(plan.codebook, nlp, method=options.method,
+                             threshold=options.threshold)
+    except RuntimeError as exc:
+        raise NetworkError(str(exc)) from None
+    statements, report = code_documents(loaded.documents, coder, ActorIndex(plan.attributes))
+    say("info", report.summary())
+    statements = filter_statements(statements, start=plan.start, end=plan.end,
+                                   outlets=options.outlets, actor_types=options.actor_types)
+    result = NetworkResult(documents=loaded.documents, statements=statements, coding=report,
+                           actors=report.actors, errors=list(loaded.errors))
+    if options.statements:
+        from ..atomic import atomic_write
+
+        with atomic_write(options.statements, encoding="utf-8") as fh:
+            for s in statements:
+                fh.write(json.dumps(s.to_dict(), ensure_ascii=False) + "\n")
+
+    slices = [("", statements)]
+    if plan.window is not None and plan.step is not None:
+        slices = [(a.isoformat(), part)
+                  for a, _, part in time_windows(statements, plan.window, plan.step)]
+        if not slices:
+            raise NetworkError("--window: no statement has a date (documents need meta.date)")
+    for suffix, part in slices:
+        try:
+            result.slices.append(_write_slice(options, plan, result, suffix, part, say))
+        except (ValueError, RuntimeError) as exc:  # an exporter's or the plot's refusal
+            raise NetworkError(str(exc)) from None
+    return result
+
+
+def _write_slice(options: NetworkOptions, plan: _Plan, result: NetworkResult, suffix: str,
+                 statements: list[CodedStatement], say: Message) -> NetworkSlice:
+    """Build one network (one time window) and write what was asked for."""
+    from ..atomic import atomic_write
+    from ..network.build import build_network
+    from ..network.export import ExportJob, export_network
+    from ..network.stats import network_stats
+
+    g = build_network(statements, options.network_type, qualifier=options.qualifier,
+                      normalization=options.normalization, codebook=plan.codebook,
+                      actors=result.actors)
+    where = f" [{suffix}]" if suffix else ""
+    say("info", f"network{where}: {g.number_of_nodes()} nodes, {g.number_of_edges()} edges"
+                f" from {len(statements)} coded statements")
+    st = network_stats(statements)
+    done = NetworkSlice(window=suffix, graph=g, statements=statements, stats=st)
+    if options.output and plan.out_format:
+        out = _suffixed(options.output, suffix)
+        export_network(plan.out_format, ExportJob(
+            graph=g, statements=statements, documents=result.documents, codebook=plan.codebook,
+            actors=result.actors, csv_escape=options.csv_escape,
+            dna_password=options.dna_password), out)
+        done.written.append(out)
+        say("info", f"wrote {out}")
+    say("info", st.to_text())
+    if options.stats:
+        out = _suffixed(options.stats, suffix)
+        with atomic_write(out, encoding="utf-8") as fh:
+            json.dump(st.to_dict(), fh, indent=2, ensure_ascii=False)
+        done.written.append(out)
+    if options.plot:
+        from ..network.plot import plot_network
+
+        out = _suffixed(options.plot, suffix)
+        title = f"{plan.codebook.name or 'discourse network'}: {options.network_type}"
+        if st.polarisation is not None:
+            title += f" (polarisation {st.polarisation:.2f})"
+        plot_network(g, out, colour_by=options.colour_by, communities=st.communities,
+                     title=title)
+        done.written.append(out)
+        say("info", f"wrote {out}")
+    return done
