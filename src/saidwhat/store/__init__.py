@@ -1,6 +1,7 @@
 """The embedded corpus store: ingest, batch / parallel / Dask runs, queries and exports.
 
-Python API (every query returns a pandas DataFrame)::
+Python API (``Store`` is the only SQL door: row methods -- ``quote_rows``, ``error_rows``,
+``document_rows``, ``entity_rows``, ``export_rows`` -- and DataFrame helpers over them)::
 
     from saidwhat.store import Store, ingest, run
     with Store("saidwhat.db") as store:
