@@ -119,11 +119,11 @@ def network_command(inputs: tuple[str, ...], codebook_path: str, db: str | None,
     INPUTS are predictions JSONL files from `saidwhat extract`; or use --db.
     """
     from ..atomic import atomic_write
+    from ..dates import user_day
     from ..network.actors import ActorFileError, ActorIndex, load_actor_attributes
     from ..network.build import (
         code_documents,
         filter_statements,
-        parse_date,
         parse_duration,
         time_windows,
     )
@@ -138,10 +138,8 @@ def network_command(inputs: tuple[str, ...], codebook_path: str, db: str | None,
         codebook = load_codebook(codebook_path)
         out_format = format_for(output, fmt) if output else None
         attrs = load_actor_attributes(actors_path) if actors_path else None
-        start = parse_date(date_from) if date_from else None
-        end = parse_date(date_to) if date_to else None
-        if (date_from and start is None) or (date_to and end is None):
-            raise ValueError("--from/--to must be dates like 2025-01-31")
+        start = user_day(date_from, "--from") if date_from else None  # DateError: ValueError
+        end = user_day(date_to, "--to", end=True) if date_to else None
         win = parse_duration(window) if window else None
         stp = parse_duration(step) if step else win
         if step and not window:

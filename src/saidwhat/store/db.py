@@ -158,6 +158,15 @@ class DocumentRecord:
     warnings: tuple[str, ...] = ()  # the reader's notes (invalid UTF-8 replaced, ...)
     include_text: bool = False  # its results carry the text (HTML, WARC, repaired text)
 
+    def stored_meta(self) -> dict[str, Any]:
+        """The metadata kept: ``meta`` (ingest derives the columns from it); a record made
+        with columns only has them as its metadata."""
+        if self.meta:
+            return self.meta
+        return {k: v for k, v in (("title", self.title), ("date", self.date),
+                                  ("outlet", self.outlet), ("url", self.url),
+                                  ("author", self.author)) if v is not None}
+
 
 @dataclass(frozen=True, slots=True)
 class ExtractionResult:
@@ -431,6 +440,7 @@ class Store:
                                 id_conflict_reason(rec.doc_id, first,
                                                    "its text differs; not stored"))
                     continue
+                meta = rec.stored_meta()
                 c.execute(
                     "INSERT INTO documents (doc_id, content_hash, title, date, outlet, url, author,"
                     " language, language_score, format, source, record, meta, text, n_chars,"
@@ -438,7 +448,7 @@ class Store:
                     " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                     (rec.doc_id, digest, rec.title, rec.date, rec.outlet, rec.url, rec.author,
                      rec.language, rec.language_score, rec.format, rec.source, rec.record,
-                     json.dumps(rec.meta, ensure_ascii=False, default=str) if rec.meta else None,
+                     json.dumps(meta, ensure_ascii=False, default=str) if meta else None,
                      rec.text, len(rec.text), run_id,
                      json.dumps(list(rec.warnings), ensure_ascii=False) if rec.warnings else None,
                      int(rec.include_text)))
