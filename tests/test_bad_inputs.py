@@ -111,15 +111,17 @@ def test_ingest_bad_json_values_are_per_record_errors(tmp_path: Path, store: Sto
     found = problems(store)
     _check_bad_line_reasons({n: found[f"{path}/line {n}"] for n in BAD_LINES})
     assert run_status(store) == ["finished"]
-    rows = store.conn.execute("SELECT doc_id, text, meta FROM documents").fetchall()
+    rows = store.conn.execute("SELECT doc_id, text, meta, warnings FROM documents").fetchall()
     by_id = {r[0]: r for r in rows}
     assert set(by_id) == {"good1", "sur\ufffd", "nul", "good2"}
     assert "\ufffd" in by_id["sur\ufffd"][1] and "\x00" not in by_id["nul"][1]
-    for _, _, meta in rows:
+    for _, _, meta, _ in rows:
         if meta is not None:
             strict_json(meta)
-    assert "surrogate" in json.loads(by_id["sur\ufffd"][2])["encoding"]
-    assert "control character" in json.loads(by_id["nul"][2])["encoding"]
+    # the reader's notes are the document's warnings, as in extract (meta is the input's)
+    assert json.loads(by_id["sur\ufffd"][2]) == {"tag": "x\ufffd"}
+    assert "surrogate" in " ".join(json.loads(by_id["sur\ufffd"][3]))
+    assert "control character" in " ".join(json.loads(by_id["nul"][3]))
 
 
 def test_ingest_ids_must_be_strings_or_integers(tmp_path: Path, store: Store) -> None:
@@ -193,8 +195,8 @@ def test_non_utf8_file_names_ingest(tmp_path: Path, store: Store) -> None:
     summary = ingest(store, [folder])
     assert summary.added == 2 and summary.errors == 0
     assert run_status(store) == ["finished"]
-    assert sorted(store.documents().doc_id) == [str(folder / "bad\\xff.jsonl") + "#1",
-                                                str(folder / "caf\\xe9.txt")]
+    # the same ids as extract: <stem>:<line> for a record without one, the stem for a file
+    assert sorted(store.documents().doc_id) == ["bad\\xff:1", "caf\\xe9"]
 
 
 # ------------------------------------------------------------------ 3: truncated WARC
@@ -255,8 +257,7 @@ def test_csv_delimiters_and_utf16_are_read_and_bad_csv_is_one_error(tmp_path: Pa
     (folder / "image.csv").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(300))
     (folder / "a.txt").write_text(article(6), encoding="utf-8")
     summary = ingest(store, [folder])
-    assert sorted(store.documents().doc_id) == sorted(["p1", "s1", "s2", "t1", "u1",
-                                                       str(folder / "a.txt")])
+    assert sorted(store.documents().doc_id) == sorted(["p1", "s1", "s2", "t1", "u1", "a"])
     assert summary.errors == 1
     assert "NUL" in problems(store)[str(folder / "image.csv")]
     docs = store.documents(with_text=True).set_index("doc_id")
@@ -375,9 +376,9 @@ def test_nul_in_csv_field_is_replaced_with_a_warning(tmp_path: Path, store: Stor
     path = tmp_path / "nul.csv"
     _csv(path, [["id", "text"], ["n1", "Ferry\x00" + article(1)]])
     assert ingest(store, [path]).added == 1
-    text, meta = store.conn.execute("SELECT text, meta FROM documents").fetchone()
+    text, warnings = store.conn.execute("SELECT text, warnings FROM documents").fetchone()
     assert text == "Ferry " + article(1)
-    assert "control character" in json.loads(meta)["encoding"]
+    assert "control character" in json.loads(warnings)[0]
 
 
 def test_control_characters_in_txt_are_replaced_for_extract(tmp_path: Path) -> None:
@@ -408,7 +409,7 @@ def test_gzip_bomb_line_is_an_error_not_read_whole(tmp_path: Path, store: Store)
     docs, errors = docs_and_errors(list(read_inputs([str(path)], max_bytes=100_000)))
     assert list(docs) == ["after"]
     assert "line longer than 100,000 bytes" in errors[1]
-    summary = ingest(store, [path], IngestOptions(max_chars=25_000))
+    summary = ingest(store, [path], IngestOptions(max_doc_chars=25_000))
     assert summary.added == 1 and "line longer than" in problems(store)[f"{path}/line 1"]
 
 
@@ -438,7 +439,7 @@ def test_an_unforeseen_reader_failure_is_one_error_and_the_run_is_closed(
         tmp_path: Path, store: Store, monkeypatch) -> None:
     import importlib
 
-    ingest_mod = importlib.import_module("saidwhat.store.ingest")
+    readers_mod = importlib.import_module("saidwhat.readers")  # ingest reads through it
 
     (tmp_path / "a.txt").write_text(article(1))
     (tmp_path / "b.html").write_text("<html><body><p>x</p></body></html>")
@@ -447,7 +448,7 @@ def test_an_unforeseen_reader_failure_is_one_error_and_the_run_is_closed(
     def exploding(*a, **kw):
         raise RuntimeError("parser exploded")
 
-    monkeypatch.setattr(ingest_mod, "read_html", exploding)
+    monkeypatch.setattr(readers_mod, "read_html", exploding)
     summary = ingest(store, [tmp_path])
     assert summary.added == 2 and summary.errors == 1
     assert "RuntimeError: parser exploded" in problems(store)[str(tmp_path / "b.html")]

@@ -12,7 +12,7 @@ import pytest
 
 from saidwhat.chunking import chunk_text, extract_inputs, merge_chunks
 from saidwhat.model import Document, Entity, Quote, Speaker, TextSpan
-from saidwhat.readers import InputDoc, InputError, read_inputs
+from saidwhat.readers import InputDoc, InputError, ReadOptions, read_inputs
 
 ARTICLE_HTML = """<!doctype html><html><head><title>Ferry timetable cut</title></head>
 <body><nav><a href="/">Home</a> | <a href="/news">News</a></nav>
@@ -155,20 +155,19 @@ def test_jsonl_bad_lines_are_errors_and_the_file_goes_on(tmp_path: Path) -> None
     p = _jsonl(tmp_path, [
         json.dumps({"id": "ok1", "text": "Fine."}),
         '{"id": "broken", "text": ',
-        json.dumps({"id": "notext", "body": "x"}),
-        json.dumps({"text": "no id"}),
+        json.dumps({"id": "notext", "colour": "x"}),
+        json.dumps({"text": "no id"}),  # not an error: its id is <stem>:<line>
         json.dumps(["a", "list"]),
         json.dumps({"id": "num", "text": 5}),
         json.dumps({"id": "blank", "text": "  "}),
         json.dumps({"id": "ok2", "text": "Also fine."}),
     ])
     items = read_all(p)
-    assert [i.doc_id for i in items if isinstance(i, InputDoc)] == ["ok1", "ok2"]
+    assert [i.doc_id for i in items if isinstance(i, InputDoc)] == ["ok1", "batch:4", "ok2"]
     errors = {e.record: e.reason for e in items if isinstance(e, InputError)}
-    assert set(errors) == {2, 3, 4, 5, 6, 7}
+    assert set(errors) == {2, 3, 5, 6, 7}
     assert errors[2].startswith("invalid JSON")
-    assert errors[3] == "record has no 'text'"
-    assert errors[4] == "record has no 'id'"
+    assert errors[3].startswith("record has no text column (tried text, body")
     assert "JSON object" in errors[5]
     assert "'text' must be a string" in errors[6]
     assert errors[7] == "empty document"
@@ -200,22 +199,28 @@ def test_folders_are_searched_recursively_in_order(tmp_path: Path) -> None:
     (tmp_path / "b" / "deep" / "c.txt").write_text("C.")
     (tmp_path / "b" / "notes.md").write_text("ignored: not an input format")
     (tmp_path / ".hidden" / "d.txt").write_text("hidden")
-    assert [d.doc_id for d in read_all(tmp_path)] == ["a", "c"]
+    items = read_all(tmp_path)
+    assert [d.doc_id for d in items if isinstance(d, InputDoc)] == ["a", "c"]
+    # a file of no input format in a folder is skipped, and says so (not a failure)
+    [skipped] = [e for e in items if isinstance(e, InputError)]
+    assert skipped.kind == "skipped" and skipped.path == str(tmp_path / "b" / "notes.md")
+    assert skipped.reason.startswith("unsupported file type '.md'")
 
 
 def test_globs_missing_paths_empty_folders_and_unsupported_files(tmp_path: Path) -> None:
     (tmp_path / "x1.txt").write_text("X1.")
     (tmp_path / "x2.txt").write_text("X2.")
     (tmp_path / "empty").mkdir()
-    (tmp_path / "data.csv").write_text("a,b")
+    (tmp_path / "data.docx").write_text("a,b")
     items = read_all(tmp_path / "x*.txt", tmp_path / "nope.txt", tmp_path / "q*.txt",
-                     tmp_path / "empty", tmp_path / "data.csv")
+                     tmp_path / "empty", tmp_path / "data.docx")
     assert [i.doc_id for i in items[:2]] == ["x1", "x2"]
     reasons = [i.reason for i in items[2:]]
     assert reasons[0] == "no such file or folder"
     assert reasons[1] == "no files match this pattern"
     assert reasons[2].startswith("folder holds no")
     assert reasons[3].startswith("unsupported file type")
+    assert items[5].kind == "error"  # named on the command line: an error, not a skip
 
 
 def test_stdin_is_sniffed(tmp_path: Path) -> None:
@@ -225,14 +230,48 @@ def test_stdin_is_sniffed(tmp_path: Path) -> None:
     assert [d.doc_id for d in read_all("-", stdin=lines)] == ["s1", "s2"]
 
 
-def test_duplicate_doc_ids_are_kept_with_a_warning(tmp_path: Path) -> None:
+def test_a_taken_doc_id_is_an_id_conflict_naming_both_paths(tmp_path: Path) -> None:
     (tmp_path / "one").mkdir()
     (tmp_path / "two").mkdir()
     (tmp_path / "one" / "same.txt").write_text("First.")
     (tmp_path / "two" / "same.txt").write_text("Second.")
-    first, second = read_all(tmp_path)
-    assert first.warnings == ()
-    assert len(second.warnings) == 1 and "duplicate doc_id 'same'" in second.warnings[0]
+    (tmp_path / "two" / "another.txt").write_text("Third.")
+    first, later, conflict = read_all(tmp_path)
+    assert isinstance(first, InputDoc) and first.warnings == ()
+    assert isinstance(conflict, InputError) and conflict.path == str(tmp_path / "two" / "same.txt")
+    assert conflict.reason.startswith("id conflict: doc_id 'same' is already used by "
+                                      f"{tmp_path / 'one' / 'same.txt'}")
+    assert isinstance(later, InputDoc) and later.doc_id == "another"  # the batch goes on
+    # --doc-id path: ids are the paths as named, so both are read
+    docs = read_all(tmp_path, options=ReadOptions(doc_id="path"))
+    assert [d.doc_id for d in docs] == [str(tmp_path / "one" / "same.txt"),
+                                        str(tmp_path / "two" / "another.txt"),
+                                        str(tmp_path / "two" / "same.txt")]
+
+
+def test_records_without_an_id_are_stem_colon_line(tmp_path: Path) -> None:
+    p = _jsonl(tmp_path, [json.dumps({"text": "One."}), "", json.dumps({"body": "Three."})],
+               "feed.ndjson.gz")
+    c = tmp_path / "rows.csv"
+    c.write_text('title,text\nA,"Two\nlines."\nB,Last.\n', encoding="utf-8")
+    docs = read_all(p, c)
+    assert [(d.doc_id, d.record, d.unit) for d in docs] == [
+        ("feed:1", 1, "line"), ("feed:3", 3, "line"), ("rows:2", 1, "row"), ("rows:4", 2, "row")]
+    assert docs[2].meta == {"title": "A"} and docs[2].text == "Two\nlines."
+    [stem_path] = read_all(p, options=ReadOptions(doc_id="path"))[:1]
+    assert stem_path.doc_id == f"{p}:1"
+
+
+def test_doc_length_limit_is_max_doc_chars(tmp_path: Path) -> None:
+    (tmp_path / "long.txt").write_text("word " * 1000)
+    (tmp_path / "short.txt").write_text("word " * 10)
+    long_err, short = read_all(tmp_path, options=ReadOptions(max_doc_chars=1000))
+    assert isinstance(long_err, InputError) and "file larger than 4,000 bytes" in long_err.reason
+    assert "--max-doc-chars 1,000" in long_err.reason
+    assert isinstance(short, InputDoc)
+    (tmp_path / "long.txt").write_text("w " * 1200)  # 2,400 bytes: read, then too long
+    err = read_all(tmp_path / "long.txt", options=ReadOptions(max_doc_chars=1000))[0]
+    assert err.reason.startswith("document too long: 2,400 characters (limit 1,000")
 
 
 # ------------------------------------------------------------------ chunking and merging

@@ -59,9 +59,9 @@ def test_folder_of_txt_and_html_with_metadata(tmp_path: Path, store: Store) -> N
     summary = ingest(store, [folder])
     assert summary.added == 2 and summary.errors == 0
     docs = store.documents(with_text=True).set_index("doc_id")
-    txt = docs.loc[str(folder / "a.txt")]
+    txt = docs.loc["a"]  # the file stem, as `saidwhat extract` names it
     assert txt["text"] == article(1) and txt["format"] == "txt" and txt["status"] == "pending"
-    html = docs.loc[str(folder / "sub" / "b.html")]
+    html = docs.loc["b"]
     assert html["format"] == "html" and "later crossing" in html["text"]
     assert "Home | News" not in html["text"]
     assert html["author"] == "Lin Okafor" and html["date"] == "2024-05-06"
@@ -90,9 +90,11 @@ def test_jsonl_gz_and_csv_with_named_columns(tmp_path: Path, store: Store) -> No
     assert docs.loc["j1", "date"] == "2024-01-02"
     assert docs.loc["c1", "outlet"] == "Gazette" and docs.loc["c1", "date"] == "2023-12-31"
     assert docs.loc["c2", "date"] == "2024-01-02T10:00:00+00:00"
+    # meta is the record's fields as given (the columns above are derived from it)
     meta = json.loads(store.conn.execute(
         "SELECT meta FROM documents WHERE doc_id='j0'").fetchone()[0])
-    assert meta == {"section": "local"}
+    assert meta == {"headline": "H0", "published": "2024-01-01", "source": "Tidewater",
+                    "section": "local"}
 
 
 def test_csv_missing_column_fails_before_any_work(tmp_path: Path) -> None:
@@ -155,11 +157,13 @@ def test_invalid_utf8_is_decoded_with_replacement(tmp_path: Path, store: Store) 
     (tmp_path / "bad.jsonl").write_bytes(b'{"id": "x", "text": "' + raw.replace(b'"', b"'")
                                          + b'"}\n')
     assert ingest(store, [tmp_path]).added == 2
-    for doc_id in (str(tmp_path / "bad.txt"), "x"):
-        text, meta = store.conn.execute("SELECT text, meta FROM documents WHERE doc_id=?",
-                                        (doc_id,)).fetchone()
+    for doc_id in ("bad", "x"):
+        text, warnings, carried = store.conn.execute(
+            "SELECT text, warnings, include_text FROM documents WHERE doc_id=?",
+            (doc_id,)).fetchone()
         assert "East\ufffd\ufffdfold" in text
-        assert "invalid UTF-8" in json.loads(meta)["encoding"]
+        assert "invalid UTF-8" in json.loads(warnings)[0]
+        assert carried == 1  # repaired text travels with the record, as in extract
 
 
 def test_binary_and_empty_files_are_errors(tmp_path: Path, store: Store) -> None:
@@ -172,7 +176,7 @@ def test_binary_and_empty_files_are_errors(tmp_path: Path, store: Store) -> None
     assert summary.added == 1 and summary.errors == 4
     found = problems(store)
     assert "binary" in found[str(tmp_path / "image.txt")]
-    assert found[str(tmp_path / "empty.txt")] == "empty file"
+    assert found[str(tmp_path / "empty.txt")] == "empty document"
     assert "empty" in found[str(tmp_path / "blank.html")]
     assert "empty" in found[str(tmp_path / "empty.jsonl")]
 
@@ -191,10 +195,10 @@ def test_huge_document_rejected_without_reading_it(tmp_path: Path, store: Store)
     with open(tmp_path / "big.csv", "w", encoding="utf-8", newline="") as fh:
         rows = csv.writer(fh)
         rows.writerows([["id", "text"], ["huge-row", article(1) * 10_000], ["ok", article(3)]])
-    summary = ingest(store, [tmp_path], IngestOptions(max_chars=500_000))
+    summary = ingest(store, [tmp_path], IngestOptions(max_doc_chars=500_000))
     assert summary.added == 2  # only the small record and the small row
     found = problems(store)
-    assert "file too large" in found[str(big)] and "not read" in found[str(big)]
+    assert "file larger than" in found[str(big)] and "not read" in found[str(big)]
     assert "line longer than" in found[str(tmp_path / "big.jsonl") + "/line 1"]
     assert "document too long" in found[str(tmp_path / "big.jsonl") + "/line 2"]
     assert "field longer than" in found[str(tmp_path / "big.csv") + "/row 1"]
@@ -320,7 +324,7 @@ def test_status_errors_lists_every_problem(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     lines = [ln for ln in result.output.splitlines() if "\t" in ln]
     assert len(lines) == 3
-    assert any("empty.txt" in ln and "empty file" in ln for ln in lines)
+    assert any("empty.txt" in ln and "empty document" in ln for ln in lines)
     assert any("de.txt" in ln and "not English" in ln for ln in lines)
     assert any("notes.docx" in ln and "unsupported file type" in ln for ln in lines)
     assert "pending                   1" in result.output

@@ -165,7 +165,7 @@ def _fake_quote(name: str, kind: str = "person") -> dict[str, object]:
             "speaker": {"name": name, "type": kind}}
 
 
-def test_migration_3_recomputes_speaker_keys(tmp_path: Path) -> None:
+def test_migration_4_recomputes_speaker_keys(tmp_path: Path) -> None:
     from saidwhat.store import DocumentRecord, ExtractionResult
 
     db = tmp_path / "old.db"
@@ -173,16 +173,16 @@ def test_migration_3_recomputes_speaker_keys(tmp_path: Path) -> None:
         store.add_documents([DocumentRecord("d1", "hi there", "txt", "d1.txt")], None)
         store.save_results([ExtractionResult(1, {"quotes": [_fake_quote("Councillor Ann Roe")],
                                                  "entities": []})], None)
-        # what a store written before schema version 3 holds
+        # what a store written before schema version 4 holds
         store.conn.execute("UPDATE quotes SET speaker_norm='councillor ann roe', "
                            "speaker_last='roe'")
-        store.conn.execute("PRAGMA user_version = 2")
+        store.conn.execute("PRAGMA user_version = 3")
     with Store(db, readonly=True) as old:  # readers never migrate: the old keys still work
-        assert old.version == 2
+        assert old.version == 3
         assert len(old.quotes(speaker="Councillor Ann Roe")) == 1
         assert len(old.quotes(speaker="Roe")) == 1
     with Store(db) as store:  # a writer upgrades: keys by saidwhat.names.name_key
-        assert store.version >= 3
+        assert store.version >= 4
         assert store.conn.execute("SELECT speaker_norm, speaker_last FROM quotes"
                                   ).fetchone() == ("ann roe", "roe")
         for query in ("Ann Roe", "Cllr Ann Roe", "ROE", "Councillor Roe"):

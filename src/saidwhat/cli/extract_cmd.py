@@ -22,7 +22,15 @@ import click
 from ..atomic import atomic_write
 from ..chunking import DEFAULT_MAX_CHARS, extract_inputs
 from ..model import Document, Quote
-from ..readers import InputDoc, InputError, InputFormat, read_inputs
+from ..readers import (
+    DEFAULT_MAX_DOC_CHARS,
+    FORMAT_NAMES,
+    InputDoc,
+    InputError,
+    InputFormat,
+    ReadOptions,
+    read_inputs,
+)
 from ..settings import DEFAULT_DOC_TIMEOUT, Settings
 from .common import output_path
 
@@ -49,6 +57,10 @@ class _Reporter:
             click.echo(line, err=True)
 
     def error(self, err: InputError) -> None:
+        if err.kind == "skipped":  # a file of no input format in a folder: not a failure
+            self.records.append({**err.to_dict(), "level": "skipped"})
+            self._echo(f"skipped: {err}")
+            return
         self.n_errors += 1
         self.records.append({**err.to_dict(), "level": "error"})
         self._echo(f"error: {err}")
@@ -96,7 +108,7 @@ def _inputs_or_example(paths: tuple[str, ...], example: bool) -> list[str]:
     return inputs
 
 
-_FORMAT = click.Choice(["txt", "html", "jsonl"])
+_FORMAT = click.Choice(list(FORMAT_NAMES))
 _common_options = [
     click.option("--model", metavar="NAME", default=None,
                  help="spaCy model package or path (default: en_core_web_sm, else "
@@ -107,8 +119,22 @@ _common_options = [
     click.option("--max-chars", type=click.IntRange(1000, 1_000_000),
                  default=DEFAULT_MAX_CHARS, show_default=True,
                  help="Longer texts are extracted in chunks of at most this many characters."),
+    click.option("--max-doc-chars", type=click.IntRange(min=1), default=DEFAULT_MAX_DOC_CHARS,
+                 show_default=True,
+                 help="Documents longer than this are errors (not read whole)."),
+    click.option("--doc-id", "doc_id_rule", type=click.Choice(["stem", "path"]),
+                 default="stem", show_default=True,
+                 help="Ids of files: the file name without its suffix (stem), or the path "
+                      "as named (path: for crawls full of index.html). Records use their "
+                      "'id'; a record without one is <stem>:<line>."),
     click.option("--example", is_flag=True, help="Also run on the bundled example article."),
 ]
+
+
+def _read_options(fmt: InputFormat | None, max_doc_chars: int, doc_id_rule: str
+                  ) -> ReadOptions:
+    return ReadOptions(fmt=fmt, max_doc_chars=max_doc_chars,
+                       doc_id=doc_id_rule)  # type: ignore[arg-type]
 
 
 def _with_common_options(f: Any) -> Any:
@@ -150,12 +176,14 @@ def _quiet_on_broken_pipe(command: Any) -> Any:
 @_quiet_on_broken_pipe
 def extract_command(paths: tuple[str, ...], output: str | None, errors_path: str | None,
                     include_text: bool, batch_size: int, doc_timeout: float, model: str | None,
-                    fmt: InputFormat | None, max_chars: int, example: bool) -> None:
+                    fmt: InputFormat | None, max_chars: int, max_doc_chars: int,
+                    doc_id_rule: str, example: bool) -> None:
     """Extract quotes and speakers from PATH... to JSON Lines, one object per document.
 
-    PATH is a .txt, .html/.htm or .jsonl(.gz) file, a folder (searched recursively), a glob,
-    or - for stdin. Errors are printed to stderr as `path: reason`; the batch goes on.
-    Exit code 0: all inputs extracted; 1: some inputs failed; 2: usage error.
+    PATH is a .txt, .html/.htm, .jsonl/.ndjson(.gz), .csv/.tsv(.gz) or .warc(.gz) file, a
+    folder (searched recursively), a glob, or - for stdin. Errors are printed to stderr as
+    `path: reason`; the batch goes on. A later input whose doc_id is taken is an error (id
+    conflict). Exit code 0: all inputs extracted; 1: some inputs failed; 2: usage error.
     """
     inputs = _inputs_or_example(paths, example)
     extractor = _load_extractor(model, doc_timeout)
@@ -170,7 +198,9 @@ def extract_command(paths: tuple[str, ...], output: str | None, errors_path: str
             # JSON Lines is UTF-8; on a stream that cannot take it, escape instead of failing.
             ascii_only = (getattr(out, "encoding", None) or "utf-8").lower().replace("-", "") \
                 != "utf8"
-            stream = _passing_warnings(read_inputs(inputs, fmt), reporter)
+            stream = _passing_warnings(
+                read_inputs(inputs, options=_read_options(fmt, max_doc_chars, doc_id_rule)),
+                reporter)
             for result in extract_inputs(extractor, stream, max_chars=max_chars,
                                          batch_size=batch_size):
                 if isinstance(result, InputError):
@@ -269,7 +299,8 @@ def _result_records(path: str, reporter: _Reporter) -> Iterator[Document] | None
 @_with_common_options
 @_quiet_on_broken_pipe
 def show_command(paths: tuple[str, ...], width: int, model: str | None,
-                 fmt: InputFormat | None, max_chars: int, example: bool) -> None:
+                 fmt: InputFormat | None, max_chars: int, max_doc_chars: int,
+                 doc_id_rule: str, example: bool) -> None:
     """Print who said what in FILE... as a table.
 
     FILE is an article (.txt, .html) or JSONL (articles to extract, or the output of
@@ -286,7 +317,9 @@ def show_command(paths: tuple[str, ...], width: int, model: str | None,
         if results is None:
             if extractor is None:
                 extractor = _load_extractor(model)
-            stream = _passing_warnings(read_inputs([path], fmt), reporter)
+            stream = _passing_warnings(
+                read_inputs([path], options=_read_options(fmt, max_doc_chars, doc_id_rule)),
+                reporter)
             results = extract_inputs(extractor, stream, max_chars=max_chars)
         for doc in results:
             if isinstance(doc, InputError):

@@ -147,8 +147,15 @@ def _col(role: str) -> Callable[[Any], Any]:
 @_col("outlet")
 @_col("url")
 @_col("author")
-@click.option("--max-chars", default=None, type=click.IntRange(min=1),
-              help="Reject documents longer than this (default 1,000,000 characters).")
+@click.option("--max-doc-chars", default=None, type=click.IntRange(min=1),
+              help="Reject documents longer than this many characters (default 8,000,000); "
+                   "the same limit as `saidwhat extract --max-doc-chars`.")
+@click.option("--max-chars", "old_max_chars", default=None, hidden=True,
+              type=click.IntRange(min=1))
+@click.option("--doc-id", "doc_id_rule", type=click.Choice(["stem", "path"]), default="stem",
+              show_default=True,
+              help="Ids of files: the file name without its suffix (stem), or the path as "
+                   "named (path: for crawls full of index.html). Records use their 'id'.")
 @click.option("--all-languages", is_flag=True,
               help="Keep documents the English detector rejects.")
 @click.option("--progress/--no-progress", default=None,
@@ -156,18 +163,26 @@ def _col(role: str) -> Callable[[Any], Any]:
 def ingest_command(paths: tuple[str, ...], db_path: str, text_col: str | None,
                    id_col: str | None, title_col: str | None, date_col: str | None,
                    outlet_col: str | None, url_col: str | None, author_col: str | None,
-                   max_chars: int | None, all_languages: bool, progress: bool | None) -> None:
+                   max_doc_chars: int | None, old_max_chars: int | None, doc_id_rule: str,
+                   all_languages: bool, progress: bool | None) -> None:
     """Read files and folders (.txt, .html, .jsonl[.gz], .csv[.gz], .warc[.gz]) into the
     store. Documents already stored (same text) are not added again."""
+    from ..readers import DEFAULT_MAX_DOC_CHARS
     from ..store import IngestConfigError, IngestOptions, ingest
-    from ..store.ingest import DEFAULT_MAX_CHARS, check_inputs, expand
+    from ..store.ingest import check_inputs
 
+    if old_max_chars is not None:
+        raise click.UsageError(
+            "--max-chars is the chunk size of extraction (`saidwhat extract --max-chars`), "
+            "not a limit on what ingest stores: to reject long documents use --max-doc-chars")
     opts = IngestOptions(text_col=text_col, id_col=id_col, title_col=title_col,
                          date_col=date_col, outlet_col=outlet_col, url_col=url_col,
-                         author_col=author_col, max_chars=max_chars or DEFAULT_MAX_CHARS,
+                         author_col=author_col,
+                         max_doc_chars=max_doc_chars or DEFAULT_MAX_DOC_CHARS,
+                         doc_id=doc_id_rule,  # type: ignore[arg-type]
                          check_language=not all_languages)
     try:  # checked before the store is even created
-        check_inputs(expand(paths), opts)
+        check_inputs(paths, opts)
     except IngestConfigError as exc:
         raise click.UsageError(str(exc)) from None
     with _errors(db_path), _sigterm_as_interrupt(), _open(db_path, create=True) as store:
@@ -327,8 +342,10 @@ def export_command(db_path: str, fmt: str, output: str, with_text: bool | None,
 @click.command("quotes")
 @db_option
 @click.option("--speaker", default=None, help="Full name, or last name, of the speaker.")
-@click.option("--since", default=None, metavar="DATE", help="Documents dated on/after (ISO).")
-@click.option("--until", default=None, metavar="DATE", help="Documents dated on/before (ISO).")
+@click.option("--since", default=None, metavar="DATE",
+              help="Documents dated on/after: YYYY-MM-DD (or YYYY, YYYY-MM).")
+@click.option("--until", default=None, metavar="DATE",
+              help="Documents dated on/before: YYYY-MM-DD (or YYYY, YYYY-MM: to its end).")
 @click.option("--outlet", default=None, help="Outlet name (case-insensitive).")
 @click.option("--limit", default=None, type=click.IntRange(min=1))
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "jsonl"]), default="table",
@@ -343,7 +360,14 @@ def quotes_command(db_path: str, speaker: str | None, since: str | None, until: 
     import json
 
     from ..csvsafe import escape_row
+    from ..dates import DateError, user_date
 
+    try:  # ISO dates only: they are compared with the stored ISO dates
+        since = user_date(since, "--since") if since else None
+        until = user_date(until, "--until") if until else None
+    except DateError as exc:
+        raise click.BadParameter(str(exc).split(": ", 1)[1],
+                                 param_hint=str(exc).split(":", 1)[0]) from None
     with _errors(db_path), _open(db_path, readonly=True) as store:
         columns, rows = store.quote_rows(speaker=speaker, since=since, until=until,
                                          outlet=outlet, limit=limit)

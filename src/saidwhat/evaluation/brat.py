@@ -73,11 +73,12 @@ def read_brat(path: str | Path) -> GoldSet:
 def read_brat_document(txt: Path, ann: Path, doc_id: str | None = None,
                        warnings: list[str] | None = None) -> GoldDocument:
     """One article; events without a content are skipped with a message in ``warnings``."""
+    from ..readers import ReadError, read_text_file
+
     try:
-        with open(txt, encoding="utf-8", newline="") as fh:
-            text = fh.read()
+        text = read_text_file(txt)  # as `saidwhat extract` reads it: the same offsets
         lines = ann.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as exc:
+    except (OSError, UnicodeDecodeError, ReadError) as exc:
         raise GoldFormatError(f"{ann}: cannot read: {exc}") from exc
     spans: dict[str, BratSpan] = {}
     events: list[tuple[int, str, list[tuple[str, str]]]] = []

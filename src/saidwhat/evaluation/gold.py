@@ -217,11 +217,13 @@ def _document_text(obj: dict[str, Any], base_dir: Path | None, where: str) -> st
     if not isinstance(rel, str):
         raise GoldFormatError(f"{where}: 'text_file' must be a string")
     target = (base_dir or Path.cwd()) / rel
+    from ..readers import ReadError, read_text_file
+
     try:
-        # newline="" keeps \r\n as written, so offsets match the file byte-for-character.
-        with open(target, encoding="utf-8", newline="") as fh:
-            return fh.read()
-    except (OSError, UnicodeDecodeError) as exc:
+        # the text exactly as `saidwhat extract` reads the file (\r\n kept, invalid UTF-8
+        # replaced), so gold offsets and predicted offsets refer to the same text
+        return read_text_file(target)
+    except ReadError as exc:
         raise GoldFormatError(f"{where}: cannot read text_file {target}: {exc}") from exc
 
 

@@ -22,6 +22,7 @@ from typing import Any
 
 import networkx as nx
 
+from ..dates import to_date
 from ..model import Document, TextSpan
 from .actors import Actor, ActorIndex
 from .codebook import Codebook
@@ -97,13 +98,13 @@ def parse_date(value: Any) -> date | None:
         except (OverflowError, OSError, ValueError):  # out of range, NaN
             return None
     text = str(value).strip()
+    found = to_date(text)  # ISO 8601, RFC 2822 and common forms (saidwhat.dates)
+    if found is not None:
+        return found
     try:
-        return datetime.fromisoformat(text.replace("Z", "+00:00")).date()
+        return date.fromisoformat(text[:10])
     except ValueError:
-        try:
-            return date.fromisoformat(text[:10])
-        except ValueError:
-            return None
+        return None
 
 
 def code_documents(docs: Sequence[Document], coder: ConceptCoder,

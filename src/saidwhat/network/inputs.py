@@ -71,24 +71,31 @@ def load_store(db: str | Path, result: LoadResult | None = None) -> LoadResult:
 
 
 def attach_texts(docs: list[Document], paths: Iterable[str | Path]) -> list[str]:
-    """Fill in missing texts from ``<doc_id>.txt`` files (files or folders); returns errors."""
-    files: dict[str, Path] = {}
+    """Fill in missing texts from the inputs they were extracted from (files or folders),
+    read by :mod:`saidwhat.readers` as ``saidwhat extract`` reads them: the same formats,
+    the same document ids (``a.txt`` holds ``a``; a JSONL record its ``id``) and the same
+    text (exact bytes; invalid UTF-8 replaced). Returns the errors."""
+    from ..readers import InputError, ReadOptions, doc_id_for, expand_paths, read_file
+
+    need = {d.doc_id: d for d in docs if not d.text}
     errors: list[str] = []
-    for p in map(Path, paths):
-        if p.is_dir():
-            for f in sorted(p.rglob("*.txt")):
-                files.setdefault(f.stem, f)
-        elif p.is_file():
-            files.setdefault(p.stem, p)
-        else:
-            errors.append(f"{p}: no such file or folder")
-    for d in docs:
-        if d.text or d.doc_id not in files:
+    opts = ReadOptions(unique_ids=False)  # the first input with an id gives its text
+    for item in expand_paths([str(p) for p in paths]):
+        if isinstance(item, InputError):
+            if item.kind == "error":
+                errors.append(str(item))
             continue
-        try:
-            # newline="" keeps offsets as extraction counted them (no newline translation).
-            with open(files[d.doc_id], encoding="utf-8", newline="") as fh:
-                d.text = fh.read()
-        except (OSError, UnicodeDecodeError) as exc:
-            errors.append(f"{files[d.doc_id]}: cannot read: {exc}")
+        if not need or item == "-":
+            continue
+        single = item.lower().endswith((".txt", ".text", ".html", ".htm"))
+        if single and doc_id_for(item) not in need:
+            continue  # not read at all: no document needs it
+        for rec in read_file(item, opts):
+            if isinstance(rec, InputError):
+                if rec.record is None:  # the file; bad records of others' files are theirs
+                    errors.append(f"{rec.path}: cannot read: {rec.reason}")
+                continue
+            doc = need.pop(rec.doc_id, None)
+            if doc is not None:
+                doc.text = rec.text
     return errors

@@ -171,8 +171,9 @@ class _Plan:
 
 
 def _plan(options: NetworkOptions) -> _Plan:
+    from ..dates import user_day
     from ..network.actors import ActorFileError, load_actor_attributes
-    from ..network.build import parse_date, parse_duration
+    from ..network.build import parse_duration
     from ..network.codebook import CodebookError, load_codebook
     from ..network.export import ExportError, format_for
 
@@ -180,10 +181,9 @@ def _plan(options: NetworkOptions) -> _Plan:
         codebook = load_codebook(options.codebook)
         out_format = format_for(options.output, options.format) if options.output else None
         attrs = load_actor_attributes(options.actors) if options.actors else None
-        start = parse_date(options.date_from) if options.date_from else None
-        end = parse_date(options.date_to) if options.date_to else None
-        if (options.date_from and start is None) or (options.date_to and end is None):
-            raise ValueError("--from/--to must be dates like 2025-01-31")
+        # DateError is a ValueError naming the option; "2024-01" for --to is its last day
+        start = user_day(options.date_from, "--from") if options.date_from else None
+        end = user_day(options.date_to, "--to", end=True) if options.date_to else None
         win = parse_duration(options.window) if options.window else None
         stp = parse_duration(options.step) if options.step else win
     except (CodebookError, ExportError, ActorFileError, ValueError) as exc:

@@ -25,7 +25,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .. import __version__
+from ..model import Document
 from ..names import name_key
+from ..readers import id_conflict_reason
 from .schema import LATEST_VERSION, MIGRATIONS
 
 if TYPE_CHECKING:  # pandas is imported where a DataFrame is made: `saidwhat quotes` starts fast
@@ -152,8 +154,8 @@ def content_hash(text: str) -> str:
 
 
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
-# The schema version from which speaker_norm holds saidwhat.names.name_key (migration 3).
-NAME_KEY_VERSION = 3
+# The schema version from which speaker_norm holds saidwhat.names.name_key (migration 4).
+NAME_KEY_VERSION = 4
 
 
 def normalize_name(name: str | None, speaker_type: str | None = None) -> str | None:
@@ -199,7 +201,18 @@ class DocumentRecord:
     author: str | None = None
     language: str | None = None
     language_score: float | None = None
-    meta: dict[str, Any] = field(default_factory=dict)
+    meta: dict[str, Any] = field(default_factory=dict)  # the document's metadata, whole
+    warnings: tuple[str, ...] = ()  # the reader's notes (invalid UTF-8 replaced, ...)
+    include_text: bool = False  # its results carry the text (HTML, WARC, repaired text)
+
+    def stored_meta(self) -> dict[str, Any]:
+        """The metadata kept: ``meta`` (ingest derives the columns from it); a record made
+        with columns only has them as its metadata."""
+        if self.meta:
+            return self.meta
+        return {k: v for k, v in (("title", self.title), ("date", self.date),
+                                  ("outlet", self.outlet), ("url", self.url),
+                                  ("author", self.author)) if v is not None}
 
 
 @dataclass(frozen=True, slots=True)
@@ -211,16 +224,20 @@ class ExtractionResult:
     error: str | None = None
 
 
+def _result_json(result: dict[str, Any]) -> dict[str, Any]:
+    """The stored form of a result: the contract's quotes and entities, as
+    ``Document.to_dict`` writes them (read through ``Document.from_dict``, so a malformed
+    result fails here, before anything is stored). Document id, meta and text are the
+    document row's own."""
+    doc = Document.from_dict({"doc_id": "", **result}, text="")
+    d = doc.to_dict(include_text=False)
+    return {"quotes": d["quotes"], "entities": d["entities"]}
+
+
 def _span_cols(span: dict[str, Any] | None) -> tuple[Any, Any, Any]:
     if span is None:
         return None, None, None
     return span["start"], span["end"], span["text"]
-
-
-def _span(start: Any, end: Any, text: Any) -> dict[str, Any] | None:
-    if start is None:
-        return None
-    return {"start": start, "end": end, "text": text}
 
 
 class Store:
@@ -325,11 +342,17 @@ class Store:
         for version, sql in MIGRATIONS:
             if version <= current:
                 continue
-            # executescript commits first; the explicit BEGIN makes the step atomic.
             try:
-                self.conn.executescript(
-                    f"BEGIN IMMEDIATE;\n{sql}\nPRAGMA user_version = {version};\nCOMMIT;")
-            except sqlite3.Error:
+                if callable(sql):  # a step that needs Python: in one transaction too
+                    self.conn.execute("BEGIN IMMEDIATE")
+                    sql(self.conn)
+                    self.conn.execute(f"PRAGMA user_version = {version}")
+                    self.conn.execute("COMMIT")
+                else:
+                    # executescript commits first; the explicit BEGIN makes the step atomic.
+                    self.conn.executescript(
+                        f"BEGIN IMMEDIATE;\n{sql}\nPRAGMA user_version = {version};\nCOMMIT;")
+            except BaseException:
                 self._rollback()
                 raise
 
@@ -456,20 +479,27 @@ class Store:
                     self._error(c, run_id, "ingest", "duplicate", rec.source, rec.record,
                                 rec.doc_id, f"same text as document {same[0]!r}; not stored again")
                     continue
-                if c.execute("SELECT 1 FROM documents WHERE doc_id=?", (rec.doc_id,)).fetchone():
+                taken = c.execute("SELECT source, record FROM documents WHERE doc_id=?",
+                                  (rec.doc_id,)).fetchone()
+                if taken is not None:
                     counts["id_conflict"] += 1
+                    first = taken[0] + (f" ({taken[1]})" if taken[1] else "")
                     self._error(c, run_id, "ingest", "error", rec.source, rec.record, rec.doc_id,
-                                f"document id {rec.doc_id!r} is already used by a document "
-                                "with different text; pass --id-col or rename the input")
+                                id_conflict_reason(rec.doc_id, first,
+                                                   "its text differs; not stored"))
                     continue
+                meta = rec.stored_meta()
                 c.execute(
                     "INSERT INTO documents (doc_id, content_hash, title, date, outlet, url, author,"
                     " language, language_score, format, source, record, meta, text, n_chars,"
-                    " ingest_run) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                    " ingest_run, warnings, include_text)"
+                    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                     (rec.doc_id, digest, rec.title, rec.date, rec.outlet, rec.url, rec.author,
                      rec.language, rec.language_score, rec.format, rec.source, rec.record,
-                     json.dumps(rec.meta, ensure_ascii=False, default=str) if rec.meta else None,
-                     rec.text, len(rec.text), run_id))
+                     json.dumps(meta, ensure_ascii=False, default=str) if meta else None,
+                     rec.text, len(rec.text), run_id,
+                     json.dumps(list(rec.warnings), ensure_ascii=False) if rec.warnings else None,
+                     int(rec.include_text)))
                 counts["added"] += 1
         return counts
 
@@ -518,7 +548,11 @@ class Store:
             yield [(int(pk), str(doc_id), str(text)) for pk, doc_id, text in rows]
 
     def save_results(self, results: Iterable[ExtractionResult], run_id: int | None) -> dict[str, int]:
-        """Store one batch of results atomically; re-saving a document replaces its rows."""
+        """Store one batch of results atomically; re-saving a document replaces its rows.
+
+        A result is the extraction contract (``Document.to_dict``): it is read back through
+        :class:`~saidwhat.model.Document` and kept whole in ``documents.result``; the
+        ``quotes`` and ``entities`` tables are derived from it, for queries."""
         counts = {"done": 0, "failed": 0}
         stamp = now()
         with self.transaction() as c:
@@ -535,17 +569,20 @@ class Store:
                                     res.error or "extraction failed")
                     counts["failed"] += 1
                     continue
+                result = _result_json(res.result)
                 c.executemany(
                     f"INSERT INTO quotes ({', '.join(_QUOTE_COLUMNS)}) "
                     f"VALUES ({', '.join('?' * len(_QUOTE_COLUMNS))})",
                     [self._quote_row(res.pk, seq, q)
-                     for seq, q in enumerate(res.result.get("quotes", []))])
+                     for seq, q in enumerate(result["quotes"])])
                 c.executemany(
                     f"INSERT INTO entities ({', '.join(_ENTITY_COLUMNS)}) VALUES (?,?,?,?,?,?,?)",
                     [(res.pk, seq, e["id"], e["name"], e["type"],
-                      json.dumps(e.get("roles", []), ensure_ascii=False),
-                      json.dumps(e.get("mentions", []), ensure_ascii=False))
-                     for seq, e in enumerate(res.result.get("entities", []))])
+                      json.dumps(e["roles"], ensure_ascii=False),
+                      json.dumps(e["mentions"], ensure_ascii=False))
+                     for seq, e in enumerate(result["entities"])])
+                c.execute("UPDATE documents SET result=? WHERE pk=?",
+                          (json.dumps(result, ensure_ascii=False), res.pk))
                 c.execute("UPDATE documents SET status='done', reason=NULL, process_run=?,"
                           " processed_at=? WHERE pk=?", (run_id, stamp, res.pk))
                 counts["done"] += 1
@@ -691,50 +728,32 @@ class Store:
                 return
             yield rows
 
-    def iter_results(self, batch_size: int = 500, with_text: bool | None = None
-                     ) -> Iterator[dict[str, Any]]:
-        """Processed documents in the extraction contract's shape, in ingest order.
-
-        Document metadata goes under ``"meta"``; ``"text"`` is included for HTML/WARC
-        input (offsets refer to the extracted text) unless ``with_text`` says otherwise.
-        """
+    def iter_documents(self, batch_size: int = 500) -> Iterator[Document]:
+        """Processed documents as :class:`~saidwhat.model.Document`, texts included, in
+        ingest order: the stored result read back through ``Document.from_dict``."""
         last = 0
         while True:
-            docs = self.conn.execute(
-                "SELECT pk, doc_id, title, date, outlet, url, author, format, meta, text"
-                " FROM documents WHERE status='done' AND pk>? ORDER BY pk LIMIT ?",
+            rows = self.conn.execute(
+                "SELECT pk, doc_id, meta, text, include_text, result FROM documents"
+                " WHERE status='done' AND pk>? ORDER BY pk LIMIT ?",
                 (last, batch_size)).fetchall()
-            if not docs:
+            if not rows:
                 return
-            last = docs[-1][0]
-            lo, hi = docs[0][0], last
-            quotes: dict[int, list[dict[str, Any]]] = {}
-            for r in self.conn.execute(f"SELECT {', '.join(_QUOTE_COLUMNS)} FROM quotes "
-                                       "WHERE doc_pk BETWEEN ? AND ? ORDER BY doc_pk, seq",
-                                       (lo, hi)):
-                quotes.setdefault(r[0], []).append({
-                    "id": r[2], "kind": r[3], "content": _span(r[4], r[5], r[6]),
-                    "cue": _span(r[7], r[8], r[9]), "source": _span(r[10], r[11], r[12]),
-                    "speaker": {"name": r[16], "type": r[17], "role": r[18],
-                                "affiliation": r[19]},
-                    "channel": _span(r[13], r[14], r[15])})
-            entities: dict[int, list[dict[str, Any]]] = {}
-            for r in self.conn.execute(f"SELECT {', '.join(_ENTITY_COLUMNS)} FROM entities "
-                                       "WHERE doc_pk BETWEEN ? AND ? ORDER BY doc_pk, seq",
-                                       (lo, hi)):
-                entities.setdefault(r[0], []).append({
-                    "id": r[2], "name": r[3], "type": r[4], "roles": json.loads(r[5]),
-                    "mentions": json.loads(r[6])})
-            for pk, doc_id, title, date, outlet, url, author, fmt, meta, text in docs:
-                out: dict[str, Any] = {"doc_id": doc_id}
-                if with_text or (with_text is None and fmt in ("html", "warc")):
-                    out["text"] = text
-                info = {k: v for k, v in (("title", title), ("date", date), ("outlet", outlet),
-                                          ("url", url), ("author", author)) if v is not None}
-                if meta:
-                    info.update(json.loads(meta))
-                if info:
-                    out["meta"] = info
-                out["quotes"] = quotes.get(pk, [])
-                out["entities"] = entities.get(pk, [])
-                yield out
+            last = rows[-1][0]
+            for _, doc_id, meta, text, include_text, result in rows:
+                record = {"doc_id": doc_id, "meta": json.loads(meta) if meta else {},
+                          **(json.loads(result) if result else {})}
+                doc = Document.from_dict(record, text=text)
+                doc.include_text = bool(include_text)
+                yield doc
+
+    def iter_results(self, batch_size: int = 500, with_text: bool | None = None
+                     ) -> Iterator[dict[str, Any]]:
+        """Processed documents in the extraction contract's shape (``Document.to_dict``),
+        in ingest order: the records ``saidwhat extract`` writes for the same inputs.
+
+        ``"text"`` is included where the document carries it (HTML/WARC input, repaired
+        text: offsets refer to that text) unless ``with_text`` says otherwise.
+        """
+        for doc in self.iter_documents(batch_size):
+            yield doc.to_dict(include_text=with_text)

@@ -3,12 +3,76 @@
 The schema version lives in SQLite's ``PRAGMA user_version``. Opening a store applies
 every migration above its version, each in one transaction, so a store written by an
 older saidwhat is upgraded in place and a failed upgrade leaves it as it was. Add a
-change by appending a new ``(version, sql)`` pair; never edit a released one.
+change by appending a new ``(version, sql)`` pair (or ``(version, function)`` for a step
+that needs Python; it runs in the same kind of transaction); never edit a released one.
 """
 
 from __future__ import annotations
 
-MIGRATIONS: list[tuple[int, str]] = [
+import json
+import sqlite3
+from collections.abc import Callable
+from typing import Any
+
+_V3_COLUMNS = """
+-- The result of extraction as the contract has it: {"quotes": [...], "entities": [...]},
+-- written by Document.to_dict and read by Document.from_dict. The quotes and entities
+-- tables are derived from it, for queries.
+ALTER TABLE documents ADD COLUMN result TEXT;
+-- Whether the document's records carry its text (HTML, WARC, repaired text).
+ALTER TABLE documents ADD COLUMN include_text INTEGER NOT NULL DEFAULT 0;
+-- JSON list: the reader's notes (invalid UTF-8 replaced, control characters, ...).
+ALTER TABLE documents ADD COLUMN warnings TEXT;
+"""
+_META_COLUMNS = ("title", "date", "outlet", "url", "author")
+
+
+def _span(start: Any, end: Any, text: Any) -> dict[str, Any] | None:
+    return None if start is None else {"start": start, "end": end, "text": text}
+
+
+def _v3_one_contract(conn: sqlite3.Connection) -> None:
+    """Version 3: ``documents.meta`` holds the whole metadata (the title ... author columns
+    are copies), the reader's notes move from ``meta["encoding"]`` to ``warnings``, and
+    every result is kept whole in ``documents.result``, rebuilt here from the quotes and
+    entities tables."""
+    for statement in filter(str.strip, _V3_COLUMNS.split(";")):
+        conn.execute(statement)
+    rows = conn.execute("SELECT pk, format, meta, title, date, outlet, url, author, status "
+                        "FROM documents").fetchall()
+    for pk, fmt, meta_json, *cols, status in rows:
+        meta = json.loads(meta_json) if meta_json else {}
+        notes = meta.pop("encoding", None)
+        for key, value in zip(_META_COLUMNS, cols, strict=True):
+            if value is not None:
+                meta.setdefault(key, value)
+        result = json.dumps(_legacy_result(conn, pk), ensure_ascii=False) \
+            if status == "done" else None
+        conn.execute("UPDATE documents SET meta=?, warnings=?, include_text=?, result=? "
+                     "WHERE pk=?",
+                     (json.dumps(meta, ensure_ascii=False) if meta else None,
+                      json.dumps([notes], ensure_ascii=False) if notes else None,
+                      int(fmt in ("html", "warc") or bool(notes)), result, pk))
+
+
+def _legacy_result(conn: sqlite3.Connection, pk: int) -> dict[str, Any]:
+    quotes = [{"id": r[0], "kind": r[1], "content": _span(*r[2:5]), "cue": _span(*r[5:8]),
+               "source": _span(*r[8:11]),
+               "speaker": {"name": r[14], "type": r[15], "role": r[16], "affiliation": r[17]},
+               "channel": _span(*r[11:14])}
+              for r in conn.execute(
+                  "SELECT quote_id, kind, content_start, content_end, content_text, cue_start,"
+                  " cue_end, cue_text, source_start, source_end, source_text, channel_start,"
+                  " channel_end, channel_text, speaker_name, speaker_type, speaker_role,"
+                  " speaker_affiliation FROM quotes WHERE doc_pk=? ORDER BY seq", (pk,))]
+    entities = [{"id": r[0], "name": r[1], "type": r[2], "roles": json.loads(r[3]),
+                 "mentions": json.loads(r[4])}
+                for r in conn.execute("SELECT entity_id, name, type, roles, mentions FROM "
+                                      "entities WHERE doc_pk=? ORDER BY seq", (pk,))]
+    return {"quotes": quotes, "entities": entities}
+
+
+MIGRATIONS: list[tuple[int, str | Callable[[sqlite3.Connection], None]]] = [
     (1, """
 CREATE TABLE runs (
     id INTEGER PRIMARY KEY,
@@ -97,7 +161,8 @@ CREATE INDEX errors_kind ON errors(kind, stage);
 ALTER TABLE runs ADD COLUMN pid INTEGER;
 ALTER TABLE runs ADD COLUMN host TEXT;
 """),
-    (3, """
+    (3, _v3_one_contract),
+    (4, """
 -- Speaker keys by saidwhat.names.name_key, the one name folding of extraction, scoring and
 -- networks: titles dropped ("Councillor Ann Roe" -> "ann roe"), hyphens kept, possessives
 -- and Jr/III dropped. The functions are registered by Store before migrating.
