@@ -25,6 +25,7 @@ config over it and :func:`build_pipeline` turns the result into an
 from __future__ import annotations
 
 import importlib
+import re
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -78,14 +79,36 @@ def load_config(config: ConfigLike | None = None) -> Config:
     try:
         if isinstance(config, Path) or isinstance(config, str) and "\n" not in config \
                 and config.endswith(".cfg"):
-            user = Config().from_disk(config)
+            user = Config().from_str(_with_parents(Path(config).read_text(encoding="utf-8")))
         elif isinstance(config, str):
-            user = Config().from_str(config)
+            user = Config().from_str(_with_parents(config))
         else:
             user = Config(config)
     except (OSError, confection.ConfigValidationError, ValueError) as exc:
         raise ConfigError(f"cannot read the pipeline config: {exc}") from exc
     return base.merge(user)
+
+
+def _with_parents(text: str) -> str:
+    """``text`` with the parent sections that an override need not repeat: a config that
+    adds ``[sources.mine]`` need not say ``[sources]`` first."""
+    seen: set[str] = set()
+    out: list[str] = []
+    for line in text.splitlines():
+        m = _SECTION.match(line)
+        if m:
+            parts = m.group(1).split(".")
+            for i in range(1, len(parts)):
+                parent = ".".join(parts[:i])
+                if parent not in seen:
+                    out.append(f"[{parent}]")
+                    seen.add(parent)
+            seen.add(m.group(1))
+        out.append(line)
+    return "\n".join(out) + "\n"
+
+
+_SECTION = re.compile(r"^\[([^\]]+)\]\s*$")
 
 
 def config_text(config: ConfigLike | None) -> str | None:
