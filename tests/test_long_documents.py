@@ -14,7 +14,7 @@ import pytest
 import spacy
 from click.testing import CliRunner
 
-import saidwhat.pipeline as pipeline
+import saidwhat.pipeline.sources as pipeline
 from saidwhat import Extractor
 from saidwhat.budget import DocumentTimeout, TimeBudget
 from saidwhat.chunking import extract_inputs
@@ -153,10 +153,10 @@ def slow_stage(monkeypatch: pytest.MonkeyPatch):
     real = pipeline.find_cues
     delay = {"seconds": 0.6}
 
-    def find_cues(sdoc, check=None):
+    def find_cues(sdoc, check=None, *args):
         if "SLOW" in sdoc.text:
             time.sleep(delay["seconds"])
-        return real(sdoc, check) if check is not None else real(sdoc)
+        return real(sdoc, check, *args) if check is not None else real(sdoc, *args)
 
     monkeypatch.setattr(pipeline, "find_cues", find_cues)
     return delay

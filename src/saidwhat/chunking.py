@@ -16,6 +16,7 @@ from typing import Any, Protocol
 
 from .budget import DocumentTimeout, TimeBudget
 from .model import Document, Entity, Quote, TextSpan
+from .names import name_key
 from .readers import InputDoc, InputError
 
 DEFAULT_MAX_CHARS = 100_000
@@ -88,7 +89,8 @@ def merge_chunks(doc_id: str, text: str, parts: list[tuple[int, Document]]) -> D
     """One :class:`Document` for ``text`` from the documents of its chunks.
 
     Spans are shifted by each chunk's offset, quotes renumbered ``q1, q2, ...``, and
-    entities with the same name and type merged into one (``e1, e2, ...``).
+    entities of the same type and the same name (:func:`saidwhat.names.name_key`: case,
+    diacritics, punctuation and titles folded) merged into one (``e1, e2, ...``).
     """
     if len(parts) == 1 and parts[0][0] == 0:
         doc = parts[0][1]
@@ -98,7 +100,7 @@ def merge_chunks(doc_id: str, text: str, parts: list[tuple[int, Document]]) -> D
     id_map: dict[tuple[int, str], str] = {}
     for i, (offset, part) in enumerate(parts):
         for ent in part.entities:
-            key = (ent.name, ent.type)
+            key = (name_key(ent.name) or ent.name, ent.type)
             shifted = _shift_fields(ent, text, offset)
             if key not in entities:
                 entities[key] = dataclasses.replace(shifted, id=f"e{len(entities) + 1}",

@@ -1,7 +1,7 @@
 """Text in, records out: the extraction pipeline.
 
-Stages, each a pure function over a parsed spaCy ``Doc`` (see ``saidwhat.pipeline``):
-segment -> quotes (direct) -> cues -> content (indirect) -> source -> resolve.
+The spaCy parse, then the attribution components a config names (see ``saidwhat.pipeline``
+and ``saidwhat.config``): quotes -> candidate sources -> merge -> resolve.
 No I/O happens here, so the same code runs in a test, the CLI, a notebook and a Dask worker.
 """
 
@@ -21,20 +21,32 @@ if TYPE_CHECKING:
     from spacy.language import Language
     from spacy.tokens import Doc
 
+    from .pipeline import Attribution
+    from .config import ConfigLike
+
 # ``(doc_id, text)``, or ``(doc_id, text, budget)`` to share one budget between the chunks
 # of a document (see :mod:`saidwhat.chunking`)
 Item = tuple[str, str] | tuple[str, str, TimeBudget]
 
 
 class Extractor:
-    """Holds a loaded spaCy pipeline and runs the attribution stages over it.
+    """Holds a loaded spaCy pipeline and the attribution components, and runs them.
 
-    ``settings`` (:class:`saidwhat.settings.Settings`) caps sentence length before the
-    parse and bounds the time one document may take."""
+    ``config`` (a ``.cfg`` text or path, a :class:`confection.Config` or a dict; see
+    :mod:`saidwhat.config`) names the components and holds the settings; it is merged
+    over the default config. ``settings`` (:class:`saidwhat.settings.Settings`), when
+    given, replaces the config's ``[settings]``: it caps sentence length before the parse,
+    bounds the time one document may take and holds the stages' thresholds."""
 
     def __init__(self, model: str | None = None, nlp: Language | None = None,
-                 settings: Settings | None = None) -> None:
-        self.settings = settings if settings is not None else Settings()
+                 settings: Settings | None = None, config: ConfigLike | None = None) -> None:
+        from .config import build_pipeline, config_text
+
+        self.config_text = config_text(config)  # what worker processes are handed
+        self.attribution: Attribution = build_pipeline(
+            self.config_text, settings) if config is not None or settings is not None \
+            else _default_attribution()
+        self.settings = self.attribution.settings
         self.nlp = add_sentence_cap(
             add_paragraph_boundaries(nlp if nlp is not None else load_nlp(model)),
             self.settings.max_sentence_tokens)
@@ -69,8 +81,7 @@ class Extractor:
         return item[2] if len(item) == 3 else TimeBudget(self.settings.doc_timeout)  # type: ignore[misc]
 
     def _group(self, group: Sequence[Item]) -> Iterator[Document | DocumentTimeout]:
-        from .pipeline import run_stages
-
+        attribution = self.attribution
         seconds = self.settings.doc_timeout
         budgets = [self._budget(item) for item in group]
         texts = [normalize_spaces(item[1]) for item in group]
@@ -95,7 +106,7 @@ class Extractor:
                 with alarm(budget.remaining(), budget.seconds):
                     budget.check()
                     sdoc = sdocs[n] if sdocs is not None else self.nlp(texts[n])
-                    doc = run_stages(sdoc, doc_id=doc_id, text=text, budget=budget)
+                    doc = attribution(sdoc, doc_id, text, budget)
             except DocumentTimeout as exc:
                 yield exc
                 continue
@@ -112,6 +123,12 @@ _SPACES = str.maketrans({c: " " for c in "\u00a0\u2000\u2001\u2002\u2003\u2004\u
 def normalize_spaces(text: str) -> str:
     """Same-length normalisation of exotic spaces (offsets into the original stay valid)."""
     return text.translate(_SPACES)
+
+
+def _default_attribution() -> Attribution:
+    from .pipeline import default_pipeline
+
+    return default_pipeline()
 
 
 _extractors: dict[str | None, Extractor] = {}  # one loaded pipeline per model name

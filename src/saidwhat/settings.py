@@ -1,13 +1,16 @@
 """Settings of one extraction run, in one typed, immutable object.
 
-The start of the project's settings: thresholds and limits belong here, with their
-defaults and the reason for them, not as constants scattered through the stages.
-``Settings()`` gives the defaults; ``dataclasses.replace(settings, field=value)`` a variant.
+Every threshold and window of the stages lives here, with its default and the reason for
+it, not as a constant in the rule code. ``Settings()`` gives the defaults;
+``dataclasses.replace(settings, field=value)`` a variant; :meth:`Settings.from_dict` reads
+the ``[settings]`` section of a pipeline config (:mod:`saidwhat.config`), and the CLI
+turns its options into one (``--doc-timeout``, ``--config``).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, fields
+from typing import Any
 
 DEFAULT_MAX_SENTENCE_TOKENS = 250
 DEFAULT_DOC_TIMEOUT = 120.0
@@ -32,8 +35,69 @@ class Settings:
     it the document fails with ``time budget of N s exceeded`` and the batch goes on.
     ``None``: no budget."""
 
+    # -- direct quotes: which quotations are speech, where their cue is ------------------
+    full_quote_min_words: int = 4
+    """A quotation that is a sentence or paragraph of its own is speech from this many words
+    (or when it ends in sentence punctuation); shorter ones are titles and scare quotes."""
+
+    full_quote_after_colon_min_words: int = 6
+    """After a colon or comma, a quotation that does not start with a capital is speech from
+    this many words."""
+
+    quote_verb_lookback_chars: int = 40
+    """``said “We will …”``: how far before the opening mark a speech verb is looked for."""
+
+    cue_tokens_after: int = 13
+    """Tokens after a closing mark searched for the cue (``…,’ she said``)."""
+
+    cue_tokens_before: int = 41
+    """Tokens before an opening mark searched for the cue (``She said on Monday: ‘…``)."""
+
+    continuation_max_paragraphs: int = 2
+    """A cue-less quotation continues the previous speaker's quotation at most this many
+    paragraphs later."""
+
+    # -- "Name: words" lines -------------------------------------------------------------
+    name_colon_max_chars: int = 60
+    """The colon of ``Jane Doe: We will win`` lies within this many characters of the line start."""
+
+    name_colon_min_words: int = 3
+    """Words after the colon, at least."""
+
+    name_colon_max_name_tokens: int = 4
+    """Tokens of the name before the colon, at most."""
+
+    # -- indirect speech ---------------------------------------------------------------
+    content_min_words: int = 2
+    """Words of an indirect quotation's content, at least (one noun is enough: ``announced
+    support``)."""
+
+    subject_max_hops: int = 4
+    """Verbs climbed (``and urged …``, ``adding …``) to find the speaking subject."""
+
+    # -- sources and speakers ------------------------------------------------------------
+    mention_max_tokens: int = 60
+    """A source mention longer than this is a runaway parse: the core noun phrase is kept."""
+
+    lookback_sentences: int = 8
+    """Pronouns and role nouns ("she", "the minister") refer to people named at most this
+    many sentences back."""
+
     def __post_init__(self) -> None:
         if self.max_sentence_tokens is not None and self.max_sentence_tokens < 8:
             raise ValueError("max_sentence_tokens must be at least 8 (or None)")
         if self.doc_timeout is not None and not self.doc_timeout > 0:
             raise ValueError("doc_timeout must be a positive number of seconds (or None)")
+
+    @classmethod
+    def from_dict(cls, values: dict[str, Any]) -> Settings:
+        """Settings from a mapping (a config's ``[settings]``); unknown keys are an error."""
+        known = {f.name for f in fields(cls)}
+        unknown = sorted(set(values) - known)
+        if unknown:
+            raise ValueError(f"unknown setting(s): {', '.join(unknown)} "
+                             f"(known: {', '.join(sorted(known))})")
+        return cls(**values)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)

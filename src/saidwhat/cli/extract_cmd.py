@@ -8,6 +8,7 @@ usage error (no input, unknown option, model not installed).
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import functools
 import json
 import os
@@ -15,6 +16,7 @@ import re
 import sys
 from collections.abc import Iterable, Iterator
 from importlib import resources
+from pathlib import Path
 from typing import IO, Any
 
 import click
@@ -90,12 +92,25 @@ def _atomic_writer(path: str | None) -> Iterator[IO[str]]:
         yield fh
 
 
-def _load_extractor(model: str | None, doc_timeout: float | None = DEFAULT_DOC_TIMEOUT) -> Any:
+def _load_extractor(model: str | None, doc_timeout: float | None = DEFAULT_DOC_TIMEOUT,
+                    config: str | None = None) -> Any:
+    """The Extractor for the options: ``config`` (a .cfg path, :mod:`saidwhat.config`)
+    over the default pipeline; ``doc_timeout`` (``None``: the config's) replaces its
+    ``[settings] doc_timeout``."""
     from ..extract import Extractor
     from ..nlp import ModelNotFoundError
+    from ..config import ConfigError, load_config, settings_of
 
     try:
-        return Extractor(model, settings=Settings(doc_timeout=doc_timeout))
+        if config is None:
+            return Extractor(model, settings=Settings(doc_timeout=doc_timeout))
+        cfg = load_config(Path(config))
+        settings = settings_of(cfg)
+        if doc_timeout is not None:
+            settings = dataclasses.replace(settings, doc_timeout=doc_timeout)
+        return Extractor(model, config=cfg, settings=settings)
+    except ConfigError as exc:
+        raise click.BadParameter(str(exc), param_hint="--config") from None
     except ModelNotFoundError as exc:
         raise click.BadParameter(str(exc), param_hint="--model") from None
 
@@ -172,12 +187,16 @@ def _quiet_on_broken_pipe(command: Any) -> Any:
               default=DEFAULT_DOC_TIMEOUT, show_default=True,
               help="Time budget of one document; past it the document is an error "
                    "('time budget of N s exceeded') and the batch goes on.")
+@click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False),
+              default=None, metavar="FILE",
+              help="Pipeline config (.cfg) over the default one: components by registered "
+                   "name, settings (see docs/architecture.md).")
 @_with_common_options
 @_quiet_on_broken_pipe
 def extract_command(paths: tuple[str, ...], output: str | None, errors_path: str | None,
                     include_text: bool, batch_size: int, doc_timeout: float, model: str | None,
                     fmt: InputFormat | None, max_chars: int, max_doc_chars: int,
-                    doc_id_rule: str, example: bool) -> None:
+                    doc_id_rule: str, example: bool, config_path: str | None = None) -> None:
     """Extract quotes and speakers from PATH... to JSON Lines, one object per document.
 
     PATH is a .txt, .html/.htm, .jsonl/.ndjson(.gz), .csv/.tsv(.gz) or .warc(.gz) file, a
@@ -186,7 +205,12 @@ def extract_command(paths: tuple[str, ...], output: str | None, errors_path: str
     conflict). Exit code 0: all inputs extracted; 1: some inputs failed; 2: usage error.
     """
     inputs = _inputs_or_example(paths, example)
-    extractor = _load_extractor(model, doc_timeout)
+    if config_path is None:
+        extractor = _load_extractor(model, doc_timeout)
+    else:  # --doc-timeout replaces the config's only when given
+        given = click.get_current_context().get_parameter_source("doc_timeout")
+        explicit = given is not None and given.name != "DEFAULT"
+        extractor = _load_extractor(model, doc_timeout if explicit else None, config_path)
     from tqdm import tqdm
 
     # A progress bar only for a person watching; never in logs or pipes.

@@ -1,6 +1,8 @@
 """Stage 2: speech and position cues over the parse, with their content, source and channel.
 
-Everything here reads the spaCy dependency parse; lexicons say which verbs are cues.
+Everything here reads the spaCy dependency parse; the language pack
+(:class:`saidwhat.lang.LanguagePack`, passed in as ``lang``; English when omitted) says
+which verbs are cues and names the dependency labels and word classes the rules test.
 """
 
 from __future__ import annotations
@@ -11,11 +13,10 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span, Token
 
-from ..lexicon import lexicons, read_list
+from ..lang import LanguagePack, english
+from ..settings import Settings
 
-# Dependents that belong to a source mention's noun phrase (not appositions, clauses, adverbials)
-_NP_KEEP = {"compound", "det", "amod", "poss", "nmod", "nummod", "case", "quantmod", "flat",
-            "predet", "advmod"}
+_DEFAULTS = Settings()
 
 
 @dataclass(slots=True)
@@ -31,49 +32,46 @@ class Cue:
     clausal: bool = True  # content is a clause, not only an object noun phrase
 
 
-def _blocked_governors() -> frozenset[str]:
-    return read_list("non_speech_governors.txt")
+def is_cue_verb(tok: Token, lang: LanguagePack | None = None) -> bool:
+    lang = lang or english()
+    return tok.pos_ in ("VERB", "AUX") and tok.lemma_.lower() in lang.lexicons.cues or \
+        _multiword_prep(tok, lang) is not None
 
 
-def _going_on_governors() -> frozenset[str]:
-    return read_list("going_on_governors.txt")
-
-
-def is_cue_verb(tok: Token) -> bool:
-    lex = lexicons()
-    return tok.pos_ in ("VERB", "AUX") and tok.lemma_.lower() in lex.cues or \
-        _multiword_prep(tok) is not None
-
-
-def _multiword_prep(tok: Token) -> Token | None:
+def _multiword_prep(tok: Token, lang: LanguagePack) -> Token | None:
     """The particle/preposition child that turns ``tok`` into a multi-word cue, if any."""
     if tok.pos_ != "VERB":
         return None
     lemma = tok.lemma_.lower()
-    mw = lexicons().multiword_cues
+    mw = lang.lexicons.multiword_cues
+    lab = lang.labels
+    deps = (lab.prep, lab.prt, lab.dative)
     for child in tok.children:
-        if child.dep_ in ("prep", "prt", "dative") and (lemma, child.lower_) in mw:
+        if child.dep_ in deps and (lemma, child.lower_) in mw:
             return child
     return None
 
 
-def subject_of(verb: Token) -> Token | None:
+def subject_of(verb: Token, lang: LanguagePack | None = None,
+               max_hops: int = _DEFAULTS.subject_max_hops) -> Token | None:
     """The speaking subject: the verb's own ``nsubj``, else the one of the verb it hangs from
-    (``and urged …``, ``adding: …``), else an inverted subject after the verb."""
+    (``and urged …``, ``adding: …``, at most ``max_hops`` verbs up), else an inverted
+    subject after the verb."""
+    lab = (lang or english()).labels
     seen = 0
     tok: Token | None = verb
-    while tok is not None and seen < 4:
+    while tok is not None and seen < max_hops:
         for child in tok.children:
-            if child.dep_ == "nsubj":
+            if child.dep_ == lab.nsubj:
                 return child
-        if tok.dep_ == "acl" and tok.head.pos_ in ("PROPN", "NOUN") and (
-                tok.tag_ in ("VBD", "VBZ", "VBP") or
-                tok.head.pos_ == "PROPN" and tok.head.dep_ in ("ROOT", "npadvmod", "nsubj")):
+        if tok.dep_ == lab.acl and tok.head.pos_ in ("PROPN", "NOUN") and (
+                tok.tag_ in lab.finite_verb_tags or
+                tok.head.pos_ == "PROPN" and tok.head.dep_ in (lab.root, lab.npadvmod, lab.nsubj)):
             # "Jane Doe, the minister, last night called for …": a finite verb parsed as a
             # modifier of the name is the sentence's main verb, and the name its subject
             return tok.head
-        if tok.dep_ in ("conj", "advcl", "xcomp") and tok.head.i != tok.i:
-            if tok.dep_ == "advcl" and tok.i < tok.head.i and tok.tag_ != "VBG":
+        if tok.dep_ in (lab.conj, lab.advcl, lab.xcomp) and tok.head.i != tok.i:
+            if tok.dep_ == lab.advcl and tok.i < tok.head.i and tok.tag_ != lab.tag_gerund:
                 return None
             tok = tok.head
             seen += 1
@@ -82,26 +80,30 @@ def subject_of(verb: Token) -> Token | None:
     return None
 
 
-def _governor_blocks(verb: Token) -> bool:
+def _governor_blocks(verb: Token, lang: LanguagePack) -> bool:
     """"refused to reveal", "is expected to say", "did not say": no statement was made."""
-    if any(c.dep_ == "neg" for c in verb.children):
+    lab = lang.labels
+    if any(c.dep_ == lab.neg for c in verb.children):
         return True
-    if any(c.dep_ == "aux" and c.tag_ == "TO" for c in verb.children) and not (
-            verb.dep_ == "xcomp" and verb.head.lemma_.lower() in _going_on_governors()):
+    if any(c.dep_ == lab.aux and c.tag_ == lab.tag_infinitive_to for c in verb.children) and not (
+            verb.dep_ == lab.xcomp and verb.head.lemma_.lower() in lang.going_on_governors):
         # an infinitive reports an intention ("plans to say", "for X to question"), except
         # after verbs of going on ("continued to complain that …")
         return True
-    if verb.dep_ == "xcomp" and verb.head.lemma_.lower() in _blocked_governors():
+    if verb.dep_ == lab.xcomp and verb.head.lemma_.lower() in lang.non_speech_governors:
         return True
     return False
 
 
-def np_span(head: Token) -> tuple[int, int]:
+def np_span(head: Token, lang: LanguagePack | None = None) -> tuple[int, int]:
     """Token span (start, end) of the noun phrase headed by ``head``, without appositions,
     relative clauses and trailing punctuation."""
+    lang = lang or english()
+    lab = lang.labels
+    keep_deps, preps = lab.np_keep, lang.word_list("np_preps")
     keep = [head]
-    stack = [c for c in head.children if c.dep_ in _NP_KEEP or
-             (c.dep_ == "prep" and c.i > head.i and c.lower_ in ("for", "of", "at", "from"))]
+    stack = [c for c in head.children if c.dep_ in keep_deps or
+             (c.dep_ == lab.prep and c.i > head.i and c.lower_ in preps)]
     while stack:
         t = stack.pop()
         keep.append(t)
@@ -204,36 +206,41 @@ def _no_check() -> None:
     return None
 
 
-def find_cues(sdoc: Doc | Span, check: Callable[[], None] = _no_check) -> list[Cue]:
+def find_cues(sdoc: Doc | Span, check: Callable[[], None] = _no_check,
+              lang: LanguagePack | None = None, settings: Settings | None = None) -> list[Cue]:
     """Every cue verb with its content in the parse, in text order (indirect speech).
 
     ``check`` is called every few hundred tokens (a time budget: :mod:`saidwhat.budget`)."""
-    lex = lexicons()
+    lang = lang or english()
+    settings = settings or _DEFAULTS
+    lex = lang.lexicons
+    according, according_to = lang.word_list("according"), lang.word_list("according_to")
     out: list[Cue] = []
     for n, tok in enumerate(sdoc):
         if n % 512 == 511:
             check()
         lemma = tok.lemma_.lower()
-        if tok.lower_ == "according" and any(c.lower_ == "to" for c in tok.children):
-            cue = _according_to(tok)
+        if tok.lower_ in according and any(c.lower_ in according_to for c in tok.children):
+            cue = _according_to(tok, lang)
             if cue:
                 out.append(cue)
             continue
         if tok.pos_ != "VERB":
             continue
-        prep = _multiword_prep(tok)
+        prep = _multiword_prep(tok, lang)
         if prep is None and lemma not in lex.cues:
             continue
-        if _governor_blocks(tok):
+        if _governor_blocks(tok, lang):
             continue
-        cue = _cue_with_content(tok, prep)
+        cue = _cue_with_content(tok, prep, lang, settings)
         if cue is not None:
             out.append(cue)
     return out
 
 
-def _cue_with_content(verb: Token, prep: Token | None) -> Cue | None:
-    lex = lexicons()
+def _cue_with_content(verb: Token, prep: Token | None, lang: LanguagePack,
+                      settings: Settings) -> Cue | None:
+    lex, lab = lang.lexicons, lang.labels
     lemma = verb.lemma_.lower()
     tokens = [verb]
     polarity = "neutral"
@@ -248,86 +255,94 @@ def _cue_with_content(verb: Token, prep: Token | None) -> Cue | None:
         polarity = mw_polarity
         cue_class = "position"
         tokens.append(prep)
-        tokens.extend(c for c in verb.children if c.dep_ == "prt" and c.i != prep.i)
-        objs = [c for c in prep.children if c.dep_ in ("pobj", "pcomp")]
+        tokens.extend(c for c in verb.children if c.dep_ == lab.prt and c.i != prep.i)
+        objs = [c for c in prep.children if c.dep_ in (lab.pobj, lab.pcomp)]
         if mode == "clause":  # "called on ministers to restrict …"
             clausal = True
             objs += [c for c in verb.children if c.i > prep.i and (
-                c.dep_ in ("xcomp", "ccomp") or
-                c.dep_ == "advcl" and any(a.tag_ == "TO" for a in c.children))]
+                c.dep_ in (lab.xcomp, lab.ccomp) or
+                c.dep_ == lab.advcl and any(a.tag_ == lab.tag_infinitive_to for a in c.children))]
         for o in objs:
             content.append((o, -1))
-        if prep.dep_ == "prt" and not objs:
+        if prep.dep_ == lab.prt and not objs:
             for c in verb.children:
-                if c.dep_ in ("ccomp", "dobj"):
+                if c.dep_ in (lab.ccomp, lab.dobj):
                     content.append((c, -1))
     else:
-        comps = [c for c in verb.children if c.dep_ == "ccomp"]
+        comps = [c for c in verb.children if c.dep_ == lab.ccomp]
         if not comps:
             # "said in a statement that …": the parser hangs the clause on the channel noun
+            that = lang.word_list("that")
             for prep in verb.children:
-                if prep.dep_ != "prep":
+                if prep.dep_ != lab.prep:
                     continue
                 for pobj in prep.children:
-                    if pobj.dep_ == "pobj" and pobj.lemma_.lower() in lex.channel_nouns:
-                        comps += [c for c in pobj.children if c.dep_ in ("acl", "ccomp", "relcl")
-                                  and any(m.dep_ == "mark" and m.lower_ == "that"
+                    if pobj.dep_ == lab.pobj and pobj.lemma_.lower() in lex.channel_nouns:
+                        comps += [c for c in pobj.children
+                                  if c.dep_ in (lab.acl, lab.ccomp, lab.relcl)
+                                  and any(m.dep_ == lab.mark and m.lower_ in that
                                           for m in c.children)]
         if comps:
             for c in comps:
                 content.append((c, -1))
-            content.extend(_dashed_continuation(verb, comps[-1]))
+            content.extend(_dashed_continuation(verb, comps[-1], lang))
         elif cue_class == "position" or lemma in lex.object_cues or any(
-                c.dep_ in ("xcomp", "oprd") for c in verb.children):
+                c.dep_ in (lab.xcomp, lab.oprd) for c in verb.children):
             # "backed an inquiry", "urged the introduction of …", "accused X of Y",
             # "described X as Y", "asked the council to act", "called the plan 'pathetic'"
             clausal = False
-            objs = [c for c in verb.children if c.dep_ in ("dobj", "xcomp", "oprd")]
+            objs = [c for c in verb.children if c.dep_ in (lab.dobj, lab.xcomp, lab.oprd)]
             if not (cue_class == "position" or lemma in lex.object_cues):
-                objs = objs if any(c.dep_ in ("xcomp", "oprd") for c in objs) and any(
-                    c.dep_ == "dobj" for c in objs) else []
+                objs = objs if any(c.dep_ in (lab.xcomp, lab.oprd) for c in objs) and any(
+                    c.dep_ == lab.dobj for c in objs) else []
             if objs:
                 for c in objs:
                     content.append((c, -1))
+                obj_preps = lang.word_list("object_content_preps")
                 for c in verb.children:
-                    if c.dep_ == "prep" and c.lower_ in ("of", "as", "over", "for") and c.i > objs[0].i:
+                    if c.dep_ == lab.prep and c.lower_ in obj_preps and c.i > objs[0].i:
                         content.append((c, -1))
-        elif lemma in ("describe", "accuse"):
-            objs = [c for c in verb.children if c.dep_ == "dobj"]
+        elif lemma in lang.word_list("describe_verbs"):
+            objs = [c for c in verb.children if c.dep_ == lab.dobj]
+            describe_preps = lang.word_list("describe_preps")
             for c in verb.children:
-                if c.dep_ == "prep" and c.lower_ in ("as", "of") and objs:
+                if c.dep_ == lab.prep and c.lower_ in describe_preps and objs:
                     content.extend(((objs[0], -1), (c, -1)))
     if not content:
         return None
-    words = _first_words(content, 2)
-    if len(words) < 2 and not (words and words[0].pos_ in ("NOUN", "PROPN")):
+    words = _first_words(content, settings.content_min_words)
+    if len(words) < settings.content_min_words and \
+            not (words and words[0].pos_ in ("NOUN", "PROPN")):
         return None  # "announced support" is a position; "said it" is not
     cue = Cue(tokens=sorted(tokens, key=lambda t: t.i), verb=verb,
               content=_content_chars(content), polarity=polarity, cue_class=cue_class,
               clausal=clausal)
-    cue.source = subject_of(verb)
+    cue.source = subject_of(verb, lang, settings.subject_max_hops)
     return cue
 
 
-def _dashed_continuation(verb: Token, comp: Token) -> list[tuple[Token, int]]:
+def _dashed_continuation(verb: Token, comp: Token,
+                         lang: LanguagePack) -> list[tuple[Token, int]]:
     """"X said A – and it was now time to B": a clause joined to the cue verb after a dash
     goes on with what was said (the parser hangs it on the verb, not on A). Returns the
     clause's head with the index after which its subtree counts (after A)."""
     doc = verb.doc
+    lab = lang.labels
     end = subtree_extent(comp)[1]
     for conj in verb.children:
-        if conj.dep_ != "conj" or conj.i <= end or is_cue_verb(conj):
+        if conj.dep_ != lab.conj or conj.i <= end or is_cue_verb(conj, lang):
             continue
         between = doc[end + 1:conj.left_edge.i]
-        if any(t.text in "–—" for t in between) and \
-                any(c.dep_ in ("nsubj", "expl", "nsubjpass") for c in conj.children):
+        if any(t.text in lang.dashes for t in between) and \
+                any(c.dep_ in (lab.nsubj, lab.expl, lab.nsubjpass) for c in conj.children):
             return [(conj, end)]
     return []
 
 
-def _according_to(tok: Token) -> Cue | None:
-    to = next(c for c in tok.children if c.lower_ == "to")
-    src = next((c for c in to.children if c.dep_ == "pobj"), None)
+def _according_to(tok: Token, lang: LanguagePack) -> Cue | None:
+    according_to = lang.word_list("according_to")
+    to = next(c for c in tok.children if c.lower_ in according_to)
+    src = next((c for c in to.children if c.dep_ == lang.labels.pobj), None)
     if src is None:
         return None
     clause = tok.head
@@ -354,58 +369,70 @@ def token_index_at(sdoc: Doc, char: int) -> int:
     return max(0, bisect.bisect_right(starts, char) - 1)
 
 
-def find_cue_near(sdoc: Doc, start_char: int, end_char: int, side: str) -> Token | None:
+def find_cue_near(sdoc: Doc, start_char: int, end_char: int, side: str,
+                  lang: LanguagePack | None = None,
+                  settings: Settings | None = None) -> Token | None:
     """The nearest cue verb of the sentence beside a direct quote.
 
-    ``side="right"``: the first cue after the closing mark ("…,’ she said."),
-    ``side="left"``: the last cue before the opening mark ("She said: ‘…")."""
+    ``side="right"``: the first cue after the closing mark ("…,’ she said.", within
+    ``settings.cue_tokens_after`` tokens), ``side="left"``: the last cue before the opening
+    mark ("She said: ‘…", within ``settings.cue_tokens_before``)."""
+    lang = lang or english()
+    settings = settings or _DEFAULTS
     if side == "right":
         i = token_index_at(sdoc, end_char)
         if i < len(sdoc) and sdoc[i].idx < end_char:
             i += 1
-        for n, tok in enumerate(sdoc[i:i + 13]):
-            if (tok.is_sent_start and n > 0) or tok.text in ("“", "‘", "\n") or \
+        stops = (*lang.word_list("quote_open_tokens"), "\n")
+        for n, tok in enumerate(sdoc[i:i + settings.cue_tokens_after]):
+            if (tok.is_sent_start and n > 0) or tok.text in stops or \
                     tok.is_space and "\n" in tok.text:
                 return None
-            if tok.pos_ == "VERB" and is_cue_verb(tok):
+            if tok.pos_ == "VERB" and is_cue_verb(tok, lang):
                 return tok
         return None
     i = token_index_at(sdoc, start_char)
     if i < len(sdoc) and sdoc[i].idx >= start_char:
         i -= 1
-    for n in range(41):
+    for n in range(settings.cue_tokens_before):
         if i - n < 0:
             return None
         tok = sdoc[i - n]
         if "\n" in tok.text:
             return None
-        if tok.pos_ == "VERB" and is_cue_verb(tok) and not _governor_blocks(tok):
+        if tok.pos_ == "VERB" and is_cue_verb(tok, lang) and not _governor_blocks(tok, lang):
             return tok
     return None
 
 
-def channel_of(verb: Token) -> tuple[int, int] | None:
+def channel_of(verb: Token, lang: LanguagePack | None = None) -> tuple[int, int] | None:
     """The medium or addressee: "told the BBC", "in a statement", "writing in the Post"."""
+    lang = lang or english()
+    lab = lang.labels
     candidates: list[Token] = []
-    if verb.lemma_.lower() == "tell":
-        candidates += [c for c in verb.children if c.dep_ in ("dobj", "dative")]
+    if verb.lemma_.lower() in lang.word_list("channel_dobj_verbs"):
+        candidates += [c for c in verb.children if c.dep_ in (lab.dobj, lab.dative)]
     heads = [verb]
-    if verb.dep_ in ("conj", "advcl", "xcomp") and verb.head.i != verb.i:
+    if verb.dep_ in (lab.conj, lab.advcl, lab.xcomp) and verb.head.i != verb.i:
         heads.append(verb.head)
+    channel_preps, of = lang.word_list("channel_preps"), lang.word_list("of")
+    advcl_verbs = lang.word_list("channel_advcl_verbs")
+    advcl_preps = lang.word_list("channel_advcl_preps")
     for h in heads:
         for child in h.children:
-            if child.dep_ == "prep" and child.lower_ in ("in", "on", "to", "during", "via"):
+            if child.dep_ == lab.prep and child.lower_ in channel_preps:
                 for pobj in child.children:
-                    if pobj.dep_ == "pobj" and (_is_channel_noun(pobj) or any(
-                            of.dep_ == "prep" and of.lower_ == "of" and any(
-                                _is_channel_noun(n) for n in of.children if n.dep_ == "pobj")
-                            for of in pobj.children)):  # "in a series of interviews"
+                    if pobj.dep_ == lab.pobj and (_is_channel_noun(pobj, lang) or any(
+                            p.dep_ == lab.prep and p.lower_ in of and any(
+                                _is_channel_noun(n, lang) for n in p.children
+                                if n.dep_ == lab.pobj)
+                            for p in pobj.children)):  # "in a series of interviews"
                         candidates.append(pobj)
             # "Writing in the Observer, X said …"
-            if child.dep_ == "advcl" and child.lemma_.lower() in ("write", "speak", "post") and \
+            if child.dep_ == lab.advcl and child.lemma_.lower() in advcl_verbs and \
                     child.i < h.i:
                 prep = next((p for p in child.children
-                             if p.dep_ == "prep" and p.lower_ in ("in", "on", "to")), None)
+                             if p.dep_ == lab.prep and p.lower_ in advcl_preps), None)
                 if prep is not None:
                     toks = [t for t in child.subtree if t.i > prep.i]
                     while toks and (toks[-1].is_punct or toks[-1].is_space):
@@ -415,7 +442,7 @@ def channel_of(verb: Token) -> tuple[int, int] | None:
     if not candidates:
         return None
     tok = min(candidates, key=lambda t: abs(t.i - verb.i))
-    s, e = np_span(tok)
+    s, e = np_span(tok, lang)
     doc = verb.doc
     return doc[s].idx, doc[e - 1].idx + len(doc[e - 1].text)
 
@@ -427,16 +454,19 @@ def _set_off(tok: Token) -> bool:
     return after < len(doc) and doc[after].text in (",", "–", "—", "(", ")")
 
 
-def _is_channel_noun(tok: Token) -> bool:
-    lex = lexicons()
-    return tok.lemma_.lower() in lex.channel_nouns or tok.lower_ in lex.channel_nouns
+def _is_channel_noun(tok: Token, lang: LanguagePack) -> bool:
+    nouns = lang.lexicons.channel_nouns
+    return tok.lemma_.lower() in nouns or tok.lower_ in nouns
 
 
-def mention_span(head: Token, verb: Token | None = None) -> tuple[int, int]:
+def mention_span(head: Token, verb: Token | None = None, lang: LanguagePack | None = None,
+                 max_tokens: int = _DEFAULTS.mention_max_tokens) -> tuple[int, int]:
     """Token span of a source mention: the whole noun phrase with its appositions and
     relative clauses ("Jane Doe, 59, a teacher from Leeds"), as PolNeAR and PARC mark sources;
     it never runs into the clause it is the subject of."""
     doc = head.doc
+    lang = lang or english()
+    lab = lang.labels
     toks = sorted((t for t in head.subtree if not t.is_space), key=lambda t: t.i)
     if verb is not None and verb.i != head.i and head.is_ancestor(verb):
         # misparse "Jane Doe, the minister, called for …" (verb under the name): cut it off
@@ -449,8 +479,8 @@ def mention_span(head: Token, verb: Token | None = None) -> tuple[int, int]:
     # time adverbials ("Jane Doe, the minister, last night called …") belong to the verb
     # (an age set off by commas, "Jane Doe, 55, a teacher", stays)
     drop = {t.i for c in head.children
-            if c.i > head.i and (c.dep_ == "npadvmod" or c.ent_type_ in ("DATE", "TIME") and
-                                 c.dep_ not in ("compound", "amod", "nummod"))
+            if c.i > head.i and (c.dep_ == lab.npadvmod or c.ent_type_ in ("DATE", "TIME") and
+                                 c.dep_ not in (lab.compound, lab.amod, lab.nummod))
             and not _set_off(c)
             for t in c.subtree}
     toks = [t for t in toks if t.i not in drop]
@@ -466,6 +496,6 @@ def mention_span(head: Token, verb: Token | None = None) -> tuple[int, int]:
         e -= 1
     while s < e - 1 and (doc[s].is_punct or doc[s].is_space) and doc[s].text != "(":
         s += 1
-    if e - s > 60:  # a runaway parse: fall back to the core noun phrase
-        return np_span(head)
+    if e - s > max_tokens:  # a runaway parse: fall back to the core noun phrase
+        return np_span(head, lang)
     return s, e

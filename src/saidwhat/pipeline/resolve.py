@@ -4,29 +4,29 @@ Rule-based, over the parse and NER (no coreference model installs offline): name
 people are clustered by name (honorifics stripped, short forms "Mr Doe" / "Sir John"
 merged into full names); pronouns and role nouns ("he", "the professor") go to the most
 recent compatible person, subjects and earlier speakers first; organisations and
-anonymous sources ("a Treasury source") are typed from their head noun. A learned
-resolver can replace :class:`SpeakerResolver` behind the same ``resolve`` method.
+anonymous sources ("a Treasury source") are typed from their head noun.
+
+:class:`RuleResolver` (registered as ``rule_resolver.v1`` in ``saidwhat.resolvers``) is the
+component: it sees the whole document and all its candidates at once and resolves them in
+text order with one :class:`SpeakerResolver`. A learned resolver replaces it by config
+(:class:`saidwhat.pipeline.candidates.Resolver`).
 """
 
 from __future__ import annotations
 
 import bisect
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span, Token
 
-from ..lexicon import lexicons, read_list
+from ..lang import LanguagePack, english
 from ..model import Entity, Speaker, TextSpan
+from ..names import fold
+from ..config import registry
+from ..settings import Settings
+from .candidates import Candidate, DocContext
 from .cues import mention_span, np_span
-
-_SENT_END = tuple(".!?’”\"':;)…")
-_RELATIVE = {"who", "which", "that", "whom"}
-_INDEFINITE = {"a", "an", "one", "two", "three", "several", "some", "many", "other", "another"}
-_ORG_LABELS = {"ORG", "NORP", "GPE", "FAC"}
-_LOOKBACK_SENTS = 8
-_NOT_IN_OFFICE = ("shadow", "former", "ex-")
-_ANONYMITY = ("not to be named", "anonymity", "anonymously", "not authorized to speak",
-              "not authorised to speak")
 
 
 @dataclass(slots=True)
@@ -58,6 +58,8 @@ class SpeakerResolver:
 
     sdoc: Doc
     text: str
+    lang: LanguagePack = field(default_factory=english)
+    settings: Settings = field(default_factory=Settings)
     entities: list[Entity] = field(default_factory=list)
     # earlier mentions that pronouns and role nouns may refer to, sorted by token (stable:
     # candidates of one token stay in the order they came), so that the window of the last
@@ -75,26 +77,28 @@ class SpeakerResolver:
     _sent_starts: list[int] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        self._captions = _caption_paragraphs(self.sdoc.text)
+        self._lex = self.lang.lexicons
+        self._lab = self.lang.labels
+        self._captions = _caption_paragraphs(self.sdoc.text, self.lang)
         self._caption_starts = [s for s, _ in self._captions]
         self._index_people()
 
     # -- named people -------------------------------------------------------------------
     def _index_people(self) -> None:
-        lex = lexicons()
-        for ent in _person_spans(self.sdoc):
-            names = _person_names(ent)
+        lex = self._lex
+        for ent in _person_spans(self.sdoc, self.lang):
+            names = _person_names(ent, self.lang)
             if names is None:
                 continue
             entity = self._match_or_add(names)
-            entity.mentions.append(self.text_span(_with_title(ent)))
+            entity.mentions.append(self.text_span(_with_title(ent, self.lang)))
             for t in ent:
                 self._person_tokens[t.i] = entity
-            role = _role_of(ent)
+            role = _role_of(ent, self.lang)
             if role and role not in entity.roles:
                 entity.roles.append(role)
             if not self._in_caption(ent.start_char):
-                self._add_candidate(_Candidate(ent.root.i, entity, _is_subject(ent)))
+                self._add_candidate(_Candidate(ent.root.i, entity, _is_subject(ent, self.lang)))
         # gender from given names where the text gave no title
         for e in self.entities:
             if e.gender is None and e.type == "person":
@@ -116,9 +120,9 @@ class SpeakerResolver:
         e = self.entities[pos]
         self._by_name.setdefault((e.type, e.name.lower()), []).append(pos)
         if e.type == "person":
-            words = e.name.lower().split()
+            words = e.name.split()
             if words:
-                for w in {words[0], words[-1]}:
+                for w in {fold(words[0]), fold(words[-1])}:
                     self._by_word.setdefault(w, []).append(pos)
 
     def _new_entity(self, e: Entity) -> Entity:
@@ -127,7 +131,7 @@ class SpeakerResolver:
         return e
 
     def _people_named(self, *words: str) -> list[int]:
-        """Positions, in order, of persons that may have one of ``words`` (lower case) as
+        """Positions, in order, of persons that may have one of ``words`` (folded) as
         their first or last name word; the caller checks."""
         found: set[int] = set()
         for w in words:
@@ -136,13 +140,13 @@ class SpeakerResolver:
 
     def _match_or_add(self, names: _Names) -> Entity:
         # _same_person needs a shared first or last word: only those entities can match
-        maybe = self._people_named(names.tokens[0].lower(), names.tokens[-1].lower()) \
+        maybe = self._people_named(fold(names.tokens[0]), fold(names.tokens[-1])) \
             if names.tokens else range(len(self.entities))
         for pos in maybe:
             e = self.entities[pos]
             if e.type != "person":
                 continue
-            if _same_person(e, names):
+            if _same_person(e, names, self.lang):
                 if len(names.tokens) > len(e.name.split()):
                     e.name = names.full
                     self._register(pos)
@@ -171,37 +175,37 @@ class SpeakerResolver:
         if source is None:
             return Speaker(), None
         doc = self.sdoc
-        lex = lexicons()
-        s, e = extent or mention_span(source, verb)
+        lex, lab, lang = self._lex, self._lab, self.lang
+        s, e = extent or mention_span(source, verb, lang, self.settings.mention_max_tokens)
         mention = doc[s:e]
-        s, e = extent or np_span(source)
+        s, e = extent or np_span(source, lang)
         core = doc[s:e]  # without appositions: what names the speaker
         lower = source.lower_
         # relative pronoun: "X, who said …" -> the noun the clause modifies
-        if lower in _RELATIVE and source.head.dep_ == "relcl":
+        if lower in lang.relative_pronouns and source.head.dep_ == lab.relcl:
             speaker, _ = self.resolve(source.head.head)
             return speaker, mention
-        owner = {t.i for c in source.children if c.dep_ == "poss" for t in c.subtree}
+        owner = {t.i for c in source.children if c.dep_ == lab.poss for t in c.subtree}
         ent = self._person_tokens.get(source.i) or next(
             (self._person_tokens[t.i] for t in core
              if t.i in self._person_tokens and t.i not in owner), None)  # not "Doe's aide"
         if ent is None:
             # "The housing minister, Jane Doe, said": the name stands in apposition
             for child in source.children:
-                if child.dep_ != "appos":
+                if child.dep_ != lab.appos:
                     continue
                 if child.i in self._person_tokens:
                     ent = self._person_tokens[child.i]
                     break
-                a, b = np_span(child)
-                if _looks_like_person_name(doc[a:b]):  # NER missed the name
+                a, b = np_span(child, lang)
+                if _looks_like_person_name(doc[a:b], lang):  # NER missed the name
                     ent = self._add_person_mention(doc[a:b])
                     break
         if ent is not None:
             return self._speaker_for(ent, source.i), mention
         if source.pos_ == "PRON" or lower in lex.pronouns:
             gender, number = lex.pronouns.get(lower, ("any", "sg"))
-            if lower in ("i", "we", "you", "me", "us"):
+            if lower in lang.first_and_second_person:
                 return Speaker(), mention
             if number == "pl" or gender == "n":
                 org = self._recent_entity(source.i, types=("organization", "anonymous"))
@@ -211,24 +215,25 @@ class SpeakerResolver:
         known = self._known_person(core)
         if known is not None:  # "Haines" after "Loretta Haines", whatever NER thought of it
             return self._speaker_for(known, source.i), mention
-        if _looks_like_person_name(core):
+        if _looks_like_person_name(core, lang):
             person = self._add_person_mention(core)
             return self._speaker_for(person, source.i), mention
         head_lemma = source.lemma_.lower()
-        words = [t for t in core if t.lower_ not in ("the", "a", "an") and not t.is_punct]
+        words = [t for t in core if t.lower_ not in lang.articles and not t.is_punct]
         text = " ".join(t.text for t in words) if words else core.text
-        has_org = any(t.ent_type_ in _ORG_LABELS for t in core)
-        det = next((t.lower_ for t in core if t.dep_ in ("det", "nummod")), None)
-        unnamed = det in _INDEFINITE and head_lemma in lex.role_nouns or any(
-            w in mention.text.lower() for w in _ANONYMITY)  # "a senior officer", "… not to be named"
+        has_org = any(t.ent_type_ in lang.organization_entity_labels for t in core)
+        det = next((t.lower_ for t in core if t.dep_ in (lab.det, lab.nummod)), None)
+        indefinite = lang.indefinite_determiners
+        unnamed = det in indefinite and head_lemma in lex.role_nouns or any(
+            w in mention.text.lower() for w in lang.anonymity_phrases)  # "a senior officer", "… not to be named"
         if det == "the" and head_lemma in lex.role_nouns and head_lemma in lex.anonymous_heads:
             # "the spokeswoman": the named one introduced with that role, if any
-            person = self._recent_person(source.i, _role_gender(head_lemma), role=head_lemma,
-                                         role_only=True)
+            person = self._recent_person(source.i, _role_gender(head_lemma, lang),
+                                         role=head_lemma, role_only=True)
             if person is not None:
                 return self._speaker_for(person, source.i), mention
         if head_lemma in lex.anonymous_heads or source.lower_ in lex.anonymous_heads or unnamed:
-            if det in _INDEFINITE or det in (None, "the") or source.tag_ in ("NNS",) or has_org \
+            if det in indefinite or det in (None, "the") or source.tag_ == lab.tag_plural_noun or has_org \
                     or unnamed:
                 affiliation = self._affiliation(core, source)
                 ent_anon = self._add_entity(text, "anonymous", core, source.i)
@@ -236,12 +241,13 @@ class SpeakerResolver:
                 return Speaker(name=text, type="anonymous", role=None, affiliation=affiliation,
                                entity_id=ent_anon.id), mention
         if has_org or head_lemma in lex.organization_heads or source.lower_ in lex.organization_heads:
-            name = _strip_the(core)
+            name = _strip_the(core, lang)
             org = self._add_entity(name, "organization", core, source.i)
             return Speaker(name=org.name, type="organization", entity_id=org.id), mention
         if head_lemma in lex.role_nouns or core.text.lower().removeprefix("the ") in lex.role_nouns:
             if det == "the" or det is None:
-                person = self._recent_person(source.i, _role_gender(head_lemma), role=head_lemma)
+                person = self._recent_person(source.i, _role_gender(head_lemma, lang),
+                                             role=head_lemma)
                 if person is not None:
                     return self._speaker_for(person, source.i), mention
         return Speaker(name=text, type="unknown"), mention
@@ -252,7 +258,7 @@ class SpeakerResolver:
         person.mentions.append(self.text_span(name))
         for t in name:
             self._person_tokens[t.i] = person
-        role = _role_of(name)
+        role = _role_of(name, self.lang)
         if role and role not in person.roles:
             person.roles.append(role)
         return person
@@ -270,10 +276,10 @@ class SpeakerResolver:
         toks = [t for t in core if not t.is_punct]
         if not toks or len(toks) > 3 or any(t.pos_ != "PROPN" for t in toks):
             return None
-        words = [t.text.lower() for t in toks]
+        words = [fold(t.text) for t in toks]
         people = [self.entities[p] for p in self._people_named(words[-1])]
         hits = [e for e in people if e.type == "person" and
-                [w.lower() for w in e.name.split()][-len(words):] == words]
+                [fold(w) for w in e.name.split()][-len(words):] == words]
         return hits[0] if len(hits) == 1 else None
 
     def _recent_person(self, token_i: int, gender: str, role: str | None = None,
@@ -291,7 +297,8 @@ class SpeakerResolver:
                 return None
             # "the minister" is not the shadow minister or a former one
             current = [c for c in before
-                       if not any(w in r.lower() for r in c.entity.roles for w in _NOT_IN_OFFICE)]
+                       if not any(w in r.lower() for r in c.entity.roles
+                                  for w in self.lang.not_in_office)]
             before = current or before
         # Prefer the most recent subject of an earlier sentence or clause; else the most recent mention.
         subjects = [c for c in before if c.subject]
@@ -307,11 +314,11 @@ class SpeakerResolver:
         return max(pool, key=lambda c: c.token_i).entity if pool else None
 
     def _sentence_floor(self, token_i: int) -> int:
-        """First token of the sentence ``_LOOKBACK_SENTS`` sentences before ``token_i``'s."""
+        """First token of the sentence ``settings.lookback_sentences`` before ``token_i``'s."""
         if not self._sent_starts:
             self._sent_starts = [s.start for s in self.sdoc.sents]
         idx = bisect.bisect_right(self._sent_starts, token_i) - 1
-        return self._sent_starts[max(0, idx - _LOOKBACK_SENTS)]
+        return self._sent_starts[max(0, idx - self.settings.lookback_sentences)]
 
     def _add_entity(self, name: str, etype: str, mention: Span, token_i: int) -> Entity:
         key = name.lower()
@@ -328,19 +335,20 @@ class SpeakerResolver:
         return ent
 
     def _affiliation(self, mention: Span, head: Token) -> str | None:
-        lex = lexicons()
-        mods = [t for t in mention if t.i < head.i and t.dep_ in ("compound", "amod", "nmod", "poss")
-                and (t.pos_ == "PROPN" or t.ent_type_ in _ORG_LABELS or
+        lex, lab, lang = self._lex, self._lab, self.lang
+        mods = [t for t in mention if t.i < head.i and
+                t.dep_ in (lab.compound, lab.amod, lab.nmod, lab.poss)
+                and (t.pos_ == "PROPN" or t.ent_type_ in lang.organization_entity_labels or
                      t.lower_ in lex.organization_heads)]
         if mods:
             s, e = min(t.i for t in mods), max(t.i for t in mods) + 1
-            return self.sdoc[s:e].text.removesuffix("’s").removesuffix("'s")
+            return _strip_possessive(self.sdoc[s:e].text, lang)
         for prep in head.children:
-            if prep.dep_ == "prep" and prep.lower_ in ("for", "at", "from", "of", "in", "close"):
-                pobj = next((c for c in prep.children if c.dep_ == "pobj"), None)
+            if prep.dep_ == lab.prep and prep.lower_ in lang.word_list("affiliation_preps"):
+                pobj = next((c for c in prep.children if c.dep_ == lab.pobj), None)
                 if pobj is not None:
-                    s, e = np_span(pobj)
-                    return _strip_the(self.sdoc[s:e])
+                    s, e = np_span(pobj, lang)
+                    return _strip_the(self.sdoc[s:e], lang)
         # "a spokesperson" with no affiliation of its own speaks for the organisation just quoted
         org = self._recent_entity(head.i, types=("organization",))
         return org.name if org else None
@@ -350,47 +358,51 @@ class SpeakerResolver:
         return [e for e in self.entities if e.mentions]
 
 
-def _strip_the(span: Span) -> str:
+def _strip_possessive(text: str, lang: LanguagePack) -> str:
+    for suffix in lang.possessive_suffixes:
+        text = text.removesuffix(suffix)
+    return text
+
+
+def _strip_the(span: Span, lang: LanguagePack) -> str:
     words = [t for t in span if not t.is_punct or t.text in "&-"]
-    if words and words[0].lower_ in ("the", "a", "an"):
+    if words and words[0].lower_ in lang.articles:
         words = words[1:]
     if not words:
         return span.text
-    return span.doc[words[0].i:words[-1].i + 1].text.removesuffix("’s").removesuffix("'s")
+    return _strip_possessive(span.doc[words[0].i:words[-1].i + 1].text, lang)
 
 
-def _role_gender(lemma: str) -> str:
-    if lemma.endswith("woman") or lemma in ("actress", "mother", "widow", "chairwoman"):
+def _role_gender(lemma: str, lang: LanguagePack) -> str:
+    if lemma.endswith(lang.word_list("female_suffixes")) or lemma in lang.word_list("female_roles"):
         return "f"
-    if lemma.endswith("man") or lemma in ("father",):
+    if lemma.endswith(lang.word_list("male_suffixes")) or lemma in lang.word_list("male_roles"):
         return "m"
     return "any"
 
 
-def _caption_paragraphs(text: str) -> list[tuple[int, int]]:
+def _caption_paragraphs(text: str, lang: LanguagePack) -> list[tuple[int, int]]:
     """Lines that end without sentence punctuation: captions, headlines, bylines."""
     out = []
     pos = 0
+    ends = lang.sentence_end_chars
     for line in text.split("\n"):
         stripped = line.rstrip()
-        if stripped and not stripped.endswith(_SENT_END):
+        if stripped and not stripped.endswith(ends):
             out.append((pos, pos + len(line)))
         pos += len(line) + 1
     return out
 
 
-_COURTESY = {"mr", "mr.", "mrs", "mrs.", "ms", "ms.", "miss", "mx", "sir", "dame", "lord", "lady",
-             "dr", "dr.", "prof", "prof.", "professor", "rev", "rev.", "reverend"}
-
-
-def _person_spans(sdoc: Doc) -> list[Span]:
+def _person_spans(sdoc: Doc, lang: LanguagePack) -> list[Span]:
     """PERSON entities, plus an honorific followed by capitalised names that NER missed
     ("Mr Doe"), in text order."""
-    lex = lexicons()
-    spans = [_extend_left(e) for e in sdoc.ents if e.label_ == "PERSON"]
+    lex = lang.lexicons
+    courtesy = lang.courtesy_titles
+    spans = [_extend_left(e, lang) for e in sdoc.ents if e.label_ == "PERSON"]
     covered = {t.i for e in spans for t in e}
     for tok in sdoc:
-        if tok.text.lower() in _COURTESY and tok.text.lower() in lex.honorifics and \
+        if tok.text.lower() in courtesy and tok.text.lower() in lex.honorifics and \
                 tok.i + 1 < len(sdoc) and tok.i + 1 not in covered:
             end = tok.i + 1
             while end < len(sdoc) and sdoc[end].pos_ == "PROPN" and sdoc[end].text[:1].isupper() \
@@ -402,9 +414,9 @@ def _person_spans(sdoc: Doc) -> list[Span]:
     return sorted(spans, key=lambda e: e.start)
 
 
-def _extend_left(ent: Span) -> Span:
+def _extend_left(ent: Span, lang: LanguagePack) -> Span:
     """NER sometimes keeps only the surname ("Dame Harriet [Quayle]"): take the given names back."""
-    lex = lexicons()
+    lex = lang.lexicons
     start = ent.start
     doc = ent.doc
     while start > 0:
@@ -418,35 +430,36 @@ def _extend_left(ent: Span) -> Span:
     return doc[start:ent.end] if start != ent.start else ent
 
 
-def _is_subject(ent: Span) -> bool:
+def _is_subject(ent: Span, lang: LanguagePack) -> bool:
     """A sentence subject: parsed as one, or the first noun phrase of its sentence (the small
     parser often misreads "Jane Doe – who … – called for …")."""
     root = ent.root
-    if root.dep_ in ("nsubj", "nsubjpass") or (
-            root.dep_ in ("appos", "compound") and root.head.dep_ == "nsubj"):
+    lab = lang.labels
+    if root.dep_ in (lab.nsubj, lab.nsubjpass) or (
+            root.dep_ in (lab.appos, lab.compound) and root.head.dep_ == lab.nsubj):
         return True
     sent = ent.sent
     return not any(t.pos_ in ("VERB", "AUX") for t in ent.doc[sent.start:ent.start])
 
 
-def _looks_like_person_name(mention: Span) -> bool:
+def _looks_like_person_name(mention: Span, lang: LanguagePack) -> bool:
     """Two or three capitalised proper nouns with no article or organisation word: a person
     whom NER mislabelled as a place or organisation ("Jane Doe said")."""
-    lex = lexicons()
+    lex = lang.lexicons
     toks = [t for t in mention if not t.is_punct]
     if not 2 <= len(toks) <= 3 or any(t.pos_ != "PROPN" or not t.text[:1].isupper() or
                                       t.text.isupper() for t in toks):
         return False
     if any(t.lower_ in lex.organization_heads for t in toks):
         return False
-    if toks[0].lower_ in read_list("place_name_prefixes.txt"):
+    if toks[0].lower_ in lang.place_name_prefixes:
         return False
     return all(t.ent_type_ in ("", "PERSON", "GPE", "ORG", "NORP") for t in toks)
 
 
-def _person_names(ent: Span) -> _Names | None:
-    lex = lexicons()
-    toks = [t for t in ent if not t.is_punct and t.lower_ not in ("’s", "'s")]
+def _person_names(ent: Span, lang: LanguagePack) -> _Names | None:
+    lex = lang.lexicons
+    toks = [t for t in ent if not t.is_punct and t.lower_ not in lang.possessive_suffixes]
     title, gender = None, None
     # a title just before the entity ("Sir", "Mr", "Professor") belongs to the mention
     prev = ent.doc[ent.start - 1] if ent.start > 0 else None
@@ -465,47 +478,51 @@ def _person_names(ent: Span) -> _Names | None:
     return _Names(words, title, gender)
 
 
-def _with_title(ent: Span) -> Span:
+def _with_title(ent: Span, lang: LanguagePack) -> Span:
     """The name with the title just before it ("Sir John Doe")."""
-    lex = lexicons()
+    lex = lang.lexicons
     start = ent.start
     if start > 0 and ent.doc[start - 1].text.lower() in lex.honorifics:
         start -= 1
     return ent.doc[start:ent.end]
 
 
-def _same_person(e: Entity, names: _Names) -> bool:
-    have = e.name.split()
-    new = names.tokens
-    if [w.lower() for w in have] == [w.lower() for w in new]:
+def _same_person(e: Entity, names: _Names, lang: LanguagePack) -> bool:
+    """Whether the person mention ``names`` is entity ``e``: the same words (folded by
+    :func:`saidwhat.names.fold`: case and diacritics), or one word that is the surname
+    (a given name after "Sir"/"Dame", or with no title at all)."""
+    have = [fold(w) for w in e.name.split()]
+    new = [fold(w) for w in names.tokens]
+    if have == new:
         return True
     if len(new) == 1:
-        w = new[0].lower()
-        if names.title and names.title.lower() in ("sir", "dame", "lord", "lady"):
-            return have[0].lower() == w  # British usage: "Sir John" is John Doe
-        return have[-1].lower() == w or (names.title is None and have[0].lower() == w)
+        w = new[0]
+        if names.title and names.title.lower() in lang.given_name_titles:
+            return have[0] == w  # British usage: "Sir John" is John Doe
+        return have[-1] == w or (names.title is None and have[0] == w)
     if len(have) == 1:
-        return new[-1].lower() == have[0].lower()
+        return new[-1] == have[0]
     return False
 
 
-def _role_of(ent: Span) -> str | None:
+def _role_of(ent: Span, lang: LanguagePack) -> str | None:
     """Role words before the name ("Health Secretary Jane Doe") or in apposition
     ("Jane Doe, the transport secretary")."""
-    lex = lexicons()
+    lex, lab = lang.lexicons, lang.labels
+    courtesy = lang.courtesy_titles
     doc = ent.doc
     words: list[Token] = []
     for t in ent:
         low = t.text.lower()
-        if low in _COURTESY or not (low in lex.honorifics or low in lex.role_nouns):
+        if low in courtesy or not (low in lex.honorifics or low in lex.role_nouns):
             break
         words.append(t)
     i = ent.start - 1
     if i >= 0 and doc[i].text.lower() in lex.honorifics:
-        if doc[i].text.lower() not in _COURTESY:
+        if doc[i].text.lower() not in courtesy:
             words.insert(0, doc[i])
         i -= 1
-    while i >= 0 and doc[i].dep_ in ("compound", "amod", "nmod") and not doc[i].is_punct and \
+    while i >= 0 and doc[i].dep_ in (lab.compound, lab.amod, lab.nmod) and not doc[i].is_punct and \
             doc[i].ent_type_ not in ("PERSON", "DATE", "TIME") and \
             doc[i].head.i >= ent.start - 1 - len(words):
         words.insert(0, doc[i])
@@ -513,8 +530,61 @@ def _role_of(ent: Span) -> str | None:
     if words and any(w.lemma_.lower() in lex.role_nouns or w.pos_ == "NOUN" for w in words):
         return " ".join(w.text for w in words)
     for child in ent.root.children:
-        if child.dep_ == "appos" and child.i > ent.root.i and child.ent_type_ != "PERSON":
-            s, e = np_span(child)
+        if child.dep_ == lab.appos and child.i > ent.root.i and child.ent_type_ != "PERSON":
+            s, e = np_span(child, lang)
             span = doc[s:e]
-            return _strip_the(span)
+            return _strip_the(span, lang)
     return None
+
+
+# ------------------------------------------------------------------- the component
+
+class RuleResolver:
+    """The rule-based resolver (``rule_resolver.v1``): sources resolved in text order with
+    one :class:`SpeakerResolver`, so that later pronouns can refer through earlier mentions;
+    a continuation takes the speaker of the quotation before it; a candidate with no source
+    at all is dropped (nobody said it)."""
+
+    def __call__(self, doc: DocContext, candidates: list[Candidate]) -> list[Entity]:
+        resolver = SpeakerResolver(doc.sdoc, doc.text, doc.lang, doc.settings)
+        doc.check()
+        resolve_in_order(resolver, candidates, doc.check)
+        return resolver.finish()
+
+
+def _no_check() -> None:
+    return None
+
+
+def resolve_in_order(resolver: SpeakerResolver, records: Sequence[Candidate],
+                     check: Callable[[], None] = _no_check) -> None:
+    """Resolve sources in text order so that later pronouns can refer through earlier ones."""
+    def position(r: Candidate) -> int:
+        if r.source is not None:
+            return r.source.i
+        return r.verb.i if r.verb is not None else 10**9
+
+    ordered = sorted((r for r in records if not r.continuation), key=position)
+    for n, r in enumerate(ordered):
+        if n % 64 == 63:
+            check()
+        speaker, mention = resolver.resolve(r.source, r.verb, r.source_extent)
+        r.speaker = speaker
+        r.mention = resolver.text_span(mention) if mention else None
+    last: Candidate | None = None
+    for r in records:  # content order
+        if r.continuation:
+            if last is not None and last.speaker is not None:
+                r.speaker = last.speaker
+                r.mention = last.mention if r.source is not None else None
+        if r.speaker is not None and r.speaker.type != "unknown" or r.continuation:
+            last = r
+    for r in records:
+        if r.speaker is not None and r.speaker.name is None and r.speaker.type == "unknown" \
+                and r.mention is None:
+            r.speaker = None  # nobody said it
+
+
+@registry.resolvers("rule_resolver.v1")
+def make_rule_resolver() -> RuleResolver:
+    return RuleResolver()

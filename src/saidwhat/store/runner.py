@@ -46,19 +46,23 @@ DEFAULT_BATCH_SIZE = 32
 
 # -- the pure worker function ----------------------------------------------------------
 
-_extractors: dict[str | None, Any] = {}
+_extractors: dict[Any, Any] = {}
 
 
-def _extractor(model: str | None) -> Any:
-    """One Extractor per process and model: spaCy loads once per worker."""
-    if model not in _extractors:
+def _extractor(model: str | None, config: str | None = None) -> Any:
+    """One Extractor per process, model and pipeline config (the text of a .cfg, see
+    :mod:`saidwhat.config`): spaCy loads once per worker, and every worker builds the
+    same attribution pipeline from the same config."""
+    key = model if config is None else (model, config)
+    if key not in _extractors:
         from ..extract import Extractor
 
-        _extractors[model] = Extractor(model)
-    return _extractors[model]
+        _extractors[key] = Extractor(model, config=config)
+    return _extractors[key]
 
 
-def extract_batch(batch: Batch, model: str | None = None) -> list[ExtractionResult]:
+def extract_batch(batch: Batch, model: str | None = None,
+                  config: str | None = None) -> list[ExtractionResult]:
     """Extract one batch; each document's result depends on that document only.
 
     Long texts are cut into chunks (``saidwhat.chunking``) so memory stays bounded, and a
@@ -66,7 +70,8 @@ def extract_batch(batch: Batch, model: str | None = None) -> list[ExtractionResu
     """
     inputs = [InputDoc(doc_id, text, source_path=doc_id) for _, doc_id, text in batch]
     out = []
-    for (pk, _, _), res in zip(batch, extract_inputs(_extractor(model), inputs), strict=True):
+    extractor = _extractor(model, config)
+    for (pk, _, _), res in zip(batch, extract_inputs(extractor, inputs), strict=True):
         if isinstance(res, Document):
             out.append(ExtractionResult(pk, res.to_dict(include_text=False)))
         else:
@@ -74,12 +79,13 @@ def extract_batch(batch: Batch, model: str | None = None) -> list[ExtractionResu
     return out
 
 
-def extract_batch_to_parquet(batch: Batch, model: str | None, out_dir: str) -> str:
+def extract_batch_to_parquet(batch: Batch, model: str | None, out_dir: str,
+                             config: str | None = None) -> str:
     """Dask task: extract ``batch`` and write it as one Parquet part; returns its path."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    results = _worker_extract_batch(batch, model)
+    results = _worker_extract_batch(batch, model, config)
     table = pa.table({
         "pk": pa.array([r.pk for r in results], pa.int64()),
         "result": pa.array([json.dumps(r.result, ensure_ascii=False)
@@ -107,10 +113,10 @@ def read_parquet_part(path: str) -> list[ExtractionResult]:
 Backend = Callable[[Iterator[Batch]], Iterator[list[ExtractionResult]]]
 
 
-def serial_backend(model: str | None) -> Backend:
+def serial_backend(model: str | None, config: str | None = None) -> Backend:
     def run(batches: Iterator[Batch]) -> Iterator[list[ExtractionResult]]:
         for batch in batches:
-            yield extract_batch(batch, model)
+            yield extract_batch(batch, model, config)
     return run
 
 
@@ -130,17 +136,18 @@ def _exit_with_parent(parent: int) -> None:
 KILL_WORKER_ENV = "SAIDWHAT_TEST_KILL_WORKER_ON"
 
 
-def _init_worker(model: str | None, parent: int) -> None:
+def _init_worker(model: str | None, parent: int, config: str | None = None) -> None:
     _exit_with_parent(parent)
-    _extractor(model)
+    _extractor(model, config)
 
 
-def _worker_extract_batch(batch: Batch, model: str | None) -> list[ExtractionResult]:
+def _worker_extract_batch(batch: Batch, model: str | None,
+                          config: str | None = None) -> list[ExtractionResult]:
     """:func:`extract_batch` as run in a worker process."""
     marker = os.environ.get(KILL_WORKER_ENV)
     if marker and any(marker in text for _, _, text in batch):
         os.kill(os.getpid(), signal.SIGKILL)
-    return extract_batch(batch, model)
+    return extract_batch(batch, model, config)
 
 
 def _death_reason(exitcode: int | None) -> str:
@@ -158,10 +165,11 @@ _READY = "ready"
 _SOLO_JOIN_S = 10.0  # a worker asked to stop that takes longer than this is killed
 
 
-def _solo_main(conn: Connection, model: str | None, parent: int) -> None:
+def _solo_main(conn: Connection, model: str | None, parent: int,
+               config: str | None = None) -> None:
     """A worker that takes one batch at a time over a pipe (see :class:`_SoloWorker`)."""
     try:
-        _init_worker(model, parent)
+        _init_worker(model, parent, config)
     except Exception as exc:  # noqa: BLE001 - the parent reports it
         conn.send(f"{type(exc).__name__}: {exc}")
         return
@@ -174,7 +182,7 @@ def _solo_main(conn: Connection, model: str | None, parent: int) -> None:
         if batch is None:
             return
         try:
-            conn.send(_worker_extract_batch(batch, model))
+            conn.send(_worker_extract_batch(batch, model, config))
         except Exception as exc:  # noqa: BLE001 - any error is that document's failure
             conn.send(f"{type(exc).__name__}: {exc}")
 
@@ -186,10 +194,10 @@ class _SoloWorker:
     only one document is in flight, and the process's exit code says how it died.
     """
 
-    def __init__(self, ctx: SpawnContext, model: str | None) -> None:
+    def __init__(self, ctx: SpawnContext, model: str | None, config: str | None = None) -> None:
         self.conn, child = ctx.Pipe()
         self.proc: SpawnProcess = ctx.Process(target=_solo_main, daemon=True,
-                                              args=(child, model, os.getpid()))
+                                              args=(child, model, os.getpid(), config))
         self.proc.start()
         child.close()  # so that recv() sees EOF when the worker dies
         reply = self._recv()
@@ -232,8 +240,8 @@ class _SoloWorker:
         self.conn.close()
 
 
-def _one_by_one(ctx: SpawnContext, model: str | None, batches: list[Batch]
-                ) -> Iterator[list[ExtractionResult]]:
+def _one_by_one(ctx: SpawnContext, model: str | None, batches: list[Batch],
+                config: str | None = None) -> Iterator[list[ExtractionResult]]:
     """Redo ``batches`` one document at a time in a fresh worker, replaced when it dies."""
     worker: _SoloWorker | None = None
     try:
@@ -241,7 +249,7 @@ def _one_by_one(ctx: SpawnContext, model: str | None, batches: list[Batch]
             out = []
             for doc in batch:
                 if worker is None:
-                    worker = _SoloWorker(ctx, model)
+                    worker = _SoloWorker(ctx, model, config)
                 result, alive = worker.extract(doc)
                 out.append(result)
                 if not alive:
@@ -254,14 +262,15 @@ def _one_by_one(ctx: SpawnContext, model: str | None, batches: list[Batch]
 
 
 @contextmanager
-def process_backend(model: str | None, workers: int) -> Iterator[Backend]:
+def process_backend(model: str | None, workers: int,
+                    config: str | None = None) -> Iterator[Backend]:
     ctx = get_context("spawn")  # no inherited SQLite handles or threads
     window = 2 * workers  # batches in flight: bounded memory however long the corpus
     pool: ProcessPoolExecutor | None = None
 
     def new_pool() -> ProcessPoolExecutor:
         return ProcessPoolExecutor(workers, mp_context=ctx, initializer=_init_worker,
-                                   initargs=(model, os.getpid()))
+                                   initargs=(model, os.getpid(), config))
 
     def run(batches: Iterator[Batch]) -> Iterator[list[ExtractionResult]]:
         nonlocal pool
@@ -285,14 +294,14 @@ def process_backend(model: str | None, workers: int) -> Iterator[Backend]:
                 else:  # a dead worker, or an error such as MemoryError: find the document
                     suspects.append(batch)
             if suspects:
-                yield from _one_by_one(ctx, model, suspects)
+                yield from _one_by_one(ctx, model, suspects, config)
 
         for batch in batches:
             while True:
                 if pool is None:
                     pool = new_pool()
                 try:
-                    fut = pool.submit(_worker_extract_batch, batch, model)
+                    fut = pool.submit(_worker_extract_batch, batch, model, config)
                     break
                 except BrokenProcessPool:  # broke since the last wait: sort out the damage
                     if not in_flight:
@@ -315,8 +324,8 @@ def process_backend(model: str | None, workers: int) -> Iterator[Backend]:
 
 
 @contextmanager
-def dask_backend(address: str, model: str | None, workers: int, parts_dir: Path | None
-                 ) -> Iterator[Backend]:
+def dask_backend(address: str, model: str | None, workers: int, parts_dir: Path | None,
+                 config: str | None = None) -> Iterator[Backend]:
     """Extraction on a Dask cluster; ``address`` is a scheduler address or ``local``.
 
     With ``parts_dir`` (a folder that workers and this process both see, e.g. on a shared
@@ -346,9 +355,10 @@ def dask_backend(address: str, model: str | None, workers: int, parts_dir: Path 
             def submit(batch: Batch) -> None:
                 if parts_dir is not None:
                     fut = client.submit(extract_batch_to_parquet, batch, model,
-                                        str(parts_dir), pure=False)
+                                        str(parts_dir), config, pure=False)
                 else:
-                    fut = client.submit(_worker_extract_batch, batch, model, pure=False)
+                    fut = client.submit(_worker_extract_batch, batch, model, config,
+                                        pure=False)
                 pending[fut] = batch
 
             def collect(done: Any) -> Iterator[list[ExtractionResult]]:
@@ -431,8 +441,11 @@ def run_lock(store: Store) -> Iterator[None]:
 def run(store: Store, *, batch_size: int = DEFAULT_BATCH_SIZE, workers: int = 1,
         dask: str | None = None, model: str | None = None, limit: int | None = None,
         retry_failed: bool = False, parts_dir: str | Path | None = "auto",
-        show_progress: bool = False) -> RunSummary:
+        show_progress: bool = False, config: str | None = None) -> RunSummary:
     """Extract every pending document (at most ``limit``) and save the results.
+
+    ``config`` is a pipeline config (the text of a .cfg, :mod:`saidwhat.config`); every
+    worker builds its pipeline from it (``None``: the default pipeline).
 
     ``workers`` > 1 uses that many processes (with ``dask="local"``, that many Dask
     workers). ``parts_dir`` applies to Dask: ``"auto"`` puts Parquet parts next to the
@@ -458,7 +471,7 @@ def run(store: Store, *, batch_size: int = DEFAULT_BATCH_SIZE, workers: int = 1,
                      if parts_dir == "auto" else Path(parts_dir) / f"run-{run_id}")
         start = time.perf_counter()
         try:
-            with _backend(dask, model, workers, parts) as backend, \
+            with _backend(dask, model, workers, parts, config) as backend, \
                     tqdm(total=total, unit="doc", desc="extract", disable=not show_progress,
                          dynamic_ncols=True, smoothing=0.1) as bar:
                 for results in backend(store.pending_batches(batch_size, limit)):
@@ -487,13 +500,13 @@ def run(store: Store, *, batch_size: int = DEFAULT_BATCH_SIZE, workers: int = 1,
 
 
 @contextmanager
-def _backend(dask: str | None, model: str | None, workers: int, parts: Path | None
-             ) -> Iterator[Backend]:
+def _backend(dask: str | None, model: str | None, workers: int, parts: Path | None,
+             config: str | None = None) -> Iterator[Backend]:
     if dask:
-        with dask_backend(dask, model, workers, parts) as backend:
+        with dask_backend(dask, model, workers, parts, config) as backend:
             yield backend
     elif workers > 1:
-        with process_backend(model, workers) as backend:
+        with process_backend(model, workers, config) as backend:
             yield backend
     else:
-        yield serial_backend(model)
+        yield serial_backend(model, config)

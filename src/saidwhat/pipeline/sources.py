@@ -1,0 +1,270 @@
+"""The built-in candidate sources, registered in ``saidwhat.sources``:
+
+* ``direct_quotes.v1`` (:class:`DirectQuotes`) -- quotations from the marks, with the cue
+  beside them, a ``Name: ‘…’`` colon, or going on from the previous quotation's speaker;
+* ``cue_speech.v1`` (:class:`CueSpeech`) -- indirect and mixed speech from cue verbs in the
+  parse ("said that …", "according to …", "called for …");
+* ``name_colon.v1`` (:class:`NameColon`) -- headline and transcript lines "Jane Doe: words".
+
+:func:`classify_quotes` (run once per document, before the sources) splits the quotations
+into whole ones (speech) and quoted fragments inside a clause.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from spacy.tokens import Doc, Token
+
+from ..lang import LanguagePack
+from ..config import registry
+from ..settings import Settings
+from .candidates import Candidate, DocContext
+from .cues import Cue, find_cue_near, find_cues, subject_of
+from .intervals import SpanIndex
+from .quotes import QuoteSpan
+
+
+def _prev_char(text: str, i: int) -> str:
+    i -= 1
+    while i >= 0 and text[i] in " \t":
+        i -= 1
+    return text[i] if i >= 0 else "\n"
+
+
+def _next_word_lower(text: str, i: int) -> bool:
+    while i < len(text) and text[i] in " \t,":
+        i += 1
+    return i < len(text) and text[i].islower()
+
+
+def is_full_quote(text: str, q: QuoteSpan, sdoc: Doc, lang: LanguagePack,
+                  settings: Settings) -> bool:
+    """A whole quotation (direct speech), not a quoted fragment inside a clause."""
+    prev = _prev_char(text, q.open_start)
+    content = text[q.start:q.end]
+    words = content.split()
+    if prev == "\n" or prev in ".!?":
+        # a paragraph or sentence of its own; short title-like strings are not speech
+        return len(words) >= settings.full_quote_min_words or content.rstrip()[-1:] in ".!?,"
+    if prev in lang.full_quote_after:
+        return content[:1].isupper() or len(words) >= settings.full_quote_after_colon_min_words
+    # said “We will …” : a whole quotation right after the cue
+    span = sdoc.char_span(max(0, q.open_start - settings.quote_verb_lookback_chars),
+                          q.open_start, alignment_mode="contract")
+    if span is not None and len(span) and content[:1].isupper() and \
+            len(words) >= settings.full_quote_min_words:
+        last = span[-1]
+        if last.pos_ == "VERB" and last.lemma_.lower() in lang.quote_introducing_verbs:
+            return True
+    return False
+
+
+def classify_quotes(ctx: DocContext) -> None:
+    """Fill ``ctx.full_quotes``, ``ctx.fragments`` and ``ctx.full_index`` from ``ctx.quotes``."""
+    for q in ctx.quotes:
+        full = is_full_quote(ctx.text, q, ctx.sdoc, ctx.lang, ctx.settings)
+        (ctx.full_quotes if full else ctx.fragments).append(q)
+    ctx.full_index = SpanIndex((q.start, q.end) for q in ctx.full_quotes)
+
+
+def cue_tokens(verb: Token, lang: LanguagePack) -> list[Token]:
+    """The cue verb with its particles ("pointed out")."""
+    prt = lang.labels.prt
+    return [verb] + [c for c in verb.children if c.dep_ == prt]
+
+
+# ------------------------------------------------------------------------ direct quotes
+
+class DirectQuotes:
+    """Quotations from the marks: the nearest cue verb beside the marks (right first when
+    the quotation ends in ``,?!-`` or lower case follows), else a name and colon before it,
+    else the previous quotation's speaker (a quotation opening a sentence or paragraph
+    within ``continuation_max_paragraphs``)."""
+
+    name = "direct_quotes"
+
+    def __init__(self, confidence: float = 1.0) -> None:
+        self.confidence = confidence
+
+    def __call__(self, doc: DocContext, prior: Sequence[Candidate]) -> list[Candidate]:
+        sdoc, text, lang, settings = doc.sdoc, doc.text, doc.lang, doc.settings
+        full_index = doc.full_index
+        out: list[Candidate] = []
+        prev: Candidate | None = None
+        for n, q in enumerate(doc.full_quotes):
+            if n % 64 == 63:
+                doc.check()
+            content = text[q.start:q.end]
+            right_first = content[-1:] in lang.right_cue_ends or _next_word_lower(text, q.close_end)
+            sides = ("right", "left") if right_first else ("left", "right")
+            verb = None
+            for side in sides:
+                verb = find_cue_near(sdoc, q.open_start, q.close_end, side, lang, settings)
+                if verb is not None and full_index.containing(verb.idx):
+                    verb = None
+                if verb is not None:
+                    break
+            para = doc.paragraph_of(q.start)
+            colon = colon_source(sdoc, q, lang) if verb is None else None
+            if colon is not None:
+                rec = Candidate("direct", (q.start, q.end), [colon[0]], None, colon[1], para)
+            elif verb is not None:
+                rec = Candidate("direct", (q.start, q.end), cue_tokens(verb, lang), verb,
+                                subject_of(verb, lang, settings.subject_max_hops), para)
+            elif prev is not None and \
+                    para - prev.paragraph <= settings.continuation_max_paragraphs and \
+                    _prev_char(text, q.open_start) in "\n.!?":
+                # a cue-less quotation that opens a paragraph or sentence goes on from the last
+                # speaker; one inside a sentence ("a film, ‘Title’, which …") is a title
+                same_para = para == prev.paragraph
+                # ‘A,’ she said. ‘B.’ : B shares A's cue and source; a new paragraph has none
+                rec = Candidate("direct", (q.start, q.end), prev.cue if same_para else None,
+                                prev.verb if same_para else None,
+                                prev.source if same_para else None, para, continuation=True)
+            else:
+                prev = None
+                continue
+            rec.provenance, rec.confidence = self.name, self.confidence
+            out.append(rec)
+            prev = rec
+        return out
+
+
+def colon_source(sdoc: Doc, q: QuoteSpan, lang: LanguagePack) -> tuple[Token, Token] | None:
+    """"Pollster Jane Doe: ‘…’": a name right before a colon introduces the quotation."""
+    text = sdoc.text
+    lab = lang.labels
+    i = q.open_start - 1
+    while i >= 0 and text[i] in " \t":
+        i -= 1
+    if i < 0 or text[i] != ":":
+        return None
+    span = sdoc.char_span(i, i + 1, alignment_mode="expand")
+    if span is None or span.start == 0:
+        return None
+    colon, before = span[0], sdoc[span.start - 1]
+    if before.pos_ not in ("PROPN", "NOUN") or before.is_space:
+        return None
+    head = before
+    while head.dep_ in (lab.compound, lab.flat) and head.head.i > head.i and \
+            head.head.i < colon.i:
+        head = head.head
+    if head.sent.start != colon.sent.start and head.i < colon.sent.start:
+        return None
+    return colon, head
+
+
+# ------------------------------------------------------------------------- name: words
+
+class NameColon:
+    """Headline and transcript convention: "Jane Doe: We will win" (no quotation marks).
+    Defers to text already taken by earlier sources."""
+
+    name = "name_colon"
+
+    def __init__(self, confidence: float = 1.0) -> None:
+        self.confidence = confidence
+
+    def __call__(self, doc: DocContext, prior: Sequence[Candidate]) -> list[Candidate]:
+        sdoc, text, lang, settings = doc.sdoc, doc.text, doc.lang, doc.settings
+        out = []
+        taken = SpanIndex(r.content for r in prior)
+        labels = lang.name_colon_entity_labels
+        for n, (ps, pe) in enumerate(doc.paragraphs):
+            colon = text.find(":", ps, min(pe, ps + settings.name_colon_max_chars))
+            if colon < 0:
+                continue
+            rest_start = colon + 1
+            while rest_start < pe and text[rest_start] in " \t":
+                rest_start += 1
+            rest_end = pe
+            while rest_end > rest_start and (text[rest_end - 1].isspace() or
+                                             text[rest_end - 1] == "."):
+                rest_end -= 1
+            if len(text[rest_start:rest_end].split()) < settings.name_colon_min_words or \
+                    text[rest_start] in lang.quote_openers:
+                continue  # quotations after a colon are handled with the direct quotes
+            if taken.overlapping(rest_start, rest_end):
+                continue
+            name = sdoc.char_span(ps, colon, alignment_mode="contract")
+            if name is None or not 1 <= len(name) <= settings.name_colon_max_name_tokens:
+                continue
+            if not all(t.pos_ == "PROPN" or t.text[:1].isupper() and t.is_alpha for t in name):
+                continue
+            if not any(t.ent_type_ in labels for t in name):
+                continue
+            colon_tok = sdoc.char_span(colon, colon + 1, alignment_mode="expand")
+            if colon_tok is None:
+                continue
+            out.append(Candidate("direct", (rest_start, rest_end), [colon_tok[0]], None,
+                                 name.root, n, provenance=self.name,
+                                 confidence=self.confidence,
+                                 source_extent=(name.start, name.end)))
+        return out
+
+
+# ---------------------------------------------------------------------- indirect speech
+
+class CueSpeech:
+    """Indirect and mixed speech from cue verbs in the parse. Defers to earlier sources:
+    a cue verb already used by a direct quote, or one inside a quotation (the speaker's own
+    words), proposes nothing."""
+
+    name = "cue_speech"
+
+    def __init__(self, confidence: float = 1.0) -> None:
+        self.confidence = confidence
+
+    def __call__(self, doc: DocContext, prior: Sequence[Candidate]) -> list[Candidate]:
+        used_verbs = {r.verb.i for r in prior if r.verb is not None}
+        cues = find_cues(doc.sdoc, doc.check, doc.lang, doc.settings)
+        doc.check()
+        return self.candidates(doc, cues, used_verbs)
+
+    def candidates(self, doc: DocContext, cues: list[Cue],
+                   used_verbs: set[int]) -> list[Candidate]:
+        full = doc.full_index
+        records = []
+        fragment_index = SpanIndex((q.start, q.end) for q in doc.fragments)
+        for cue in cues:
+            if cue.verb.i in used_verbs or cue.content is None or cue.source is None:
+                continue
+            if full.containing(cue.verb.idx):
+                continue  # a cue inside a quotation is the speaker's own words
+            cs, ce = cue.content
+            if full.covered(cs, ce) > 0.5 * (ce - cs):
+                continue
+            mixed = fragment_index.starting_in(cs, ce)
+            records.append(Candidate("mixed" if mixed else "indirect", (cs, ce), cue.tokens,
+                                     cue.verb, cue.source, doc.paragraph_of(cs),
+                                     provenance=self.name, confidence=self.confidence,
+                                     cue_class=cue.cue_class, clausal=cue.clausal))
+        # A feeling, belief or object-only position reported inside someone's statement is
+        # part of that statement ("X said residents felt ignored", "… would offer free
+        # supervision"); nested attributions with a clause of their own stay ("X said that
+        # Y had claimed …").
+        contents = SpanIndex(r.content for r in records)
+
+        def inside_another(r: Candidate) -> bool:
+            assert r.verb is not None
+            at = r.verb.idx
+            return contents.containing(at) > (1 if r.content[0] <= at < r.content[1] else 0)
+
+        return [r for r in records if not (r.cue_class == "cognition" or not r.clausal and
+                                           r.cue_class != "position") or not inside_another(r)]
+
+
+@registry.sources("direct_quotes.v1")
+def make_direct_quotes(confidence: float = 1.0) -> DirectQuotes:
+    return DirectQuotes(confidence)
+
+
+@registry.sources("cue_speech.v1")
+def make_cue_speech(confidence: float = 1.0) -> CueSpeech:
+    return CueSpeech(confidence)
+
+
+@registry.sources("name_colon.v1")
+def make_name_colon(confidence: float = 1.0) -> NameColon:
+    return NameColon(confidence)
