@@ -13,11 +13,11 @@ from click.testing import CliRunner
 
 from saidwhat import Extractor
 from saidwhat.cli import main
+from saidwhat.config import DEFAULT_CONFIG, ConfigError, build_pipeline, load_config, registry
 from saidwhat.lang import skip_reason
 from saidwhat.model import Speaker
 from saidwhat.pipeline import Attribution, Candidate, DocContext
 from saidwhat.pipeline.candidates import CandidateSource, Merger, Resolver
-from saidwhat.config import DEFAULT_CONFIG, ConfigError, build_pipeline, load_config, registry
 from saidwhat.settings import Settings
 from saidwhat.store import runner
 

@@ -18,8 +18,8 @@ from .budget import DocumentTimeout, TimeBudget
 from .model import Document, Entity, Quote, TextSpan
 from .names import name_key
 from .readers import InputDoc, InputError
+from .settings import DEFAULT_CHUNK_CHARS as DEFAULT_MAX_CHARS  # one default, in settings
 
-DEFAULT_MAX_CHARS = 100_000
 # A batch of chunks handed to one ``nlp.pipe`` call is capped in characters as well as in
 # documents, so that a few long texts do not all sit in the parser at once.
 BATCH_MAX_CHARS = 200_000
@@ -133,7 +133,7 @@ class SupportsPipe(Protocol):
 
 
 def extract_inputs(extractor: SupportsPipe, inputs: Iterable[InputDoc | InputError], *,
-                   max_chars: int = DEFAULT_MAX_CHARS,
+                   max_chars: int | None = None,
                    batch_size: int = 32) -> Iterator[Document | InputError]:
     """Extract every :class:`InputDoc`; pass every :class:`InputError` through, in order.
 
@@ -144,6 +144,9 @@ def extract_inputs(extractor: SupportsPipe, inputs: Iterable[InputDoc | InputErr
     exceeded``, and the others go on.
     The resulting documents carry the input's ``meta`` and ``include_text``.
     """
+    if max_chars is None:  # the extractor's settings (a run's config), else the default
+        settings = getattr(extractor, "settings", None)
+        max_chars = getattr(settings, "chunk_chars", DEFAULT_MAX_CHARS)
     batch: list[tuple[InputDoc | InputError, list[tuple[int, str]]]] = []
     n_chunks = n_chars = 0
     for item in inputs:

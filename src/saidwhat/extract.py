@@ -21,8 +21,8 @@ if TYPE_CHECKING:
     from spacy.language import Language
     from spacy.tokens import Doc
 
-    from .pipeline import Attribution
     from .config import ConfigLike
+    from .pipeline import Attribution
 
 # ``(doc_id, text)``, or ``(doc_id, text, budget)`` to share one budget between the chunks
 # of a document (see :mod:`saidwhat.chunking`)

@@ -148,6 +148,8 @@ class ReadOptions:
     columns: Mapping[str, str] = field(default_factory=dict)  # role -> field (--text-col ...)
     exclude: frozenset[str] = frozenset()  # real paths never read (a store's own files)
     unique_ids: bool = True  # an id read before is an id conflict (error)
+    # skip documents that are not English (a skip, not a failure; saidwhat.lang.skip_reason)
+    check_language: bool = False
 
     def byte_limit(self, fmt: str) -> int:
         if self.max_bytes is not None:
@@ -195,7 +197,7 @@ class InputError:
     path: str
     record: int | None  # 1-based line (JSON Lines), row (CSV) or record (WARC); None: file
     reason: str
-    kind: Literal["error", "skipped"] = "error"  # skipped: a file of no input format
+    kind: Literal["error", "skipped"] = "error"  # skipped: no input format, not English
     unit: str = "line"
     doc_id: str | None = None
 
@@ -675,8 +677,16 @@ def csv_header(path: str, opts: ReadOptions | None = None) -> list[str]:
 def _read_csv(src: _Source) -> Iterator[InputDoc | InputError]:
     if src.path == STDIN:
         raise ReadError("CSV cannot be read from stdin; save it to a file")
+    # the csv module's field limit is process-wide: raised for this file, then given back
+    previous = csv.field_size_limit(max(src.limit + 1, 131072))
+    try:
+        yield from _read_csv_rows(src)
+    finally:
+        csv.field_size_limit(previous)
+
+
+def _read_csv_rows(src: _Source) -> Iterator[InputDoc | InputError]:
     limit = src.limit
-    csv.field_size_limit(max(limit + 1, 131072))
     fmt = _csv_format(src)
     n = rows = 0
     errors_in_a_row = 0
@@ -972,6 +982,14 @@ def read_inputs(args: Iterable[str], fmt: InputFormat | None = None,
                                      unit=rec.unit or "line", doc_id=rec.doc_id)
                     continue
                 seen[rec.doc_id] = rec.located
+            if isinstance(rec, InputDoc) and opts.check_language:
+                from .lang import skip_reason
+
+                reason = skip_reason(rec.text)
+                if reason is not None:
+                    yield InputError(rec.where, rec.record, reason, kind="skipped",
+                                     unit=rec.unit or "line", doc_id=rec.doc_id)
+                    continue
             yield rec
 
 

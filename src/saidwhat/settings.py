@@ -14,6 +14,7 @@ from typing import Any
 
 DEFAULT_MAX_SENTENCE_TOKENS = 250
 DEFAULT_DOC_TIMEOUT = 120.0
+DEFAULT_CHUNK_CHARS = 100_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +35,11 @@ class Settings:
     """Wall-clock seconds one document (all its chunks: parse and stages) may take; past
     it the document fails with ``time budget of N s exceeded`` and the batch goes on.
     ``None``: no budget."""
+
+    chunk_chars: int = DEFAULT_CHUNK_CHARS
+    """Texts longer than this many characters are extracted in chunks cut at paragraph or
+    sentence boundaries (:mod:`saidwhat.chunking`), offsets into the whole text; the parser's
+    memory grows with the text it is given. ``--max-chars`` on every command."""
 
     # -- direct quotes: which quotations are speech, where their cue is ------------------
     full_quote_min_words: int = 4
@@ -88,6 +94,8 @@ class Settings:
             raise ValueError("max_sentence_tokens must be at least 8 (or None)")
         if self.doc_timeout is not None and not self.doc_timeout > 0:
             raise ValueError("doc_timeout must be a positive number of seconds (or None)")
+        if self.chunk_chars < 1000:
+            raise ValueError("chunk_chars must be at least 1000")
 
     @classmethod
     def from_dict(cls, values: dict[str, Any]) -> Settings:

@@ -97,9 +97,9 @@ def _load_extractor(model: str | None, doc_timeout: float | None = DEFAULT_DOC_T
     """The Extractor for the options: ``config`` (a .cfg path, :mod:`saidwhat.config`)
     over the default pipeline; ``doc_timeout`` (``None``: the config's) replaces its
     ``[settings] doc_timeout``."""
+    from ..config import ConfigError, load_config, settings_of
     from ..extract import Extractor
     from ..nlp import ModelNotFoundError
-    from ..config import ConfigError, load_config, settings_of
 
     try:
         if config is None:
@@ -142,14 +142,17 @@ _common_options = [
                  help="Ids of files: the file name without its suffix (stem), or the path "
                       "as named (path: for crawls full of index.html). Records use their "
                       "'id'; a record without one is <stem>:<line>."),
+    click.option("--all-languages", is_flag=True,
+                 help="Extract every document; by default documents that are not English are "
+                      "skipped with the reason (as `saidwhat ingest` does)."),
     click.option("--example", is_flag=True, help="Also run on the bundled example article."),
 ]
 
 
-def _read_options(fmt: InputFormat | None, max_doc_chars: int, doc_id_rule: str
-                  ) -> ReadOptions:
-    return ReadOptions(fmt=fmt, max_doc_chars=max_doc_chars,
-                       doc_id=doc_id_rule)  # type: ignore[arg-type]
+def _read_options(fmt: InputFormat | None, max_doc_chars: int, doc_id_rule: str,
+                  all_languages: bool = False) -> ReadOptions:
+    return ReadOptions(fmt=fmt, max_doc_chars=max_doc_chars, doc_id=doc_id_rule,  # type: ignore[arg-type]
+                       check_language=not all_languages)
 
 
 def _with_common_options(f: Any) -> Any:
@@ -196,7 +199,8 @@ def _quiet_on_broken_pipe(command: Any) -> Any:
 def extract_command(paths: tuple[str, ...], output: str | None, errors_path: str | None,
                     include_text: bool, batch_size: int, doc_timeout: float, model: str | None,
                     fmt: InputFormat | None, max_chars: int, max_doc_chars: int,
-                    doc_id_rule: str, example: bool, config_path: str | None = None) -> None:
+                    doc_id_rule: str, all_languages: bool, example: bool,
+                    config_path: str | None = None) -> None:
     """Extract quotes and speakers from PATH... to JSON Lines, one object per document.
 
     PATH is a .txt, .html/.htm, .jsonl/.ndjson(.gz), .csv/.tsv(.gz) or .warc(.gz) file, a
@@ -223,7 +227,8 @@ def extract_command(paths: tuple[str, ...], output: str | None, errors_path: str
             ascii_only = (getattr(out, "encoding", None) or "utf-8").lower().replace("-", "") \
                 != "utf8"
             stream = _passing_warnings(
-                read_inputs(inputs, options=_read_options(fmt, max_doc_chars, doc_id_rule)),
+                read_inputs(inputs, options=_read_options(fmt, max_doc_chars, doc_id_rule,
+                                                           all_languages)),
                 reporter)
             for result in extract_inputs(extractor, stream, max_chars=max_chars,
                                          batch_size=batch_size):
@@ -324,7 +329,7 @@ def _result_records(path: str, reporter: _Reporter) -> Iterator[Document] | None
 @_quiet_on_broken_pipe
 def show_command(paths: tuple[str, ...], width: int, model: str | None,
                  fmt: InputFormat | None, max_chars: int, max_doc_chars: int,
-                 doc_id_rule: str, example: bool) -> None:
+                 doc_id_rule: str, all_languages: bool, example: bool) -> None:
     """Print who said what in FILE... as a table.
 
     FILE is an article (.txt, .html) or JSONL (articles to extract, or the output of
@@ -342,7 +347,8 @@ def show_command(paths: tuple[str, ...], width: int, model: str | None,
             if extractor is None:
                 extractor = _load_extractor(model)
             stream = _passing_warnings(
-                read_inputs([path], options=_read_options(fmt, max_doc_chars, doc_id_rule)),
+                read_inputs([path], options=_read_options(fmt, max_doc_chars, doc_id_rule,
+                                                           all_languages)),
                 reporter)
             results = extract_inputs(extractor, stream, max_chars=max_chars)
         for doc in results:

@@ -16,6 +16,7 @@ import threading
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from types import FrameType
 from typing import Any, NoReturn
 
@@ -202,6 +203,29 @@ def ingest_command(paths: tuple[str, ...], db_path: str, text_col: str | None,
         sys.exit(_FAILED)
 
 
+def _run_config(path: str | None, max_chars: int | None, doc_timeout: float | None
+                ) -> str | None:
+    """The pipeline config text the run's workers build from: ``path`` over the default,
+    then the options; ``None`` (the default pipeline) when nothing is given."""
+    from ..config import ConfigError, load_config, settings_of
+
+    overrides: dict[str, Any] = {}
+    if max_chars is not None:
+        overrides["chunk_chars"] = max_chars
+    if doc_timeout is not None:
+        overrides["doc_timeout"] = doc_timeout
+    if path is None and not overrides:
+        return None
+    try:
+        cfg = load_config(Path(path)) if path is not None else load_config()
+        if overrides:
+            cfg = cfg.merge({"settings": overrides})
+        settings_of(cfg)  # a bad [settings] is a usage error now, not in every worker
+    except ConfigError as exc:
+        raise click.BadParameter(str(exc), param_hint="--config") from None
+    return cfg.to_str()
+
+
 @click.command("run")
 @db_option
 @click.option("--workers", default=1, show_default=True, type=click.IntRange(min=1),
@@ -221,19 +245,33 @@ def ingest_command(paths: tuple[str, ...], db_path: str, text_col: str | None,
               help="Process at most this many documents.")
 @click.option("--retry-failed", is_flag=True, help="Try failed documents again.")
 @click.option("--model", default=None, help="spaCy model (package name or path).")
+@click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False),
+              default=None, metavar="FILE",
+              help="Pipeline config (.cfg) over the default one, as for `saidwhat extract`; "
+                   "every worker builds the same pipeline from it.")
+@click.option("--max-chars", type=click.IntRange(1000, 1_000_000), default=None,
+              help="Longer texts are extracted in chunks of at most this many characters "
+                   "(default: the config's chunk_chars, 100,000).")
+@click.option("--doc-timeout", type=click.FloatRange(min=0, min_open=True), default=None,
+              metavar="SECONDS",
+              help="Wall-clock budget of one document (default: the config's, 120 s); a "
+                   "document over it is failed with the reason and the run goes on.")
 @click.option("--progress/--no-progress", default=None,
               help="Progress bar (default: when stderr is a terminal).")
 def run_command(db_path: str, workers: int, batch_size: int, dask_address: str | None,
                 parts_dir: str | None, no_parts: bool, limit: int | None, retry_failed: bool,
-                model: str | None, progress: bool | None) -> None:
+                model: str | None, config_path: str | None, max_chars: int | None,
+                doc_timeout: float | None, progress: bool | None) -> None:
     """Extract quotes from every document not yet processed. Safe to kill and rerun."""
     from ..store import run
 
+    config = _run_config(config_path, max_chars, doc_timeout)
     with _errors(db_path), _sigterm_as_interrupt(), _open(db_path) as store:
         summary = run(store, batch_size=batch_size, workers=workers, dask=dask_address,
                       model=model, limit=limit, retry_failed=retry_failed,
                       parts_dir=None if no_parts else (parts_dir or "auto"),
-                      show_progress=_progress_default() if progress is None else progress)
+                      show_progress=_progress_default() if progress is None else progress,
+                      config=config)
         counts = store.status_counts()
     click.echo(f"run {summary.run_id} ({summary.backend}, {summary.workers} worker(s)): "
                f"{summary.processed} processed, {summary.failed} failed in "

@@ -20,6 +20,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ..store.lang import LanguageGuess
 
 
 @dataclass(frozen=True)
@@ -188,15 +192,16 @@ def english() -> LanguagePack:
 
 # ---------------------------------------------------------------- the language check
 
-def skip_reason(text: str) -> str | None:
+def skip_reason(text: str, guess: LanguageGuess | None = None) -> str | None:
     """Why a document is skipped for its language, or ``None`` to extract it.
 
     The one check ``extract`` and ``ingest`` share (:func:`saidwhat.store.lang.detect_english`):
     ``"not English: 3% of 412 words are English function words (threshold 20%)"``. Short
-    texts (too few words to tell) are never skipped."""
+    texts (too few words to tell) are never skipped. ``guess``: the detector's answer for
+    ``text`` when the caller has it already (ingest stores it)."""
     from ..store.lang import THRESHOLD, detect_english
 
-    guess = detect_english(text)
+    guess = guess if guess is not None else detect_english(text)
     if guess.is_english:
         return None
     return (f"not English: {guess.score:.0%} of {guess.words} words are "

@@ -20,10 +20,10 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span, Token
 
+from ..config import registry
 from ..lang import LanguagePack, english
 from ..model import Entity, Speaker, TextSpan
 from ..names import fold
-from ..config import registry
 from ..settings import Settings
 from .candidates import Candidate, DocContext
 from .cues import mention_span, np_span

@@ -16,8 +16,8 @@ from collections.abc import Sequence
 
 from spacy.tokens import Doc, Token
 
-from ..lang import LanguagePack
 from ..config import registry
+from ..lang import LanguagePack
 from ..settings import Settings
 from .candidates import Candidate, DocContext
 from .cues import Cue, find_cue_near, find_cues, subject_of

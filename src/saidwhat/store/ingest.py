@@ -34,6 +34,7 @@ from typing import Any
 from tqdm import tqdm
 
 from ..dates import normalize_date
+from ..lang import skip_reason
 from ..readers import (
     COLUMN_CANDIDATES,
     DEFAULT_MAX_DOC_CHARS,
@@ -52,7 +53,7 @@ from ..readers import (
 )
 from ..records import printable_name
 from .db import DocumentRecord, Store
-from .lang import THRESHOLD, detect_english
+from .lang import detect_english
 
 # The store's columns that come from a document's metadata.
 META_COLUMNS = ("title", "date", "outlet", "url", "author")
@@ -165,10 +166,9 @@ def columns_of(meta: Mapping[str, Any], columns: Mapping[str, str]) -> dict[str,
 def record_of(doc: InputDoc, opts: IngestOptions) -> Item:
     """The store's record of a document read, or why it is skipped (not English)."""
     guess = detect_english(doc.text)
-    if opts.check_language and not guess.is_english:
-        return IngestProblem("skipped", doc.where, doc.position, doc.doc_id,
-                             f"not English: {guess.score:.0%} of {guess.words} words are "
-                             f"English function words (threshold {THRESHOLD:.0%})")
+    reason = skip_reason(doc.text, guess) if opts.check_language else None
+    if reason is not None:  # the same check and wording as extract's (saidwhat.lang)
+        return IngestProblem("skipped", doc.where, doc.position, doc.doc_id, reason)
     return DocumentRecord(doc_id=doc.doc_id, text=doc.text, format=doc.format,
                           source=doc.where, record=doc.position,
                           **columns_of(doc.meta, opts.columns),
