@@ -12,9 +12,9 @@ The default method is lexical and syntactic and runs on CPU with spaCy only:
   each clause goes to the concept that scores best in it, so a name that mentions another
   concept's words ("the ... Inquiry's recommendations") does not code a second concept;
 * **polarity**: the cue's own polarity ("called for", "backed", "urged" against
-  "rejected", "distanced herself from", "hit back at": ``lexicons/cues.tsv`` and
+  "rejected", "distanced herself from", "hit back at": ``lang/en/lexicons/cues.tsv`` and
   ``multiword_cues.tsv``) times the polarity inside the content: a negator or an
-  opposing predicate ("not", "no", "reject", "against": ``lexicons/stance_content.tsv``)
+  opposing predicate ("not", "no", "reject", "against": ``lang/en/lexicons/stance_content.tsv``)
   flips the concept words in its syntactic scope (the subtree of the word it modifies,
   less a "but ..." conjunct).
 
