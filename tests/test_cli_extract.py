@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from saidwhat.cli import extract_cmd, main
+from saidwhat.cli import main
 
 PARAGRAPHS = [
     "‘The footbridge has to close for repairs before winter,’ said Rhiannon Pugh, "
@@ -144,14 +144,16 @@ def test_output_is_not_half_written_when_the_run_crashes(tmp_path: Path, article
     out = tmp_path / "out.jsonl"
     out.write_text("previous results\n")
 
-    real_extract_inputs = extract_cmd.extract_inputs
+    from saidwhat.services import extract as extract_service
+
+    real_extract_inputs = extract_service.extract_inputs
 
     def crashing(extractor, stream, **kw):
         for item in stream:
             yield from real_extract_inputs(extractor, [item], **kw)
             raise RuntimeError("simulated crash after the first document")
 
-    monkeypatch.setattr(extract_cmd, "extract_inputs", crashing)
+    monkeypatch.setattr(extract_service, "extract_inputs", crashing)
     with pytest.raises(RuntimeError, match="simulated crash"):
         run("extract", str(article), str(article), "-o", str(out))
     assert out.read_text() == "previous results\n"

@@ -212,3 +212,28 @@ def test_export_store_reads_only(small_store: Path, tmp_path: Path) -> None:
     export_store(ExportOptions(db=small_store, format="jsonl", output=tmp_path / "a.jsonl"))
     with Store(small_store, readonly=True) as store:
         assert store.version == 2  # a reader never migrates
+
+
+def test_extract_paths_from_python_reports_structured_problems(tmp_path, extractor) -> None:
+    import json as _json
+
+    from saidwhat.services import ExtractOptions, extract_paths, iter_documents
+
+    good = tmp_path / "ferry.txt"
+    good.write_text("‘The ferry will run all winter,’ said Ines Varga, the harbour master.\n",
+                    encoding="utf-8")
+    empty = tmp_path / "empty.txt"
+    empty.write_text("   \n", encoding="utf-8")
+    out, errs = tmp_path / "out.jsonl", tmp_path / "errs.jsonl"
+    options = ExtractOptions(paths=(str(good), str(empty)), output=str(out),
+                             errors_path=str(errs))
+    seen = []
+    result = extract_paths(extractor, options, on_problem=seen.append)
+    assert (result.documents, result.errors, result.exit_code, result.status) == \
+        (1, 1, 1, "partial")
+    assert [p.level for p in seen] == ["error"] and seen[0].path == str(empty)
+    [record] = [_json.loads(x) for x in out.read_text().splitlines()]
+    assert record["doc_id"] == "ferry" and record["quotes"][0]["speaker"]["name"] == "Ines Varga"
+    assert [_json.loads(x)["level"] for x in errs.read_text().splitlines()] == ["error"]
+    docs = list(iter_documents(extractor, ExtractOptions(paths=(str(good),))))
+    assert [d.doc_id for d in docs] == ["ferry"] and not out.with_name("ferry.jsonl").exists()

@@ -7,34 +7,32 @@ usage error (no input, unknown option, model not installed).
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import functools
 import json
 import os
 import re
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterator
 from importlib import resources
 from pathlib import Path
-from typing import IO, Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from ..atomic import atomic_write
-from ..chunking import DEFAULT_MAX_CHARS, extract_inputs
+from ..chunking import DEFAULT_MAX_CHARS
 from ..model import Document, Quote
 from ..readers import (
     DEFAULT_MAX_DOC_CHARS,
     FORMAT_NAMES,
-    InputDoc,
-    InputError,
     InputFormat,
     ReadOptions,
-    read_inputs,
 )
 from ..settings import DEFAULT_DOC_TIMEOUT, Settings
 from .common import output_path
+
+if TYPE_CHECKING:  # the services import pandas-backed exports: load them when a command runs
+    from ..services.extract import Problem
 
 EXAMPLE_NAME = "council_housing.txt"
 
@@ -42,54 +40,6 @@ EXAMPLE_NAME = "council_housing.txt"
 def example_path() -> str:
     """Path of the bundled example article (package data)."""
     return str(resources.files("saidwhat") / "examples" / EXAMPLE_NAME)
-
-
-class _Reporter:
-    """Errors and warnings to stderr (one line each), kept for ``--errors``."""
-
-    def __init__(self, progress: Any | None) -> None:
-        self.progress = progress
-        self.records: list[dict[str, Any]] = []
-        self.n_errors = 0
-
-    def _echo(self, line: str) -> None:
-        if self.progress is not None:
-            self.progress.write(line, file=sys.stderr)
-        else:
-            click.echo(line, err=True)
-
-    def error(self, err: InputError) -> None:
-        if err.kind == "skipped":  # a file of no input format in a folder: not a failure
-            self.records.append({**err.to_dict(), "level": "skipped"})
-            self._echo(f"skipped: {err}")
-            return
-        self.n_errors += 1
-        self.records.append({**err.to_dict(), "level": "error"})
-        self._echo(f"error: {err}")
-
-    def warnings(self, doc: InputDoc) -> None:
-        for w in doc.warnings:
-            self.records.append({"path": doc.where, "record": None, "reason": w,
-                                 "level": "warning"})
-            self._echo(f"warning: {doc.where}: {w}")
-
-
-def _passing_warnings(items: Iterable[InputDoc | InputError],
-                      reporter: _Reporter) -> Iterator[InputDoc | InputError]:
-    for item in items:
-        if isinstance(item, InputDoc):
-            reporter.warnings(item)
-        yield item
-
-
-@contextlib.contextmanager
-def _atomic_writer(path: str | None) -> Iterator[IO[str]]:
-    """Standard output, or a file written completely or not at all."""
-    if path is None or path == "-":
-        yield sys.stdout
-        return
-    with atomic_write(path, encoding="utf-8", newline="\n") as fh:
-        yield fh
 
 
 def _load_extractor(model: str | None, doc_timeout: float | None = DEFAULT_DOC_TIMEOUT,
@@ -217,50 +167,31 @@ def extract_command(paths: tuple[str, ...], output: str | None, errors_path: str
         extractor = _load_extractor(model, doc_timeout if explicit else None, config_path)
     from tqdm import tqdm
 
+    from ..services.extract import ExtractOptions, extract_paths
+
+    options = ExtractOptions(
+        paths=tuple(inputs), output=output, errors_path=errors_path, include_text=include_text,
+        batch_size=batch_size, max_chars=max_chars,
+        read=_read_options(fmt, max_doc_chars, doc_id_rule, all_languages))
     # A progress bar only for a person watching; never in logs or pipes.
     progress = tqdm(unit="doc", file=sys.stderr, desc="extract") if sys.stderr.isatty() else None
-    reporter = _Reporter(progress)
-    n_docs = n_quotes = 0
+
+    def say(problem: Any) -> None:
+        if progress is not None:
+            progress.write(str(problem), file=sys.stderr)
+        else:
+            click.echo(str(problem), err=True)
+
     try:
-        with _atomic_writer(output) as out:
-            # JSON Lines is UTF-8; on a stream that cannot take it, escape instead of failing.
-            ascii_only = (getattr(out, "encoding", None) or "utf-8").lower().replace("-", "") \
-                != "utf8"
-            stream = _passing_warnings(
-                read_inputs(inputs, options=_read_options(fmt, max_doc_chars, doc_id_rule,
-                                                           all_languages)),
-                reporter)
-            for result in extract_inputs(extractor, stream, max_chars=max_chars,
-                                         batch_size=batch_size):
-                if isinstance(result, InputError):
-                    reporter.error(result)
-                    continue
-                record = result.to_dict(include_text=include_text or result.include_text)
-                try:  # backstop: the readers' cleaning should leave nothing to fail here
-                    line = json.dumps(record, ensure_ascii=ascii_only, allow_nan=False)
-                    line.encode("utf-8")
-                except (ValueError, TypeError, RecursionError, UnicodeEncodeError) as exc:
-                    reporter.error(InputError(result.doc_id, None, "result cannot be written "
-                                              f"as JSON: {type(exc).__name__}: {exc}"))
-                    continue
-                out.write(line + "\n")
-                n_docs += 1
-                n_quotes += len(result.quotes)
-                if progress is not None:
-                    progress.update(1)
-            out.flush()
+        result = extract_paths(extractor, options, on_problem=say,
+                               on_document=(lambda _: progress.update(1)) if progress else None)
     finally:
         if progress is not None:
             progress.close()
-    if errors_path is not None:
-        with _atomic_writer(errors_path) as fh:
-            for rec in reporter.records:
-                fh.write(json.dumps(rec, ensure_ascii=False) + "\n")
     target = output if output not in (None, "-") else "stdout"
-    click.echo(f"saidwhat extract: {n_docs} document(s), {n_quotes} quote(s), "
-               f"{reporter.n_errors} error(s) -> {target}", err=True)
-    if reporter.n_errors:
-        sys.exit(1)
+    click.echo(f"saidwhat extract: {result.documents} document(s), {result.quotes} quote(s), "
+               f"{result.errors} error(s) -> {target}", err=True)
+    sys.exit(result.exit_code)
 
 
 # ---------------------------------------------------------------------------- show
@@ -295,7 +226,8 @@ def format_table(doc: Document, width: int = 120) -> str:
     return "\n".join(lines)
 
 
-def _result_records(path: str, reporter: _Reporter) -> Iterator[Document] | None:
+def _result_records(path: str, problem: Callable[[Problem], None]
+                    ) -> Iterator[Document] | None:
     """Documents of a .jsonl file of extraction results, or None if it holds inputs."""
     import gzip
 
@@ -316,7 +248,10 @@ def _result_records(path: str, reporter: _Reporter) -> Iterator[Document] | None
                 try:
                     yield Document.from_dict(json.loads(line))
                 except (ValueError, KeyError, TypeError, AssertionError, RecursionError) as exc:
-                    reporter.error(InputError(path, lineno, f"not an extraction record ({exc})"))
+                    from ..services.extract import Problem
+
+                    problem(Problem("error", path, lineno,
+                                    f"not an extraction record ({exc})"))
 
     return records()
 
@@ -335,31 +270,34 @@ def show_command(paths: tuple[str, ...], width: int, model: str | None,
     FILE is an article (.txt, .html) or JSONL (articles to extract, or the output of
     `saidwhat extract`). Exit code 0: all shown; 1: some inputs failed; 2: usage error.
     """
+    from ..services.extract import ExtractOptions, iter_documents
+
     inputs = _inputs_or_example(paths, example)
-    reporter = _Reporter(None)
+    problems: list[Problem] = []
+
+    def problem(p: Problem) -> None:
+        problems.append(p)
+        click.echo(str(p), err=True)
+
     extractor = None
     first = True
     for path in inputs:
         results = None
         if fmt in (None, "jsonl") and path.lower().endswith((".jsonl", ".jsonl.gz")):
-            results = _result_records(path, reporter)
+            results = _result_records(path, problem)
         if results is None:
             if extractor is None:
                 extractor = _load_extractor(model)
-            stream = _passing_warnings(
-                read_inputs([path], options=_read_options(fmt, max_doc_chars, doc_id_rule,
-                                                           all_languages)),
-                reporter)
-            results = extract_inputs(extractor, stream, max_chars=max_chars)
+            options = ExtractOptions(paths=(path,), max_chars=max_chars,
+                                     read=_read_options(fmt, max_doc_chars, doc_id_rule,
+                                                        all_languages))
+            results = iter_documents(extractor, options, problem)
         for doc in results:
-            if isinstance(doc, InputError):
-                reporter.error(doc)
-                continue
             if not first:
                 click.echo("")
             click.echo(format_table(doc, width))
             first = False
-    if reporter.n_errors:
+    if any(p.level == "error" for p in problems):
         sys.exit(1)
 
 
