@@ -17,6 +17,11 @@ SINGLE_CLOSING: tuple[str, ...] = ("'", "’", "›")
 MARK_CHARS: str = "\"'`“”„‘’‚«»‹›"
 # the opening characters a quotation can start with in English text
 ENGLISH_OPENERS: str = "“‘\"'`"
+# the marks English quotation pairing (pipeline/quotes.py) classifies: straight and curly
+# double and single marks, and the two-character ``…'' of old US wire copy. Guillemets and
+# low-9 marks stay out: in English news they quote foreign titles, not speech.
+ENGLISH_PAIRED: str = "\"“”‘’'`"
+TWO_CHARACTER_MARKS: tuple[str, ...] = ("``", "''")
 
 
 def strip_marks(text: str) -> str:

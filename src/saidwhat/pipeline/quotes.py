@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from ..quotemarks import ENGLISH_PAIRED, TWO_CHARACTER_MARKS
+
 Family = Literal["double", "single"]
 Role = Literal["open", "close", "either"]
 
@@ -37,7 +39,8 @@ class QuoteSpan:
 
 
 _PARAGRAPH = re.compile(r"[^\n]+")
-_MARK_CHARS = re.compile(r"``|''|[\"“”‘’'`]")
+_MARK_CHARS = re.compile("|".join(map(re.escape, TWO_CHARACTER_MARKS))
+                         + "|[" + re.escape(ENGLISH_PAIRED) + "]")
 
 
 def paragraphs(text: str) -> list[tuple[int, int]]:
