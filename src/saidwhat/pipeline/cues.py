@@ -118,16 +118,22 @@ def np_span(head: Token, lang: LanguagePack | None = None) -> tuple[int, int]:
     return start, end
 
 
-def _subtree_chars(tokens: list[Token]) -> tuple[int, int]:
-    toks = sorted(tokens, key=lambda t: t.i)
-    doc = toks[0].doc
-    s, e = toks[0].i, toks[-1].i + 1
+def _trimmed_chars(doc: Doc, s: int, e: int) -> tuple[int, int]:
+    """Character span of tokens ``s..e`` without edge spaces, leading clause punctuation
+    and trailing punctuation (closing quotation marks stay: they end a quoted fragment)."""
     while e - 1 > s and (doc[e - 1].is_punct and doc[e - 1].text not in "’”\"'" or
                          doc[e - 1].is_space):
         e -= 1
     while s < e - 1 and (doc[s].is_space or doc[s].text in ",;:–—-"):
         s += 1
     return doc[s].idx, doc[e - 1].idx + len(doc[e - 1].text)
+
+
+def _subtree_chars(tokens: list[Token]) -> tuple[int, int]:
+    toks = sorted(tokens, key=lambda t: t.i)
+    doc = toks[0].doc
+    s, e = toks[0].i, toks[-1].i + 1
+    return _trimmed_chars(doc, s, e)
 
 
 def subtree_extent(tok: Token) -> tuple[int, int]:
@@ -182,12 +188,7 @@ def _content_chars(pieces: list[tuple[Token, int]]) -> tuple[int, int]:
             lo = min(t.i for t in root.subtree if t.i > after)
         s, e = min(s, lo), max(e, hi)
     e += 1
-    while e - 1 > s and (doc[e - 1].is_punct and doc[e - 1].text not in "’”\"'" or
-                         doc[e - 1].is_space):
-        e -= 1
-    while s < e - 1 and (doc[s].is_space or doc[s].text in ",;:–—-"):
-        s += 1
-    return doc[s].idx, doc[e - 1].idx + len(doc[e - 1].text)
+    return _trimmed_chars(doc, s, e)
 
 
 def _first_words(pieces: Iterable[tuple[Token, int]], limit: int) -> list[Token]:
