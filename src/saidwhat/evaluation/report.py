@@ -12,7 +12,8 @@ from functools import lru_cache
 from typing import Any
 
 from .gold import span_text
-from .scorer import LOOSE, OVERLAP, SPAN_MATCHES, Counts, DocScore
+from .mentions import MENTION_TYPES, mention_type
+from .scorer import LOOSE, OVERLAP, SPAN_MATCHES, Counts, DocScore, _source_ok, names_match
 
 CAUSES = ("no cue found", "wrong boundary", "wrong speaker", "unresolved pronoun", "spurious")
 KIND_ORDER = ("direct", "indirect", "mixed")
@@ -40,11 +41,19 @@ class ErrorItem:
     cue: str | None
     context: str
     detail: str = ""
+    mention: str | None = None  # the gold source's mention type (gold-side items)
+    speaker_error: str = ""  # speaker errors: their kind, e.g. "wrong name: pronoun → wrong person"
+
+    @property
+    def group(self) -> str:
+        """What ``--errors`` groups by: the speaker-error kind, else the cause."""
+        return f"{self.type}: {self.speaker_error or self.cause}"
 
     def to_dict(self) -> dict[str, Any]:
         return {"doc_id": self.doc_id, "type": self.type, "cause": self.cause, "start": self.start,
                 "content": self.content, "source": self.source, "cue": self.cue,
-                "context": self.context, "detail": self.detail}
+                "context": self.context, "detail": self.detail, "mention": self.mention,
+                "speaker_error": self.speaker_error}
 
 
 # Problems that leave a document (or a predictions line) out of the scores: the run is partial.
@@ -154,7 +163,61 @@ class Report:
                 "type_found": tfound, "type_correct": tcorrect,
                 "type_accuracy": tcorrect / tfound if tfound else 0.0}
 
+    def speaker_by_mention(self) -> dict[str, dict[str, Any]]:
+        """Per gold source mention type (:func:`~saidwhat.evaluation.mentions.mention_type`):
+        ``n`` gold attributions, ``found`` content-matched; name accuracy over found ones with a
+        gold name, type accuracy over found ones whose gold type is not ``unknown`` (both None
+        where the gold annotates no speakers), source accuracy over found ones (the predicted
+        source shares a word with the gold source, or both have none; None where the gold
+        annotates no source spans). Sums over the types equal :meth:`speaker`'s counts."""
+        rows = {t: {"n": 0, "found": 0, "name_found": 0, "name_correct": 0, "type_found": 0,
+                    "type_correct": 0, "source_found": 0, "source_correct": 0}
+                for t in MENTION_TYPES}
+        speakers = any("speaker" in ds.gold.annotated for ds in self.docs)
+        sources = any("source" in ds.gold.annotated for ds in self.docs)
+        for ds in self.docs:
+            mentions = doc_mentions(ds)
+            for t in mentions:
+                rows[t]["n"] += 1
+            for m in ds.content_matches:
+                g, p = ds.gold.attributions[m.gold], ds.preds[m.pred]
+                r = rows[mentions[m.gold]]
+                r["found"] += 1
+                if "source" in ds.gold.annotated:
+                    r["source_found"] += 1
+                    r["source_correct"] += _source_ok(ds.index, g, p, True)
+                if "speaker" not in ds.gold.annotated or g.speaker is None:
+                    continue
+                if g.speaker.name:
+                    r["name_found"] += 1
+                    r["name_correct"] += names_match(g.speaker.name, p.quote.speaker.name,
+                                                     g.speaker.type)
+                if g.speaker.type != "unknown":
+                    r["type_found"] += 1
+                    r["type_correct"] += g.speaker.type == p.quote.speaker.type
+        out: dict[str, dict[str, Any]] = {}
+        for t, r in rows.items():
+            d: dict[str, Any] = dict(r)
+            for what, on in (("name", speakers), ("type", speakers), ("source", sources)):
+                found, correct = r[f"{what}_found"], r[f"{what}_correct"]
+                d[f"{what}_accuracy"] = (correct / found if found else None) if on else None
+                if not on:
+                    d[f"{what}_found"] = d[f"{what}_correct"] = None
+            out[t] = d
+        return out
+
     # ------------------------------------------------------------------ errors
+
+    def speaker_type_errors(self) -> list[ErrorItem]:
+        """Content found, gold speaker type known, predicted type different."""
+        items: list[ErrorItem] = []
+        for ds in self.docs:
+            items.extend(_doc_type_errors(ds))
+        return items
+
+    def all_errors(self) -> list[ErrorItem]:
+        """:meth:`errors` and :meth:`speaker_type_errors`: what ``--errors`` lists."""
+        return self.errors() + self.speaker_type_errors()
 
     def errors(self) -> list[ErrorItem]:
         """Misses, false positives and speaker errors, with a cause where one can be told."""
@@ -177,6 +240,7 @@ class Report:
             "macro": {n: self.macro(n) for n in names if not n.startswith("kind.")},
             "per_kind": self.per_kind(),
             "speaker": self.speaker(),
+            "speaker_by_mention": self.speaker_by_mention(),
             "per_doc": [{"doc_id": ds.doc_id, "n_gold": len(ds.gold.attributions),
                          "n_pred": len(ds.preds),
                          **{n: ds.counts[n].to_dict() for n in ds.counts if not n.startswith("kind.")}}
@@ -186,7 +250,11 @@ class Report:
             "problems": self.problems,
         }
         if errors:
-            d["errors"] = [e.to_dict() for e in self.errors()]
+            items, type_items = self.errors(), self.speaker_type_errors()
+            d["errors"] = [e.to_dict() for e in items]
+            d["speaker_type_errors"] = [e.to_dict() for e in type_items]
+            d["speaker_errors"] = dict(Counter(e.speaker_error for e in items + type_items
+                                               if e.speaker_error).most_common())
         return d
 
     def table(self) -> str:
@@ -230,6 +298,7 @@ class Report:
                       f"  type accuracy  {sp['type_correct']}/{sp['type_found']} = {sp['type_accuracy']:.3f}"]
         else:
             lines += ["", "Speakers: not annotated in this gold"]
+        lines += self._mention_lines()
         for title, msgs in (("Gold documents skipped", self.gold_errors),
                             ("Gold annotations skipped", self.gold_warnings),
                             ("Problems", self.problems)):
@@ -239,11 +308,33 @@ class Report:
                     lines.append(f"  ... and {len(msgs) - 20} more (see --json)")
         return "\n".join(lines) + "\n"
 
+    def _mention_lines(self) -> list[str]:
+        bm = self.speaker_by_mention()
+        if not any(r["n"] for r in bm.values()):
+            return []
+        speakers = any("speaker" in ds.gold.annotated for ds in self.docs)
+        title = ("By gold source mention type (content-matched pairs; name accuracy over gold"
+                 " with a name, type over gold type not unknown)" if speakers else
+                 "By gold source mention type (speakers not annotated: source overlap only)")
+
+        def acc(r: dict[str, Any], what: str) -> str:
+            found = r[f"{what}_found"]
+            if found is None:
+                return f"{'–':>15}"
+            return f"{r[f'{what}_correct']:>5}/{found:<4} {_fmt(r[f'{what}_accuracy']):>5}"
+
+        lines = ["", title, f"  {'mention':<13} {'n':>5} {'found':>6} {'name acc.':>15}"
+                            f" {'type acc.':>15} {'source acc.':>15}"]
+        for t, r in bm.items():
+            lines.append(f"  {t:<13} {r['n']:>5} {r['found']:>6} {acc(r, 'name')} {acc(r, 'type')}"
+                         f" {acc(r, 'source')}")
+        return lines
+
     def errors_table(self, per_cause: int | None = None) -> str:
-        items = self.errors()
+        items = self.all_errors()
         by_cause: dict[str, list[ErrorItem]] = {}
         for e in items:
-            by_cause.setdefault(f"{e.type}: {e.cause}", []).append(e)
+            by_cause.setdefault(e.group, []).append(e)
         lines = [f"Errors: {len(items)}  " + ", ".join(f"{k} {len(v)}" for k, v in
                                                      sorted(by_cause.items(), key=lambda kv: -len(kv[1])))]
         for key, group in sorted(by_cause.items(), key=lambda kv: -len(kv[1])):
@@ -300,8 +391,44 @@ def _is_pronoun(s: str | None) -> bool:
     return bool(s) and s.strip().lower() in _pronouns()  # type: ignore[union-attr]
 
 
+def doc_mentions(ds: DocScore) -> list[str]:
+    """The mention type of each gold attribution's source in one scored document."""
+    text = ds.gold.text
+    spk = "speaker" in ds.gold.annotated
+    return [mention_type(span_text(text, g.source) if g.source else None, g.speaker if spk else None)
+            for g in ds.gold.attributions]
+
+
+def _gold_item(ds: DocScore, i: int, type_: str, cause: str, detail: str = "",
+               mentions: list[str] | None = None) -> ErrorItem:
+    text, g = ds.gold.text, ds.gold.attributions[i]
+    a, b = g.content[0][0], g.content[-1][1]
+    return ErrorItem(ds.doc_id, type_, cause, a, span_text(text, g.content),
+                     span_text(text, g.source) if g.source else None,
+                     span_text(text, g.cue) if g.cue else None, context(text, a, b), detail,
+                     mention=(mentions or doc_mentions(ds))[i])
+
+
+def _doc_type_errors(ds: DocScore) -> list[ErrorItem]:
+    if "speaker" not in ds.gold.annotated:
+        return []
+    mentions = doc_mentions(ds)
+    out = []
+    for m in ds.content_matches:
+        g, p = ds.gold.attributions[m.gold], ds.preds[m.pred]
+        if g.speaker is None or g.speaker.type == "unknown" or g.speaker.type == p.quote.speaker.type:
+            continue
+        e = _gold_item(ds, m.gold, "speaker_type", "wrong speaker type",
+                       f"gold speaker {g.speaker.name!r} ({g.speaker.type}), predicted"
+                       f" {p.quote.speaker.name!r} ({p.quote.speaker.type})", mentions)
+        e.speaker_error = f"wrong type: {g.speaker.type} → {p.quote.speaker.type}"
+        out.append(e)
+    return out
+
+
 def _doc_errors(ds: DocScore) -> list[ErrorItem]:
     text, golds, preds, idx = ds.gold.text, ds.gold.attributions, ds.preds, ds.index
+    mentions = doc_mentions(ds)
     matched_g = {m.gold for m in ds.attribution_matches}
     matched_p = {m.pred for m in ds.attribution_matches}
     content_pair = {m.gold: m.pred for m in ds.content_matches}
@@ -309,11 +436,7 @@ def _doc_errors(ds: DocScore) -> list[ErrorItem]:
     out: list[ErrorItem] = []
 
     def gold_item(i: int, type_: str, cause: str, detail: str = "") -> ErrorItem:
-        g = golds[i]
-        a, b = g.content[0][0], g.content[-1][1]
-        return ErrorItem(ds.doc_id, type_, cause, a, span_text(text, g.content),
-                         span_text(text, g.source) if g.source else None,
-                         span_text(text, g.cue) if g.cue else None, context(text, a, b), detail)
+        return _gold_item(ds, i, type_, cause, detail, mentions)
 
     for i, g in enumerate(golds):
         if i in matched_g:
@@ -347,8 +470,6 @@ def _doc_errors(ds: DocScore) -> list[ErrorItem]:
                              context(text, a, b), f"speaker: {q.speaker.name!r}"))
 
     if "speaker" in ds.gold.annotated:
-        from .scorer import names_match
-
         for m in ds.content_matches:
             g, p = golds[m.gold], preds[m.pred]
             if g.speaker is None or not g.speaker.name:
@@ -357,8 +478,15 @@ def _doc_errors(ds: DocScore) -> list[ErrorItem]:
                 continue
             gsrc = span_text(text, g.source) if g.source else None
             cause = "unresolved pronoun" if _is_pronoun(gsrc) else "wrong speaker"
-            out.append(gold_item(m.gold, "speaker", cause,
-                                 f"gold speaker {g.speaker.name!r}, predicted {p.quote.speaker.name!r}"))
+            e = gold_item(m.gold, "speaker", cause,
+                          f"gold speaker {g.speaker.name!r}, predicted {p.quote.speaker.name!r}")
+            mention = mentions[m.gold]
+            if not p.quote.speaker.name:
+                e.speaker_error = f"missing speaker: {mention}"
+            else:
+                wrong = "organisation" if g.speaker.type == "organization" else "person"
+                e.speaker_error = f"wrong name: {mention} → wrong {wrong}"
+            out.append(e)
     return out
 
 
