@@ -119,7 +119,7 @@ def register(group: click.Group) -> None:
     @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
                   show_default=True, help="What to print on stdout.")
     @click.option("--errors", is_flag=True,
-                  help="List misses, false positives and speaker errors by cause, in context.")
+                  help="List misses and false positives by cause, speaker errors by kind, in context.")
     @click.option("--errors-per-cause", type=click.IntRange(0), default=25, show_default=True,
                   help="With --errors: at most this many examples per cause (0 = all).")
     @click.option("--limit", type=click.IntRange(1), default=None,
