@@ -43,6 +43,25 @@ class ActorName:
     owner_key: str | None = None  # "Trump team": the person whose entourage speaks
 
 
+def _official_voice(speaker: dict[str, Any]) -> bool:
+    from ..network.lexicons import official_voices
+
+    if speaker.get("name") and speaker.get("type") != "anonymous":
+        return False
+    words = {w.lower() for w in (speaker.get("name") or "").split()}
+    role = (speaker.get("role") or "").strip().lower()
+    return role in official_voices() or bool(words & official_voices())
+
+
+def _anonymous_words(name: str) -> str:
+    """"A Transport Department source" -> "Transport Department" (as network.actors)."""
+    from ..network.lexicons import anonymous_heads
+
+    heads = anonymous_heads()
+    return " ".join(w for w in name.split() if w.lower() not in heads and w.lower() not in
+                    {"a", "an", "the", "one", "some", "senior", "several"})
+
+
 def clean_name(name: str | None) -> str:
     """The name without stray punctuation at its edges (``"> Trump"`` -> ``"Trump"``)."""
     return " ".join((name or "").strip(_EDGE).split())
@@ -73,10 +92,13 @@ def actor_name(speaker: dict[str, Any] | None) -> ActorName | None:
     kind = speaker.get("type") or "unknown"
     name = clean_name(speaker.get("name"))
     affiliation = clean_name(speaker.get("affiliation"))
+    if kind != "organization" and affiliation and _official_voice(speaker):
+        # an unnamed spokesperson speaks for the body, as in network.actors
+        name, kind, affiliation = affiliation, "organization", ""
     if kind == "anonymous" or (not name and affiliation):
         if name and _NUMBERISH.search(name):
             return None
-        org = _org_label(affiliation)
+        org = _org_label(affiliation or _anonymous_words(name))
         key = names.name_key(org, person=False) or ""
         return ActorName(ANON_PREFIX + key, f"{org} source" if org else "anonymous source",
                          "anonymous", org)

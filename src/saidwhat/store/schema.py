@@ -74,7 +74,7 @@ def _legacy_result(conn: sqlite3.Connection, pk: int) -> dict[str, Any]:
 
 _V5_TABLES = """
 -- One actor per real person or body across the corpus (saidwhat.store.actors decides).
-CREATE TABLE actors (
+CREATE TABLE IF NOT EXISTS actors (
     actor_id INTEGER PRIMARY KEY,
     name TEXT NOT NULL,                  -- the canonical name: what networks and listings show
     type TEXT NOT NULL,                  -- person | organization | group | anonymous
@@ -83,24 +83,25 @@ CREATE TABLE actors (
     last_key TEXT,                       -- last word of the name's key: candidates to match
     manual INTEGER NOT NULL DEFAULT 0    -- renamed, split or imported: never renamed by itself
 );
-CREATE INDEX actors_last_key ON actors(type, last_key);
+CREATE INDEX IF NOT EXISTS actors_last_key ON actors(type, last_key);
 -- Every folded name (saidwhat.names.name_key, with org: and anon: key spaces) of an actor.
-CREATE TABLE actor_aliases (
+CREATE TABLE IF NOT EXISTS actor_aliases (
     alias_key TEXT PRIMARY KEY,
     alias TEXT NOT NULL,                 -- the name as first written
     actor_id INTEGER NOT NULL REFERENCES actors(actor_id) ON DELETE CASCADE
 );
-CREATE INDEX actor_aliases_actor ON actor_aliases(actor_id);
--- The alias a quote's speaker was stored under (NULL: no actor, e.g. "52 percent of voters").
-ALTER TABLE quotes ADD COLUMN actor_key TEXT;
-CREATE INDEX quotes_actor_key ON quotes(actor_key);
+CREATE INDEX IF NOT EXISTS actor_aliases_actor ON actor_aliases(actor_id);
+CREATE INDEX IF NOT EXISTS quotes_actor_key ON quotes(actor_key);
 """
 
 
 def _v5_actors(conn: sqlite3.Connection) -> None:
-    """Version 5: the actor table, filled from every stored quote."""
+    """Version 5: the actor table, filled from every stored quote. ``quotes.actor_key``:
+    the alias a quote's speaker was stored under (NULL: no actor, "52 percent of voters")."""
     from .db import link_all_quotes
 
+    if "actor_key" not in {r[1] for r in conn.execute("PRAGMA table_info(quotes)")}:
+        conn.execute("ALTER TABLE quotes ADD COLUMN actor_key TEXT")
     for statement in filter(str.strip, _V5_TABLES.split(";")):
         conn.execute(statement)
     link_all_quotes(conn)
