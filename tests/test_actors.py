@@ -76,7 +76,7 @@ def network_actors(db: Path, tmp_path: Path) -> dict[str, int]:
     cli("network", "--db", str(db), "--codebook", CODEBOOK, "-o", str(out))
     counts: dict[str, int] = {}
     for row in csv.DictReader(out.open(encoding="utf-8")):
-        counts[row["actor"]] = counts.get(row["actor"], 0) + int(row["weight"])
+        counts[row["actor"]] = counts.get(row["actor"], 0) + len(row["statements"].split("|"))
     return counts
 
 
