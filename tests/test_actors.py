@@ -198,3 +198,13 @@ def test_store_from_before_actors_is_upgraded_and_readable(db: Path, tmp_path: P
     assert speaker_quotes(db, "Donald J. Trump") == 5
     cli("actors", "rebuild", "--db", str(db), "--reset")
     assert actors(db)["Donald J. Trump"]["quotes"] == 5
+
+
+def test_entourage_seen_before_the_person_joins_the_person(tmp_path: Path) -> None:
+    with Store(tmp_path / "e.db") as store:
+        docs = [_doc(0, [("Trump team", "organization")]), _doc(1, [("Trump", "person")])]
+        store.add_documents([DocumentRecord(f"d{i}", text, "txt", f"d{i}.txt")
+                             for i, (text, _) in enumerate(docs)], None)
+        store.save_results([ExtractionResult(i + 1, r) for i, (_, r) in enumerate(docs)], None)
+        rows = store.actor_rows()
+    assert [(a["name"], a["type"], a["quotes"]) for a in rows] == [("Trump", "person", 2)]

@@ -129,6 +129,11 @@ def actor_name(speaker: dict[str, Any] | None) -> ActorName | None:
 _POSSESSIVE_END = re.compile(r"(?:'|’)s?$")
 
 
+def entourage_keys(person_key: str) -> list[str]:
+    """The alias keys of a person's entourage ("trump" -> "org:trump team", ...)."""
+    return [f"{ORG_PREFIX}{person_key} {word}" for word in sorted(_ENTOURAGE)]
+
+
 def key_of(name: str, type_: str) -> str | None:
     """The alias key of ``name`` as an actor of ``type_`` (import, rename, split)."""
     if type_ == "anonymous":

@@ -28,7 +28,7 @@ from .. import __version__
 from ..model import Document
 from ..names import name_key, same_name
 from ..readers import id_conflict_reason
-from .actors import ActorName, actor_name, clean_name, key_of
+from .actors import ActorName, actor_name, clean_name, entourage_keys, key_of
 from .schema import LATEST_VERSION, MIGRATIONS
 
 if TYPE_CHECKING:  # pandas is imported where a DataFrame is made: `saidwhat quotes` starts fast
@@ -294,6 +294,15 @@ def link_speaker(c: sqlite3.Connection, speaker: dict[str, Any] | None) -> str |
             "INSERT INTO actors (name, type, organisation, last_key) VALUES (?,?,?,?)",
             (an.label, an.type, an.organisation or None, _last_key(an.label, an.type))
         ).lastrowid or 0)
+        if an.type == "person":  # "Trump team" seen before Trump: the entourage is his
+            for alias_key in entourage_keys(an.key):
+                row = c.execute("SELECT a.actor_id FROM actor_aliases l JOIN actors a USING "
+                                "(actor_id) WHERE l.alias_key=? AND a.type='group' AND "
+                                "a.manual=0", (alias_key,)).fetchone()
+                if row is not None:
+                    c.execute("UPDATE actor_aliases SET actor_id=? WHERE actor_id=?",
+                              (actor_id, row[0]))
+                    c.execute("DELETE FROM actors WHERE actor_id=?", (row[0],))
     c.execute("INSERT INTO actor_aliases (alias_key, alias, actor_id) VALUES (?,?,?)",
               (an.key, clean_name((speaker or {}).get("name")) or an.label, actor_id))
     return an.key
