@@ -7,6 +7,9 @@
 * organisations are kept apart from persons, even under the same string;
 * anonymous sources are grouped by affiliation ("Treasury source") and never merged with a
   named person;
+* a store's actor table (``links``: ``(doc_id, quote_id)`` -> actor), when the documents
+  come from a store: its canonical names are the network's, and a quote it gives no actor
+  (junk speakers) has none here either (:meth:`ActorIndex.resolve_quote`);
 * an optional attributes file (CSV: ``actor`` plus any of ``organisation``/``organization``,
   ``party``, ``type``, ``aliases`` separated by ``;`` or ``|``, and any other columns) adds
   attributes and aliases.
@@ -20,9 +23,10 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from .. import names
-from ..model import Speaker
+from ..model import Quote, Speaker
 from .lexicons import anonymous_heads, official_voices
 
 
@@ -73,8 +77,10 @@ class ActorIndex:
     Use: ``index.add(speaker)`` for all speakers, then ``index.resolve(speaker)``.
     """
 
-    def __init__(self, attributes: dict[str, Actor] | None = None) -> None:
+    def __init__(self, attributes: dict[str, Actor] | None = None, *,
+                 links: dict[tuple[str, str], dict[str, Any] | None] | None = None) -> None:
         self._known = attributes or {}
+        self._links = links or {}
         self._alias: dict[str, str] = {}
         for actor in self._known.values():
             for alias in {actor.name, *actor.aliases}:
@@ -126,6 +132,30 @@ class ActorIndex:
         return canonical
 
     # -- resolving --------------------------------------------------------------------
+    def resolve_quote(self, doc_id: str, quote: Quote) -> Actor | None:
+        """The actor of a quote: the store's actor table's where it has the quote, else
+        :meth:`resolve` of its speaker."""
+        key = (doc_id, quote.id)
+        if key not in self._links:
+            return self.resolve(quote.speaker)
+        row = self._links[key]
+        if row is None:
+            return None
+        label = row["name"]
+        actor = self.actors.get(label)
+        if actor is None:
+            known = self._known.get(label)
+            attributes = {**row.get("attributes", {}), **(known.attributes if known else {})}
+            actor = Actor(name=label, type=(known.type if known and known.type else row["type"]),
+                          organization=(known.organization if known and known.organization
+                                        else row.get("organisation") or ""),
+                          attributes=attributes,
+                          aliases={a for a in row.get("aliases", ()) if a != label}
+                          | (set(known.aliases) if known else set()))
+            self.actors[label] = actor
+            self._labels[("store", label)] = label
+        return actor
+
     def resolve(self, speaker: Speaker) -> Actor | None:
         """The canonical actor of ``speaker``, or None when it has no name or affiliation."""
         if self._canonical is None:

@@ -118,7 +118,7 @@ def code_documents(docs: Sequence[Document], coder: ConceptCoder,
     for d in docs:
         for q in d.quotes:
             report.quotes += 1
-            actor = actors.resolve(q.speaker)
+            actor = actors.resolve_quote(d.doc_id, q)
             if actor is None:
                 report.unattributed += 1
                 continue

@@ -12,6 +12,7 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from ..model import Document
 
@@ -20,6 +21,9 @@ from ..model import Document
 class LoadResult:
     documents: list[Document] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    # a store's actor table: (doc_id, quote_id) -> its actor (name, type, organisation,
+    # attributes, aliases), or None for a quote without one (see ActorIndex)
+    actor_links: dict[tuple[str, str], dict[str, Any] | None] = field(default_factory=dict)
 
 
 def _open(path: Path):  # type: ignore[no-untyped-def]
@@ -60,6 +64,7 @@ def load_store(db: str | Path, result: LoadResult | None = None) -> LoadResult:
         return out
     try:  # a reader: read-only, never upgrades or adds tables to the file
         with Store(path, readonly=True) as store:
+            out.actor_links.update(store.quote_actors())
             for record in store.iter_results(with_text=True):
                 try:
                     out.documents.append(Document.from_dict(record))

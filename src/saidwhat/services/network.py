@@ -37,7 +37,7 @@ NETWORK_TYPES = ("two-mode", "congruence", "conflict", "subtract", "concept-cong
                  "concept-conflict", "concept-subtract")
 QUALIFIERS = ("combine", "ignore", "subtract", "split")
 NORMALIZATIONS = ("none", "average", "jaccard", "cosine")
-ACTOR_TYPES = ("person", "organization", "anonymous", "unknown")
+ACTOR_TYPES = ("person", "organization", "group", "anonymous", "unknown")
 METHODS = ("lexical", "embeddings")
 COLOUR_BY = ("auto", "organization", "community")
 DEFAULT_STORE = "saidwhat.db"
@@ -218,7 +218,8 @@ def build_networks(options: NetworkOptions, *, on_message: Message | None = None
                              threshold=options.threshold)
     except RuntimeError as exc:
         raise NetworkError(str(exc)) from None
-    statements, report = code_documents(loaded.documents, coder, ActorIndex(plan.attributes))
+    statements, report = code_documents(loaded.documents, coder,
+                                        ActorIndex(plan.attributes, links=loaded.actor_links))
     say("info", report.summary())
     statements = filter_statements(statements, start=plan.start, end=plan.end,
                                    outlets=options.outlets, actor_types=options.actor_types)

@@ -26,8 +26,9 @@ from typing import TYPE_CHECKING, Any
 
 from .. import __version__
 from ..model import Document
-from ..names import name_key
+from ..names import name_key, same_name
 from ..readers import id_conflict_reason
+from .actors import ActorName, actor_name, clean_name, entourage_keys, key_of
 from .schema import LATEST_VERSION, MIGRATIONS
 
 if TYPE_CHECKING:  # pandas is imported where a DataFrame is made: `saidwhat quotes` starts fast
@@ -116,7 +117,7 @@ _QUOTE_COLUMNS = (
     "doc_pk", "seq", "quote_id", "kind", "content_start", "content_end", "content_text",
     "cue_start", "cue_end", "cue_text", "source_start", "source_end", "source_text",
     "channel_start", "channel_end", "channel_text", "speaker_name", "speaker_type",
-    "speaker_role", "speaker_affiliation", "speaker_norm", "speaker_last")
+    "speaker_role", "speaker_affiliation", "speaker_norm", "speaker_last", "actor_key")
 _ENTITY_COLUMNS = ("doc_pk", "seq", "entity_id", "name", "type", "roles", "mentions")
 
 ERROR_COLUMNS = ("stage", "kind", "source", "record", "doc_id", "reason", "run_id",
@@ -238,6 +239,87 @@ def _span_cols(span: dict[str, Any] | None) -> tuple[Any, Any, Any]:
     if span is None:
         return None, None, None
     return span["start"], span["end"], span["text"]
+
+
+# The schema version from which the store has the actor table (migration 5).
+ACTORS_VERSION = 5
+
+
+class ActorEditError(StoreError):
+    """An actor edit that cannot be done (unknown actor, an alias it does not have)."""
+
+
+def _last_key(name: str, type_: str) -> str | None:
+    key = key_of(name, type_)
+    return key.split()[-1].split("-")[-1] if key else None
+
+
+def _person_match(c: sqlite3.Connection, an: ActorName) -> int | None:
+    """The one person actor ``an`` names by :func:`saidwhat.names.same_name` ("Trump" and
+    "Donald J. Trump"); None when none or several do."""
+    found = {aid for aid, name in c.execute(
+        "SELECT actor_id, name FROM actors WHERE type='person' AND last_key=?",
+        (_last_key(an.label, "person"),)) if same_name(name, an.label)}
+    return found.pop() if len(found) == 1 else None
+
+
+def link_speaker(c: sqlite3.Connection, speaker: dict[str, Any] | None) -> str | None:
+    """The alias key of ``speaker``'s actor, creating the actor or alias as needed; None
+    for a speaker that is no actor (:func:`saidwhat.store.actors.actor_name`)."""
+    an = actor_name(speaker)
+    if an is None:
+        return None
+    row = c.execute("SELECT actor_id FROM actor_aliases WHERE alias_key=?", (an.key,)).fetchone()
+    if row is not None:
+        if an.organisation:
+            c.execute("UPDATE actors SET organisation=? WHERE actor_id=? AND "
+                      "(organisation IS NULL OR organisation='')", (an.organisation, row[0]))
+        return an.key
+    actor_id: int | None = None
+    if an.owner_key:  # "Trump team": the person's, when the person is known
+        owner = c.execute("SELECT a.actor_id FROM actor_aliases l JOIN actors a USING "
+                          "(actor_id) WHERE l.alias_key=? AND a.type='person'",
+                          (an.owner_key,)).fetchone()
+        actor_id = owner[0] if owner else None
+    elif an.type == "person":
+        actor_id = _person_match(c, an)
+        if actor_id is not None:  # a fuller name becomes the actor's name
+            name, manual = c.execute("SELECT name, manual FROM actors WHERE actor_id=?",
+                                     (actor_id,)).fetchone()
+            if not manual and len(an.label.split()) > len(name.split()):
+                c.execute("UPDATE actors SET name=?, last_key=? WHERE actor_id=?",
+                          (an.label, _last_key(an.label, "person"), actor_id))
+    if actor_id is None:
+        actor_id = int(c.execute(
+            "INSERT INTO actors (name, type, organisation, last_key) VALUES (?,?,?,?)",
+            (an.label, an.type, an.organisation or None, _last_key(an.label, an.type))
+        ).lastrowid or 0)
+        if an.type == "person":  # "Trump team" seen before Trump: the entourage is his
+            for alias_key in entourage_keys(an.key):
+                row = c.execute("SELECT a.actor_id FROM actor_aliases l JOIN actors a USING "
+                                "(actor_id) WHERE l.alias_key=? AND a.type='group' AND "
+                                "a.manual=0", (alias_key,)).fetchone()
+                if row is not None:
+                    c.execute("UPDATE actor_aliases SET actor_id=? WHERE actor_id=?",
+                              (actor_id, row[0]))
+                    c.execute("DELETE FROM actors WHERE actor_id=?", (row[0],))
+    c.execute("INSERT INTO actor_aliases (alias_key, alias, actor_id) VALUES (?,?,?)",
+              (an.key, clean_name((speaker or {}).get("name")) or an.label, actor_id))
+    return an.key
+
+
+def link_all_quotes(c: sqlite3.Connection) -> int:
+    """Link every stored quote to its actor (migration 5, ``actors rebuild``); returns how
+    many quotes have one."""
+    rows = c.execute("SELECT doc_pk, seq, speaker_name, speaker_type, speaker_role, "
+                     "speaker_affiliation FROM quotes ORDER BY doc_pk, seq").fetchall()
+    linked = []
+    for pk, seq, name, kind, role, affiliation in rows:
+        key = link_speaker(c, {"name": name, "type": kind, "role": role,
+                               "affiliation": affiliation})
+        linked.append((key, pk, seq))
+    c.executemany("UPDATE quotes SET actor_key=? WHERE doc_pk=? AND seq=?", linked)
+    return sum(1 for k, _, _ in linked if k)
 
 
 class Store:
@@ -573,7 +655,7 @@ class Store:
                 c.executemany(
                     f"INSERT INTO quotes ({', '.join(_QUOTE_COLUMNS)}) "
                     f"VALUES ({', '.join('?' * len(_QUOTE_COLUMNS))})",
-                    [self._quote_row(res.pk, seq, q)
+                    [(*self._quote_row(res.pk, seq, q), link_speaker(c, q.get("speaker")))
                      for seq, q in enumerate(result["quotes"])])
                 c.executemany(
                     f"INSERT INTO entities ({', '.join(_ENTITY_COLUMNS)}) VALUES (?,?,?,?,?,?,?)",
@@ -640,6 +722,16 @@ class Store:
                    limit: int | None = None) -> tuple[list[str], sqlite3.Cursor]:
         """Column names and a cursor over the matching quotes (see :meth:`quotes`)."""
         where, params = [], []
+        if speaker and self.version >= ACTORS_VERSION:
+            # every alias of the actors the name is an alias (or the name) of
+            keys = sorted({k for k in (key_of(speaker, t) for t in ("person", "organization"))
+                           if k})
+            where.append(
+                f"(q.actor_key IN (SELECT alias_key FROM actor_aliases WHERE actor_id IN ("
+                f"SELECT actor_id FROM actor_aliases WHERE alias_key IN "
+                f"({','.join('?' * len(keys)) or 'NULL'}) UNION SELECT actor_id FROM actors "
+                f"WHERE name = ? COLLATE NOCASE)))")
+            params += [*keys, speaker.strip()]
         if speaker:
             # a person's key or a body's ("General Motors": "motors" / "general motors")
             keys = sorted({k for k in ((_legacy_name_key(speaker),)
@@ -648,7 +740,11 @@ class Store:
                                                                                 "organization")))
                            if k} or {""})
             marks = ",".join("?" * len(keys))
-            where.append(f"(q.speaker_norm IN ({marks}) OR q.speaker_last IN ({marks}))")
+            cond = f"q.speaker_norm IN ({marks}) OR q.speaker_last IN ({marks})"
+            if self.version >= ACTORS_VERSION:
+                where[-1] = where[-1][:-1] + f" OR {cond})"
+            else:
+                where.append(f"({cond})")
             params += [*keys, *keys]
         if since:
             where.append("d.date >= ?")
@@ -663,7 +759,10 @@ class Store:
             "SELECT d.doc_id, d.date, d.outlet, d.title, d.url, q.quote_id, q.kind,"
             " q.speaker_name, q.speaker_type, q.speaker_role, q.speaker_affiliation,"
             " q.cue_text, q.content_text, q.content_start, q.content_end"
-            " FROM quotes q JOIN documents d ON d.pk = q.doc_pk"
+            + (", (SELECT a.name FROM actor_aliases l JOIN actors a USING (actor_id)"
+               " WHERE l.alias_key = q.actor_key) AS actor"
+               if self.version >= ACTORS_VERSION else "")
+            + " FROM quotes q JOIN documents d ON d.pk = q.doc_pk"
             + (" WHERE " + " AND ".join(where) if where else "")
             + " ORDER BY d.date, d.pk, q.seq"
             + (f" LIMIT {int(limit)}" if limit else ""))
@@ -757,3 +856,184 @@ class Store:
         """
         for doc in self.iter_documents(batch_size):
             yield doc.to_dict(include_text=with_text)
+
+    # -- actors ------------------------------------------------------------------------
+    def _require_actors(self) -> None:
+        if self.version < ACTORS_VERSION:
+            raise StoreError(f"{self.path}: schema version {self.version} has no actor table "
+                             "(open it with a writing command, e.g. `saidwhat actors "
+                             "rebuild`, to upgrade it)")
+
+    def actor_rows(self) -> list[dict[str, Any]]:
+        """Every actor: id, name, type, organisation, attributes, quotes (how many) and
+        aliases (as first written), most quoted first."""
+        self._require_actors()
+        aliases: dict[int, list[str]] = {}
+        for actor_id, alias in self.conn.execute(
+                "SELECT actor_id, alias FROM actor_aliases ORDER BY alias"):
+            aliases.setdefault(actor_id, []).append(alias)
+        rows = self.conn.execute(
+            "SELECT a.actor_id, a.name, a.type, a.organisation, a.attributes, "
+            "(SELECT count(*) FROM quotes q JOIN actor_aliases l ON q.actor_key = l.alias_key "
+            " WHERE l.actor_id = a.actor_id) AS n FROM actors a ORDER BY n DESC, a.name")
+        return [{"actor_id": aid, "name": name, "type": kind, "organisation": org or "",
+                 "attributes": json.loads(attrs) if attrs else {}, "quotes": n,
+                 "aliases": aliases.get(aid, [])}
+                for aid, name, kind, org, attrs, n in rows]
+
+    def quote_actors(self) -> dict[tuple[str, str], dict[str, Any] | None]:
+        """``(doc_id, quote_id)`` -> the quote's actor (name, type, organisation,
+        attributes, aliases) or None (no actor); empty for a store without actors."""
+        if self.version < ACTORS_VERSION:
+            return {}
+        actors = {a["actor_id"]: a for a in self.actor_rows()}
+        keys = dict(self.conn.execute("SELECT alias_key, actor_id FROM actor_aliases"))
+        return {(doc_id, quote_id): actors.get(keys.get(key)) if key else None
+                for doc_id, quote_id, key in self.conn.execute(
+                    "SELECT d.doc_id, q.quote_id, q.actor_key FROM quotes q "
+                    "JOIN documents d ON d.pk = q.doc_pk")}
+
+    def _actor_id(self, c: sqlite3.Connection, actor: str | int) -> int:
+        """An actor by id, by canonical name (case aside) or by any alias."""
+        text = str(actor).strip()
+        if text.isdigit():
+            row = c.execute("SELECT actor_id FROM actors WHERE actor_id=?", (int(text),)).fetchone()
+            if row:
+                return int(row[0])
+        found = [r[0] for r in c.execute(
+            "SELECT actor_id FROM actors WHERE name = ? COLLATE NOCASE", (text,))]
+        if not found:
+            found = sorted({r[0] for t in ("person", "organization", "anonymous")
+                            for r in c.execute("SELECT actor_id FROM actor_aliases "
+                                               "WHERE alias_key=?", (key_of(text, t),))})
+        if len(found) > 1:
+            raise ActorEditError(f"{text!r} names several actors ({', '.join(map(str, found))}):"
+                                 " give the actor's id")
+        if not found:
+            raise ActorEditError(f"no actor {text!r} (`saidwhat actors` lists them)")
+        return int(found[0])
+
+    def merge_actors(self, into: str | int, other: str | int) -> int:
+        """``other``'s aliases (so its quotes) go to ``into``; ``other`` is removed.
+        Returns ``into``'s id."""
+        self._require_actors()
+        with self.transaction() as c:
+            a, b = self._actor_id(c, into), self._actor_id(c, other)
+            if a == b:
+                raise ActorEditError(f"{into!r} and {other!r} are the same actor")
+            (attrs_a, org_a), (attrs_b, org_b) = (c.execute(
+                "SELECT attributes, organisation FROM actors WHERE actor_id=?", (i,)).fetchone()
+                for i in (a, b))
+            attrs = {**json.loads(attrs_b or "{}"), **json.loads(attrs_a or "{}")}
+            c.execute("UPDATE actor_aliases SET actor_id=? WHERE actor_id=?", (a, b))
+            c.execute("UPDATE actors SET attributes=?, organisation=?, manual=1 WHERE actor_id=?",
+                      (json.dumps(attrs, ensure_ascii=False) if attrs else None,
+                       org_a or org_b, a))
+            c.execute("DELETE FROM actors WHERE actor_id=?", (b,))
+            return a
+
+    def rename_actor(self, actor: str | int, name: str) -> int:
+        """Give an actor a new canonical name (also an alias of it, when free)."""
+        self._require_actors()
+        name = clean_name(name)
+        if not name:
+            raise ActorEditError("the new name is empty")
+        with self.transaction() as c:
+            a = self._actor_id(c, actor)
+            kind = c.execute("SELECT type FROM actors WHERE actor_id=?", (a,)).fetchone()[0]
+            c.execute("UPDATE actors SET name=?, last_key=?, manual=1 WHERE actor_id=?",
+                      (name, _last_key(name, kind), a))
+            key = key_of(name, kind)
+            if key:
+                c.execute("INSERT OR IGNORE INTO actor_aliases (alias_key, alias, actor_id) "
+                          "VALUES (?,?,?)", (key, name, a))
+            return a
+
+    def split_alias(self, alias: str, name: str | None = None) -> int:
+        """Move one alias (and its quotes) from its actor to a new actor, named ``name``
+        (default: the alias). Returns the new actor's id."""
+        self._require_actors()
+        with self.transaction() as c:
+            row = c.execute("SELECT l.alias_key, l.alias, a.actor_id, a.type FROM actor_aliases l "
+                            "JOIN actors a USING (actor_id) WHERE l.alias = ?", (alias,)).fetchone()
+            for kind in ("person", "organization", "anonymous"):
+                if row is None:
+                    row = c.execute(
+                        "SELECT l.alias_key, l.alias, a.actor_id, a.type FROM actor_aliases l "
+                        "JOIN actors a USING (actor_id) WHERE l.alias_key = ?",
+                        (key_of(alias, kind),)).fetchone()
+            if row is None:
+                raise ActorEditError(f"no actor has the alias {alias!r}")
+            key, written, old, kind = row
+            if c.execute("SELECT count(*) FROM actor_aliases WHERE actor_id=?",
+                         (old,)).fetchone()[0] < 2:
+                raise ActorEditError(f"{written!r} is the only alias of its actor; "
+                                     "rename the actor instead")
+            label = clean_name(name) or written
+            new = int(c.execute("INSERT INTO actors (name, type, last_key, manual) "
+                                "VALUES (?,?,?,1)",
+                                (label, kind, _last_key(label, kind))).lastrowid or 0)
+            c.execute("UPDATE actor_aliases SET actor_id=? WHERE alias_key=?", (new, key))
+            return new
+
+    def import_actors(self, actors: Iterable[Any]) -> dict[str, int]:
+        """Actors of an attributes CSV (:func:`saidwhat.network.actors.load_actor_attributes`:
+        name, type, organization, attributes, aliases): each becomes, or updates, the actor
+        its name or an alias already is, under its name; its aliases move to it."""
+        self._require_actors()
+        counts = {"created": 0, "updated": 0}
+        with self.transaction() as c:
+            for actor in actors:
+                kind = actor.type if actor.type in ("person", "organization", "group",
+                                                    "anonymous") else None
+                spellings = [actor.name, *sorted(actor.aliases)]
+                found = None
+                for spelling in spellings:
+                    for k in ((kind,) if kind else ("person", "organization")):
+                        r = c.execute("SELECT actor_id FROM actor_aliases WHERE alias_key=?",
+                                      (key_of(spelling, k),)).fetchone()
+                        if r and found is None:
+                            found = int(r[0])
+                if found is None:
+                    r = c.execute("SELECT actor_id FROM actors WHERE name = ? COLLATE NOCASE",
+                                  (actor.name,)).fetchone()
+                    found = int(r[0]) if r else None
+                attrs = json.dumps(actor.attributes, ensure_ascii=False) \
+                    if actor.attributes else None
+                if found is None:
+                    kind = kind or "person"
+                    found = int(c.execute(
+                        "INSERT INTO actors (name, type, organisation, attributes, last_key, "
+                        "manual) VALUES (?,?,?,?,?,1)",
+                        (actor.name, kind, actor.organization or None, attrs,
+                         _last_key(actor.name, kind))).lastrowid or 0)
+                    counts["created"] += 1
+                else:
+                    old_kind = c.execute("SELECT type FROM actors WHERE actor_id=?",
+                                         (found,)).fetchone()[0]
+                    kind = kind or old_kind
+                    c.execute("UPDATE actors SET name=?, type=?, organisation=coalesce(?, "
+                              "organisation), attributes=coalesce(?, attributes), last_key=?, "
+                              "manual=1 WHERE actor_id=?",
+                              (actor.name, kind, actor.organization or None, attrs,
+                               _last_key(actor.name, kind), found))
+                    counts["updated"] += 1
+                for spelling in spellings:
+                    key = key_of(spelling, kind)
+                    if key:
+                        c.execute("INSERT INTO actor_aliases (alias_key, alias, actor_id) "
+                                  "VALUES (?,?,?) ON CONFLICT(alias_key) DO UPDATE SET "
+                                  "actor_id=excluded.actor_id", (key, spelling, found))
+            c.execute("DELETE FROM actors WHERE NOT EXISTS (SELECT 1 FROM actor_aliases l "
+                      "WHERE l.actor_id = actors.actor_id) AND manual=0")
+        return counts
+
+    def rebuild_actors(self, reset: bool = False) -> int:
+        """Link every stored quote to its actor again; ``reset`` first forgets every actor
+        (merges, renames, splits and imports too). Returns how many quotes have an actor."""
+        self._require_actors()
+        with self.transaction() as c:
+            if reset:
+                c.execute("DELETE FROM actor_aliases")
+                c.execute("DELETE FROM actors")
+            return link_all_quotes(c)

@@ -72,6 +72,41 @@ def _legacy_result(conn: sqlite3.Connection, pk: int) -> dict[str, Any]:
     return {"quotes": quotes, "entities": entities}
 
 
+_V5_TABLES = """
+-- One actor per real person or body across the corpus (saidwhat.store.actors decides).
+CREATE TABLE IF NOT EXISTS actors (
+    actor_id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,                  -- the canonical name: what networks and listings show
+    type TEXT NOT NULL,                  -- person | organization | group | anonymous
+    organisation TEXT,
+    attributes TEXT,                     -- JSON object (party, ... from `actors --import`)
+    last_key TEXT,                       -- last word of the name's key: candidates to match
+    manual INTEGER NOT NULL DEFAULT 0    -- renamed, split or imported: never renamed by itself
+);
+CREATE INDEX IF NOT EXISTS actors_last_key ON actors(type, last_key);
+-- Every folded name (saidwhat.names.name_key, with org: and anon: key spaces) of an actor.
+CREATE TABLE IF NOT EXISTS actor_aliases (
+    alias_key TEXT PRIMARY KEY,
+    alias TEXT NOT NULL,                 -- the name as first written
+    actor_id INTEGER NOT NULL REFERENCES actors(actor_id) ON DELETE CASCADE
+);
+CREATE INDEX IF NOT EXISTS actor_aliases_actor ON actor_aliases(actor_id);
+CREATE INDEX IF NOT EXISTS quotes_actor_key ON quotes(actor_key);
+"""
+
+
+def _v5_actors(conn: sqlite3.Connection) -> None:
+    """Version 5: the actor table, filled from every stored quote. ``quotes.actor_key``:
+    the alias a quote's speaker was stored under (NULL: no actor, "52 percent of voters")."""
+    from .db import link_all_quotes
+
+    if "actor_key" not in {r[1] for r in conn.execute("PRAGMA table_info(quotes)")}:
+        conn.execute("ALTER TABLE quotes ADD COLUMN actor_key TEXT")
+    for statement in filter(str.strip, _V5_TABLES.split(";")):
+        conn.execute(statement)
+    link_all_quotes(conn)
+
+
 MIGRATIONS: list[tuple[int, str | Callable[[sqlite3.Connection], None]]] = [
     (1, """
 CREATE TABLE runs (
@@ -169,6 +204,7 @@ ALTER TABLE runs ADD COLUMN host TEXT;
 UPDATE quotes SET speaker_norm = saidwhat_name_key(speaker_name, speaker_type),
                   speaker_last = saidwhat_name_last(speaker_name, speaker_type);
 """),
+    (5, _v5_actors),
 ]
 
 LATEST_VERSION = MIGRATIONS[-1][0]
