@@ -172,17 +172,12 @@ def replicate(src: Path, dst: Path, target_docs: int) -> int:
         conn.execute("BEGIN")
         conn.execute(f"INSERT INTO documents ({', '.join(cols)}) SELECT {sel} FROM documents "
                      f"WHERE pk <= ? ORDER BY pk LIMIT ?", (step, take))
-        conn.execute(f"INSERT INTO quotes SELECT doc_pk + {k * step}, seq, quote_id, kind, "
-                     "content_start, content_end, content_text, cue_start, cue_end, cue_text, "
-                     "source_start, source_end, source_text, channel_start, channel_end, "
-                     "channel_text, speaker_name, speaker_type, speaker_role, "
-                     "speaker_affiliation, speaker_norm, speaker_last FROM quotes "
-                     "WHERE doc_pk IN (SELECT pk - ? FROM documents WHERE pk > ? AND pk <= ?)",
-                     (k * step, k * step, k * step + step))
-        conn.execute(f"INSERT INTO entities SELECT doc_pk + {k * step}, seq, entity_id, name, "
-                     "type, roles, mentions FROM entities WHERE doc_pk IN "
-                     "(SELECT pk - ? FROM documents WHERE pk > ? AND pk <= ?)",
-                     (k * step, k * step, k * step + step))
+        for table in ("quotes", "entities"):  # every column, whatever the schema version
+            tcols = [r[1] for r in conn.execute(f"PRAGMA table_info({table})")]
+            tsel = ", ".join(f"doc_pk + {k * step}" if c == "doc_pk" else c for c in tcols)
+            conn.execute(f"INSERT INTO {table} ({', '.join(tcols)}) SELECT {tsel} FROM {table} "
+                         "WHERE doc_pk IN (SELECT pk - ? FROM documents WHERE pk > ? AND pk <= ?)",
+                         (k * step, k * step, k * step + step))
         conn.execute("COMMIT")
         n += take
     conn.execute("ANALYZE")
