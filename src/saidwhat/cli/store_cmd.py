@@ -409,7 +409,7 @@ def quotes_command(db_path: str, speaker: str | None, since: str | None, until: 
     with _errors(db_path), _open(db_path, readonly=True) as store:
         columns, rows = store.quote_rows(speaker=speaker, since=since, until=until,
                                          outlet=outlet, limit=limit)
-        out = click.get_text_stream("stdout")
+        out = sys.stdout  # CliRunner swaps it in tests, as a terminal would
         n = 0
         if fmt == "csv":
             writer = csv.writer(out)
