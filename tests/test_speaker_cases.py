@@ -29,3 +29,24 @@ def test_but_denied_after_a_content_clause(extractor: Extractor) -> None:
     with_content(quotes, "the ferry had been delayed by fog")
     second = with_content(quotes, "that the crew had ignored the warnings")
     assert second.speaker.name == "Tomas Verhoek", describe(quotes)
+
+
+def test_role_noun_goes_to_the_person_introduced_with_that_role(extractor: Extractor) -> None:
+    text = ("Crews worked through the night at the Pellworth mill, said Oren Kastelic, "
+            "the county's harbour master.\n\n"
+            "The quay would stay shut until Friday, officials said.\n\n"
+            "Deputy Mayor Ines Halvorsen said the town would pay for the repairs.\n\n"
+            "The harbour master warned that more storms were on the way.\n")
+    quotes = run(extractor, text)
+    q = with_content(quotes, "that more storms were on the way")
+    assert q.speaker.name == "Oren Kastelic", describe(quotes)
+
+
+def test_role_noun_after_a_role_first_apposition(extractor: Extractor) -> None:
+    text = ("The region's transport minister, Della Morrow, said fares would rise in June.\n\n"
+            "Commuter groups have attacked the plan, and Gareth Lind, a rail campaigner, "
+            "called it unfair.\n\n"
+            "The minister said the money would go to new trains.\n")
+    quotes = run(extractor, text)
+    q = with_content(quotes, "the money would go to new trains")
+    assert q.speaker.name == "Della Morrow", describe(quotes)

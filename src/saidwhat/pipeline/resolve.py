@@ -226,6 +226,11 @@ class SpeakerResolver:
         indefinite = lang.indefinite_determiners
         unnamed = det in indefinite and head_lemma in lex.role_nouns or any(
             w in mention.text.lower() for w in lang.anonymity_phrases)  # "a senior officer", "… not to be named"
+        if det == "the" and not unnamed and source.tag_ != lab.tag_plural_noun and not has_org:
+            # "the fire chief": the person introduced earlier in the article with that role
+            person = self._person_with_role(source, core)
+            if person is not None:
+                return self._speaker_for(person, source.i), mention
         if det == "the" and head_lemma in lex.role_nouns and head_lemma in lex.anonymous_heads:
             # "the spokeswoman": the named one introduced with that role, if any
             person = self._recent_person(source.i, _role_gender(head_lemma, lang),
@@ -307,6 +312,23 @@ class SpeakerResolver:
         if gender in ("m", "f") and best.gender is None:
             best.gender = gender
         return best
+
+    def _person_with_role(self, head: Token, core: Span) -> Entity | None:
+        """The most recent person mentioned before ``head`` whose role has ``head``'s noun
+        as its head word and every modifier of ``core`` among its words ("the fire chief"
+        is the town's fire chief, not the police chief)."""
+        lemma, lower = head.lemma_.lower(), head.lower_
+        mods = {t.lower_ for t in core if t.i < head.i and t.pos_ in ("NOUN", "PROPN", "ADJ")}
+        gender = _role_gender(lemma, self.lang)
+        for c in reversed(self._window(0, head.i)):
+            e = c.entity
+            if e.type != "person" or gender in ("m", "f") and e.gender not in (None, gender):
+                continue
+            for r in e.roles:
+                if _role_head(r, self.lang) in (lemma, lower) and \
+                        mods <= {_strip_possessive(w, self.lang) for w in r.lower().split()}:
+                    return e
+        return None
 
     def _recent_entity(self, token_i: int, types: tuple[str, ...]) -> Entity | None:
         floor = self._sentence_floor(token_i)
@@ -534,7 +556,25 @@ def _role_of(ent: Span, lang: LanguagePack) -> str | None:
             s, e = np_span(child, lang)
             span = doc[s:e]
             return _strip_the(span, lang)
+    head = ent.root.head
+    if ent.root.dep_ == lab.appos and head.i < ent.start and head.ent_type_ != "PERSON" and \
+            head.pos_ in ("NOUN", "PROPN") and head.lemma_.lower() in lex.role_nouns:
+        # "The housing minister, Jane Doe, said": the role stands before the name
+        s, e = np_span(head, lang)
+        return _strip_the(doc[s:e], lang)
     return None
+
+
+def _role_head(role: str, lang: LanguagePack) -> str:
+    """The head word of a role ("fire chief" in "town's fire chief", "ecologist" in
+    "wildlife ecologist at a university"), lower-cased."""
+    preps = lang.word_list("affiliation_preps")
+    words: list[str] = []
+    for w in role.lower().split():
+        if w in preps:
+            break
+        words.append(_strip_possessive(w, lang))
+    return words[-1] if words else ""
 
 
 # ------------------------------------------------------------------- the component
