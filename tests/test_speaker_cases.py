@@ -50,3 +50,15 @@ def test_role_noun_after_a_role_first_apposition(extractor: Extractor) -> None:
     quotes = run(extractor, text)
     q = with_content(quotes, "the money would go to new trains")
     assert q.speaker.name == "Della Morrow", describe(quotes)
+
+
+def test_unnamed_group_is_anonymous_with_its_plural_noun_as_role(extractor: Extractor) -> None:
+    text = ("Jonas Ferreira, who chairs the parish council, said the bridge was safe.\n\n"
+            "Several shopkeepers said the closure had cost them customers.\n\n"
+            "They said they would write to the county.\n")
+    quotes = run(extractor, text)
+    q = with_content(quotes, "the closure had cost them customers")
+    assert (q.speaker.type, q.speaker.role) == ("anonymous", "shopkeepers"), describe(quotes)
+    they = with_content(quotes, "they would write to the county")
+    assert they.speaker.type == "anonymous", describe(quotes)
+    assert they.speaker.entity_id == q.speaker.entity_id, describe(quotes)

@@ -226,6 +226,18 @@ class SpeakerResolver:
         indefinite = lang.indefinite_determiners
         unnamed = det in indefinite and head_lemma in lex.role_nouns or any(
             w in mention.text.lower() for w in lang.anonymity_phrases)  # "a senior officer", "… not to be named"
+        if source.pos_ == "NOUN" and source.tag_ == lab.tag_plural_noun and \
+                source.ent_type_ not in lang.organization_entity_labels and \
+                head_lemma not in lex.organization_heads and source.lower_ not in lex.organization_heads:
+            # an unnamed group of people ("Several residents", "The managers at X"): anonymous,
+            # the plural noun its role; later "they" may refer to it
+            affiliation = self._affiliation(core, source)
+            group = self._add_entity(text, "anonymous", core, source.i)
+            group.affiliation = affiliation
+            if not self._in_caption(source.idx):
+                self._add_candidate(_Candidate(source.i, group, True))
+            return Speaker(name=text, type="anonymous", role=source.lower_,
+                           affiliation=affiliation, entity_id=group.id), mention
         if det == "the" and not unnamed and source.tag_ != lab.tag_plural_noun and not has_org:
             # "the fire chief": the person introduced earlier in the article with that role
             person = self._person_with_role(source, core)
