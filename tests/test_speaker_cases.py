@@ -62,3 +62,15 @@ def test_unnamed_group_is_anonymous_with_its_plural_noun_as_role(extractor: Extr
     they = with_content(quotes, "they would write to the county")
     assert they.speaker.type == "anonymous", describe(quotes)
     assert they.speaker.entity_id == q.speaker.entity_id, describe(quotes)
+
+
+def test_organisation_name_drops_descriptive_words_keeps_its_prepositional_part(
+        extractor: Extractor) -> None:
+    text = ("The regional Flood Defence Agency said on Monday that the barrier would be raised.\n\n"
+            "The Select Panel on Coastal Erosion has warned that two villages are at risk.\n")
+    quotes = run(extractor, text)
+    agency = with_content(quotes, "that the barrier would be raised")
+    assert (agency.speaker.name, agency.speaker.type) == \
+        ("Flood Defence Agency", "organization"), describe(quotes)
+    panel = with_content(quotes, "that two villages are at risk")
+    assert panel.speaker.name == "Select Panel on Coastal Erosion", describe(quotes)

@@ -26,7 +26,7 @@ from ..model import Entity, Speaker, TextSpan
 from ..names import fold
 from ..settings import Settings
 from .candidates import Candidate, DocContext
-from .cues import mention_span, np_span
+from .cues import mention_span, np_span, subtree_extent
 
 
 @dataclass(slots=True)
@@ -258,7 +258,7 @@ class SpeakerResolver:
                 return Speaker(name=text, type="anonymous", role=None, affiliation=affiliation,
                                entity_id=ent_anon.id), mention
         if has_org or head_lemma in lex.organization_heads or source.lower_ in lex.organization_heads:
-            name = _strip_the(core, lang)
+            name = _organization_name(core, source, lang)
             org = self._add_entity(name, "organization", core, source.i)
             return Speaker(name=org.name, type="organization", entity_id=org.id), mention
         if head_lemma in lex.role_nouns or core.text.lower().removeprefix("the ") in lex.role_nouns:
@@ -405,6 +405,32 @@ def _strip_the(span: Span, lang: LanguagePack) -> str:
     if not words:
         return span.text
     return _strip_possessive(span.doc[words[0].i:words[-1].i + 1].text, lang)
+
+
+def _organization_name(core: Span, head: Token, lang: LanguagePack) -> str:
+    """An organisation's name: without the leading "the" and the lower-case descriptive
+    words before a capitalised name ("the provincial X Office", "the state-owned X
+    Corporation" → "X Office", "X Corporation"), with a capitalised prepositional part of
+    the name ("Committee on Y Recovery")."""
+    doc = core.doc
+    start, end = core.start, core.end
+    lab = lang.labels
+    if head.pos_ == "PROPN":
+        for prep in head.children:
+            if prep.dep_ != lab.prep or prep.i != end:
+                continue
+            lo, hi = subtree_extent(prep)
+            words = [t for t in doc[prep.i + 1:hi + 1] if not t.is_punct]
+            if words and all(t.pos_ == "PROPN" and t.text[:1].isupper() for t in words):
+                end = hi + 1
+    toks = [t for t in doc[start:end]]
+    first_cap = next((n for n, t in enumerate(toks) if t.text[:1].isupper() and
+                      t.lower_ not in lang.articles), None)
+    if first_cap is not None and first_cap > 0 and toks[first_cap].i <= head.i and all(
+            t.is_punct or t.lower_ in lang.articles or t.text.islower() and t.pos_ != "NUM"
+            for t in toks[:first_cap]):
+        start = toks[first_cap].i
+    return _strip_the(doc[start:end], lang)
 
 
 def _role_gender(lemma: str, lang: LanguagePack) -> str:
