@@ -74,3 +74,26 @@ def test_organisation_name_drops_descriptive_words_keeps_its_prepositional_part(
         ("Flood Defence Agency", "organization"), describe(quotes)
     panel = with_content(quotes, "that two villages are at risk")
     assert panel.speaker.name == "Select Panel on Coastal Erosion", describe(quotes)
+
+
+def test_name_inside_a_quotation_is_no_antecedent(extractor: Extractor) -> None:
+    text = ("Ms Odile Ferrant said the school would reopen in May.\n\n"
+            "‘Granny Thornbury, they call her, and she has earned it,’ said Richard Lusk, "
+            "a teacher.\n\n"
+            "‘We are nearly there,’ she said.\n")
+    quotes = run(extractor, text)
+    q = with_content(quotes, "We are nearly there,")
+    assert q.speaker.name == "Odile Ferrant", describe(quotes)
+
+
+def test_she_long_after_the_only_woman_quoted(extractor: Extractor) -> None:
+    text = ("The clinic will close at the end of June, said Director Ottilie Brandt.\n\n"
+            "Deputy Director Konrad Seidl said he had warned of the cuts a year ago.\n\n"
+            "The clinic opened in 1987. It treated 9,000 patients last year. Its lease runs "
+            "out in June. Two other clinics closed in the spring. The nearest is 30 miles "
+            "away. Buses run twice a day. The town has 14,000 residents. Most are over 60. "
+            "A petition has 3,000 signatures.\n\n"
+            "‘We will fight this,’ she said.\n")
+    quotes = run(extractor, text)
+    q = with_content(quotes, "We will fight this,")
+    assert q.speaker.name == "Ottilie Brandt", describe(quotes)

@@ -61,6 +61,9 @@ class SpeakerResolver:
     lang: LanguagePack = field(default_factory=english)
     settings: Settings = field(default_factory=Settings)
     entities: list[Entity] = field(default_factory=list)
+    # character spans of the direct quotations: a name inside one ("everyone calls her
+    # Minister X") is no antecedent for a later pronoun or role noun
+    quote_spans: list[tuple[int, int]] = field(default_factory=list)
     # earlier mentions that pronouns and role nouns may refer to, sorted by token (stable:
     # candidates of one token stay in the order they came), so that the window of the last
     # few sentences is found by bisection, not by a scan of the whole document
@@ -75,12 +78,15 @@ class SpeakerResolver:
     _captions: list[tuple[int, int]] = field(default_factory=list)
     _caption_starts: list[int] = field(default_factory=list)
     _sent_starts: list[int] = field(default_factory=list)
+    _quote_starts: list[int] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self._lex = self.lang.lexicons
         self._lab = self.lang.labels
         self._captions = _caption_paragraphs(self.sdoc.text, self.lang)
         self._caption_starts = [s for s, _ in self._captions]
+        self.quote_spans = sorted(self.quote_spans)
+        self._quote_starts = [s for s, _ in self.quote_spans]
         self._index_people()
 
     # -- named people -------------------------------------------------------------------
@@ -97,7 +103,7 @@ class SpeakerResolver:
             role = _role_of(ent, self.lang)
             if role and role not in entity.roles:
                 entity.roles.append(role)
-            if not self._in_caption(ent.start_char):
+            if not self._in_caption(ent.start_char) and not self._in_quote(ent.start_char):
                 self._add_candidate(_Candidate(ent.root.i, entity, _is_subject(ent, self.lang)))
         # gender from given names where the text gave no title
         for e in self.entities:
@@ -160,6 +166,10 @@ class SpeakerResolver:
         """``span``'s offsets, its text cut from the original text."""
         return TextSpan.of(self.text, span.start_char, span.end_char)
 
+
+    def _in_quote(self, char: int) -> bool:
+        i = bisect.bisect_right(self._quote_starts, char) - 1
+        return i >= 0 and char < self.quote_spans[i][1]
 
     def _in_caption(self, char: int) -> bool:
         # caption lines are disjoint and in text order: only the last one starting at or
@@ -304,6 +314,11 @@ class SpeakerResolver:
         sent_floor = self._sentence_floor(token_i)
         before = [c for c in self._window(sent_floor, token_i) if c.entity.type == "person"
                   and (gender in ("any", None) or c.entity.gender in (None, gender))]
+        if not before and gender in ("m", "f"):
+            # "she" long after the only woman quoted: the last person who may be of that
+            # gender, however far back
+            before = [c for c in self._window(0, token_i) if c.entity.type == "person"
+                      and c.entity.gender in (None, gender)][-1:]
         if not before:
             return None
         if role:
@@ -624,7 +639,8 @@ class RuleResolver:
     at all is dropped (nobody said it)."""
 
     def __call__(self, doc: DocContext, candidates: list[Candidate]) -> list[Entity]:
-        resolver = SpeakerResolver(doc.sdoc, doc.text, doc.lang, doc.settings)
+        resolver = SpeakerResolver(doc.sdoc, doc.text, doc.lang, doc.settings,
+                                   quote_spans=[(q.start, q.end) for q in doc.full_quotes])
         doc.check()
         resolve_in_order(resolver, candidates, doc.check)
         return resolver.finish()
