@@ -97,3 +97,12 @@ def test_she_long_after_the_only_woman_quoted(extractor: Extractor) -> None:
     quotes = run(extractor, text)
     q = with_content(quotes, "We will fight this,")
     assert q.speaker.name == "Ottilie Brandt", describe(quotes)
+
+
+def test_hyphenated_surname_after_a_title_is_kept_whole(extractor: Extractor) -> None:
+    text = ("The findings were welcomed by Dr Helena Marsh-Okoye, a hydrologist at the "
+            "institute.\n\n"
+            "Dr Marsh-Okoye said the river had recovered faster than expected.\n")
+    quotes = run(extractor, text)
+    q = with_content(quotes, "the river had recovered faster than expected")
+    assert q.speaker.name == "Helena Marsh-Okoye", describe(quotes)

@@ -281,7 +281,7 @@ class SpeakerResolver:
 
     def _add_person_mention(self, name: Span) -> Entity:
         """A person whom NER missed or mislabelled, known from how the text uses the name."""
-        person = self._match_or_add(_Names([t.text for t in name]))
+        person = self._match_or_add(_Names(_name_words([t for t in name if not t.is_punct])))
         person.mentions.append(self.text_span(name))
         for t in name:
             self._person_tokens[t.i] = person
@@ -303,7 +303,7 @@ class SpeakerResolver:
         toks = [t for t in core if not t.is_punct]
         if not toks or len(toks) > 3 or any(t.pos_ != "PROPN" for t in toks):
             return None
-        words = [fold(t.text) for t in toks]
+        words = [fold(w) for w in _name_words(toks)]
         people = [self.entities[p] for p in self._people_named(words[-1])]
         hits = [e for e in people if e.type == "person" and
                 [fold(w) for w in e.name.split()][-len(words):] == words]
@@ -483,6 +483,10 @@ def _person_spans(sdoc: Doc, lang: LanguagePack) -> list[Span]:
             while end < len(sdoc) and sdoc[end].pos_ == "PROPN" and sdoc[end].text[:1].isupper() \
                     and end not in covered and sdoc[end].ent_type_ not in ("GPE", "DATE"):
                 end += 1
+                if end + 1 < len(sdoc) and sdoc[end].text == "-" and not sdoc[end - 1].whitespace_ \
+                        and not sdoc[end].whitespace_ and sdoc[end + 1].text[:1].isupper() and \
+                        end + 1 not in covered:
+                    end += 2  # "Dr Lowe-Rigby": a hyphenated surname
             if end > tok.i + 1:
                 spans.append(sdoc[tok.i + 1:end])
                 covered.update(range(tok.i + 1, end))
@@ -547,10 +551,27 @@ def _person_names(ent: Span, lang: LanguagePack) -> _Names | None:
         title = toks[0].text
         gender = gender or lex.honorifics.get(toks[0].text.lower())
         toks = toks[1:]
-    words = [t.text for t in toks]
+    words = _name_words(toks)
     if not words or not any(w[:1].isupper() for w in words):
         return None
     return _Names(words, title, gender)
+
+
+def _name_words(toks: list[Token]) -> list[str]:
+    """The words of a name from its tokens (punctuation left out), a hyphenated name kept
+    whole ("Ann Lowe-Rigby": the tokenizer splits it at the hyphen)."""
+    words: list[str] = []
+    prev: Token | None = None
+    for t in toks:
+        if prev is not None and words and t.i == prev.i + 2 and not prev.whitespace_:
+            hyphen = t.doc[prev.i + 1]
+            if hyphen.text in ("-", "‑") and not hyphen.whitespace_:
+                words[-1] += hyphen.text + t.text
+                prev = t
+                continue
+        words.append(t.text)
+        prev = t
+    return words
 
 
 def _with_title(ent: Span, lang: LanguagePack) -> Span:
