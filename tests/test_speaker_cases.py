@@ -106,3 +106,10 @@ def test_hyphenated_surname_after_a_title_is_kept_whole(extractor: Extractor) ->
     quotes = run(extractor, text)
     q = with_content(quotes, "the river had recovered faster than expected")
     assert q.speaker.name == "Helena Marsh-Okoye", describe(quotes)
+
+
+def test_responding_to_participle_before_a_statement_is_no_attribution(
+        extractor: Extractor) -> None:
+    text = "Responding to the verdict, Ilse Varga said the union would appeal.\n"
+    quotes = run(extractor, text)
+    assert [core(q.content.text) for q in quotes] == ["the union would appeal"], describe(quotes)

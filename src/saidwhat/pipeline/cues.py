@@ -289,6 +289,9 @@ def _cue_with_content(verb: Token, prep: Token | None, lang: LanguagePack,
     clausal = True
     cut: int | None = None  # content stops before this token (a coordinated cue)
     if prep is not None:
+        if verb.dep_ == lab.advcl and verb.tag_ == lab.tag_gerund and verb.i < verb.head.i and \
+                is_cue_verb(verb.head, lang):
+            return None  # "Responding to the report, she said …": the statement is the cue
         clausal = False
         mw_polarity, mode = lex.multiword_cues[(lemma, prep.lower_)]
         polarity = mw_polarity
