@@ -113,3 +113,12 @@ def test_responding_to_participle_before_a_statement_is_no_attribution(
     text = "Responding to the verdict, Ilse Varga said the union would appeal.\n"
     quotes = run(extractor, text)
     assert [core(q.content.text) for q in quotes] == ["the union would appeal"], describe(quotes)
+
+
+def test_company_named_in_apposition_is_an_organisation(extractor: Extractor) -> None:
+    text = ("The firm behind the scheme, Halbeck Stone Holdings, said the quarry would create "
+            "80 jobs.\n")
+    quotes = run(extractor, text)
+    q = with_content(quotes, "the quarry would create 80 jobs")
+    assert (q.speaker.name, q.speaker.type) == ("Halbeck Stone Holdings", "organization"), \
+        describe(quotes)

@@ -199,6 +199,20 @@ class SpeakerResolver:
         ent = self._person_tokens.get(source.i) or next(
             (self._person_tokens[t.i] for t in core
              if t.i in self._person_tokens and t.i not in owner), None)  # not "Doe's aide"
+        if ent is None and (lower in lex.organization_heads or
+                            source.lemma_.lower() in lex.organization_heads):
+            # "The company behind the plan, X Holdings, said": the apposition names the body
+            for child in source.children:
+                if child.dep_ == lab.appos and child.pos_ == "PROPN" and child.i > source.i:
+                    a, b = np_span(child, lang)
+                    name = _organization_name(doc[a:b], child, lang)
+                    taken = self._person_tokens.get(child.i)
+                    if taken is not None:  # NER took the body for a person: retype it
+                        taken.type, taken.name, taken.gender = "organization", name, None
+                        self._register(self.entities.index(taken))
+                        return self._speaker_for(taken, source.i), mention
+                    org = self._add_entity(name, "organization", doc[a:b], source.i)
+                    return Speaker(name=org.name, type="organization", entity_id=org.id), mention
         if ent is None:
             # "The housing minister, Jane Doe, said": the name stands in apposition
             for child in source.children:
