@@ -122,3 +122,12 @@ def test_company_named_in_apposition_is_an_organisation(extractor: Extractor) ->
     q = with_content(quotes, "the quarry would create 80 jobs")
     assert (q.speaker.name, q.speaker.type) == ("Halbeck Stone Holdings", "organization"), \
         describe(quotes)
+
+
+def test_epithet_goes_to_the_person_just_spoken_of(extractor: Extractor) -> None:
+    text = ("Council leader Imre Kovacs said the pool would reopen in spring.\n\n"
+            "The plan was welcomed by Edna Quill, 83, who has swum there since 1961.\n\n"
+            "The swimmer said she would be first in the water.\n")
+    quotes = run(extractor, text)
+    q = with_content(quotes, "she would be first in the water")
+    assert (q.speaker.name, q.speaker.type) == ("Edna Quill", "person"), describe(quotes)

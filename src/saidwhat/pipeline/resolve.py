@@ -291,6 +291,14 @@ class SpeakerResolver:
                                              role=head_lemma)
                 if person is not None:
                     return self._speaker_for(person, source.i), mention
+        if det == "the" and source.pos_ == "NOUN" and source.tag_ != lab.tag_plural_noun and \
+                not has_org and head_lemma.endswith(lang.word_list("person_noun_suffixes")) and \
+                head_lemma not in lex.channel_nouns and lower not in lex.channel_nouns:
+            # an epithet ("the pensioner", "the veteran driver"): the person just spoken of
+            person = self._recent_person(source.i, _role_gender(head_lemma, lang),
+                                         subjects_first=False)
+            if person is not None:
+                return self._speaker_for(person, source.i), mention
         return Speaker(name=text, type="unknown"), mention
 
     def _add_person_mention(self, name: Span) -> Entity:
@@ -324,7 +332,7 @@ class SpeakerResolver:
         return hits[0] if len(hits) == 1 else None
 
     def _recent_person(self, token_i: int, gender: str, role: str | None = None,
-                       role_only: bool = False) -> Entity | None:
+                       role_only: bool = False, subjects_first: bool = True) -> Entity | None:
         sent_floor = self._sentence_floor(token_i)
         before = [c for c in self._window(sent_floor, token_i) if c.entity.type == "person"
                   and (gender in ("any", None) or c.entity.gender in (None, gender))]
@@ -347,7 +355,7 @@ class SpeakerResolver:
                                   for w in self.lang.not_in_office)]
             before = current or before
         # Prefer the most recent subject of an earlier sentence or clause; else the most recent mention.
-        subjects = [c for c in before if c.subject]
+        subjects = [c for c in before if c.subject] if subjects_first else []
         pool = subjects or before
         best = max(pool, key=lambda c: c.token_i).entity
         if gender in ("m", "f") and best.gender is None:

@@ -33,6 +33,8 @@ WORDS: dict[str, tuple[str, ...]] = {
     "male_roles": ("father",),
     "female_suffixes": ("woman",),
     "male_suffixes": ("man",),
+    # resolve: endings of agent nouns, which name a person ("the pensioner", "the ecologist")
+    "person_noun_suffixes": ("er", "or", "ist", "ian", "eer"),
     # resolve._affiliation: "a spokesman for the council"
     "affiliation_preps": ("for", "at", "from", "of", "in", "close"),
     # cues.find_cue_near: marks that open another quotation
