@@ -131,3 +131,13 @@ def test_epithet_goes_to_the_person_just_spoken_of(extractor: Extractor) -> None
     quotes = run(extractor, text)
     q = with_content(quotes, "she would be first in the water")
     assert (q.speaker.name, q.speaker.type) == ("Edna Quill", "person"), describe(quotes)
+
+
+def test_name_modifying_a_common_noun_is_no_antecedent(extractor: Extractor) -> None:
+    text = ("Councillor Mabel Oduya said the council had no choice.\n\n"
+            "The Ashcombe branch, the oldest of the three, opened in 1958 and lends about "
+            "30,000 books a year.\n\n"
+            "Asked about the protest, she said volunteers could run the libraries.\n")
+    quotes = run(extractor, text)
+    q = with_content(quotes, "volunteers could run the libraries")
+    assert q.speaker.name == "Mabel Oduya", describe(quotes)

@@ -92,7 +92,11 @@ class SpeakerResolver:
     # -- named people -------------------------------------------------------------------
     def _index_people(self) -> None:
         lex = self._lex
+        lab = self._lab
         for ent in _person_spans(self.sdoc, self.lang):
+            if ent.root.dep_ == lab.compound and ent.root.head.pos_ == "NOUN" and \
+                    ent.root.head.i >= ent.end:
+                continue  # "the Elmstead branch": a name modifying a common noun is no person
             names = _person_names(ent, self.lang)
             if names is None:
                 continue
