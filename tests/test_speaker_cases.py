@@ -141,3 +141,10 @@ def test_name_modifying_a_common_noun_is_no_antecedent(extractor: Extractor) -> 
     quotes = run(extractor, text)
     q = with_content(quotes, "volunteers could run the libraries")
     assert q.speaker.name == "Mabel Oduya", describe(quotes)
+
+
+def test_intended_position_inside_a_statement_is_part_of_it(extractor: Extractor) -> None:
+    text = "The tenants' association said it would campaign against the rent rise.\n"
+    quotes = run(extractor, text)
+    assert [core(q.content.text) for q in quotes] == \
+        ["it would campaign against the rent rise"], describe(quotes)

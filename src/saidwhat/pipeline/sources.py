@@ -251,8 +251,17 @@ class CueSpeech:
             at = r.verb.idx
             return contents.containing(at) > (1 if r.content[0] <= at < r.content[1] else 0)
 
+        def intended(r: Candidate) -> bool:
+            # "X said it would campaign against Y": an intention within X's statement, not a
+            # position of its own
+            assert r.verb is not None
+            return not r.clausal and any(c.dep_ == lab.aux and c.tag_ == "MD"
+                                         for c in r.verb.children)
+
+        lab = doc.lang.labels
         return [r for r in records if not (r.cue_class == "cognition" or not r.clausal and
-                                           r.cue_class != "position") or not inside_another(r)]
+                                           r.cue_class != "position" or intended(r))
+                or not inside_another(r)]
 
 
 @registry.sources("direct_quotes.v1")
