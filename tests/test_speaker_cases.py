@@ -148,3 +148,11 @@ def test_intended_position_inside_a_statement_is_part_of_it(extractor: Extractor
     quotes = run(extractor, text)
     assert [core(q.content.text) for q in quotes] == \
         ["it would campaign against the rent rise"], describe(quotes)
+
+
+def test_question_with_inverted_asked_takes_the_name_after_it(extractor: Extractor) -> None:
+    text = ("Councillor Ade Okafor opposed the plan.\n\n"
+            '"It is our school. If it closes, where do the children go?" asked Okafor.\n')
+    quotes = run(extractor, text)
+    q = with_content(quotes, "It is our school. If it closes, where do the children go?")
+    assert q.speaker.name == "Ade Okafor", describe(quotes)

@@ -111,7 +111,8 @@ class DirectQuotes:
                 rec = Candidate("direct", (q.start, q.end), [colon[0]], None, colon[1], para)
             elif verb is not None:
                 rec = Candidate("direct", (q.start, q.end), cue_tokens(verb, lang), verb,
-                                subject_of(verb, lang, settings.subject_max_hops), para)
+                                subject_of(verb, lang, settings.subject_max_hops) or
+                                _inverted_object_subject(verb, q, lang), para)
             elif prev is not None and \
                     para - prev.paragraph <= settings.continuation_max_paragraphs and \
                     _prev_char(text, q.open_start) in "\n.!?":
@@ -129,6 +130,22 @@ class DirectQuotes:
             out.append(rec)
             prev = rec
         return out
+
+
+def _inverted_object_subject(verb: Token, q: QuoteSpan, lang: LanguagePack) -> Token | None:
+    """"‘…?’ asked Jane Doe.": after the quotation, the parser may take the inverted subject
+    of a cue verb for its object; the name that ends the sentence is the speaker."""
+    lab = lang.labels
+    if verb.idx < q.close_end:
+        return None
+    for c in verb.children:
+        if c.dep_ == lab.dobj and c.i > verb.i and c.pos_ == "PROPN":
+            end = c.right_edge.i + 1
+            doc = verb.doc
+            if end >= len(doc) or doc[end].is_punct and doc[end].text in ".!" or \
+                    doc[end].is_space:
+                return c
+    return None
 
 
 def colon_source(sdoc: Doc, q: QuoteSpan, lang: LanguagePack) -> tuple[Token, Token] | None:
