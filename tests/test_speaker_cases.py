@@ -156,3 +156,13 @@ def test_question_with_inverted_asked_takes_the_name_after_it(extractor: Extract
     quotes = run(extractor, text)
     q = with_content(quotes, "It is our school. If it closes, where do the children go?")
     assert q.speaker.name == "Ade Okafor", describe(quotes)
+
+
+def test_quotation_then_the_remarks_came_from(extractor: Extractor) -> None:
+    text = ("‘We were told the bus would come back. It never did.’\n\n"
+            "The remarks came from Ysolde Brannagh, 64, who has lived in the village since "
+            "1980.\n")
+    quotes = run(extractor, text)
+    q = with_content(quotes, "We were told the bus would come back. It never did.")
+    assert q.speaker.name == "Ysolde Brannagh", describe(quotes)
+    assert core(q.cue.text) == "came from", describe(quotes)

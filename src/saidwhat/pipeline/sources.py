@@ -20,7 +20,7 @@ from ..config import registry
 from ..lang import LanguagePack
 from ..settings import Settings
 from .candidates import Candidate, DocContext
-from .cues import Cue, find_cue_near, find_cues, subject_of
+from .cues import Cue, find_cue_near, find_cues, subject_of, token_index_at
 from .intervals import SpanIndex
 from .quotes import QuoteSpan
 
@@ -107,7 +107,10 @@ class DirectQuotes:
                     break
             para = doc.paragraph_of(q.start)
             colon = colon_source(sdoc, q, lang) if verb is None else None
-            if colon is not None:
+            came = came_from(sdoc, q, lang) if verb is None and colon is None else None
+            if came is not None:
+                rec = Candidate("direct", (q.start, q.end), list(came[:2]), came[0], came[2], para)
+            elif colon is not None:
                 rec = Candidate("direct", (q.start, q.end), [colon[0]], None, colon[1], para)
             elif verb is not None:
                 rec = Candidate("direct", (q.start, q.end), cue_tokens(verb, lang), verb,
@@ -145,6 +148,30 @@ def _inverted_object_subject(verb: Token, q: QuoteSpan, lang: LanguagePack) -> T
             if end >= len(doc) or doc[end].is_punct and doc[end].text in ".!" or \
                     doc[end].is_space:
                 return c
+    return None
+
+
+def came_from(sdoc: Doc, q: QuoteSpan, lang: LanguagePack) -> tuple[Token, Token, Token] | None:
+    """"‘…’ The words came from Jane Doe, a teacher.": the sentence right after the
+    quotation names its speaker. Returns the verb, the preposition and the source head."""
+    lab = lang.labels
+    come, from_ = lang.word_list("come_from")
+    i = token_index_at(sdoc, q.close_end)
+    while i < len(sdoc) and (sdoc[i].idx < q.close_end or sdoc[i].is_space or
+                             sdoc[i].is_punct):
+        i += 1
+    if i >= len(sdoc):
+        return None
+    root = sdoc[i].sent.root
+    if root.lemma_.lower() != come or not any(
+            c.dep_ == lab.nsubj and c.lemma_.lower() in lang.word_list("quote_nouns")
+            for c in root.children):
+        return None
+    for prep in root.children:
+        if prep.dep_ == lab.prep and prep.lower_ == from_:
+            pobj = next((c for c in prep.children if c.dep_ == lab.pobj), None)
+            if pobj is not None:
+                return root, prep, pobj
     return None
 
 
