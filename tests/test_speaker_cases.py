@@ -166,3 +166,9 @@ def test_quotation_then_the_remarks_came_from(extractor: Extractor) -> None:
     q = with_content(quotes, "We were told the bus would come back. It never did.")
     assert q.speaker.name == "Ysolde Brannagh", describe(quotes)
     assert core(q.cue.text) == "came from", describe(quotes)
+
+
+def test_evidence_suggesting_something_is_no_attribution(extractor: Extractor) -> None:
+    text = ("Preliminary figures from the county survey suggest that fewer birds nested on "
+            "the marsh this year.\n")
+    assert run(extractor, text) == []

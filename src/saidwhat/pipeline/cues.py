@@ -367,6 +367,9 @@ def _cue_with_content(verb: Token, prep: Token | None, lang: LanguagePack,
               content=chars, polarity=polarity, cue_class=cue_class,
               clausal=clausal)
     cue.source = subject_of(verb, lang, settings.subject_max_hops)
+    if cue.source is not None and lemma in lang.word_list("evidential_cues") and \
+            cue.source.lemma_.lower() in lang.word_list("evidence_nouns"):
+        return None  # "early results suggest that …": evidence, not a statement
     return cue
 
 
