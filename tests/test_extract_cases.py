@@ -764,8 +764,6 @@ def test_quoted_film_title_in_double_quotes_is_not_attributed(extractor: Extract
     assert run(extractor, text) == []
 
 
-@pytest.mark.xfail(strict=True, reason="known limitation: en_core_web_sm attaches the second verb "
-                   "to the nested clause (conj of 'claimed'), so it inherits the inner subject")
 def test_called_after_a_nested_claim_belongs_to_the_outer_speaker(extractor: Extractor) -> None:
     text = ("Martin Oyelaran runs the utility.\n\n"
             "He said that Patricia Lindqvist had claimed the company ignored its engineers, "

@@ -73,11 +73,48 @@ def subject_of(verb: Token, lang: LanguagePack | None = None,
         if tok.dep_ in (lab.conj, lab.advcl, lab.xcomp) and tok.head.i != tok.i:
             if tok.dep_ == lab.advcl and tok.i < tok.head.i and tok.tag_ != lab.tag_gerund:
                 return None
-            tok = tok.head
+            owner = coordinated_cue_owner(tok, lang)
+            tok = owner if owner is not None else tok.head
             seen += 1
             continue
         return None
     return None
+
+
+def coordinated_cue_owner(verb: Token, lang: LanguagePack | None = None) -> Token | None:
+    """"X said A would happen, and urged B", "X said A, adding: …": a cue verb with no
+    subject of its own that the parser hangs on the content clause of an earlier cue verb
+    is coordinated with that cue verb, not with the content clause. Returns the earlier
+    cue verb, or None."""
+    lang = lang or english()
+    lab = lang.labels
+    if not is_cue_verb(verb, lang) or verb.dep_ not in (lab.conj, lab.advcl):
+        return None
+    if verb.dep_ == lab.advcl and (verb.tag_ != lab.tag_gerund or verb.i < verb.head.i):
+        return None
+    if any(c.dep_ in (lab.nsubj, lab.nsubjpass, lab.expl) for c in verb.children):
+        return None
+    clause = verb.head
+    owner = clause.head
+    if clause.i == verb.i or clause.dep_ != lab.ccomp or owner.i == clause.i or \
+            owner.pos_ != "VERB" or owner.lemma_.lower() not in lang.lexicons.cues:
+        return None
+    return owner
+
+
+def _coordinated_cut(comp: Token, verb: Token, lang: LanguagePack) -> int | None:
+    """Token index where the content clause ``comp`` of ``verb`` stops because a cue
+    coordinated with ``verb`` (:func:`coordinated_cue_owner`) hangs on it."""
+    owners = [(c, coordinated_cue_owner(c, lang)) for c in comp.children if c.i > comp.i]
+    cuts = [c.left_edge.i for c, o in owners if o is not None and o.i == verb.i]
+    if not cuts:
+        return None
+    cut = min(cuts)
+    doc = comp.doc
+    while cut - 1 > comp.left_edge.i and (doc[cut - 1].is_punct or doc[cut - 1].is_space or
+                                          doc[cut - 1].pos_ == "CCONJ"):
+        cut -= 1
+    return cut
 
 
 def _governor_blocks(verb: Token, lang: LanguagePack) -> bool:
@@ -250,7 +287,11 @@ def _cue_with_content(verb: Token, prep: Token | None, lang: LanguagePack,
         cue_class, polarity = lex.cues[lemma]
     content: list[tuple[Token, int]] = []  # subtrees of these tokens, after these indices
     clausal = True
+    cut: int | None = None  # content stops before this token (a coordinated cue)
     if prep is not None:
+        if verb.dep_ == lab.advcl and verb.tag_ == lab.tag_gerund and verb.i < verb.head.i and \
+                is_cue_verb(verb.head, lang):
+            return None  # "Responding to the report, she said …": the statement is the cue
         clausal = False
         mw_polarity, mode = lex.multiword_cues[(lemma, prep.lower_)]
         polarity = mw_polarity
@@ -287,6 +328,7 @@ def _cue_with_content(verb: Token, prep: Token | None, lang: LanguagePack,
             for c in comps:
                 content.append((c, -1))
             content.extend(_dashed_continuation(verb, comps[-1], lang))
+            cut = _coordinated_cut(comps[-1], verb, lang)
         elif cue_class == "position" or lemma in lex.object_cues or any(
                 c.dep_ in (lab.xcomp, lab.oprd) for c in verb.children):
             # "backed an inquiry", "urged the introduction of …", "accused X of Y",
@@ -315,10 +357,19 @@ def _cue_with_content(verb: Token, prep: Token | None, lang: LanguagePack,
     if len(words) < settings.content_min_words and \
             not (words and words[0].pos_ in ("NOUN", "PROPN")):
         return None  # "announced support" is a position; "said it" is not
+    chars = _content_chars(content)
+    if cut is not None:
+        doc = verb.doc
+        first = _trimmed_chars(doc, token_index_at(doc, chars[0]), cut)
+        if first[1] > first[0]:
+            chars = (chars[0], min(chars[1], first[1]))
     cue = Cue(tokens=sorted(tokens, key=lambda t: t.i), verb=verb,
-              content=_content_chars(content), polarity=polarity, cue_class=cue_class,
+              content=chars, polarity=polarity, cue_class=cue_class,
               clausal=clausal)
     cue.source = subject_of(verb, lang, settings.subject_max_hops)
+    if cue.source is not None and lemma in lang.word_list("evidential_cues") and \
+            cue.source.lemma_.lower() in lang.word_list("evidence_nouns"):
+        return None  # "early results suggest that …": evidence, not a statement
     return cue
 
 

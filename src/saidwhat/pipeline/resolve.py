@@ -26,7 +26,7 @@ from ..model import Entity, Speaker, TextSpan
 from ..names import fold
 from ..settings import Settings
 from .candidates import Candidate, DocContext
-from .cues import mention_span, np_span
+from .cues import mention_span, np_span, subtree_extent
 
 
 @dataclass(slots=True)
@@ -61,6 +61,9 @@ class SpeakerResolver:
     lang: LanguagePack = field(default_factory=english)
     settings: Settings = field(default_factory=Settings)
     entities: list[Entity] = field(default_factory=list)
+    # character spans of the direct quotations: a name inside one ("everyone calls her
+    # Minister X") is no antecedent for a later pronoun or role noun
+    quote_spans: list[tuple[int, int]] = field(default_factory=list)
     # earlier mentions that pronouns and role nouns may refer to, sorted by token (stable:
     # candidates of one token stay in the order they came), so that the window of the last
     # few sentences is found by bisection, not by a scan of the whole document
@@ -75,18 +78,25 @@ class SpeakerResolver:
     _captions: list[tuple[int, int]] = field(default_factory=list)
     _caption_starts: list[int] = field(default_factory=list)
     _sent_starts: list[int] = field(default_factory=list)
+    _quote_starts: list[int] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self._lex = self.lang.lexicons
         self._lab = self.lang.labels
         self._captions = _caption_paragraphs(self.sdoc.text, self.lang)
         self._caption_starts = [s for s, _ in self._captions]
+        self.quote_spans = sorted(self.quote_spans)
+        self._quote_starts = [s for s, _ in self.quote_spans]
         self._index_people()
 
     # -- named people -------------------------------------------------------------------
     def _index_people(self) -> None:
         lex = self._lex
+        lab = self._lab
         for ent in _person_spans(self.sdoc, self.lang):
+            if ent.root.dep_ == lab.compound and ent.root.head.pos_ == "NOUN" and \
+                    ent.root.head.i >= ent.end:
+                continue  # "the Elmstead branch": a name modifying a common noun is no person
             names = _person_names(ent, self.lang)
             if names is None:
                 continue
@@ -97,7 +107,7 @@ class SpeakerResolver:
             role = _role_of(ent, self.lang)
             if role and role not in entity.roles:
                 entity.roles.append(role)
-            if not self._in_caption(ent.start_char):
+            if not self._in_caption(ent.start_char) and not self._in_quote(ent.start_char):
                 self._add_candidate(_Candidate(ent.root.i, entity, _is_subject(ent, self.lang)))
         # gender from given names where the text gave no title
         for e in self.entities:
@@ -161,6 +171,10 @@ class SpeakerResolver:
         return TextSpan.of(self.text, span.start_char, span.end_char)
 
 
+    def _in_quote(self, char: int) -> bool:
+        i = bisect.bisect_right(self._quote_starts, char) - 1
+        return i >= 0 and char < self.quote_spans[i][1]
+
     def _in_caption(self, char: int) -> bool:
         # caption lines are disjoint and in text order: only the last one starting at or
         # before ``char`` can hold it
@@ -189,6 +203,20 @@ class SpeakerResolver:
         ent = self._person_tokens.get(source.i) or next(
             (self._person_tokens[t.i] for t in core
              if t.i in self._person_tokens and t.i not in owner), None)  # not "Doe's aide"
+        if ent is None and (lower in lex.organization_heads or
+                            source.lemma_.lower() in lex.organization_heads):
+            # "The company behind the plan, X Holdings, said": the apposition names the body
+            for child in source.children:
+                if child.dep_ == lab.appos and child.pos_ == "PROPN" and child.i > source.i:
+                    a, b = np_span(child, lang)
+                    name = _organization_name(doc[a:b], child, lang)
+                    taken = self._person_tokens.get(child.i)
+                    if taken is not None:  # NER took the body for a person: retype it
+                        taken.type, taken.name, taken.gender = "organization", name, None
+                        self._register(self.entities.index(taken))
+                        return self._speaker_for(taken, source.i), mention
+                    org = self._add_entity(name, "organization", doc[a:b], source.i)
+                    return Speaker(name=org.name, type="organization", entity_id=org.id), mention
         if ent is None:
             # "The housing minister, Jane Doe, said": the name stands in apposition
             for child in source.children:
@@ -226,6 +254,23 @@ class SpeakerResolver:
         indefinite = lang.indefinite_determiners
         unnamed = det in indefinite and head_lemma in lex.role_nouns or any(
             w in mention.text.lower() for w in lang.anonymity_phrases)  # "a senior officer", "… not to be named"
+        if source.pos_ == "NOUN" and source.tag_ == lab.tag_plural_noun and \
+                source.ent_type_ not in lang.organization_entity_labels and \
+                head_lemma not in lex.organization_heads and source.lower_ not in lex.organization_heads:
+            # an unnamed group of people ("Several residents", "The managers at X"): anonymous,
+            # the plural noun its role; later "they" may refer to it
+            affiliation = self._affiliation(core, source)
+            group = self._add_entity(text, "anonymous", core, source.i)
+            group.affiliation = affiliation
+            if not self._in_caption(source.idx):
+                self._add_candidate(_Candidate(source.i, group, True))
+            return Speaker(name=text, type="anonymous", role=source.lower_,
+                           affiliation=affiliation, entity_id=group.id), mention
+        if det == "the" and not unnamed and source.tag_ != lab.tag_plural_noun and not has_org:
+            # "the fire chief": the person introduced earlier in the article with that role
+            person = self._person_with_role(source, core)
+            if person is not None:
+                return self._speaker_for(person, source.i), mention
         if det == "the" and head_lemma in lex.role_nouns and head_lemma in lex.anonymous_heads:
             # "the spokeswoman": the named one introduced with that role, if any
             person = self._recent_person(source.i, _role_gender(head_lemma, lang),
@@ -241,7 +286,7 @@ class SpeakerResolver:
                 return Speaker(name=text, type="anonymous", role=None, affiliation=affiliation,
                                entity_id=ent_anon.id), mention
         if has_org or head_lemma in lex.organization_heads or source.lower_ in lex.organization_heads:
-            name = _strip_the(core, lang)
+            name = _organization_name(core, source, lang)
             org = self._add_entity(name, "organization", core, source.i)
             return Speaker(name=org.name, type="organization", entity_id=org.id), mention
         if head_lemma in lex.role_nouns or core.text.lower().removeprefix("the ") in lex.role_nouns:
@@ -250,11 +295,19 @@ class SpeakerResolver:
                                              role=head_lemma)
                 if person is not None:
                     return self._speaker_for(person, source.i), mention
+        if det == "the" and source.pos_ == "NOUN" and source.tag_ != lab.tag_plural_noun and \
+                not has_org and head_lemma.endswith(lang.word_list("person_noun_suffixes")) and \
+                head_lemma not in lex.channel_nouns and lower not in lex.channel_nouns:
+            # an epithet ("the pensioner", "the veteran driver"): the person just spoken of
+            person = self._recent_person(source.i, _role_gender(head_lemma, lang),
+                                         subjects_first=False)
+            if person is not None:
+                return self._speaker_for(person, source.i), mention
         return Speaker(name=text, type="unknown"), mention
 
     def _add_person_mention(self, name: Span) -> Entity:
         """A person whom NER missed or mislabelled, known from how the text uses the name."""
-        person = self._match_or_add(_Names([t.text for t in name]))
+        person = self._match_or_add(_Names(_name_words([t for t in name if not t.is_punct])))
         person.mentions.append(self.text_span(name))
         for t in name:
             self._person_tokens[t.i] = person
@@ -276,17 +329,22 @@ class SpeakerResolver:
         toks = [t for t in core if not t.is_punct]
         if not toks or len(toks) > 3 or any(t.pos_ != "PROPN" for t in toks):
             return None
-        words = [fold(t.text) for t in toks]
+        words = [fold(w) for w in _name_words(toks)]
         people = [self.entities[p] for p in self._people_named(words[-1])]
         hits = [e for e in people if e.type == "person" and
                 [fold(w) for w in e.name.split()][-len(words):] == words]
         return hits[0] if len(hits) == 1 else None
 
     def _recent_person(self, token_i: int, gender: str, role: str | None = None,
-                       role_only: bool = False) -> Entity | None:
+                       role_only: bool = False, subjects_first: bool = True) -> Entity | None:
         sent_floor = self._sentence_floor(token_i)
         before = [c for c in self._window(sent_floor, token_i) if c.entity.type == "person"
                   and (gender in ("any", None) or c.entity.gender in (None, gender))]
+        if not before and gender in ("m", "f"):
+            # "she" long after the only woman quoted: the last person who may be of that
+            # gender, however far back
+            before = [c for c in self._window(0, token_i) if c.entity.type == "person"
+                      and c.entity.gender in (None, gender)][-1:]
         if not before:
             return None
         if role:
@@ -301,12 +359,29 @@ class SpeakerResolver:
                                   for w in self.lang.not_in_office)]
             before = current or before
         # Prefer the most recent subject of an earlier sentence or clause; else the most recent mention.
-        subjects = [c for c in before if c.subject]
+        subjects = [c for c in before if c.subject] if subjects_first else []
         pool = subjects or before
         best = max(pool, key=lambda c: c.token_i).entity
         if gender in ("m", "f") and best.gender is None:
             best.gender = gender
         return best
+
+    def _person_with_role(self, head: Token, core: Span) -> Entity | None:
+        """The most recent person mentioned before ``head`` whose role has ``head``'s noun
+        as its head word and every modifier of ``core`` among its words ("the fire chief"
+        is the town's fire chief, not the police chief)."""
+        lemma, lower = head.lemma_.lower(), head.lower_
+        mods = {t.lower_ for t in core if t.i < head.i and t.pos_ in ("NOUN", "PROPN", "ADJ")}
+        gender = _role_gender(lemma, self.lang)
+        for c in reversed(self._window(0, head.i)):
+            e = c.entity
+            if e.type != "person" or gender in ("m", "f") and e.gender not in (None, gender):
+                continue
+            for r in e.roles:
+                if _role_head(r, self.lang) in (lemma, lower) and \
+                        mods <= {_strip_possessive(w, self.lang) for w in r.lower().split()}:
+                    return e
+        return None
 
     def _recent_entity(self, token_i: int, types: tuple[str, ...]) -> Entity | None:
         floor = self._sentence_floor(token_i)
@@ -373,6 +448,32 @@ def _strip_the(span: Span, lang: LanguagePack) -> str:
     return _strip_possessive(span.doc[words[0].i:words[-1].i + 1].text, lang)
 
 
+def _organization_name(core: Span, head: Token, lang: LanguagePack) -> str:
+    """An organisation's name: without the leading "the" and the lower-case descriptive
+    words before a capitalised name ("the provincial X Office", "the state-owned X
+    Corporation" → "X Office", "X Corporation"), with a capitalised prepositional part of
+    the name ("Committee on Y Recovery")."""
+    doc = core.doc
+    start, end = core.start, core.end
+    lab = lang.labels
+    if head.pos_ == "PROPN":
+        for prep in head.children:
+            if prep.dep_ != lab.prep or prep.i != end:
+                continue
+            lo, hi = subtree_extent(prep)
+            words = [t for t in doc[prep.i + 1:hi + 1] if not t.is_punct]
+            if words and all(t.pos_ == "PROPN" and t.text[:1].isupper() for t in words):
+                end = hi + 1
+    toks = [t for t in doc[start:end]]
+    first_cap = next((n for n, t in enumerate(toks) if t.text[:1].isupper() and
+                      t.lower_ not in lang.articles), None)
+    if first_cap is not None and first_cap > 0 and toks[first_cap].i <= head.i and all(
+            t.is_punct or t.lower_ in lang.articles or t.text.islower() and t.pos_ != "NUM"
+            for t in toks[:first_cap]):
+        start = toks[first_cap].i
+    return _strip_the(doc[start:end], lang)
+
+
 def _role_gender(lemma: str, lang: LanguagePack) -> str:
     if lemma.endswith(lang.word_list("female_suffixes")) or lemma in lang.word_list("female_roles"):
         return "f"
@@ -408,6 +509,10 @@ def _person_spans(sdoc: Doc, lang: LanguagePack) -> list[Span]:
             while end < len(sdoc) and sdoc[end].pos_ == "PROPN" and sdoc[end].text[:1].isupper() \
                     and end not in covered and sdoc[end].ent_type_ not in ("GPE", "DATE"):
                 end += 1
+                if end + 1 < len(sdoc) and sdoc[end].text == "-" and not sdoc[end - 1].whitespace_ \
+                        and not sdoc[end].whitespace_ and sdoc[end + 1].text[:1].isupper() and \
+                        end + 1 not in covered:
+                    end += 2  # "Dr Lowe-Rigby": a hyphenated surname
             if end > tok.i + 1:
                 spans.append(sdoc[tok.i + 1:end])
                 covered.update(range(tok.i + 1, end))
@@ -472,10 +577,27 @@ def _person_names(ent: Span, lang: LanguagePack) -> _Names | None:
         title = toks[0].text
         gender = gender or lex.honorifics.get(toks[0].text.lower())
         toks = toks[1:]
-    words = [t.text for t in toks]
+    words = _name_words(toks)
     if not words or not any(w[:1].isupper() for w in words):
         return None
     return _Names(words, title, gender)
+
+
+def _name_words(toks: list[Token]) -> list[str]:
+    """The words of a name from its tokens (punctuation left out), a hyphenated name kept
+    whole ("Ann Lowe-Rigby": the tokenizer splits it at the hyphen)."""
+    words: list[str] = []
+    prev: Token | None = None
+    for t in toks:
+        if prev is not None and words and t.i == prev.i + 2 and not prev.whitespace_:
+            hyphen = t.doc[prev.i + 1]
+            if hyphen.text in ("-", "‑") and not hyphen.whitespace_:
+                words[-1] += hyphen.text + t.text
+                prev = t
+                continue
+        words.append(t.text)
+        prev = t
+    return words
 
 
 def _with_title(ent: Span, lang: LanguagePack) -> Span:
@@ -534,7 +656,25 @@ def _role_of(ent: Span, lang: LanguagePack) -> str | None:
             s, e = np_span(child, lang)
             span = doc[s:e]
             return _strip_the(span, lang)
+    head = ent.root.head
+    if ent.root.dep_ == lab.appos and head.i < ent.start and head.ent_type_ != "PERSON" and \
+            head.pos_ in ("NOUN", "PROPN") and head.lemma_.lower() in lex.role_nouns:
+        # "The housing minister, Jane Doe, said": the role stands before the name
+        s, e = np_span(head, lang)
+        return _strip_the(doc[s:e], lang)
     return None
+
+
+def _role_head(role: str, lang: LanguagePack) -> str:
+    """The head word of a role ("fire chief" in "town's fire chief", "ecologist" in
+    "wildlife ecologist at a university"), lower-cased."""
+    preps = lang.word_list("affiliation_preps")
+    words: list[str] = []
+    for w in role.lower().split():
+        if w in preps:
+            break
+        words.append(_strip_possessive(w, lang))
+    return words[-1] if words else ""
 
 
 # ------------------------------------------------------------------- the component
@@ -546,7 +686,8 @@ class RuleResolver:
     at all is dropped (nobody said it)."""
 
     def __call__(self, doc: DocContext, candidates: list[Candidate]) -> list[Entity]:
-        resolver = SpeakerResolver(doc.sdoc, doc.text, doc.lang, doc.settings)
+        resolver = SpeakerResolver(doc.sdoc, doc.text, doc.lang, doc.settings,
+                                   quote_spans=[(q.start, q.end) for q in doc.full_quotes])
         doc.check()
         resolve_in_order(resolver, candidates, doc.check)
         return resolver.finish()

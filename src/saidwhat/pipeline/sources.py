@@ -20,7 +20,7 @@ from ..config import registry
 from ..lang import LanguagePack
 from ..settings import Settings
 from .candidates import Candidate, DocContext
-from .cues import Cue, find_cue_near, find_cues, subject_of
+from .cues import Cue, find_cue_near, find_cues, subject_of, token_index_at
 from .intervals import SpanIndex
 from .quotes import QuoteSpan
 
@@ -107,11 +107,15 @@ class DirectQuotes:
                     break
             para = doc.paragraph_of(q.start)
             colon = colon_source(sdoc, q, lang) if verb is None else None
-            if colon is not None:
+            came = came_from(sdoc, q, lang) if verb is None and colon is None else None
+            if came is not None:
+                rec = Candidate("direct", (q.start, q.end), list(came[:2]), came[0], came[2], para)
+            elif colon is not None:
                 rec = Candidate("direct", (q.start, q.end), [colon[0]], None, colon[1], para)
             elif verb is not None:
                 rec = Candidate("direct", (q.start, q.end), cue_tokens(verb, lang), verb,
-                                subject_of(verb, lang, settings.subject_max_hops), para)
+                                subject_of(verb, lang, settings.subject_max_hops) or
+                                _inverted_object_subject(verb, q, lang), para)
             elif prev is not None and \
                     para - prev.paragraph <= settings.continuation_max_paragraphs and \
                     _prev_char(text, q.open_start) in "\n.!?":
@@ -129,6 +133,46 @@ class DirectQuotes:
             out.append(rec)
             prev = rec
         return out
+
+
+def _inverted_object_subject(verb: Token, q: QuoteSpan, lang: LanguagePack) -> Token | None:
+    """"‘…?’ asked Jane Doe.": after the quotation, the parser may take the inverted subject
+    of a cue verb for its object; the name that ends the sentence is the speaker."""
+    lab = lang.labels
+    if verb.idx < q.close_end:
+        return None
+    for c in verb.children:
+        if c.dep_ == lab.dobj and c.i > verb.i and c.pos_ == "PROPN":
+            end = c.right_edge.i + 1
+            doc = verb.doc
+            if end >= len(doc) or doc[end].is_punct and doc[end].text in ".!" or \
+                    doc[end].is_space:
+                return c
+    return None
+
+
+def came_from(sdoc: Doc, q: QuoteSpan, lang: LanguagePack) -> tuple[Token, Token, Token] | None:
+    """"‘…’ The words came from Jane Doe, a teacher.": the sentence right after the
+    quotation names its speaker. Returns the verb, the preposition and the source head."""
+    lab = lang.labels
+    come, from_ = lang.word_list("come_from")
+    i = token_index_at(sdoc, q.close_end)
+    while i < len(sdoc) and (sdoc[i].idx < q.close_end or sdoc[i].is_space or
+                             sdoc[i].is_punct):
+        i += 1
+    if i >= len(sdoc):
+        return None
+    root = sdoc[i].sent.root
+    if root.lemma_.lower() != come or not any(
+            c.dep_ == lab.nsubj and c.lemma_.lower() in lang.word_list("quote_nouns")
+            for c in root.children):
+        return None
+    for prep in root.children:
+        if prep.dep_ == lab.prep and prep.lower_ == from_:
+            pobj = next((c for c in prep.children if c.dep_ == lab.pobj), None)
+            if pobj is not None:
+                return root, prep, pobj
+    return None
 
 
 def colon_source(sdoc: Doc, q: QuoteSpan, lang: LanguagePack) -> tuple[Token, Token] | None:
@@ -251,8 +295,17 @@ class CueSpeech:
             at = r.verb.idx
             return contents.containing(at) > (1 if r.content[0] <= at < r.content[1] else 0)
 
+        def intended(r: Candidate) -> bool:
+            # "X said it would campaign against Y": an intention within X's statement, not a
+            # position of its own
+            assert r.verb is not None
+            return not r.clausal and any(c.dep_ == lab.aux and c.tag_ == "MD"
+                                         for c in r.verb.children)
+
+        lab = doc.lang.labels
         return [r for r in records if not (r.cue_class == "cognition" or not r.clausal and
-                                           r.cue_class != "position") or not inside_another(r)]
+                                           r.cue_class != "position" or intended(r))
+                or not inside_another(r)]
 
 
 @registry.sources("direct_quotes.v1")

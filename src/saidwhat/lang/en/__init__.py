@@ -33,6 +33,14 @@ WORDS: dict[str, tuple[str, ...]] = {
     "male_roles": ("father",),
     "female_suffixes": ("woman",),
     "male_suffixes": ("man",),
+    # resolve: endings of agent nouns, which name a person ("the pensioner", "the ecologist")
+    "person_noun_suffixes": ("er", "or", "ist", "ian", "eer"),
+    # cues: "Early results suggest that …": evidence, not a statement (no attribution)
+    "evidence_nouns": ("finding", "result", "data", "evidence", "figure", "sign"),
+    "evidential_cues": ("suggest", "indicate", "show"),
+    # sources.DirectQuotes: "‘…’ The words came from Jane Doe, …"
+    "quote_nouns": ("word", "comment", "remark", "plea", "warning"),
+    "come_from": ("come", "from"),
     # resolve._affiliation: "a spokesman for the council"
     "affiliation_preps": ("for", "at", "from", "of", "in", "close"),
     # cues.find_cue_near: marks that open another quotation

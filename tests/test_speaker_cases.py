@@ -1,0 +1,174 @@
+"""Speaker resolution cases (issue 11), one small invented text each.
+
+Conventions as in tests/test_extract_cases.py and tests/data/gold/README.md. Names, places and
+organisations are fictional.
+"""
+
+from __future__ import annotations
+
+from test_extract_cases import core, describe, run, with_content
+
+from saidwhat import Extractor
+
+
+def test_second_coordinated_cue_takes_the_first_cues_subject(extractor: Extractor) -> None:
+    text = ("Priya Ashdown said the depot would close in March, "
+            "and urged drivers to find other routes.\n")
+    quotes = run(extractor, text)
+    first = with_content(quotes, "the depot would close in March")
+    second = with_content(quotes, "drivers to find other routes")
+    for q in (first, second):
+        assert q.speaker.name == "Priya Ashdown", describe(quotes)
+    assert core(second.source.text) == "Priya Ashdown", describe(quotes)
+
+
+def test_but_denied_after_a_content_clause(extractor: Extractor) -> None:
+    text = ("Tomas Verhoek said the ferry had been delayed by fog but denied "
+            "that the crew had ignored the warnings.\n")
+    quotes = run(extractor, text)
+    with_content(quotes, "the ferry had been delayed by fog")
+    second = with_content(quotes, "that the crew had ignored the warnings")
+    assert second.speaker.name == "Tomas Verhoek", describe(quotes)
+
+
+def test_role_noun_goes_to_the_person_introduced_with_that_role(extractor: Extractor) -> None:
+    text = ("Crews worked through the night at the Pellworth mill, said Oren Kastelic, "
+            "the county's harbour master.\n\n"
+            "The quay would stay shut until Friday, officials said.\n\n"
+            "Deputy Mayor Ines Halvorsen said the town would pay for the repairs.\n\n"
+            "The harbour master warned that more storms were on the way.\n")
+    quotes = run(extractor, text)
+    q = with_content(quotes, "that more storms were on the way")
+    assert q.speaker.name == "Oren Kastelic", describe(quotes)
+
+
+def test_role_noun_after_a_role_first_apposition(extractor: Extractor) -> None:
+    text = ("The region's transport minister, Della Morrow, said fares would rise in June.\n\n"
+            "Commuter groups have attacked the plan, and Gareth Lind, a rail campaigner, "
+            "called it unfair.\n\n"
+            "The minister said the money would go to new trains.\n")
+    quotes = run(extractor, text)
+    q = with_content(quotes, "the money would go to new trains")
+    assert q.speaker.name == "Della Morrow", describe(quotes)
+
+
+def test_unnamed_group_is_anonymous_with_its_plural_noun_as_role(extractor: Extractor) -> None:
+    text = ("Jonas Ferreira, who chairs the parish council, said the bridge was safe.\n\n"
+            "Several shopkeepers said the closure had cost them customers.\n\n"
+            "They said they would write to the county.\n")
+    quotes = run(extractor, text)
+    q = with_content(quotes, "the closure had cost them customers")
+    assert (q.speaker.type, q.speaker.role) == ("anonymous", "shopkeepers"), describe(quotes)
+    they = with_content(quotes, "they would write to the county")
+    assert they.speaker.type == "anonymous", describe(quotes)
+    assert they.speaker.entity_id == q.speaker.entity_id, describe(quotes)
+
+
+def test_organisation_name_drops_descriptive_words_keeps_its_prepositional_part(
+        extractor: Extractor) -> None:
+    text = ("The regional Flood Defence Agency said on Monday that the barrier would be raised.\n\n"
+            "The Select Panel on Coastal Erosion has warned that two villages are at risk.\n")
+    quotes = run(extractor, text)
+    agency = with_content(quotes, "that the barrier would be raised")
+    assert (agency.speaker.name, agency.speaker.type) == \
+        ("Flood Defence Agency", "organization"), describe(quotes)
+    panel = with_content(quotes, "that two villages are at risk")
+    assert panel.speaker.name == "Select Panel on Coastal Erosion", describe(quotes)
+
+
+def test_name_inside_a_quotation_is_no_antecedent(extractor: Extractor) -> None:
+    text = ("Ms Odile Ferrant said the school would reopen in May.\n\n"
+            "‘Granny Thornbury, they call her, and she has earned it,’ said Richard Lusk, "
+            "a teacher.\n\n"
+            "‘We are nearly there,’ she said.\n")
+    quotes = run(extractor, text)
+    q = with_content(quotes, "We are nearly there,")
+    assert q.speaker.name == "Odile Ferrant", describe(quotes)
+
+
+def test_she_long_after_the_only_woman_quoted(extractor: Extractor) -> None:
+    text = ("The clinic will close at the end of June, said Director Ottilie Brandt.\n\n"
+            "Deputy Director Konrad Seidl said he had warned of the cuts a year ago.\n\n"
+            "The clinic opened in 1987. It treated 9,000 patients last year. Its lease runs "
+            "out in June. Two other clinics closed in the spring. The nearest is 30 miles "
+            "away. Buses run twice a day. The town has 14,000 residents. Most are over 60. "
+            "A petition has 3,000 signatures.\n\n"
+            "‘We will fight this,’ she said.\n")
+    quotes = run(extractor, text)
+    q = with_content(quotes, "We will fight this,")
+    assert q.speaker.name == "Ottilie Brandt", describe(quotes)
+
+
+def test_hyphenated_surname_after_a_title_is_kept_whole(extractor: Extractor) -> None:
+    text = ("The findings were welcomed by Dr Helena Marsh-Okoye, a hydrologist at the "
+            "institute.\n\n"
+            "Dr Marsh-Okoye said the river had recovered faster than expected.\n")
+    quotes = run(extractor, text)
+    q = with_content(quotes, "the river had recovered faster than expected")
+    assert q.speaker.name == "Helena Marsh-Okoye", describe(quotes)
+
+
+def test_responding_to_participle_before_a_statement_is_no_attribution(
+        extractor: Extractor) -> None:
+    text = "Responding to the verdict, Ilse Varga said the union would appeal.\n"
+    quotes = run(extractor, text)
+    assert [core(q.content.text) for q in quotes] == ["the union would appeal"], describe(quotes)
+
+
+def test_company_named_in_apposition_is_an_organisation(extractor: Extractor) -> None:
+    text = ("The firm behind the scheme, Halbeck Stone Holdings, said the quarry would create "
+            "80 jobs.\n")
+    quotes = run(extractor, text)
+    q = with_content(quotes, "the quarry would create 80 jobs")
+    assert (q.speaker.name, q.speaker.type) == ("Halbeck Stone Holdings", "organization"), \
+        describe(quotes)
+
+
+def test_epithet_goes_to_the_person_just_spoken_of(extractor: Extractor) -> None:
+    text = ("Council leader Imre Kovacs said the pool would reopen in spring.\n\n"
+            "The plan was welcomed by Edna Quill, 83, who has swum there since 1961.\n\n"
+            "The swimmer said she would be first in the water.\n")
+    quotes = run(extractor, text)
+    q = with_content(quotes, "she would be first in the water")
+    assert (q.speaker.name, q.speaker.type) == ("Edna Quill", "person"), describe(quotes)
+
+
+def test_name_modifying_a_common_noun_is_no_antecedent(extractor: Extractor) -> None:
+    text = ("Councillor Mabel Oduya said the council had no choice.\n\n"
+            "The Ashcombe branch, the oldest of the three, opened in 1958 and lends about "
+            "30,000 books a year.\n\n"
+            "Asked about the protest, she said volunteers could run the libraries.\n")
+    quotes = run(extractor, text)
+    q = with_content(quotes, "volunteers could run the libraries")
+    assert q.speaker.name == "Mabel Oduya", describe(quotes)
+
+
+def test_intended_position_inside_a_statement_is_part_of_it(extractor: Extractor) -> None:
+    text = "The tenants' association said it would campaign against the rent rise.\n"
+    quotes = run(extractor, text)
+    assert [core(q.content.text) for q in quotes] == \
+        ["it would campaign against the rent rise"], describe(quotes)
+
+
+def test_question_with_inverted_asked_takes_the_name_after_it(extractor: Extractor) -> None:
+    text = ("Councillor Ade Okafor opposed the plan.\n\n"
+            '"It is our school. If it closes, where do the children go?" asked Okafor.\n')
+    quotes = run(extractor, text)
+    q = with_content(quotes, "It is our school. If it closes, where do the children go?")
+    assert q.speaker.name == "Ade Okafor", describe(quotes)
+
+
+def test_quotation_then_the_remarks_came_from(extractor: Extractor) -> None:
+    text = ("‘We were told the bus would come back. It never did.’\n\n"
+            "The remarks came from Ysolde Brannagh, 64, who has lived in the village since "
+            "1980.\n")
+    quotes = run(extractor, text)
+    q = with_content(quotes, "We were told the bus would come back. It never did.")
+    assert q.speaker.name == "Ysolde Brannagh", describe(quotes)
+    assert core(q.cue.text) == "came from", describe(quotes)
+
+
+def test_evidence_suggesting_something_is_no_attribution(extractor: Extractor) -> None:
+    text = ("Preliminary figures from the county survey suggest that fewer birds nested on "
+            "the marsh this year.\n")
+    assert run(extractor, text) == []
