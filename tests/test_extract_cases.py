@@ -596,12 +596,28 @@ def test_officials_on_condition_of_anonymity(extractor: Extractor) -> None:
     assert core(q.content.text) == "a deal could be reached this week"
 
 
-def test_unnamed_spokeswoman_is_anonymous_with_her_organisation(extractor: Extractor) -> None:
+def test_spokeswoman_of_a_named_body_is_the_body_speaking(extractor: Extractor) -> None:
+    # issue 11: a spokesperson speaks on the record for the body (role spokesperson);
+    # anonymous is for sources the text says are unnamed
     text = "A spokeswoman for the Coastal Safety Agency said the beach would stay closed."
     q = only(run(extractor, text))
-    assert q.speaker.type == "anonymous"
-    assert q.speaker.affiliation == "Coastal Safety Agency"
+    assert (q.speaker.name, q.speaker.type, q.speaker.role) == \
+        ("Coastal Safety Agency", "organization", "spokeswoman")
     assert core(q.content.text) == "the beach would stay closed"
+
+
+def test_a_generic_body_noun_is_the_body_named_before(extractor: Extractor) -> None:
+    text = ("The Marlow Harbour Authority closed the north quay on Monday. A spokesman for the "
+            "authority said repairs would take a month.")
+    q = only(run(extractor, text))
+    assert (q.speaker.name, q.speaker.type) == ("Marlow Harbour Authority", "organization")
+
+
+def test_an_unnamed_official_stays_anonymous(extractor: Extractor) -> None:
+    text = ("An official at the Coastal Safety Agency, who was not authorised to speak "
+            "publicly, said the beach would stay closed.")
+    q = only(run(extractor, text))
+    assert q.speaker.type == "anonymous"
 
 
 # --------------------------------------------------------------------------- non-attributions

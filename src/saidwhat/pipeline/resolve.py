@@ -281,6 +281,15 @@ class SpeakerResolver:
             if det in indefinite or det in (None, "the") or source.tag_ == lab.tag_plural_noun or has_org \
                     or unnamed:
                 affiliation = self._affiliation(core, source)
+                voices = lang.read_list("official_voices.txt")
+                if affiliation and (head_lemma in voices or source.lower_ in voices) and \
+                        not any(w in mention.text.lower() for w in lang.anonymity_phrases):
+                    # "a Transport Ministry spokesperson": the body speaking on the record,
+                    # in the role of spokesperson; anonymous is for sources said to be unnamed
+                    org = self._add_entity(self._named_body(affiliation, source),
+                                           "organization", core, source.i)
+                    return Speaker(name=org.name, type="organization", role=source.lower_,
+                                   affiliation=None, entity_id=org.id), mention
                 ent_anon = self._add_entity(text, "anonymous", core, source.i)
                 ent_anon.affiliation = affiliation
                 return Speaker(name=text, type="anonymous", role=None, affiliation=affiliation,
@@ -427,6 +436,25 @@ class SpeakerResolver:
         # "a spokesperson" with no affiliation of its own speaks for the organisation just quoted
         org = self._recent_entity(head.i, types=("organization",))
         return org.name if org else None
+
+    def _named_body(self, affiliation: str, head: Token) -> str:
+        """The name of the body a spokesperson speaks for: "the department" is the
+        organisation named earlier whose name holds that word ("the Environment
+        Department"; any named organisation for a generic head such as "agency"), and
+        lower-case descriptive words before a name go ("federal Department of X")."""
+        words = affiliation.split()
+        if len(words) == 1 and words[0].islower():
+            orgs = [e for e in self.sdoc.ents if e.end <= head.i and
+                    e.label_ in self.lang.organization_entity_labels]
+            same_head = [e for e in orgs if any(t.lower_ == words[0] for t in e)]
+            generic = words[0] in self._lex.organization_heads
+            pick = same_head or (orgs if generic else [])
+            if not pick:
+                return affiliation
+            words = _strip_the(pick[-1], self.lang).split()
+        while len(words) > 1 and words[0].islower() and any(w[:1].isupper() for w in words):
+            words.pop(0)
+        return " ".join(words)
 
     def finish(self) -> list[Entity]:
         """Entities that carry at least one mention (ids stay as assigned)."""
