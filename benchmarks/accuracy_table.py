@@ -23,7 +23,7 @@ SHARED = REPO.parent / "shared"
 # (label, gold path, textacy predictions file name)
 GOLD_SETS = [
     ("PolNeAR dev (84 articles)", SHARED / "data" / "polnear" / "dev", "textacy-polnear-dev.jsonl"),
-    ("saidwhat gold set (12 articles)", REPO / "tests" / "data" / "gold", "textacy-gold.jsonl"),
+    ("saidwhat gold set (26 articles)", REPO / "tests" / "data" / "gold", "textacy-gold.jsonl"),
     ("seed article (1 article)", REPO / "docs" / "seed-gold" / "seed.json", "textacy-seed.jsonl"),
 ]
 
