@@ -172,3 +172,44 @@ def test_evidence_suggesting_something_is_no_attribution(extractor: Extractor) -
     text = ("Preliminary figures from the county survey suggest that fewer birds nested on "
             "the marsh this year.\n")
     assert run(extractor, text) == []
+
+
+
+def test_occupation_nouns_go_to_the_person_introduced_with_that_occupation(
+        extractor: Extractor) -> None:
+    # occupations.txt (ISCO-08 groups): without it "the surveyor" went to the last person named
+    text = ("The county surveyor, Halden Moor, said the embankment had shifted.\n\n"
+            "Archivist Greta Vollan said the old maps showed a stream there.\n\n"
+            "Paramedic Jonas Eberle said nobody had been hurt.\n\n"
+            "Councillor Ruth Abernak said the road would stay closed for a month.\n\n"
+            "The surveyor said that the ground was still too wet to test.\n\n"
+            "The archivist added that the stream was filled in around 1890.\n\n"
+            "Abernak said the council would pay for the repairs.\n\n"
+            "The paramedic said that the driver had walked away unaided.\n")
+    quotes = run(extractor, text)
+    for content, name in (("that the ground was still too wet to test", "Halden Moor"),
+                          ("that the stream was filled in around 1890", "Greta Vollan"),
+                          ("that the driver had walked away unaided", "Jonas Eberle")):
+        assert with_content(quotes, content).speaker.name == name, describe(quotes)
+    intro = with_content(quotes, "nobody had been hurt")
+    assert intro.speaker.name == "Jonas Eberle" and intro.speaker.role == "Paramedic", \
+        describe(quotes)
+    assert with_content(quotes, "the council would pay for the repairs").speaker.name == \
+        "Ruth Abernak", describe(quotes)
+
+
+def test_occupation_lexicon_states_its_provenance_and_follows_the_isco_groups() -> None:
+    from importlib import resources
+
+    from saidwhat.lexicon import lexicons
+
+    text = resources.files("saidwhat.lang.en").joinpath(
+        "lexicons", "occupations.txt").read_text(encoding="utf-8")
+    lines = text.splitlines()
+    assert lines[0].startswith("# ") and lines[1].startswith("# provenance: ")
+    groups = [ln.split()[1] for ln in lines if ln.startswith("# ") and ln[2:3].isdigit()]
+    assert sorted(groups) == [str(i) for i in range(10)]
+    words = [ln for ln in lines if ln and not ln.startswith("#")]
+    assert len(words) == len(set(words)) >= 300
+    assert all(w.isalpha() and w.islower() for w in words), words
+    assert set(words) <= lexicons().role_nouns and "minister" in lexicons().role_nouns

@@ -34,7 +34,7 @@ class Lexicons:
     object_cues: frozenset[str]  # speech verbs whose direct object is the content
     multiword_cues: dict[tuple[str, str], tuple[str, str]]  # (lemma, prep) -> (polarity, content)
     honorifics: dict[str, str | None]  # lower-cased title -> gender or None
-    role_nouns: frozenset[str]
+    role_nouns: frozenset[str]  # role_nouns.txt and occupations.txt together
     anonymous_heads: frozenset[str]
     organization_heads: frozenset[str]
     channel_nouns: frozenset[str]
@@ -151,6 +151,13 @@ def read_table(package: str, name: str) -> list[list[str]]:
     return [[c.strip() for c in ln.split("\t")] for ln in _lines(package, name)]
 
 
+def _optional_list(package: str, name: str) -> frozenset[str]:
+    """:func:`read_list`, or nothing where the pack has no such file."""
+    if not resources.files(package).joinpath("lexicons", name).is_file():
+        return frozenset()
+    return read_list(package, name)
+
+
 def load_lexicons(package: str) -> Lexicons:
     """The :class:`Lexicons` of the pack whose data files lie in ``package``/lexicons."""
     honorifics: dict[str, str | None] = {}
@@ -164,7 +171,7 @@ def load_lexicons(package: str) -> Lexicons:
         multiword_cues={(r[0], r[1]): (r[2], r[3])
                         for r in read_table(package, "multiword_cues.tsv")},
         honorifics=honorifics,
-        role_nouns=read_list(package, "role_nouns.txt"),
+        role_nouns=read_list(package, "role_nouns.txt") | _optional_list(package, "occupations.txt"),
         anonymous_heads=read_list(package, "anonymous.txt"),
         organization_heads=read_list(package, "organization_heads.txt"),
         channel_nouns=read_list(package, "channels.txt"),
