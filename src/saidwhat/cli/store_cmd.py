@@ -9,6 +9,7 @@ missing CSV column, no store, not a saidwhat store); 143 when stopped by SIGTERM
 
 from __future__ import annotations
 
+import re
 import signal
 import sqlite3
 import sys
@@ -126,6 +127,37 @@ def _sigterm_as_interrupt() -> Iterator[None]:
 def _s(value: Any) -> str:
     """A cell for display: a missing value is empty."""
     return "" if value is None else str(value)
+
+
+_PARTICULARS = (
+    (re.compile(r"'[^']*'|\"[^\"]*\"|‘[^’]*’|“[^”]*”"), "'…'"),
+    (re.compile(r"\d+(?:[.,]\d+)*"), "N"),
+)
+_REASON_WIDTH = 100
+
+
+def reason_summary(reason: str | None) -> str:
+    """A reason with its particulars (numbers, quoted values) replaced, so that like
+    reasons count together, and kept whole otherwise: "time budget of 120 s exceeded",
+    "invalid JSON: Expecting value: line N column N"."""
+    text = " ".join((reason or "").split())
+    for pattern, repl in _PARTICULARS:
+        text = pattern.sub(repl, text)
+    return text if len(text) <= _REASON_WIDTH else text[: _REASON_WIDTH - 1] + "…"
+
+
+def short_doc_id(doc_id: str) -> str:
+    """A document id to show above its quotes: the last part of a path or URL
+    (``crawl/news/a.txt`` -> ``a.txt``, ``https://x.org/news/plan`` -> ``x.org/…/plan``)."""
+    text = str(doc_id)
+    scheme, sep, rest = text.partition("://")
+    if sep:
+        host, _, path = rest.partition("/")
+        parts = [p for p in path.split("/") if p]
+        return host if not parts else f"{host}/{parts[-1]}" if len(parts) == 1 \
+            else f"{host}/…/{parts[-1]}"
+    parts = [p for p in text.replace("\\", "/").split("/") if p]
+    return parts[-1] if parts else text
 
 
 def _progress_default() -> bool:
@@ -294,8 +326,6 @@ def run_command(db_path: str, workers: int, batch_size: int, dask_address: str |
                    "it). Exit code 1 if it is damaged.")
 def status_command(db_path: str, show_errors: bool, duplicates: bool, check: bool) -> None:
     """Counts: ingested, processed, failed (with reasons), pending."""
-    from ..store.ingest import reason_group
-
     with _errors(db_path), _open(db_path, readonly=True) as store:
         if check:
             problems = store.integrity_problems()
@@ -322,10 +352,13 @@ def status_command(db_path: str, show_errors: bool, duplicates: bool, check: boo
         click.echo(f"  {'integrity check':<18}{'ok':>9}")
     if errors:
         click.echo("reasons:")
-        groups = Counter(f"{e['kind']} ({e['stage']}): {reason_group(e['reason'])}"
+        groups = Counter(f"{e['kind']} ({e['stage']}): {reason_summary(e['reason'])}"
                          for e in errors)
         for group, n in groups.most_common():
             click.echo(f"  {n:>7}  {group}")
+    if show_errors and not errors:
+        click.echo("no failed or skipped documents" + ("" if duplicates else
+                   " (duplicates: add --duplicates)"))
     if show_errors:
         for e in errors:
             where = _s(e["source"])
@@ -342,7 +375,8 @@ def status_command(db_path: str, show_errors: bool, duplicates: bool, check: boo
               default="jsonl", show_default=True)
 @click.option("-o", "--output", required=True,
               help="jsonl: a file ('-' for stdout); parquet/csv: a folder for documents, "
-                   "quotes and entities tables.")
+                   "quotes and entities tables, or a file name ending .csv / .parquet for "
+                   "the quotes table alone.")
 @click.option("--text/--no-text", "with_text", default=None,
               help="jsonl: include each document's text (default: only for HTML/WARC input, "
                    "whose offsets refer to the extracted text).")
@@ -355,10 +389,11 @@ def export_command(db_path: str, fmt: str, output: str, with_text: bool | None,
     or Parquet / CSV tables."""
     from ..atomic import OutputPathError, check_output_path
     from ..services.export import ExportOptions, export_store
+    from ..store.export import is_table_file
 
     options = ExportOptions(db=db_path, format=fmt, output=output, with_text=with_text,
                             csv_escape=not no_csv_escape)
-    if fmt == "jsonl":  # before the store is opened: a typo fails first
+    if fmt == "jsonl" or is_table_file(output, fmt):  # before the store is opened
         try:
             check_output_path(output)
         except OutputPathError as exc:
@@ -377,9 +412,32 @@ def export_command(db_path: str, fmt: str, output: str, with_text: bool | None,
                err=output == "-")
 
 
+def _speaker_actors(store: Any, speaker: str) -> list[int] | None:
+    """The actors ``--speaker`` means (:mod:`saidwhat.store.lookup`); None when it names
+    no actor (or the store has no actor table): the stored names are searched instead.
+    A name that fits several actors is a usage error listing them."""
+    from ..store.db import ACTORS_VERSION
+    from ..store.lookup import match_actors
+
+    if store.version < ACTORS_VERSION:
+        return None
+    match = match_actors(speaker, store.actor_rows())
+    if not match.actors:
+        return None
+    if match.ambiguous and match.how != "exact":
+        lines = [f"--speaker {speaker!r} is the {match.how} of {len(match.actors)} actors; "
+                 "give the full name (or `saidwhat actors merge` them):"]
+        lines += [f"  {a['name']}  ({a['type']}, {a['quotes']} quotes)" for a in match.actors]
+        click.echo("\n".join(lines), err=True)
+        sys.exit(2)
+    return match.actor_ids
+
+
 @click.command("quotes")
 @db_option
-@click.option("--speaker", default=None, help="Full name, or last name, of the speaker.")
+@click.option("--speaker", default=None,
+              help="An actor (`saidwhat actors`): full name or alias, or a first name or "
+                   "surname that only one actor has (several: they are listed, exit 2).")
 @click.option("--since", default=None, metavar="DATE",
               help="Documents dated on/after: YYYY-MM-DD (or YYYY, YYYY-MM).")
 @click.option("--until", default=None, metavar="DATE",
@@ -407,8 +465,10 @@ def quotes_command(db_path: str, speaker: str | None, since: str | None, until: 
         raise click.BadParameter(str(exc).split(": ", 1)[1],
                                  param_hint=str(exc).split(":", 1)[0]) from None
     with _errors(db_path), _open(db_path, readonly=True) as store:
-        columns, rows = store.quote_rows(speaker=speaker, since=since, until=until,
-                                         outlet=outlet, limit=limit)
+        actor_ids = _speaker_actors(store, speaker) if speaker else None
+        columns, rows = store.quote_rows(speaker=None if actor_ids else speaker, since=since,
+                                         until=until, outlet=outlet, limit=limit,
+                                         actor_ids=actor_ids)
         out = sys.stdout  # CliRunner swaps it in tests, as a terminal would
         n = 0
         if fmt == "csv":
@@ -423,7 +483,8 @@ def quotes_command(db_path: str, speaker: str | None, since: str | None, until: 
                                      ensure_ascii=False) + "\n")
             else:
                 rec = dict(zip(columns, row, strict=True))
-                head = " | ".join(str(rec[k]) for k in ("date", "outlet", "doc_id") if rec[k])
+                head = " | ".join(short_doc_id(rec[k]) if k == "doc_id" else str(rec[k])
+                                  for k in ("date", "outlet", "doc_id") if rec[k])
                 out.write(f"{head}\n  {rec['speaker_name'] or '?'}: "
                           f"\u201c{rec['content_text']}\u201d\n")
         out.flush()

@@ -17,7 +17,7 @@ import re
 import socket
 import sqlite3
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -719,9 +719,17 @@ class Store:
 
     def quote_rows(self, speaker: str | None = None, since: str | None = None,
                    until: str | None = None, outlet: str | None = None,
-                   limit: int | None = None) -> tuple[list[str], sqlite3.Cursor]:
-        """Column names and a cursor over the matching quotes (see :meth:`quotes`)."""
-        where, params = [], []
+                   limit: int | None = None, actor_ids: Sequence[int] | None = None
+                   ) -> tuple[list[str], sqlite3.Cursor]:
+        """Column names and a cursor over the matching quotes (see :meth:`quotes`);
+        ``actor_ids``: only the quotes of these actors (:mod:`saidwhat.store.lookup`)."""
+        where: list[str] = []
+        params: list[Any] = []
+        if actor_ids is not None:
+            self._require_actors()
+            where.append(f"q.actor_key IN (SELECT alias_key FROM actor_aliases WHERE actor_id "
+                         f"IN ({','.join('?' * len(actor_ids)) or 'NULL'}))")
+            params += [int(a) for a in actor_ids]
         if speaker and self.version >= ACTORS_VERSION:
             # every alias of the actors the name is an alias (or the name) of
             keys = sorted({k for k in (key_of(speaker, t) for t in ("person", "organization"))
