@@ -9,8 +9,8 @@ Formats (:data:`FORMATS`, by file name; ``--format`` forces one; stdin is sniffe
     One document. The text is the file's bytes decoded as UTF-8 *without newline
     translation*, so offsets match ``open(path, encoding="utf-8", newline="").read()``.
 ``.html`` / ``.htm``
-    The article text is extracted with trafilatura; title, author, date, url and sitename,
-    where found, go to ``meta``.
+    The article text is extracted with trafilatura; title, author, date, url and the site
+    name (as ``outlet``), where found, go to ``meta``.
 ``.jsonl`` / ``.ndjson`` (optionally ``.gz``)
     One document per line, a JSON object.
 ``.csv`` / ``.tsv`` (optionally ``.gz``)
@@ -25,7 +25,9 @@ Formats (:data:`FORMATS`, by file name; ``--format`` forces one; stdin is sniffe
 JSON Lines records and CSV rows: the text is the field named by ``columns["text"]``
 (``--text-col``), else the first of :data:`COLUMN_CANDIDATES` ``["text"]`` present (``text``,
 ``body``, ``content`` ...); the id likewise (``id``, ``doc_id`` ...). Every other non-empty
-field travels, as given, in ``meta``.
+field travels, as given, in ``meta`` (the store finds the outlet under any of
+:data:`COLUMN_CANDIDATES` ``["outlet"]``); the readers' own field for the publication is
+``outlet`` (an HTML page's site name), the name every command filters on.
 
 **Document ids** (:func:`doc_id_for`): the file name without its format suffix for a
 ``.txt`` or ``.html`` file (``news/a.txt`` -> ``a``; ``stdin`` for standard input); the
@@ -376,6 +378,8 @@ def read_html(data: bytes, path: str, doc_id: str) -> InputDoc:
     if not text or not text.strip():
         raise ReadError("no article text found in the HTML page")
     meta = {k: v for k in _HTML_META_FIELDS if (v := getattr(result, k, None))}
+    if "sitename" in meta:  # one vocabulary: the site is the outlet, as in the store
+        meta["outlet"] = meta.pop("sitename")
     return InputDoc(doc_id, text, meta, path, include_text=True, format="html")
 
 
