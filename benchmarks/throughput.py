@@ -137,7 +137,7 @@ def _init_pool_worker(model: str | None) -> None:
 
 def _extract_chunk(args: tuple[list[tuple[str, str]], int]) -> list[Any]:
     chunk, batch_size = args
-    return list(_worker_extractor.pipe(chunk, batch_size=batch_size))
+    return list(_worker_extractor.pipe_pairs(chunk, batch_size=batch_size))
 
 
 def chunked(items: Sequence[tuple[str, str]], size: int) -> list[list[tuple[str, str]]]:
@@ -150,7 +150,7 @@ def run_saidwhat(model: str | None, items: list[tuple[str, str]], batch_size: in
 
     if n_process == 1:
         extractor = Extractor(model)
-        return sum(1 for _ in extractor.pipe(items, batch_size=batch_size))
+        return sum(1 for _ in extractor.pipe_pairs(items, batch_size=batch_size))
     import multiprocessing
 
     # Each worker gets its own Extractor; whole Documents travel back, as a store would get them.

@@ -25,7 +25,7 @@ def gold() -> GoldSet:
 
 @pytest.fixture(scope="module")
 def report(gold: GoldSet, extractor: Extractor) -> Report:
-    predicted = list(extractor.pipe((d.doc_id, d.text) for d in gold.documents))
+    predicted = list(extractor.pipe_pairs((d.doc_id, d.text) for d in gold.documents))
     return evaluate(gold, predicted)
 
 

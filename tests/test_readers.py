@@ -342,7 +342,7 @@ def test_chunked_extraction_matches_whole_text(extractor) -> None:
     paras = [f"‘The depot on route {i} must stay open for the night shift,’ said {n}, "
              f"a driver for {i + 3} years." for i, n in enumerate(names * 4)]
     text = "\n\n".join(paras)
-    whole = next(extractor.pipe([("w", text)]))
+    whole = next(extractor.pipe_pairs([("w", text)]))
     [chunked] = list(extract_inputs(extractor, [InputDoc("w", text)], max_chars=400))
     assert len(chunk_text(text, 400)) > 5
 

@@ -104,7 +104,7 @@ def test_a_document_that_kills_its_worker_fails_alone_and_the_run_goes_on(
         assert list(errors["doc_id"]) == ["d004"]
         assert errors["reason"][0].startswith("worker died: killed by SIGKILL")
         # the others hold exactly what direct extraction gives
-        expected = {d.doc_id: d.to_dict() for d in extractor.pipe(
+        expected = {d.doc_id: d.to_dict() for d in extractor.pipe_pairs(
             [(f"d{i:03d}", t) for i, t in enumerate(texts) if i != 4])}
         stored = {d["doc_id"]: d for d in store.iter_results()}
         assert sorted(stored) == sorted(expected)

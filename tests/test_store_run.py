@@ -58,7 +58,7 @@ def test_serial_run_stores_exactly_what_extract_returns(corpus_store: Store,
     summary = run(corpus_store, batch_size=5)
     assert (summary.processed, summary.failed, summary.batches) == (12, 0, 3)
     assert corpus_store.status_counts()["pending"] == 0
-    expected = {d.doc_id: d.to_dict() for d in extractor.pipe(
+    expected = {d.doc_id: d.to_dict() for d in extractor.pipe_pairs(
         [(f"d{i:03d}", article(i)) for i in range(12)])}
     stored = results(corpus_store)
     assert [d["doc_id"] for d in stored] == sorted(expected)
@@ -102,7 +102,7 @@ class _FailOn:
         items = list(items)
         if any(self.marker in text for _, text in items):
             raise RuntimeError("parser crashed")
-        return self.inner.pipe(items, batch_size=batch_size)
+        return self.inner.pipe_pairs(items, batch_size=batch_size)
 
 
 def test_a_failing_document_fails_alone_and_can_be_retried(
