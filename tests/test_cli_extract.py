@@ -171,19 +171,48 @@ def test_usage_errors_exit_2() -> None:
 # ------------------------------------------------------------------ show
 
 
-def test_show_prints_a_table_that_fits_120_columns() -> None:
-    result = run("show", "--example")
-    assert result.exit_code == 0, result.stderr
+def _example_quotes() -> list[dict]:
+    from saidwhat.cli.extract_cmd import example_path
+
+    out = run("extract", example_path())
+    return jsonl(out.stdout)[0]["quotes"]
+
+
+def test_show_prints_a_table_that_fits_the_terminal() -> None:
+    quotes = _example_quotes()
+    for columns in (120, 80):
+        result = CliRunner().invoke(main, ["show", "--example"], env={"COLUMNS": str(columns)})
+        assert result.exit_code == 0, result.stderr
+        lines = result.stdout.splitlines()
+        assert lines[0] == f"council_housing: {len(quotes)} quote(s)"
+        assert all(len(line) <= columns for line in lines), columns
+        header = lines[1].split()
+        assert header[:4] == ["#", "kind", "speaker", "type"] and header[-1] == "content"
+        assert "channel" in header
+        # rows start with their number; contents wrap onto the lines below
+        numbers = [line.split()[0] for line in lines[3:] if line[:1].isdigit()]
+        assert numbers == [str(i) for i in range(1, len(quotes) + 1)]
+        assert len(lines) - 3 > len(quotes)
+        # the type in its own column; names, cues and channels never cut, not even at 80
+        body = " ".join(lines[3:])
+        for q in quotes:
+            assert q["speaker"]["type"] in body
+            for key in ("cue", "channel"):
+                if q[key]:
+                    assert all(re.search(rf"(^|\s){re.escape(w)}(\s|$)", body)
+                               for w in q[key]["text"].split()), (columns, q[key])
+            for word in (q["speaker"]["name"] or "").split():
+                assert re.search(rf"(^|\s){re.escape(word)}(\s|$)", body), (columns, word)
+    channels = [q["channel"]["text"] for q in quotes if q["channel"]]
+    assert channels, "the example has quotes with a channel"
+
+
+def test_show_narrow_terminal_stacks_each_quote() -> None:
+    result = CliRunner().invoke(main, ["show", "--example"], env={"COLUMNS": "50"})
+    assert result.exit_code == 0
     lines = result.stdout.splitlines()
-    assert lines[0].startswith("council_housing: ") and "quote(s)" in lines[0]
-    assert lines[1].split() == ["#", "kind", "speaker", "cue", "content"]
-    rows = lines[3:]
-    n = int(lines[0].split(": ")[1].split()[0])
-    assert len(rows) == n and n >= 5
-    assert all(len(line) <= 120 for line in lines)
-    assert [r.split()[0] for r in rows] == [str(i) for i in range(1, n + 1)]
-    # the speaker's type always shows, however long the name
-    assert all(re.search(r"\((person|organization|anonymous|unknown)\)  ", r) for r in rows)
+    assert all(len(line) <= 50 for line in lines)
+    assert lines[1].startswith("1. direct: Helen Marsh (person)")
 
 
 def test_show_of_extract_output_matches_show_of_the_article(tmp_path: Path,
@@ -197,12 +226,23 @@ def test_show_of_extract_output_matches_show_of_the_article(tmp_path: Path,
     assert all(len(line) <= 100 for line in from_results.stdout.splitlines())
 
 
-def test_show_truncates_long_content() -> None:
-    long_quote = "‘" + "very " * 60 + "long indeed,’ said Ann Example."
-    result = run("show", "-", input=long_quote.encode("utf-8"))
+def test_show_wraps_long_content_and_full_shows_it_whole() -> None:
+    content = ("We have asked the council for years to repair the roofs of these homes, and "
+               "every winter the families who live here are told to wait for one more budget, "
+               "one more survey and one more meeting, while the damp spreads through the walls "
+               "and the children fall ill again and again until the end of the spring term")
+    long_quote = f"‘{content},’ said Ann Example."
+    result = run("show", "-", "--width", "100", input=long_quote.encode("utf-8"))
     assert result.exit_code == 0, result.stderr
-    row = result.stdout.splitlines()[3]
-    assert row.endswith("…") and len(row) <= 120
+    rows = result.stdout.splitlines()[3:]
+    assert len(rows) == 3 and rows[-1].endswith("…") and all(len(r) <= 100 for r in rows)
+    assert rows[0].split()[:4] == ["1", "direct", "Ann", "Example"]
+    assert "We have asked" in rows[0] and "spring term" not in result.stdout
+    full = run("show", "-", "--width", "100", "--full", input=long_quote.encode("utf-8"))
+    start = full.stdout.splitlines()[1].index("content")
+    shown = " ".join(line[start:] for line in full.stdout.splitlines()[3:])
+    assert shown.split() == (content + ",").split()  # the comma is inside the quote
+    assert all(len(r) <= 100 for r in full.stdout.splitlines())
 
 
 def test_readme_command_runs_the_installed_script(example_path: Path) -> None:

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from ..chunking import DEFAULT_MAX_CHARS
-from ..model import Document, Quote
+from ..model import Document
 from ..readers import (
     DEFAULT_MAX_DOC_CHARS,
     FORMAT_NAMES,
@@ -197,32 +197,111 @@ def extract_command(paths: tuple[str, ...], output: str | None, errors_path: str
 # ---------------------------------------------------------------------------- show
 
 
-def _clip(text: str | None, width: int) -> str:
-    text = re.sub(r"\s+", " ", text or "").strip()
-    if len(text) <= width:
-        return text.ljust(width)
-    return text[: max(width - 1, 0)] + "…"
+SHOW_MIN_WIDTH = 40
+CONTENT_LINES = 3  # lines of content a row shows without --full
+# widest a column gets before it wraps; a content narrower than _CONTENT_NARROW next to
+# its own channel column gets the channel under the cue instead
+_WIDEST = {"speaker": 26, "cue": 14, "channel": 16, "cue / channel": 16}
+_CONTENT_MIN, _CONTENT_NARROW = 20, 30
+_GAP = "  "
 
 
-def _speaker_label(q: Quote, width: int) -> str:
-    """``name (type)``, the name shortened so that the type always shows."""
-    sp = q.speaker
-    kind = f" ({sp.type})"
-    return _clip(sp.name or "—", max(width - len(kind), 4)).rstrip() + kind
+def _flat(text: str | None) -> str:
+    return re.sub(r"\s+", " ", text or "").strip()
 
 
-def format_table(doc: Document, width: int = 120) -> str:
-    """The attributions of ``doc`` as a plain-text table at most ``width`` columns wide."""
-    cols = [("#", 4), ("kind", 8), ("speaker", 30), ("cue", 14)]
-    content_w = max(width - sum(w for _, w in cols) - len(cols) * 2, 10)
+def terminal_width() -> int:
+    """The width to print for: ``COLUMNS`` when set, else the terminal's (120 when output
+    goes to a pipe or file)."""
+    import shutil
+
+    return max(shutil.get_terminal_size(fallback=(120, 24)).columns, SHOW_MIN_WIDTH)
+
+
+def _wrap(text: str, width: int, *, cut_words: bool) -> list[str]:
+    import textwrap
+
+    lines = textwrap.wrap(text, width, break_long_words=cut_words, break_on_hyphens=False)
+    return lines or [""]
+
+
+def _layout(columns: list[str], cells: list[list[str]], width: int, narrow: bool = False
+            ) -> tuple[list[int], int]:
+    """Column widths (each at least its longest word: no cell is cut inside a word) and
+    the content's width; ``narrow``: wrap the speaker and cue columns sooner."""
+    widths = []
+    for k, name in enumerate(columns):
+        values = [row[k] for row in cells]
+        longest = max([len(name)] + [len(v) for v in values])
+        word = max([len(name)] + [len(w) for v in values for w in v.split()])
+        widest = _WIDEST.get(name, longest) // (2 if narrow and name in _WIDEST else 1)
+        widths.append(max(min(longest, widest), word))
+    return widths, width - sum(widths) - len(_GAP) * len(widths)
+
+
+def _content_lines(text: str, width: int, full: bool) -> list[str]:
+    content = _wrap(_flat(text), width, cut_words=True)
+    if not full and len(content) > CONTENT_LINES:
+        last = content[CONTENT_LINES - 1]
+        content = content[:CONTENT_LINES - 1] + [
+            (last if len(last) < width else last[:width - 1].rstrip()) + "…"]
+    return content
+
+
+def _stacked(doc: Document, width: int, full: bool) -> str:
+    """A terminal too narrow for the table: each quote as a line about the attribution
+    (wrapped between words) and its content indented below."""
     lines = [f"{doc.doc_id}: {len(doc.quotes)} quote(s)"]
-    header = "  ".join(_clip(name, w) for name, w in cols) + "  " + "content"
-    lines.append(header.rstrip())
-    lines.append("-" * min(width, len(header) + content_w - len("content")))
     for i, q in enumerate(doc.quotes, 1):
-        cells = [str(i), q.kind, _speaker_label(q, cols[2][1]), q.cue.text if q.cue else "—"]
-        row = "  ".join(_clip(c, w) for c, (_, w) in zip(cells, cols, strict=True))
-        lines.append((row + "  " + _clip(q.content.text, content_w)).rstrip())
+        about = f"{i}. {q.kind}: {_flat(q.speaker.name) or '—'} ({q.speaker.type})"
+        if q.cue:
+            about += f", cue: {_flat(q.cue.text)}"
+        if q.channel:
+            about += f", channel: {_flat(q.channel.text)}"
+        lines += _wrap(about, width, cut_words=False)
+        lines += ["    " + line for line in _content_lines(q.content.text, width - 4, full)]
+    return "\n".join(lines)
+
+
+def format_table(doc: Document, width: int | None = None, full: bool = False) -> str:
+    """The attributions of ``doc`` as a plain-text table at most ``width`` columns wide
+    (default: the terminal's, :func:`terminal_width`) where the terminal allows: number,
+    kind, speaker, type, cue, channel, content. Cells wrap instead of being cut; no word of
+    a speaker, cue or channel is ever cut. Contents show at most :data:`CONTENT_LINES`
+    lines (the last ending in "…" when there is more) unless ``full``. In a narrow
+    terminal the channel goes under the cue; in a very narrow one each quote is a few
+    lines of its own."""
+    width = width or terminal_width()
+    quotes = doc.quotes
+    base = [[str(i), q.kind, _flat(q.speaker.name) or "—", q.speaker.type]
+            for i, q in enumerate(quotes, 1)]
+    cues = [_flat(q.cue.text) if q.cue else "—" for q in quotes]
+    channels = [_flat(q.channel.text) if q.channel else "—" for q in quotes]
+    columns = ["#", "kind", "speaker", "type", "cue", "channel"]
+    cells = [row + [c, ch] for row, c, ch in zip(base, cues, channels, strict=True)]
+    widths, content_w = _layout(columns, cells, width)
+    if content_w < _CONTENT_NARROW:
+        columns = columns[:4] + ["cue / channel"]
+        cells = [row + [c if ch == "—" else f"{c} / {ch}"]
+                 for row, c, ch in zip(base, cues, channels, strict=True)]
+        widths, content_w = _layout(columns, cells, width)
+    if content_w < _CONTENT_NARROW:
+        widths, content_w = _layout(columns, cells, width, narrow=True)
+    if content_w < _CONTENT_MIN:
+        return _stacked(doc, width, full)
+    lines = [f"{doc.doc_id}: {len(quotes)} quote(s)"]
+    header = _GAP.join(c.ljust(w) for c, w in zip(columns, widths, strict=True))
+    lines.append(f"{header}{_GAP}content")
+    lines.append("-" * min(width, len(header) + len(_GAP) + content_w))
+    for row, q in zip(cells, quotes, strict=True):
+        wrapped = [_wrap(cell, w, cut_words=False) for cell, w in zip(row, widths, strict=True)]
+        content = _content_lines(q.content.text, content_w, full)
+        height = max(len(content), *(len(c) for c in wrapped))
+        for n in range(height):
+            parts = [(c[n] if n < len(c) else "").ljust(w)
+                     for c, w in zip(wrapped, widths, strict=True)]
+            text = content[n] if n < len(content) else ""
+            lines.append((_GAP.join(parts) + _GAP + text).rstrip())
     return "\n".join(lines)
 
 
@@ -258,11 +337,14 @@ def _result_records(path: str, problem: Callable[[Problem], None]
 
 @click.command("show")
 @click.argument("paths", nargs=-1, metavar="FILE...")
-@click.option("--width", type=click.IntRange(60, 400), default=120, show_default=True,
-              help="Table width in columns.")
+@click.option("--width", type=click.IntRange(SHOW_MIN_WIDTH, 1000), default=None,
+              help="Table width in columns (default: the terminal's, or $COLUMNS; 120 "
+                   "in a pipe).")
+@click.option("--full", is_flag=True,
+              help=f"Show whole contents (by default at most {CONTENT_LINES} lines each).")
 @_with_common_options
 @_quiet_on_broken_pipe
-def show_command(paths: tuple[str, ...], width: int, model: str | None,
+def show_command(paths: tuple[str, ...], width: int | None, full: bool, model: str | None,
                  fmt: InputFormat | None, max_chars: int, max_doc_chars: int,
                  doc_id_rule: str, all_languages: bool, example: bool) -> None:
     """Print who said what in FILE... as a table.
@@ -295,7 +377,7 @@ def show_command(paths: tuple[str, ...], width: int, model: str | None,
         for doc in results:
             if not first:
                 click.echo("")
-            click.echo(format_table(doc, width))
+            click.echo(format_table(doc, width or terminal_width(), full))
             first = False
     if any(p.level == "error" for p in problems):
         sys.exit(1)
