@@ -144,13 +144,16 @@ def _quiet_on_broken_pipe(command: Any) -> Any:
               default=None, metavar="FILE",
               help="Pipeline config (.cfg) over the default one: components by registered "
                    "name, settings (see docs/architecture.md).")
+@click.option("--progress/--no-progress", "show_progress", default=None,
+              help="Progress bar with total, percentage and ETA (default: when stderr is a "
+                   "terminal).")
 @_with_common_options
 @_quiet_on_broken_pipe
 def extract_command(paths: tuple[str, ...], output: str | None, errors_path: str | None,
                     include_text: bool, batch_size: int, doc_timeout: float, model: str | None,
                     fmt: InputFormat | None, max_chars: int, max_doc_chars: int,
                     doc_id_rule: str, all_languages: bool, example: bool,
-                    config_path: str | None = None) -> None:
+                    config_path: str | None = None, show_progress: bool | None = None) -> None:
     """Extract quotes and speakers from PATH... to JSON Lines, one object per document.
 
     PATH is a .txt, .html/.htm, .jsonl/.ndjson(.gz), .csv/.tsv(.gz) or .warc(.gz) file, a
@@ -173,11 +176,21 @@ def extract_command(paths: tuple[str, ...], output: str | None, errors_path: str
         paths=tuple(inputs), output=output, errors_path=errors_path, include_text=include_text,
         batch_size=batch_size, max_chars=max_chars,
         read=_read_options(fmt, max_doc_chars, doc_id_rule, all_languages))
-    # A progress bar only for a person watching; never in logs or pipes.
-    progress = tqdm(unit="doc", file=sys.stderr, desc="extract") if sys.stderr.isatty() else None
+    # A progress bar only for a person watching (by default); never in logs or pipes. The
+    # documents are counted first (cheaply: readers.count_documents), for a total and an ETA.
+    if show_progress is None:
+        show_progress = sys.stderr.isatty()
+    progress = None
+    if show_progress:
+        from ..readers import count_documents
+
+        progress = tqdm(total=count_documents(inputs, options.read), unit="doc",
+                        file=sys.stderr, desc="extract", dynamic_ncols=True, smoothing=0.1)
 
     def say(problem: Any) -> None:
         if progress is not None:
+            if problem.level != "warning":  # a failed or skipped input is one done too
+                progress.update(1)
             progress.write(str(problem), file=sys.stderr)
         else:
             click.echo(str(problem), err=True)

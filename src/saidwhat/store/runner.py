@@ -61,12 +61,13 @@ def _extractor(model: str | None, config: str | None = None) -> Any:
     return _extractors[key]
 
 
-def extract_batch(batch: Batch, model: str | None = None,
-                  config: str | None = None) -> list[ExtractionResult]:
+def extract_batch(batch: Batch, model: str | None = None, config: str | None = None,
+                  on_document: Callable[[], None] | None = None) -> list[ExtractionResult]:
     """Extract one batch; each document's result depends on that document only.
 
     Long texts are cut into chunks (``saidwhat.chunking``) so memory stays bounded, and a
     document that makes the extractor fail is one failed result, not a failed batch.
+    ``on_document`` is called as each document is done (progress).
     """
     inputs = [InputDoc(doc_id, text, source_path=doc_id) for _, doc_id, text in batch]
     out = []
@@ -76,6 +77,8 @@ def extract_batch(batch: Batch, model: str | None = None,
             out.append(ExtractionResult(pk, res.to_dict(include_text=False)))
         else:
             out.append(ExtractionResult(pk, None, res.reason))
+        if on_document is not None:
+            on_document()
     return out
 
 
@@ -113,10 +116,11 @@ def read_parquet_part(path: str) -> list[ExtractionResult]:
 Backend = Callable[[Iterator[Batch]], Iterator[list[ExtractionResult]]]
 
 
-def serial_backend(model: str | None, config: str | None = None) -> Backend:
+def serial_backend(model: str | None, config: str | None = None,
+                   on_document: Callable[[], None] | None = None) -> Backend:
     def run(batches: Iterator[Batch]) -> Iterator[list[ExtractionResult]]:
         for batch in batches:
-            yield extract_batch(batch, model, config)
+            yield extract_batch(batch, model, config, on_document)
     return run
 
 
@@ -470,16 +474,28 @@ def run(store: Store, *, batch_size: int = DEFAULT_BATCH_SIZE, workers: int = 1,
             parts = (store.path.with_name(f"{store.path.name}.parts") / f"run-{run_id}"
                      if parts_dir == "auto" else Path(parts_dir) / f"run-{run_id}")
         start = time.perf_counter()
+        # the serial backend moves the bar per document (``shown``: those of the batch in
+        # progress already counted); the others as each batch comes back
+        shown: list[Any] = [0, None]
+
+        def one_done() -> None:
+            shown[0] += 1
+            if shown[1] is not None:
+                shown[1].update(1)
+
         try:
-            with _backend(dask, model, workers, parts, config) as backend, \
+            with _backend(dask, model, workers, parts, config,
+                          one_done if show_progress else None) as backend, \
                     tqdm(total=total, unit="doc", desc="extract", disable=not show_progress,
                          dynamic_ncols=True, smoothing=0.1) as bar:
+                shown[1] = bar
                 for results in backend(store.pending_batches(batch_size, limit)):
                     counts = store.save_results(results, run_id)
                     summary.processed += counts["done"]
                     summary.failed += counts["failed"]
                     summary.batches += 1
-                    bar.update(len(results))
+                    bar.update(max(len(results) - shown[0], 0))
+                    shown[0] = 0
                     if summary.failed:
                         bar.set_postfix(failed=summary.failed, refresh=False)
         except BaseException:  # Ctrl-C, a lost cluster: committed batches stay, say so
@@ -501,7 +517,8 @@ def run(store: Store, *, batch_size: int = DEFAULT_BATCH_SIZE, workers: int = 1,
 
 @contextmanager
 def _backend(dask: str | None, model: str | None, workers: int, parts: Path | None,
-             config: str | None = None) -> Iterator[Backend]:
+             config: str | None = None, on_document: Callable[[], None] | None = None
+             ) -> Iterator[Backend]:
     if dask:
         with dask_backend(dask, model, workers, parts, config) as backend:
             yield backend
@@ -509,4 +526,4 @@ def _backend(dask: str | None, model: str | None, workers: int, parts: Path | No
         with process_backend(model, workers, config) as backend:
             yield backend
     else:
-        yield serial_backend(model, config)
+        yield serial_backend(model, config, on_document)
