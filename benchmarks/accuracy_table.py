@@ -1,7 +1,8 @@
 #!/usr/bin/env python
 """The accuracy table of docs/evaluation.md, produced by ``saidwhat eval`` runs.
 
-For each gold set (PolNeAR dev, the hand-written gold set, the seed article's gold) it runs
+For each gold set (PolNeAR dev, the hand-written gold set, the seed article's gold, the
+bundled demo's gold) it runs
 ``saidwhat eval --gold GOLD --json ...`` for saidwhat itself and, when its predictions are
 present, for textacy's ``direct_quotations`` (written by ``benchmarks/textacy_baseline.py``
 in its own environment, see docs/benchmarks.md), and prints one markdown table.
@@ -20,11 +21,17 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"
 
-# (label, gold path, textacy predictions file name)
+# (label, gold path, textacy predictions file name, what must exist for the row: the gold's
+# texts, which for the seed article live in ../shared)
 GOLD_SETS = [
-    ("PolNeAR dev (84 articles)", SHARED / "data" / "polnear" / "dev", "textacy-polnear-dev.jsonl"),
-    ("saidwhat gold set (26 articles)", REPO / "tests" / "data" / "gold", "textacy-gold.jsonl"),
-    ("seed article (1 article)", REPO / "docs" / "seed-gold" / "seed.json", "textacy-seed.jsonl"),
+    ("PolNeAR dev (84 articles)", SHARED / "data" / "polnear" / "dev", "textacy-polnear-dev.jsonl",
+     SHARED / "data" / "polnear" / "dev"),
+    ("saidwhat gold set (26 articles)", REPO / "tests" / "data" / "gold", "textacy-gold.jsonl",
+     REPO / "tests" / "data" / "gold"),
+    ("seed article (1 article)", REPO / "docs" / "seed-gold" / "seed.json", "textacy-seed.jsonl",
+     SHARED / "seed"),
+    ("bundled demo (4 invented articles)", REPO / "src" / "saidwhat" / "examples" / "demo" /
+     "gold.jsonl", "textacy-demo.jsonl", REPO / "src" / "saidwhat" / "examples" / "demo"),
 ]
 
 
@@ -58,9 +65,9 @@ def main() -> None:
     print("| gold | system | attribution F1 | content token F1 | source exact F1 "
           "| content exact F1 | cue exact F1 | speaker name acc. |")
     print("|---|---|---|---|---|---|---|---|")
-    for label, gold, textacy_name in GOLD_SETS:
-        if not gold.exists():
-            print(f"<!-- {label}: {gold} not found, skipped -->")
+    for label, gold, textacy_name, needs in GOLD_SETS:
+        if not gold.exists() or not needs.exists():
+            print(f"<!-- {label}: {needs if gold.exists() else gold} not found, skipped -->")
             continue
         stem = textacy_name.removeprefix("textacy-").removesuffix(".jsonl")
         print(row(label, "saidwhat", run_eval(gold, args.out / f"saidwhat-{stem}.json", None)))
