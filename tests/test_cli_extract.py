@@ -286,3 +286,16 @@ def test_output_file_gets_the_usual_permissions(tmp_path: Path) -> None:
         os.umask(umask)
     assert result.exit_code == 0, result.output
     assert stat.S_IMODE(out.stat().st_mode) == 0o644
+
+
+@pytest.mark.parametrize("name", ["en_core_web_trf", "en-core-web-trf"])
+def test_a_missing_model_is_named_with_how_to_install_it(name: str) -> None:
+    result = CliRunner().invoke(main, ["show", "--example", "--model", name])
+    assert result.exit_code == 2
+    message = " ".join(result.stderr.split())
+    assert "'en_core_web_trf' is not installed" in message
+    assert "python -m spacy download en_core_web_trf" in message
+    assert "github.com/explosion/spacy-models/releases" in message
+    assert "never downloads" in message
+    assert "pip install en-core-web-trf" not in message  # a placeholder package on PyPI
+    assert "No spaCy English model is installed" not in message

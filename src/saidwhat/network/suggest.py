@@ -110,11 +110,10 @@ def statement_terms(doc: Doc, surface: dict[str, Counter[str]] | None = None) ->
     for tok in doc:
         if not _topical(tok, titles, no_topic):
             continue
-        add(stem(tok.lemma_), tok.lemma_.lower())
+        add(stem(tok.lemma_), tok.lower_)  # shown as written most often ("taxes")
         head = tok.head
         if tok.dep_ == "compound" and head.i != tok.i and _topical(head, titles, no_topic):
-            add(f"{stem(tok.lemma_)} {stem(head.lemma_)}",
-                f"{tok.lower_} {head.lemma_.lower()}")
+            add(f"{stem(tok.lemma_)} {stem(head.lemma_)}", f"{tok.lower_} {head.lower_}")
     return terms
 
 
