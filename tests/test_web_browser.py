@@ -19,7 +19,10 @@ from pathlib import Path
 import pytest
 
 CHROMIUM = os.environ.get("SAIDWHAT_CHROMIUM", "/usr/bin/chromium")
+REQUIRED = os.environ.get("SAIDWHAT_REQUIRE_BROWSER") == "1"  # set by .ci/run
 if not Path(CHROMIUM).exists():
+    if REQUIRED:
+        raise RuntimeError(f"SAIDWHAT_REQUIRE_BROWSER=1 but no Chromium at {CHROMIUM}")
     pytest.skip(f"no Chromium at {CHROMIUM} (apt-get install chromium)", allow_module_level=True)
 playwright = pytest.importorskip("playwright.sync_api")
 pytest.importorskip("uvicorn")
