@@ -154,6 +154,7 @@
         { selector: "edge[qualifier = 'mixed']", style: { "line-color": "#b07aa1" } },
         { selector: ":selected", style: { "border-width": 3, "border-color": "#222" } }
       ],
+      maxZoom: 1.6, minZoom: 0.05,
       layout: { name: elements.length > 400 ? "grid" : "cose", animate: false, padding: 30 }
     });
   }
