@@ -391,6 +391,10 @@ class Store:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    def set_busy_timeout(self, seconds: float) -> None:
+        """How long a write waits for another writer (a run committing a batch) to finish."""
+        self.conn.execute(f"PRAGMA busy_timeout = {int(seconds * 1000)}")
+
     @property
     def version(self) -> int:
         return int(self.conn.execute("PRAGMA user_version").fetchone()[0])
@@ -883,6 +887,13 @@ class Store:
                  "aliases": aliases.get(aid, [])}
                 for aid, name, kind, org, attrs, n in rows]
 
+    def actor_names(self, limit: int = 2000) -> list[str]:
+        """Actors' canonical names, in name order (for pickers; no counting)."""
+        if self.version < ACTORS_VERSION:
+            return []
+        return [r[0] for r in self.conn.execute(
+            "SELECT name FROM actors ORDER BY name COLLATE NOCASE LIMIT ?", (int(limit),))]
+
     def quote_actors(self) -> dict[tuple[str, str], dict[str, Any] | None]:
         """``(doc_id, quote_id)`` -> the quote's actor (name, type, organisation,
         attributes, aliases) or None (no actor); empty for a store without actors."""
@@ -1205,6 +1216,22 @@ class Store:
             "SELECT DISTINCT coder FROM corrections ORDER BY coder")]
 
     # -- the corpus listing (serve) ---------------------------------------------------
+    def neighbour_docs(self, pk: int) -> tuple[str | None, str | None]:
+        """The doc_ids before and after the document ``pk`` in ingest order."""
+        prv = self.conn.execute("SELECT doc_id FROM documents WHERE pk < ? ORDER BY pk DESC "
+                                "LIMIT 1", (pk,)).fetchone()
+        nxt = self.conn.execute("SELECT doc_id FROM documents WHERE pk > ? ORDER BY pk LIMIT 1",
+                                (pk,)).fetchone()
+        return (prv[0] if prv else None), (nxt[0] if nxt else None)
+
+    def actor_id_of(self, name: str) -> int | None:
+        """The actor whose canonical name is ``name`` (case aside), if exactly one."""
+        if self.version < ACTORS_VERSION:
+            return None
+        rows = self.conn.execute("SELECT actor_id FROM actors WHERE name = ? COLLATE NOCASE "
+                                 "LIMIT 2", (name,)).fetchall()
+        return int(rows[0][0]) if len(rows) == 1 else None
+
     def outlets(self) -> list[str]:
         """Every outlet (an index scan)."""
         return [r[0] for r in self.conn.execute(

@@ -86,7 +86,7 @@ class ReviewApp:
     @contextmanager
     def writer(self) -> Iterator[Store]:
         with Store(self.db, create=False) as store:
-            store.conn.execute("PRAGMA busy_timeout = 10000")  # a run's batch commits first
+            store.set_busy_timeout(10)  # a run's batch commit comes first; then 503
             yield store
 
     def page(self, name: str, request: Request, status: int = 200, **values: Any) -> HTMLResponse:
@@ -203,18 +203,15 @@ def _review_values(app: ReviewApp, store: Store, doc_id: str) -> dict[str, Any]:
         raise BadRequest(f"no document {doc_id!r}", 404)
     view = store.reviewed_document(doc_id)
     assert view is not None
-    actors = [a["name"] for a in store.actor_rows()[:2000]] if store.version >= 5 else []
+    actors = store.actor_names()
     used = sorted({c.value.get("concept") for c in view.corrections if c.kind == "code"} - {None})
     concepts = ([(c.id, c.label) for c in app.codebook] if app.codebook
                 else [(c, c) for c in used])
-    nxt = store.conn.execute("SELECT doc_id FROM documents WHERE pk > ? ORDER BY pk LIMIT 1",
-                             (doc["pk"],)).fetchone()
-    prv = store.conn.execute("SELECT doc_id FROM documents WHERE pk < ? ORDER BY pk DESC "
-                             "LIMIT 1", (doc["pk"],)).fetchone()
+    prv, nxt = store.neighbour_docs(doc["pk"])
     history = store.corrections(doc_id, include_undone=True)[-30:][::-1]
     return {"doc": doc, "view": view, "segments": segments(doc["text"], view.quotes),
             "actors": actors, "concepts": concepts, "history": history,
-            "next_id": nxt[0] if nxt else None, "prev_id": prv[0] if prv else None}
+            "next_id": nxt, "prev_id": prv}
 
 
 async def document(request: Request) -> Response:
@@ -290,9 +287,8 @@ def _actor_ref(store: Store, name: str) -> dict[str, Any]:
     """An existing actor of that name (its id), or nothing (a new speaker)."""
     if store.version < 5:
         return {}
-    row = store.conn.execute("SELECT actor_id, type FROM actors WHERE name = ? COLLATE NOCASE",
-                             (name,)).fetchone()
-    return {"actor_id": row[0]} if row else {}
+    found = store.actor_id_of(name)
+    return {"actor_id": found} if found is not None else {}
 
 
 async def orphans(request: Request) -> Response:
