@@ -149,8 +149,6 @@ CREATE TRIGGER IF NOT EXISTS documents_fts_update AFTER UPDATE OF title, text ON
     INSERT INTO documents_fts(rowid, title, text) VALUES (new.pk, new.title, new.text);
 END;
 INSERT INTO documents_fts(documents_fts) VALUES ('rebuild');
--- The corpus page lists documents newest first and by outlet without reading their texts.
-CREATE INDEX IF NOT EXISTS documents_browse ON documents(date, pk);
 """
 
 MIGRATIONS: list[tuple[int, str | Callable[[sqlite3.Connection], None]]] = [
