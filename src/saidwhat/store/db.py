@@ -1161,7 +1161,7 @@ class Store:
         """Every processed document (``reviewed_only``: those marked reviewed) as a
         :class:`~saidwhat.model.Document` with the corrections applied (rejected
         attributions left out, added ones in), with its ``ReviewedDocument``."""
-        from .corrections import corrected_doc_ids
+        from .corrections import apply_corrections, corrected_doc_ids
 
         corrected = set(corrected_doc_ids(self.conn)) \
             if self.version >= CORRECTIONS_VERSION else set()
@@ -1169,9 +1169,9 @@ class Store:
         for doc in self.iter_documents():
             if wanted is not None and doc.doc_id not in wanted:
                 continue
-            if doc.doc_id not in corrected:
-                view = self.reviewed_document(doc.doc_id, coder)
-                yield doc, view
+            if doc.doc_id not in corrected:  # nothing to apply: no further query
+                yield doc, apply_corrections(doc.doc_id, doc.text,
+                                             [q.to_dict() for q in doc.quotes], [])
                 continue
             view = self.reviewed_document(doc.doc_id, coder)
             record = doc.to_dict(include_text=True)
