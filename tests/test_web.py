@@ -187,10 +187,17 @@ def test_corrections_through_the_api_and_undo(client: TestClient, db: Path) -> N
     assert "status-rejected" in r.text
     r = post(client, doc_id="d1", action="undo")
     assert "undid #4 (reject)" in r.text and "status-rejected" not in r.text
+    post(client, doc_id="d2", action="speaker", quote_id="q1", name="City Council",
+         type="organization")  # an existing actor (case aside): linked by its id
     post(client, doc_id="d1", action="reviewed", reviewed="1")
     with Store(db, readonly=True) as store:
         view = store.reviewed_document("d1")
         assert view.reviewed and view.quote("q2").quote["speaker"]["name"] == "Town Hall"
+        linked = store.reviewed_document("d2").quote("q1").quote
+        assert linked["speaker"]["name"] == "City Council"
+        assert [c.value.get("actor_id") for c in store.corrections("d2")] == \
+            [store.actor_id_of("city council")]
+        assert [c.value.get("actor_id") for c in store.corrections("d1")][:1] == [None]
         assert [(c.concept, c.agreement, c.coder) for c in store.codings()] == \
             [("congestion-charge", "oppose", "ann")]
     listed = client.get("/", params={"reviewed": "yes"}).text
@@ -289,3 +296,17 @@ def test_loopback_detection() -> None:
 
     assert all(map(is_loopback, ["127.0.0.1", "localhost", "::1", "[::1]", "127.0.0.2"]))
     assert not any(map(is_loopback, ["0.0.0.0", "192.168.1.4", "example.org", "::"]))
+
+
+def test_a_speaker_corrected_to_an_existing_actor_is_that_actor_in_the_network(
+        client: TestClient) -> None:
+    post(client, doc_id="d1", action="code", quote_id="q2", concept="congestion-charge",
+         agreement="oppose")
+    post(client, doc_id="d1", action="speaker", quote_id="q2", name="CITY COUNCIL",
+         type="organization")
+    csv = client.get("/network/export", params={"format": "csv"}).content.decode()
+    assert "city council" in csv and "CITY COUNCIL" not in csv  # the actor's own name
+    post(client, doc_id="d1", action="speaker", quote_id="q2", name="Harbour Board",
+         type="organization")
+    csv = client.get("/network/export", params={"format": "csv"}).content.decode()
+    assert "Harbour Board" in csv and "city council" not in csv

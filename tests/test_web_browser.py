@@ -146,6 +146,11 @@ def test_review_a_document_in_the_browser_and_export_gold(server, page, tmp_path
     page.locator("body").click(position={"x": 5, "y": 5})
     page.keyboard.press("j")
     first = page.locator("li.quote.sel").get_attribute("data-q")
+    assert page.locator("#text .hl").count() >= 2  # its content, cue and source in the text
+    page.locator("#text .source[data-q~=q2]").first.click()  # and the other way round
+    assert page.locator("li.quote.sel").get_attribute("data-q") == "q2"
+    page.keyboard.press("k")
+    assert page.locator("li.quote.sel").get_attribute("data-q") == first
     page.keyboard.press("r")
     page.locator(f"#card-{first}.status-rejected").wait_for()
     page.keyboard.press("u")

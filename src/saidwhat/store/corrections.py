@@ -112,6 +112,7 @@ class ReviewedQuote:
     changed: set[str] = field(default_factory=set)  # speaker, content, cue, source, channel
     codes: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)  # (coder, concept)
     correction_ids: list[int] = field(default_factory=list)
+    actor_id: int | None = None  # the store actor a speaker correction named, if any
 
     def code_list(self, coder: str | None = None) -> list[dict[str, Any]]:
         return [c for (who, _), c in sorted(self.codes.items())
@@ -437,6 +438,7 @@ def _apply(q: ReviewedQuote, corr: Correction, text: str) -> bool:
         q.status = "rejected"
     elif corr.kind == "speaker":
         q.quote["speaker"] = {k: v.get(k) for k in ("name", "type", "role", "affiliation")}
+        q.actor_id = v.get("actor_id")
         q.changed.add("speaker")
         if q.status == "pending":
             q.status = "accepted"

@@ -43,10 +43,9 @@ def reviewed_statements(store: Any, codebook: Any, *, machine: bool = False, nlp
     for view in views:
         for q in view.quotes:
             if "speaker" in q.changed:  # the corrected speaker, not the machine's actor
-                actor_id = (q.quote.get("speaker") or {}).get("actor_id")
                 links.pop((view.doc_id, q.id), None)
-                if actor_id in by_id:
-                    links[(view.doc_id, q.id)] = by_id[actor_id]
+                if q.actor_id in by_id:
+                    links[(view.doc_id, q.id)] = by_id[q.actor_id]
     index = ActorIndex(links=links)
     for d in docs:
         index.add_all(q.speaker for q in d.quotes)
