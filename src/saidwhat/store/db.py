@@ -1287,14 +1287,14 @@ class Store:
             where.append(f"d.pk IN (SELECT q.doc_pk FROM quotes q WHERE {cond})")
             params += p
         if concept:
-            where.append("d.doc_id IN (SELECT doc_id FROM corrections WHERE kind='code' AND "
-                         "undone_at IS NULL AND json_extract(value, '$.concept') = ?)"
-                         if v6 else "0")
+            where.append("d.pk IN (SELECT pk FROM documents WHERE doc_id IN (SELECT doc_id "
+                         "FROM corrections WHERE kind='code' AND undone_at IS NULL AND "
+                         "json_extract(value, '$.concept') = ?))" if v6 else "0")
             params += [concept] if v6 else []
         if reviewed is not None:
             ids = self.reviewed_doc_ids()
-            where.append(f"d.doc_id {'IN' if reviewed else 'NOT IN'} "
-                         f"(SELECT value FROM json_each(?))")
+            where.append(f"d.pk {'IN' if reviewed else 'NOT IN'} (SELECT pk FROM documents "
+                         f"WHERE doc_id IN (SELECT value FROM json_each(?)))")
             params.append(json.dumps(ids))
         if search and search.strip():
             if not v6:
@@ -1304,17 +1304,26 @@ class Store:
                 where.append("d.pk IN (SELECT rowid FROM documents_fts WHERE documents_fts "
                              "MATCH ?)")
                 params.append(fts_query(search))
+        # Two steps: the page's keys, then their rows. Deep pages without an outlet or date
+        # filter take the keys from a narrow index (status, pk; sorted by pk, a top-N sort),
+        # not from the wide rows that hold the texts, so skipped rows are never read.
+        narrow = "" if outlet or since or until or offset < 1000 \
+            else " INDEXED BY documents_status"
+        pks = [r[0] for r in self.conn.execute(
+            f"SELECT d.pk FROM documents d{narrow}"
+            + (" WHERE " + " AND ".join(where) if where else "")
+            + " ORDER BY d.pk LIMIT ? OFFSET ?", [*params, int(limit) + 1, int(offset)])]
+        more, pks = len(pks) > limit, pks[:limit]
         corrections = ("(SELECT count(*) FROM corrections c WHERE c.doc_id = d.doc_id AND "
                        "c.undone_at IS NULL)" if v6 else "0")
-        sql = ("SELECT d.pk, d.doc_id, d.title, d.date, d.outlet, d.status, d.n_chars, "
-               "(SELECT count(*) FROM quotes q WHERE q.doc_pk = d.pk), "
-               f"{corrections} FROM documents d"
-               + (" WHERE " + " AND ".join(where) if where else "")
-               + " ORDER BY d.pk LIMIT ? OFFSET ?")
-        rows = self.conn.execute(sql, [*params, int(limit) + 1, int(offset)]).fetchall()
+        rows = self.conn.execute(
+            "SELECT d.pk, d.doc_id, d.title, d.date, d.outlet, d.status, d.n_chars, "
+            "(SELECT count(*) FROM quotes q WHERE q.doc_pk = d.pk), "
+            f"{corrections} FROM documents d WHERE d.pk IN (SELECT value FROM json_each(?)) "
+            "ORDER BY d.pk", (json.dumps(pks),)).fetchall()
         keys = ("pk", "doc_id", "title", "date", "outlet", "status", "n_chars", "quotes",
                 "corrections")
-        return [dict(zip(keys, r, strict=True)) for r in rows[:limit]], len(rows) > limit
+        return [dict(zip(keys, r, strict=True)) for r in rows], more
 
 
 def fts_query(search: str) -> str:
