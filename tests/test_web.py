@@ -163,6 +163,8 @@ def test_malformed_requests_get_a_4xx_with_a_message(client: TestClient) -> None
          415, "form"),
         (client.get("/doc", params={"id": "d1"}, headers={"host": "evil.example"}), 400,
          "Invalid host"),
+        (client.get("/static/../../../../etc/passwd"), 404, "not found"),
+        (client.get("/static/%2e%2e/%2e%2e/app.py"), 404, "not found"),
     ]
     for response, status, words in cases:
         assert response.status_code == status, (response.request.url, response.text)

@@ -63,7 +63,15 @@ def serve_command(db_path: str, host: str, port: int, codebook: str | None,
         click.echo(f"warning: serving on {host}, not loopback: anyone who can reach port "
                    f"{port} there can read and correct {db_path}", err=True)
         hosts = ["*"] if host in ("0.0.0.0", "::") else [*hosts, host.strip("[]")]
+    from ..store import Store
+    from ..store.schema import LATEST_VERSION
+
     with _errors(db_path):
+        with Store(db_path, readonly=True) as store:
+            if store.version < LATEST_VERSION:
+                click.echo(f"upgrading {db_path} to schema version {LATEST_VERSION} (the "
+                           "corrections layer and a full-text index: on a large store this "
+                           "takes a while, once)", err=True)
         try:
             app = create_app(db_path, codebook=codebook, coder=coder or _default_coder(),
                              allowed_hosts=hosts)

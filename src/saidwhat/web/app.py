@@ -68,7 +68,7 @@ class ReviewApp:
             from ..network.codebook import load_codebook
 
             self.codebook = load_codebook(codebook)  # CodebookError names file and line
-        with Store(self.db, create=False):  # upgrade to the corrections layer once
+        with Store(self.db, create=False):  # upgrade to the corrections layer, once
             pass
         self.env = Environment(loader=FileSystemLoader(HERE / "templates"),
                                autoescape=select_autoescape(["html"], default=True))
