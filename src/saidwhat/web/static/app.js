@@ -155,7 +155,9 @@
         { selector: ":selected", style: { "border-width": 3, "border-color": "#222" } }
       ],
       maxZoom: 1.6, minZoom: 0.05,
-      layout: { name: elements.length > 400 ? "grid" : "cose", animate: false, padding: 30 }
+      layout: elements.length > 400 ? { name: "grid", padding: 30 } :
+        { name: "cose", animate: false, padding: 30, idealEdgeLength: 140, nodeRepulsion: 400000,
+          nodeDimensionsIncludeLabels: true, randomize: false }
     });
   }
   if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", drawNetwork); }
