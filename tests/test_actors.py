@@ -193,7 +193,7 @@ def test_store_from_before_actors_is_upgraded_and_readable(db: Path, tmp_path: P
     assert "Donald J. Trump" in network_actors(db, tmp_path)
     assert speaker_quotes(db, "Trump") == 5  # the last-name search of before
     with Store(db) as store:  # a writer upgrades and fills the table
-        assert store.version == LATEST_VERSION == 5
+        assert store.version == LATEST_VERSION >= 5
     assert actors(db)["Donald J. Trump"]["quotes"] == 5
     assert speaker_quotes(db, "Donald J. Trump") == 5
     cli("actors", "rebuild", "--db", str(db), "--reset")

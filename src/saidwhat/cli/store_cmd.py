@@ -371,12 +371,13 @@ def status_command(db_path: str, show_errors: bool, duplicates: bool, check: boo
 
 @click.command("export")
 @db_option
-@click.option("--format", "fmt", type=click.Choice(["parquet", "csv", "jsonl"]),
+@click.option("--format", "fmt", type=click.Choice(["parquet", "csv", "jsonl", "gold", "brat"]),
               default="jsonl", show_default=True)
 @click.option("-o", "--output", required=True,
               help="jsonl: a file ('-' for stdout); parquet/csv: a folder for documents, "
                    "quotes and entities tables, or a file name ending .csv / .parquet for "
-                   "the quotes table alone.")
+                   "the quotes table alone; gold/brat: a folder for the documents "
+                   "marked reviewed in `saidwhat serve`, corrections applied.")
 @click.option("--text/--no-text", "with_text", default=None,
               help="jsonl: include each document's text (default: only for HTML/WARC input, "
                    "whose offsets refer to the extracted text).")

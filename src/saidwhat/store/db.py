@@ -243,6 +243,8 @@ def _span_cols(span: dict[str, Any] | None) -> tuple[Any, Any, Any]:
 
 # The schema version from which the store has the actor table (migration 5).
 ACTORS_VERSION = 5
+# The schema version from which the store has the corrections layer (migration 6).
+CORRECTIONS_VERSION = 6
 
 
 class ActorEditError(StoreError):
@@ -388,6 +390,10 @@ class Store:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+    def set_busy_timeout(self, seconds: float) -> None:
+        """How long a write waits for another writer (a run committing a batch) to finish."""
+        self.conn.execute(f"PRAGMA busy_timeout = {int(seconds * 1000)}")
 
     @property
     def version(self) -> int:
@@ -889,6 +895,13 @@ class Store:
                  "aliases": aliases.get(aid, [])}
                 for aid, name, kind, org, attrs, n in rows]
 
+    def actor_names(self, limit: int = 2000) -> list[str]:
+        """Actors' canonical names, in name order (for pickers; no counting)."""
+        if self.version < ACTORS_VERSION:
+            return []
+        return [r[0] for r in self.conn.execute(
+            "SELECT name FROM actors ORDER BY name COLLATE NOCASE LIMIT ?", (int(limit),))]
+
     def quote_actors(self) -> dict[tuple[str, str], dict[str, Any] | None]:
         """``(doc_id, quote_id)`` -> the quote's actor (name, type, organisation,
         attributes, aliases) or None (no actor); empty for a store without actors."""
@@ -1045,3 +1058,286 @@ class Store:
                 c.execute("DELETE FROM actor_aliases")
                 c.execute("DELETE FROM actors")
             return link_all_quotes(c)
+
+    # -- corrections (schema version 6; saidwhat.store.corrections) ----------------------
+    def _require_corrections(self) -> None:
+        if self.version < CORRECTIONS_VERSION:
+            raise StoreError(f"{self.path}: schema version {self.version} has no corrections "
+                             "layer (open it with a writing command, e.g. `saidwhat serve`, "
+                             "to upgrade it)")
+
+    def document_view(self, doc_id: str) -> dict[str, Any] | None:
+        """One document: doc_id, text, metadata columns, status and its machine quotes (the
+        extraction contract's dicts, the stored result); None when there is no such id."""
+        row = self.conn.execute(
+            "SELECT pk, doc_id, title, date, outlet, url, author, status, reason, text, result, "
+            "meta FROM documents WHERE doc_id=?", (doc_id,)).fetchone()
+        if row is None:
+            return None
+        pk, doc_id, title, date, outlet, url, author, status, reason, text, result, meta = row
+        res = json.loads(result) if result else {}
+        return {"pk": pk, "doc_id": doc_id, "title": title, "date": date, "outlet": outlet,
+                "url": url, "author": author, "status": status, "reason": reason, "text": text,
+                "quotes": res.get("quotes", []), "entities": res.get("entities", []),
+                "meta": json.loads(meta) if meta else {}}
+
+    def add_correction(self, doc_id: str, kind: str, *, coder: str,
+                       quote_id: str | None = None, value: dict[str, Any] | None = None) -> int:
+        """Record one correction by ``coder`` and return its id. ``quote_id``: the
+        attribution it is about (a machine quote id, or ``c<N>`` for one added by correction
+        N); ``add`` and ``reviewed`` take none. ``value`` by kind: docs/review.md. One short
+        transaction; raises CorrectionError for an unknown document, attribution or value."""
+        from .corrections import (
+            QUOTE_KINDS,
+            Anchor,
+            CorrectionError,
+            apply_corrections,
+            clean_value,
+            insert,
+            select,
+        )
+
+        self._require_corrections()
+        coder = (coder or "").strip()
+        if not coder:
+            raise CorrectionError("a correction needs a coder name")
+        doc = self.document_view(doc_id)
+        if doc is None:
+            raise CorrectionError(f"no document {doc_id!r}")
+        text = doc["text"]
+        clean = clean_value(kind, value, text)
+        if kind in QUOTE_KINDS:
+            if not quote_id:
+                raise CorrectionError(f"{kind}: which attribution? (quote_id)")
+            current = apply_corrections(doc_id, text, doc["quotes"], select(self.conn, doc_id))
+            target = current.quote(quote_id)
+            if target is None:
+                raise CorrectionError(f"document {doc_id!r} has no attribution {quote_id!r}")
+            anchor = target.anchor
+            if target.origin == "machine":
+                quote_id = target.id
+        elif kind == "add":
+            c = clean["content"]
+            anchor, quote_id = Anchor.of(doc_id, text, c["start"], c["end"]), None
+        else:
+            anchor, quote_id = Anchor(doc_id), None
+        with self.transaction() as conn:
+            return insert(conn, coder, kind, anchor, quote_id, clean)
+
+    def undo_correction(self, *, coder: str, correction_id: int | None = None,
+                        doc_id: str | None = None) -> Any:
+        """Undo ``correction_id``, or ``coder``'s latest correction (in ``doc_id`` if given).
+        Returns the undone :class:`~saidwhat.store.corrections.Correction`, or None."""
+        from .corrections import undo
+
+        self._require_corrections()
+        with self.transaction() as conn:
+            return undo(conn, coder, correction_id, doc_id)
+
+    def corrections(self, doc_id: str | None = None, coder: str | None = None,
+                    include_undone: bool = False) -> list[Any]:
+        """Corrections (:class:`~saidwhat.store.corrections.Correction`) in the order they
+        were made; empty for a store older than schema version 6."""
+        from .corrections import select
+
+        if self.version < CORRECTIONS_VERSION:
+            return []
+        return select(self.conn, doc_id, coder, include_undone=include_undone)
+
+    def reviewed_document(self, doc_id: str, coder: str | None = None) -> Any:
+        """The document as the corrections make it
+        (:class:`~saidwhat.store.corrections.ReviewedDocument`), or None for an unknown id.
+        ``coder``: only that coder's corrections."""
+        from .corrections import apply_corrections
+
+        doc = self.document_view(doc_id)
+        if doc is None:
+            return None
+        return apply_corrections(doc_id, doc["text"], doc["quotes"],
+                                 self.corrections(doc_id), coder)
+
+    def reviewed_doc_ids(self, coder: str | None = None) -> list[str]:
+        """Documents marked reviewed (the latest active mark, by ``coder`` or anyone)."""
+        from .corrections import reviewed_doc_ids
+
+        if self.version < CORRECTIONS_VERSION:
+            return []
+        return reviewed_doc_ids(self.conn, coder)
+
+    def corrected_documents(self, reviewed_only: bool = False, coder: str | None = None
+                            ) -> Iterator[tuple[Document, Any]]:
+        """Every processed document (``reviewed_only``: those marked reviewed) as a
+        :class:`~saidwhat.model.Document` with the corrections applied (rejected
+        attributions left out, added ones in), with its ``ReviewedDocument``."""
+        from .corrections import apply_corrections, corrected_doc_ids
+
+        corrected = set(corrected_doc_ids(self.conn)) \
+            if self.version >= CORRECTIONS_VERSION else set()
+        wanted = set(self.reviewed_doc_ids(coder)) if reviewed_only else None
+        for doc in self.iter_documents():
+            if wanted is not None and doc.doc_id not in wanted:
+                continue
+            if doc.doc_id not in corrected:  # nothing to apply: no further query
+                yield doc, apply_corrections(doc.doc_id, doc.text,
+                                             [q.to_dict() for q in doc.quotes], [])
+                continue
+            view = self.reviewed_document(doc.doc_id, coder)
+            record = doc.to_dict(include_text=True)
+            record["quotes"] = [q.quote for q in view.kept()]
+            fixed = Document.from_dict(record, text=doc.text)
+            fixed.include_text = doc.include_text
+            yield fixed, view
+
+    def codings(self, coder: str | None = None) -> list[Any]:
+        """Every hand-coded statement (:class:`~saidwhat.store.corrections.Coding`: doc_id,
+        quote_id, anchor, concept, agreement, coder, ...), by document and attribution; one
+        per coder, attribution and concept (the latest code; a removed one is left out)."""
+        from .corrections import codings_of
+
+        if self.version < CORRECTIONS_VERSION:
+            return []
+        out = []
+        for (doc_id,) in self.conn.execute(
+                "SELECT DISTINCT doc_id FROM corrections WHERE kind='code' AND undone_at IS NULL "
+                "ORDER BY doc_id").fetchall():
+            view = self.reviewed_document(doc_id)
+            if view is not None:
+                out.extend(codings_of(view, coder))
+        return out
+
+    def orphaned_corrections(self) -> list[Any]:
+        """Active corrections that no longer find their attribution (or document)."""
+        from .corrections import corrected_doc_ids
+
+        if self.version < CORRECTIONS_VERSION:
+            return []
+        out: list[Any] = []
+        for doc_id in corrected_doc_ids(self.conn):
+            view = self.reviewed_document(doc_id)
+            out.extend(view.orphaned if view is not None else self.corrections(doc_id))
+        return out
+
+    def coders(self) -> list[str]:
+        if self.version < CORRECTIONS_VERSION:
+            return []
+        return [r[0] for r in self.conn.execute(
+            "SELECT DISTINCT coder FROM corrections ORDER BY coder")]
+
+    # -- the corpus listing (serve) ---------------------------------------------------
+    def neighbour_docs(self, pk: int) -> tuple[str | None, str | None]:
+        """The doc_ids before and after the document ``pk`` in ingest order."""
+        prv = self.conn.execute("SELECT doc_id FROM documents WHERE pk < ? ORDER BY pk DESC "
+                                "LIMIT 1", (pk,)).fetchone()
+        nxt = self.conn.execute("SELECT doc_id FROM documents WHERE pk > ? ORDER BY pk LIMIT 1",
+                                (pk,)).fetchone()
+        return (prv[0] if prv else None), (nxt[0] if nxt else None)
+
+    def actor_id_of(self, name: str) -> int | None:
+        """The actor whose canonical name is ``name`` (case aside), if exactly one."""
+        if self.version < ACTORS_VERSION:
+            return None
+        rows = self.conn.execute("SELECT actor_id FROM actors WHERE name = ? COLLATE NOCASE "
+                                 "LIMIT 2", (name,)).fetchall()
+        return int(rows[0][0]) if len(rows) == 1 else None
+
+    def outlets(self) -> list[str]:
+        """Every outlet (an index scan)."""
+        return [r[0] for r in self.conn.execute(
+            "SELECT DISTINCT outlet FROM documents WHERE outlet IS NOT NULL ORDER BY outlet")]
+
+    def _speaker_condition(self, speaker: str) -> tuple[str, list[Any]]:
+        """SQL over quotes ``q`` matching ``speaker`` as ``quotes --speaker`` does: every
+        alias of the actors it names, the normalised full name or the last name."""
+        params: list[Any] = []
+        conds = []
+        if self.version >= ACTORS_VERSION:
+            keys = sorted({k for k in (key_of(speaker, t) for t in ("person", "organization"))
+                           if k})
+            conds.append(
+                f"q.actor_key IN (SELECT alias_key FROM actor_aliases WHERE actor_id IN ("
+                f"SELECT actor_id FROM actor_aliases WHERE alias_key IN "
+                f"({','.join('?' * len(keys)) or 'NULL'}) UNION SELECT actor_id FROM actors "
+                f"WHERE name = ? COLLATE NOCASE))")
+            params += [*keys, speaker.strip()]
+        keys = sorted({k for k in ((_legacy_name_key(speaker),)
+                                   if self.version < NAME_KEY_VERSION else
+                                   (normalize_name(speaker),
+                                    normalize_name(speaker, "organization"))) if k} or {""})
+        marks = ",".join("?" * len(keys))
+        conds.append(f"q.speaker_norm IN ({marks}) OR q.speaker_last IN ({marks})")
+        params += [*keys, *keys]
+        return "(" + " OR ".join(conds) + ")", params
+
+    def corpus_page(self, *, outlet: str | None = None, since: str | None = None,
+                    until: str | None = None, speaker: str | None = None,
+                    concept: str | None = None, reviewed: bool | None = None,
+                    search: str | None = None, offset: int = 0, limit: int = 50
+                    ) -> tuple[list[dict[str, Any]], bool]:
+        """One page of the corpus listing (documents in ingest order with counts of
+        attributions and active corrections) and whether there is a next page. Filters:
+        exact outlet, ISO date range (inclusive, as ``quotes``), speaker/actor (as
+        ``quotes --speaker``), hand-coded concept, reviewed or not, full-text ``search``
+        (words of titles and texts, all of them, as a phrase when quoted)."""
+        where: list[str] = []
+        params: list[Any] = []
+        v6 = self.version >= CORRECTIONS_VERSION
+        if outlet:
+            where.append("d.outlet = ?")
+            params.append(outlet)
+        if since:
+            where.append("d.date >= ?")
+            params.append(since)
+        if until:
+            where.append("d.date <= ?")  # "2024-01" takes all of January, as `quotes` does
+            params.append(until + "\uffff")
+        if speaker:
+            cond, p = self._speaker_condition(speaker)
+            where.append(f"d.pk IN (SELECT q.doc_pk FROM quotes q WHERE {cond})")
+            params += p
+        if concept:
+            where.append("d.pk IN (SELECT pk FROM documents WHERE doc_id IN (SELECT doc_id "
+                         "FROM corrections WHERE kind='code' AND undone_at IS NULL AND "
+                         "json_extract(value, '$.concept') = ?))" if v6 else "0")
+            params += [concept] if v6 else []
+        if reviewed is not None:
+            ids = self.reviewed_doc_ids()
+            where.append(f"d.pk {'IN' if reviewed else 'NOT IN'} (SELECT pk FROM documents "
+                         f"WHERE doc_id IN (SELECT value FROM json_each(?)))")
+            params.append(json.dumps(ids))
+        if search and search.strip():
+            if not v6:
+                where.append("d.text LIKE ?")
+                params.append(f"%{search.strip()}%")
+            else:
+                where.append("d.pk IN (SELECT rowid FROM documents_fts WHERE documents_fts "
+                             "MATCH ?)")
+                params.append(fts_query(search))
+        # Two steps: the page's keys, then their rows. Deep pages without an outlet or date
+        # filter take the keys from a narrow index (status, pk; sorted by pk, a top-N sort),
+        # not from the wide rows that hold the texts, so skipped rows are never read.
+        narrow = "" if outlet or since or until or offset < 1000 \
+            else " INDEXED BY documents_status"
+        pks = [r[0] for r in self.conn.execute(
+            f"SELECT d.pk FROM documents d{narrow}"
+            + (" WHERE " + " AND ".join(where) if where else "")
+            + " ORDER BY d.pk LIMIT ? OFFSET ?", [*params, int(limit) + 1, int(offset)])]
+        more, pks = len(pks) > limit, pks[:limit]
+        corrections = ("(SELECT count(*) FROM corrections c WHERE c.doc_id = d.doc_id AND "
+                       "c.undone_at IS NULL)" if v6 else "0")
+        rows = self.conn.execute(
+            "SELECT d.pk, d.doc_id, d.title, d.date, d.outlet, d.status, d.n_chars, "
+            "(SELECT count(*) FROM quotes q WHERE q.doc_pk = d.pk), "
+            f"{corrections} FROM documents d WHERE d.pk IN (SELECT value FROM json_each(?)) "
+            "ORDER BY d.pk", (json.dumps(pks),)).fetchall()
+        keys = ("pk", "doc_id", "title", "date", "outlet", "status", "n_chars", "quotes",
+                "corrections")
+        return [dict(zip(keys, r, strict=True)) for r in rows], more
+
+
+def fts_query(search: str) -> str:
+    """A user's search as an FTS5 query that cannot be a syntax error: each word (or a
+    "quoted phrase") becomes a quoted string; all must occur."""
+    parts = re.findall(r'"([^"]*)"|(\S+)', search)
+    terms = [p or w for p, w in parts]
+    quoted = ['"' + t.replace('"', '""') + '"' for t in terms if t.strip()]
+    return " AND ".join(quoted) or '""'

@@ -172,3 +172,18 @@ def _export_table(store: Store, table: str, fmt: str, path: Path | IO[Any],
         if writer is not None:
             writer.close()
     return n
+
+
+# The documents marked reviewed in `saidwhat serve`, corrections applied, as gold
+# (saidwhat.store.review_export): a folder of saidwhat JSON gold files, or brat standoff.
+def _reviewed(fmt: str) -> StoreExporter:
+    def write(store: Store, output: str | Path, settings: StoreExportSettings) -> dict[str, int]:
+        from .review_export import write_gold
+
+        return write_gold(store, output, fmt)
+
+    return write
+
+
+STORE_EXPORTS.register("gold", _reviewed("gold"))
+STORE_EXPORTS.register("brat", _reviewed("brat"))

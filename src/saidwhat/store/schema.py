@@ -107,6 +107,50 @@ def _v5_actors(conn: sqlite3.Connection) -> None:
     link_all_quotes(conn)
 
 
+_V6_CORRECTIONS = """
+-- The corrections layer (saidwhat.store.corrections; `saidwhat serve`): a researcher's
+-- accepts, rejects, speakers, spans, added attributions, concept codes and reviewed marks,
+-- beside the machine output, never over it. Undo sets undone_at; nothing is deleted. No
+-- foreign key: a correction outlives its document's rows (re-extraction, re-ingest) and is
+-- re-attached by its anchor, or listed as orphaned.
+CREATE TABLE IF NOT EXISTS corrections (
+    id INTEGER PRIMARY KEY,
+    created_at TEXT NOT NULL,
+    coder TEXT NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('accept', 'reject', 'speaker', 'span', 'add', 'code',
+                                       'reviewed')),
+    doc_id TEXT NOT NULL,
+    quote_id TEXT,                       -- the attribution when made (q3; c17: added by #17)
+    anchor_start INTEGER,                -- the attribution's content when made: offsets,
+    anchor_end INTEGER,
+    anchor_text TEXT,                    -- its text,
+    anchor_before TEXT,                  -- and up to 40 characters either side
+    anchor_after TEXT,
+    value TEXT NOT NULL,                 -- JSON, by kind (docs/review.md)
+    undone_at TEXT,
+    undone_by TEXT
+);
+CREATE INDEX IF NOT EXISTS corrections_doc ON corrections(doc_id, kind, id);
+CREATE INDEX IF NOT EXISTS corrections_coder ON corrections(coder, id);
+-- Full-text search of titles and texts for the corpus page (an external-content FTS5
+-- index: the text itself stays in documents), kept up to date by triggers.
+CREATE VIRTUAL TABLE IF NOT EXISTS documents_fts USING fts5(title, text, content='documents',
+                                              content_rowid='pk');
+CREATE TRIGGER IF NOT EXISTS documents_fts_insert AFTER INSERT ON documents BEGIN
+    INSERT INTO documents_fts(rowid, title, text) VALUES (new.pk, new.title, new.text);
+END;
+CREATE TRIGGER IF NOT EXISTS documents_fts_delete AFTER DELETE ON documents BEGIN
+    INSERT INTO documents_fts(documents_fts, rowid, title, text)
+        VALUES ('delete', old.pk, old.title, old.text);
+END;
+CREATE TRIGGER IF NOT EXISTS documents_fts_update AFTER UPDATE OF title, text ON documents BEGIN
+    INSERT INTO documents_fts(documents_fts, rowid, title, text)
+        VALUES ('delete', old.pk, old.title, old.text);
+    INSERT INTO documents_fts(rowid, title, text) VALUES (new.pk, new.title, new.text);
+END;
+INSERT INTO documents_fts(documents_fts) VALUES ('rebuild');
+"""
+
 MIGRATIONS: list[tuple[int, str | Callable[[sqlite3.Connection], None]]] = [
     (1, """
 CREATE TABLE runs (
@@ -205,6 +249,7 @@ UPDATE quotes SET speaker_norm = saidwhat_name_key(speaker_name, speaker_type),
                   speaker_last = saidwhat_name_last(speaker_name, speaker_type);
 """),
     (5, _v5_actors),
+    (6, _V6_CORRECTIONS),
 ]
 
 LATEST_VERSION = MIGRATIONS[-1][0]
