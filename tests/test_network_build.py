@@ -81,7 +81,8 @@ def test_duplicates_count_once_per_document_but_stay_traceable() -> None:
                   st("d2", "q1", "A", "c1", "support")]
     g = two_mode(statements)
     e = g.edges["actor:A", "concept:c1"]
-    assert e["weight"] == 2
+    assert e["documents"] == 2 and e["weight"] == 1  # combine: DNA's code 1 (support)
+    assert two_mode(statements, "ignore").edges["actor:A", "concept:c1"]["weight"] == 2
     assert e["statements"] == "d1:q1|d1:q5|d2:q1"
 
 
@@ -89,8 +90,11 @@ def test_two_mode_qualifier_modes() -> None:
     statements = [st("d1", "q1", "A", "c1", "support"), st("d2", "q1", "A", "c1", "oppose"),
                   st("d3", "q1", "A", "c1", "support"), st("d3", "q2", "B", "c1", "oppose")]
     combine = two_mode(statements, "combine")
-    assert combine.edges["actor:A", "concept:c1"]["qualifier"] == "mixed"
+    assert combine.edges["actor:A", "concept:c1"]["qualifier"] == "both"
+    assert combine.edges["actor:A", "concept:c1"]["weight"] == 3  # DNA's code for both
+    assert combine.edges["actor:A", "concept:c1"]["documents"] == 3
     assert combine.edges["actor:B", "concept:c1"]["qualifier"] == "oppose"
+    assert combine.edges["actor:B", "concept:c1"]["weight"] == 2
     subtract = two_mode(statements, "subtract")
     assert subtract.edges["actor:A", "concept:c1"]["weight"] == 1  # 2 docs support, 1 opposes
     assert subtract.edges["actor:B", "concept:c1"]["weight"] == -1
@@ -186,7 +190,7 @@ def test_fixture_two_mode_positions(fixture_coded) -> None:  # type: ignore[no-u
     assert edges[("Priya Nair", "more-buses")] == "support"
     # "Mayor Linda Okafor", "she", "Okafor" and "Ms Okafor" are one actor.
     okafor = g.edges["actor:Linda Okafor", "concept:congestion-charge"]
-    assert okafor["weight"] == 2  # two documents
+    assert okafor["documents"] == 2 and okafor["weight"] == 1  # two documents, support
     assert len(okafor["statements"].split("|")) == 3
 
 

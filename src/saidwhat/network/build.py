@@ -273,14 +273,20 @@ def _add_nodes(g: nx.Graph, statements: Sequence[CodedStatement], codebook: Code
                        type="concept", organization="", statements=counts[_concept_node(cid)])
 
 
+# DNA's codes for ``qualifierAggregation = "combine"`` (DNA 3 Exporter, lexical rank of the
+# qualifier values used: agreement 1 only -> 1, agreement 0 only -> 2, both -> 3; 0: no tie).
+COMBINE_CODES = {"support": 1, "oppose": 2, "both": 3}
+
+
 def two_mode(statements: Sequence[CodedStatement], qualifier: str = "combine", *,
              codebook: Codebook | None = None, actors: dict[str, Actor] | None = None) -> nx.Graph:
     """Bipartite actor x concept network.
 
-    Edge ``weight``: ``ignore``/``combine`` the number of documents with such a statement
-    (duplicates within a document once), ``subtract`` support minus oppose, ``split`` one
-    edge per qualifier (a MultiGraph). ``qualifier`` attribute: support / oppose / mixed
-    (combine) or the sign (subtract); ``statements``: the statement ids, ``|``-joined.
+    ``combine`` (DNA's): edge ``weight`` is DNA's code, 1 support, 2 oppose, 3 both, with
+    ``qualifier`` support / oppose / both and ``documents`` the number of documents with such
+    a statement (duplicates within a document once); ``ignore``: ``weight`` = documents;
+    ``subtract``: support minus oppose documents; ``split``: one edge per qualifier (a
+    MultiGraph), ``weight`` = documents. ``statements``: the statement ids, ``|``-joined.
     """
     if qualifier not in QUALIFIER_MODES:
         raise ValueError(f"qualifier must be one of {QUALIFIER_MODES}")
@@ -295,22 +301,23 @@ def two_mode(statements: Sequence[CodedStatement], qualifier: str = "combine", *
         u, v = _actor_node(a), _concept_node(c)
         if qualifier == "split":
             for q, t in sorted(by_q.items()):
-                g.add_edge(u, v, key=q, weight=float(t.count), qualifier=q,
+                g.add_edge(u, v, key=q, weight=float(t.count), documents=t.count, qualifier=q,
                            statements="|".join(t.statements), n_statements=len(t.statements))
             continue
         all_ids = [i for q in sorted(by_q) for i in by_q[q].statements]
         sup = by_q.get("support", _Tie()).count
         opp = by_q.get("oppose", _Tie()).count
+        n_docs = len(set().union(*(t.docs for t in by_q.values())))
         if qualifier == "subtract":
             weight = float(sup - opp)
             label = "support" if weight > 0 else "oppose" if weight < 0 else "balanced"
+        elif qualifier == "ignore":
+            weight, label = float(n_docs), "any"
         else:
-            weight = float(len(set().union(*(t.docs for t in by_q.values()))))
-            label = ("mixed" if sup and opp else "support" if sup else "oppose")
-            if qualifier == "ignore":
-                label = "any"
-        g.add_edge(u, v, weight=weight, qualifier=label, support=sup, oppose=opp,
-                   statements="|".join(all_ids), n_statements=len(all_ids))
+            label = "both" if sup and opp else "support" if sup else "oppose"
+            weight = float(COMBINE_CODES[label])
+        g.add_edge(u, v, weight=weight, qualifier=label, documents=n_docs, support=sup,
+                   oppose=opp, statements="|".join(all_ids), n_statements=len(all_ids))
     return g
 
 

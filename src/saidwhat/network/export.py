@@ -202,7 +202,8 @@ def _label(g: nx.Graph, node: str) -> str:
 def edge_rows(g: nx.Graph) -> tuple[list[str], list[list[Any]]]:
     """Header and rows of the CSV edge list.
 
-    Two-mode: ``actor,concept,qualifier,weight,statements``; one-mode:
+    Two-mode: ``actor,concept,qualifier,weight,documents,statements`` (with ``--qualifier
+    combine`` the weight is DNA's code: 1 support, 2 oppose, 3 both); one-mode:
     ``source,target,weight,congruence,conflict,via,statements``.
     """
     two_mode = g.graph.get("network") == "two-mode"
@@ -211,13 +212,13 @@ def edge_rows(g: nx.Graph) -> tuple[list[str], list[list[Any]]]:
         if two_mode:
             a, c = (u, v) if g.nodes[u].get("kind") == "actor" else (v, u)
             rows.append([_label(g, a), _label(g, c), d.get("qualifier", ""), _num(d["weight"]),
-                         d.get("statements", "")])
+                         d.get("documents", ""), d.get("statements", "")])
         else:
             a, b = sorted((_label(g, u), _label(g, v)))
             rows.append([a, b, _num(d["weight"]), _num(d.get("congruence", 0.0)),
                          _num(d.get("conflict", 0.0)), d.get("via", ""), d.get("statements", "")])
     rows.sort(key=lambda r: [str(x) for x in r[:3]])
-    header = (["actor", "concept", "qualifier", "weight", "statements"] if two_mode else
+    header = (["actor", "concept", "qualifier", "weight", "documents", "statements"] if two_mode else
               ["source", "target", "weight", "congruence", "conflict", "via", "statements"])
     return header, rows
 
@@ -237,7 +238,9 @@ def write_edge_csv(g: nx.Graph, path: str | Path, *, csv_escape: bool = True) ->
 
 
 def matrix(g: nx.Graph) -> tuple[list[str], list[str], list[list[float]]]:
-    """Row labels, column labels and cell weights (actors x concepts, or square)."""
+    """Row labels, column labels and cell weights (actors x concepts, or square). Two-mode
+    ``combine`` cells are DNA's codes (0 no tie, 1 support, 2 oppose, 3 both), ``split``
+    cells support minus oppose documents."""
     if g.graph.get("network") == "two-mode":
         rows = sorted(n for n, d in g.nodes(data=True) if d.get("kind") == "actor")
         cols = sorted(n for n, d in g.nodes(data=True) if d.get("kind") == "concept")

@@ -14,7 +14,7 @@ import networkx as nx
 
 from ..atomic import atomic_path
 
-_EDGE_COLOURS = {"support": "#2e8b57", "oppose": "#c0392b", "mixed": "#e67e22",
+_EDGE_COLOURS = {"support": "#2e8b57", "oppose": "#c0392b", "both": "#e67e22",
                  "congruence": "#2e8b57", "conflict": "#c0392b"}
 _PALETTE = ["#1f77b4", "#9467bd", "#8c564b", "#e377c2", "#17becf", "#bcbd22", "#7f7f7f",
             "#ff7f0e", "#aec7e8", "#c5b0d5", "#c49c94", "#f7b6d2", "#9edae5", "#dbdb8d"]
