@@ -17,6 +17,7 @@ import csv
 import re
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -47,6 +48,8 @@ class ExportJob:
     actors: dict[str, Actor] | None = None
     csv_escape: bool = True
     dna_password: str = "saidwhat"
+    default_date: date | None = None  # .dna: the date of undated documents
+    on_warning: Callable[[str], None] | None = None
 
 
 Exporter = Callable[[ExportJob, Path], None]
@@ -338,9 +341,18 @@ def _export_dna(job: ExportJob, path: Path) -> None:
     inputs = [DnaDocumentInput(doc_id=d.doc_id, text=d.text, title=_title(d),
                                author=str(d.meta.get("author") or ""),
                                source=str(d.meta.get("outlet") or d.meta.get("source") or ""),
-                               date=parse_date(d.meta.get("date"))) for d in job.documents]
+                               date=parse_date(d.meta.get("date")),
+                               ingested=next((x for k in INGEST_DATE_KEYS
+                                              if (x := parse_date(d.meta.get(k)))), None))
+              for d in job.documents]
     write_dna(job.statements, inputs, path, codebook=job.codebook, actors=job.actors,
-              password=job.dna_password)
+              password=job.dna_password, default_date=job.default_date,
+              on_warning=job.on_warning)
+
+
+# record fields (meta) that say when a document entered the corpus: an undated document's
+# date in a .dna export when no --default-date is given
+INGEST_DATE_KEYS = ("ingested_at", "ingested", "processed_at")
 
 
 FORMATS = EXPORTERS.names()  # the built-in formats; EXPORTERS holds any registered since

@@ -79,6 +79,7 @@ class NetworkOptions:
     stats: str | Path | None = None
     statements: str | Path | None = None
     dna_password: str = "saidwhat"
+    default_date: str | None = None  # .dna: YYYY-MM-DD for undated documents
     csv_escape: bool = True
     model: str | None = None
 
@@ -142,13 +143,17 @@ def _quiet(kind: str, text: str) -> None:
 def load_documents(inputs: tuple[str | Path, ...] = (), db: str | Path | None = None,
                    texts: tuple[str | Path, ...] = ()) -> LoadResult:
     """Documents from predictions JSONL files and/or a store (``./saidwhat.db`` when neither
-    is given), with texts from ``texts``; unreadable records are ``errors``."""
+    is given), with texts from ``texts``; unreadable records are ``errors``. A store that
+    does not exist is a :class:`NetworkError` (a usage error: nothing is written)."""
     from ..network.inputs import LoadResult, attach_texts, load_predictions, load_store
 
     if not inputs and not db:
         if not Path(DEFAULT_STORE).is_file():
             raise NetworkError("give predictions JSONL files or --db STORE (no ./saidwhat.db here)")
         db = DEFAULT_STORE
+    if db and not Path(db).is_file():  # before anything is read or written: a usage error
+        raise NetworkError(f"{db}: no such store database (make one with `saidwhat ingest`,"
+                           " or give predictions JSONL files)")
     result = LoadResult()
     if inputs:
         load_predictions(inputs, result)
@@ -168,6 +173,7 @@ class _Plan:
     end: date | None
     window: timedelta | None
     step: timedelta | None
+    default_date: date | None = None
 
 
 def _plan(options: NetworkOptions) -> _Plan:
@@ -186,9 +192,11 @@ def _plan(options: NetworkOptions) -> _Plan:
         end = user_day(options.date_to, "--to", end=True) if options.date_to else None
         win = parse_duration(options.window) if options.window else None
         stp = parse_duration(options.step) if options.step else win
+        default_day = (user_day(options.default_date, "--default-date")
+                       if options.default_date else None)
     except (CodebookError, ExportError, ActorFileError, ValueError) as exc:
         raise NetworkError(str(exc)) from None
-    return _Plan(codebook, out_format, attrs, start, end, win, stp)
+    return _Plan(codebook, out_format, attrs, start, end, win, stp, default_day)
 
 
 def _suffixed(path: str | Path, suffix: str) -> Path:
@@ -267,7 +275,8 @@ def _write_slice(options: NetworkOptions, plan: _Plan, result: NetworkResult, su
         export_network(plan.out_format, ExportJob(
             graph=g, statements=statements, documents=result.documents, codebook=plan.codebook,
             actors=result.actors, csv_escape=options.csv_escape,
-            dna_password=options.dna_password), out)
+            dna_password=options.dna_password, default_date=plan.default_date,
+            on_warning=lambda text: say("info", f"warning: {text}")), out)
         done.written.append(out)
         say("info", f"wrote {out}")
     say("info", st.to_text())
