@@ -130,30 +130,80 @@ def test_bad_duration(bad: str) -> None:
         parse_duration(bad)
 
 
-def test_polarisation_two_camps_and_consensus() -> None:
-    camps = [st("d1", f"q{i}", a, c, q) for i, (a, q) in enumerate(
-        [("A1", "support"), ("A2", "support"), ("B1", "oppose"), ("B2", "oppose")])
-        for c in ("c1", "c2")]
-    stats = network_stats(camps)
-    assert stats.polarisation == pytest.approx(1.0)
-    assert sorted(map(sorted, stats.camps)) == [["A1", "A2"], ["B1", "B2"]]
-    assert sorted(map(sorted, stats.communities)) == [["A1", "A2"], ["B1", "B2"]]
-    consensus = [st("d1", f"q{i}", a, "c1", "support") for i, a in enumerate("WXYZ")]
-    # Complete agreement: the best split is one actor against three, (3 - 3) / 6 = 0.
-    assert network_stats(consensus).polarisation == pytest.approx(0.0)
+def _camps(n_per_camp: int, concepts: tuple[str, ...] = ("c1", "c2", "c3")) -> list[CodedStatement]:
+    """Two camps of actors: camp A supports every concept, camp B opposes every one."""
+    return [st(f"d{side}{i}", f"q{c}", f"{side}{i}", c, "support" if side == "A" else "oppose")
+            for side in "AB" for i in range(n_per_camp) for c in concepts]
+
+
+def _random_positions(n_actors: int, n_concepts: int, seed: int) -> list[CodedStatement]:
+    import random
+    rng = random.Random(seed)
+    return [st(f"d{i}", f"q{j}", f"A{i}", f"c{j}", rng.choice(["support", "oppose"]))
+            for i in range(n_actors) for j in range(n_concepts) if rng.random() < 0.6]
+
+
+def test_polarisation_of_two_opposed_camps_is_the_maximum() -> None:
+    stats = network_stats(_camps(4))
+    assert stats.polarisation == pytest.approx(0.5)  # (0.5 - (-0.5)) / 2: DNA's maximum, k = 2
+    assert sorted(map(sorted, stats.camps)) == [["A0", "A1", "A2", "A3"], ["B0", "B1", "B2", "B3"]]
+    assert sorted(map(sorted, stats.communities)) == sorted(map(sorted, stats.camps))
+    assert stats.polarisation_excess is not None and stats.polarisation_excess > 0.25
+
+
+def test_polarisation_of_consensus_is_low_never_one() -> None:
+    consensus = [st(f"d{a}", "q1", a, c, "support") for a in "UVWXYZ" for c in ("c1", "c2")]
+    stats = network_stats(consensus)
+    # six actors who all agree: the best equal split has modularity -1/(2(n-1)) in the
+    # congruence network and no conflict: Q = -1/(4 * 5)
+    assert stats.polarisation == pytest.approx(-1 / 20)
+    assert stats.polarisation_excess == pytest.approx(0.0)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_polarisation_of_random_positions_is_near_chance(seed: int) -> None:
+    stats = network_stats(_random_positions(14, 6, seed))
+    assert stats.polarisation is not None and stats.polarisation < 0.3  # far from 0.5
+    assert stats.polarisation_excess is not None and abs(stats.polarisation_excess) < 0.1
+
+
+def test_polarisation_with_one_defector_is_between() -> None:
+    statements = _camps(4)
+    statements += [st("dA0x", "x", "A0", "c4", "support"), st("dB0x", "x", "B0", "c4", "support")]
+    p = network_stats(statements).polarisation
+    assert p is not None and 0.3 < p < 0.5
+
+
+def test_polarisation_matches_dna_quality_function() -> None:
+    import numpy as np
+    from saidwhat.network.stats import congruence_conflict, polarisation_quality
+    names, cong, conf = congruence_conflict(_random_positions(8, 5, 3))
+    p, side = polarisation_of(cong, conf)
+
+    def modularity(mem: np.ndarray, mat: np.ndarray) -> float:  # DNA's Polarization.modularity
+        total = mat.sum()
+        e = np.array([[mat[np.ix_(mem == a, mem == b)].sum() / total for b in (0, 1)]
+                      for a in (0, 1)])
+        return float(np.trace(e) - (e.sum(axis=1) ** 2).sum())
+
+    assert p == pytest.approx((modularity(side, cong) - modularity(side, conf)) / 2)
+    assert p == pytest.approx(polarisation_quality(side, cong, conf))
+    assert abs(int(side.sum()) - len(side) / 2) <= 0.5  # equal camps
 
 
 def test_polarisation_of_a_large_network_finds_the_camps() -> None:
     import numpy as np
-    # 20 actors (above the exhaustive limit), camps interleaved, one cross-camp agreement.
-    side = np.array([0, 1] * 10)
-    w = np.where(side[:, None] == side[None, :], 1.0, -1.0)
-    w[0, 1] = w[1, 0] = 1.0
-    np.fill_diagonal(w, 0)
-    p, found = polarisation_of(w)
-    pairs = 20 * 19 / 2
-    assert p == pytest.approx((pairs - 2) / pairs)  # one pair of 190 is on the wrong side
-    assert all((found[i] == found[j]) == (side[i] == side[j]) for i in range(20) for j in range(20))
+    # 30 actors (above the exhaustive limit), camps interleaved, one cross-camp agreement.
+    side = np.array([0, 1] * 15)
+    same = side[:, None] == side[None, :]
+    cong = np.where(same, 1.0, 0.0)
+    conf = np.where(same, 0.0, 1.0)
+    cong[0, 1] = cong[1, 0] = 1.0
+    conf[0, 1] = conf[1, 0] = 0.0
+    np.fill_diagonal(cong, 0)
+    p, found = polarisation_of(cong, conf)
+    assert 0.45 < p < 0.5
+    assert all((found[i] == found[j]) == (side[i] == side[j]) for i in range(30) for j in range(30))
 
 
 def test_betweenness_of_a_broker() -> None:
