@@ -176,6 +176,7 @@ def test_polarisation_with_one_defector_is_between() -> None:
 
 def test_polarisation_matches_dna_quality_function() -> None:
     import numpy as np
+
     from saidwhat.network.stats import congruence_conflict, polarisation_quality
     names, cong, conf = congruence_conflict(_random_positions(8, 5, 3))
     p, side = polarisation_of(cong, conf)

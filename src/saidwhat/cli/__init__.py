@@ -28,9 +28,9 @@ def main() -> None:
 
 
 def _register() -> None:
-    from . import actors_cmd, eval_cmd, extract_cmd, network_cmd, store_cmd
+    from . import actors_cmd, eval_cmd, extract_cmd, network_cmd, reliability_cmd, store_cmd
 
-    for module in (extract_cmd, eval_cmd, store_cmd, actors_cmd, network_cmd):
+    for module in (extract_cmd, eval_cmd, store_cmd, actors_cmd, network_cmd, reliability_cmd):
         module.register(main)
 
 

@@ -38,6 +38,7 @@ import numpy as np
 
 from .build import CodedStatement, one_mode
 
+
 @dataclass(slots=True)
 class NetworkStats:
     degree: dict[str, int] = field(default_factory=dict)
