@@ -92,6 +92,12 @@ def _export_formats() -> tuple[str, ...]:
 @click.option("--default-date", "default_date",
               help=".dna export: the date (YYYY-MM-DD) of documents that have none (default:"
                    " their ingest date, else today; a warning says how many).")
+@click.option("--keep-duplicates", is_flag=True,
+              help="Count near-duplicate documents (wire copy, reprints) apart; by default"
+                   " a copy's statements count as its original's.")
+@click.option("--duplicate-threshold", type=float, default=None,
+              help="Jaccard similarity of word 3-grams from which two documents are one"
+                   " story (default: Settings.near_duplicate_threshold, 0.7).")
 @click.option("--no-csv-escape", "no_csv_escape", is_flag=True,
               help="CSV edge list / matrix / event list: write text cells exactly, even ones"
                    " starting with = + - @ that spreadsheets run as formulas (by default they"
@@ -104,7 +110,9 @@ def network_command(inputs: tuple[str, ...], codebook_path: str, db: str | None,
                     step: str | None, actors_path: str | None, method: str, threshold: float,
                     texts: tuple[str, ...], plot_path: str | None, colour_by: str,
                     stats_path: str | None, statements_path: str | None, dna_password: str,
-                    default_date: str | None, no_csv_escape: bool, model: str | None) -> None:
+                    default_date: str | None, keep_duplicates: bool,
+                    duplicate_threshold: float | None, no_csv_escape: bool,
+                    model: str | None) -> None:
     """Code extracted statements against a codebook and build a discourse network.
 
     INPUTS are predictions JSONL files from `saidwhat extract`; or use --db (without
@@ -126,6 +134,7 @@ def network_command(inputs: tuple[str, ...], codebook_path: str, db: str | None,
             window=window, step=step, actors=actors_path, method=method, threshold=threshold,
             texts=texts, plot=plot_path, colour_by=colour_by, stats=stats_path,
             statements=statements_path, dna_password=dna_password, default_date=default_date,
+            keep_duplicates=keep_duplicates, duplicate_threshold=duplicate_threshold,
             csv_escape=not no_csv_escape, model=model)
         result = build_networks(options, on_message=say)
     except NetworkError as exc:

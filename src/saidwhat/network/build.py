@@ -8,7 +8,9 @@ offsets). Networks are built from these with DNA's conventions (see docs/network
 * one-mode actor networks: ``congruence``, ``conflict``, ``subtract``;
 * one-mode concept networks: the same three relations over shared actors;
 * normalisation ``none``, ``average`` (average activity), ``jaccard``, ``cosine``;
-* duplicates (same document, actor, concept and qualifier) count once.
+* duplicates (same document, actor, concept and qualifier) count once; so do statements of
+  near-duplicate documents (wire copy) folded onto their original (``count_as``,
+  :mod:`.duplicates`).
 """
 
 from __future__ import annotations
@@ -51,6 +53,9 @@ class CodedStatement:
     source: TextSpan | None = None
     date: date | None = None
     outlet: str = ""
+    # the document this statement counts as in a network: a near-duplicate copy's original
+    # (network.duplicates); "" = its own document
+    count_as: str = ""
 
     @property
     def id(self) -> str:
@@ -68,7 +73,8 @@ class CodedStatement:
                 "qualifier": self.qualifier, "score": round(self.score, 3),
                 "evidence": list(self.evidence), "content": self.content.to_dict(),
                 "cue": self.cue.to_dict() if self.cue else None,
-                "date": self.date.isoformat() if self.date else None, "outlet": self.outlet}
+                "date": self.date.isoformat() if self.date else None, "outlet": self.outlet,
+                **({"copy_of": self.count_as} if self.count_as else {})}
 
 
 @dataclass(slots=True)
@@ -234,7 +240,7 @@ def _ties(statements: Iterable[CodedStatement]) -> dict[tuple[str, str, str], _T
     ties: dict[tuple[str, str, str], _Tie] = defaultdict(_Tie)
     for s in statements:
         t = ties[(s.actor, s.concept, s.qualifier)]
-        t.docs.add(s.doc_id)
+        t.docs.add(s.count_as or s.doc_id)  # a near-duplicate copy counts as its original
         if s.id not in t.statements:
             t.statements.append(s.id)
     return ties

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from ..model import Document
+from ..settings import Settings
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -30,6 +31,7 @@ if TYPE_CHECKING:
     from ..network.actors import Actor
     from ..network.build import CodedStatement, CodingReport
     from ..network.codebook import Codebook
+    from ..network.duplicates import DuplicateGroup
     from ..network.inputs import LoadResult
     from ..network.stats import NetworkStats
 
@@ -80,6 +82,9 @@ class NetworkOptions:
     statements: str | Path | None = None
     dna_password: str = "saidwhat"
     default_date: str | None = None  # .dna: YYYY-MM-DD for undated documents
+    keep_duplicates: bool = False  # True: near-duplicate documents are not folded
+    duplicate_threshold: float | None = None  # overrides settings.near_duplicate_threshold
+    settings: Settings | None = None  # near-duplicate detection (default Settings())
     csv_escape: bool = True
     model: str | None = None
 
@@ -101,6 +106,9 @@ class NetworkOptions:
             raise NetworkError("--step needs --window")
         if self.plot and Path(self.plot).suffix.lower() not in (".png", ".svg"):
             raise NetworkError(f"{self.plot}: plot to a .png or .svg file")
+        if self.duplicate_threshold is not None and not 0 < self.duplicate_threshold <= 1:
+            raise NetworkError(f"--duplicate-threshold {self.duplicate_threshold}: give a"
+                               " Jaccard similarity in (0, 1]")
 
 
 @dataclass(slots=True)
@@ -125,6 +133,7 @@ class NetworkResult:
     actors: dict[str, Actor]
     slices: list[NetworkSlice] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    duplicates: list[DuplicateGroup] = field(default_factory=list)  # folded unless kept
 
     @property
     def status(self) -> Literal["ok", "partial"]:
@@ -231,8 +240,13 @@ def build_networks(options: NetworkOptions, *, on_message: Message | None = None
     say("info", report.summary())
     statements = filter_statements(statements, start=plan.start, end=plan.end,
                                    outlets=options.outlets, actor_types=options.actor_types)
+    groups = [] if options.keep_duplicates else _duplicates(options, loaded.documents, say)
+    if groups:
+        from ..network.duplicates import fold_statements
+
+        statements = fold_statements(statements, groups)
     result = NetworkResult(documents=loaded.documents, statements=statements, coding=report,
-                           actors=report.actors, errors=list(loaded.errors))
+                           actors=report.actors, errors=list(loaded.errors), duplicates=groups)
     if options.statements:
         from ..atomic import atomic_write
 
@@ -254,6 +268,27 @@ def build_networks(options: NetworkOptions, *, on_message: Message | None = None
     return result
 
 
+def _duplicates(options: NetworkOptions, documents: list[Document], say: Message
+                ) -> list[DuplicateGroup]:
+    """Near-duplicate groups of ``documents`` (wire copy), reported."""
+    from dataclasses import replace
+
+    from ..network.duplicates import near_duplicate_groups
+
+    settings = options.settings or Settings()
+    if options.duplicate_threshold is not None:
+        settings = replace(settings, near_duplicate_threshold=options.duplicate_threshold)
+    groups = near_duplicate_groups(documents, settings)
+    if groups:
+        folded = sum(len(g.copies) for g in groups)
+        say("info", f"near-duplicates: {folded} document(s) counted as the original they copy"
+                    f" (Jaccard >= {settings.near_duplicate_threshold:g} on word"
+                    f" {settings.near_duplicate_shingle_words}-grams; --keep-duplicates to"
+                    " count them apart): " + "; ".join(
+                        f"{g.original} <- {', '.join(g.copies)}" for g in groups))
+    return groups
+
+
 def _write_slice(options: NetworkOptions, plan: _Plan, result: NetworkResult, suffix: str,
                  statements: list[CodedStatement], say: Message) -> NetworkSlice:
     """Build one network (one time window) and write what was asked for."""
@@ -269,6 +304,10 @@ def _write_slice(options: NetworkOptions, plan: _Plan, result: NetworkResult, su
     say("info", f"network{where}: {g.number_of_nodes()} nodes, {g.number_of_edges()} edges"
                 f" from {len(statements)} coded statements")
     st = network_stats(statements)
+    in_slice = {s.doc_id for s in statements}
+    st.duplicate_groups = [[g.original, *g.copies] for g in result.duplicates
+                           if in_slice & {g.original, *g.copies}]
+    st.documents_folded = sum(1 for g in result.duplicates for c in g.copies if c in in_slice)
     done = NetworkSlice(window=suffix, graph=g, statements=statements, stats=st)
     if options.output and plan.out_format:
         out = _suffixed(options.output, suffix)
