@@ -325,14 +325,19 @@ def _write_slice(options: NetworkOptions, plan: _Plan, result: NetworkResult, su
             json.dump(st.to_dict(), fh, indent=2, ensure_ascii=False)
         done.written.append(out)
     if options.plot:
-        from ..network.plot import plot_network
+        from ..network.plot import EmptyNetworkError, plot_network
 
         out = _suffixed(options.plot, suffix)
         title = f"{plan.codebook.name or 'discourse network'}: {options.network_type}"
         if st.polarisation is not None:
             title += f" (polarisation {st.polarisation:.2f})"
-        plot_network(g, out, colour_by=options.colour_by, communities=st.communities,
-                     title=title)
-        done.written.append(out)
-        say("info", f"wrote {out}")
+        try:
+            info = plot_network(g, out, colour_by=options.colour_by, communities=st.communities,
+                                title=title)
+        except EmptyNetworkError as exc:
+            say("info", f"warning: no plot written to {out}: {exc}")
+        else:
+            done.written.append(out)
+            extra = f" ({info.unlabelled} labels left out to avoid overlaps)" if info.unlabelled else ""
+            say("info", f"wrote {out}{extra}")
     return done
