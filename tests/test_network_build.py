@@ -271,3 +271,18 @@ def test_nested_attribution_is_not_the_outer_speakers_claim() -> None:
     coder = ConceptCoder(load_codebook(DATA / "codebook.yaml"), load_nlp())
     statements, _ = code_documents([doc], coder)
     assert [(s.actor, s.concept) for s in statements] == [("Bob Day", "congestion-charge")]
+
+
+@pytest.mark.parametrize("how", ["none", "average"])
+def test_polarisation_matrices_are_the_one_mode_networks(how: str) -> None:
+    from saidwhat.network.stats import congruence_conflict
+    statements = _random_positions(9, 5, 4) + [st("dx", "x", "A0", "c0", "support"),
+                                              st("dy", "y", "A0", "c0", "oppose")]
+    names, cong, conf = congruence_conflict(statements, how)
+    for relation, m in (("congruence", cong), ("conflict", conf)):
+        g = one_mode(statements, relation, normalization=how)
+        for i, a in enumerate(names):
+            for j, b in enumerate(names):
+                want = g.edges[f"actor:{a}", f"actor:{b}"]["weight"] if g.has_edge(
+                    f"actor:{a}", f"actor:{b}") else 0.0
+                assert m[i, j] == pytest.approx(want if i != j else 0.0), (relation, a, b)
