@@ -200,7 +200,9 @@ def test_dna_export_holds_every_document_and_dates_the_undated(tmp_path: Path) -
     assert datetime.fromtimestamp(docs["harbour-9"][1], UTC).date().isoformat() == "2024-05-02"
     assert datetime.fromtimestamp(docs["harbour-3"][1], UTC).date().isoformat() == "2024-04-25"
     assert "1 document(s) without a date: dated 2024-05-02" in output
-    assert len(read_statements(out)) > 0  # the DNA reader reads it back
+    assert len(read_statements(out)) > 0  # the DNA readers read it back
+    from saidwhat.evaluation.dna import read_documents
+    assert len(read_documents(out)) == 4
     out2 = tmp_path / "today.dna"
     code, output = run("network", str(source), "--codebook", CODEBOOK, "-o", str(out2))
     assert code == 0, output
