@@ -81,7 +81,8 @@ def test_duplicates_count_once_per_document_but_stay_traceable() -> None:
                   st("d2", "q1", "A", "c1", "support")]
     g = two_mode(statements)
     e = g.edges["actor:A", "concept:c1"]
-    assert e["weight"] == 2
+    assert e["documents"] == 2 and e["weight"] == 1  # combine: DNA's code 1 (support)
+    assert two_mode(statements, "ignore").edges["actor:A", "concept:c1"]["weight"] == 2
     assert e["statements"] == "d1:q1|d1:q5|d2:q1"
 
 
@@ -89,8 +90,11 @@ def test_two_mode_qualifier_modes() -> None:
     statements = [st("d1", "q1", "A", "c1", "support"), st("d2", "q1", "A", "c1", "oppose"),
                   st("d3", "q1", "A", "c1", "support"), st("d3", "q2", "B", "c1", "oppose")]
     combine = two_mode(statements, "combine")
-    assert combine.edges["actor:A", "concept:c1"]["qualifier"] == "mixed"
+    assert combine.edges["actor:A", "concept:c1"]["qualifier"] == "both"
+    assert combine.edges["actor:A", "concept:c1"]["weight"] == 3  # DNA's code for both
+    assert combine.edges["actor:A", "concept:c1"]["documents"] == 3
     assert combine.edges["actor:B", "concept:c1"]["qualifier"] == "oppose"
+    assert combine.edges["actor:B", "concept:c1"]["weight"] == 2
     subtract = two_mode(statements, "subtract")
     assert subtract.edges["actor:A", "concept:c1"]["weight"] == 1  # 2 docs support, 1 opposes
     assert subtract.edges["actor:B", "concept:c1"]["weight"] == -1
@@ -126,30 +130,81 @@ def test_bad_duration(bad: str) -> None:
         parse_duration(bad)
 
 
-def test_polarisation_two_camps_and_consensus() -> None:
-    camps = [st("d1", f"q{i}", a, c, q) for i, (a, q) in enumerate(
-        [("A1", "support"), ("A2", "support"), ("B1", "oppose"), ("B2", "oppose")])
-        for c in ("c1", "c2")]
-    stats = network_stats(camps)
-    assert stats.polarisation == pytest.approx(1.0)
-    assert sorted(map(sorted, stats.camps)) == [["A1", "A2"], ["B1", "B2"]]
-    assert sorted(map(sorted, stats.communities)) == [["A1", "A2"], ["B1", "B2"]]
-    consensus = [st("d1", f"q{i}", a, "c1", "support") for i, a in enumerate("WXYZ")]
-    # Complete agreement: the best split is one actor against three, (3 - 3) / 6 = 0.
-    assert network_stats(consensus).polarisation == pytest.approx(0.0)
+def _camps(n_per_camp: int, concepts: tuple[str, ...] = ("c1", "c2", "c3")) -> list[CodedStatement]:
+    """Two camps of actors: camp A supports every concept, camp B opposes every one."""
+    return [st(f"d{side}{i}", f"q{c}", f"{side}{i}", c, "support" if side == "A" else "oppose")
+            for side in "AB" for i in range(n_per_camp) for c in concepts]
+
+
+def _random_positions(n_actors: int, n_concepts: int, seed: int) -> list[CodedStatement]:
+    import random
+    rng = random.Random(seed)
+    return [st(f"d{i}", f"q{j}", f"A{i}", f"c{j}", rng.choice(["support", "oppose"]))
+            for i in range(n_actors) for j in range(n_concepts) if rng.random() < 0.6]
+
+
+def test_polarisation_of_two_opposed_camps_is_the_maximum() -> None:
+    stats = network_stats(_camps(4))
+    assert stats.polarisation == pytest.approx(0.5)  # (0.5 - (-0.5)) / 2: DNA's maximum, k = 2
+    assert sorted(map(sorted, stats.camps)) == [["A0", "A1", "A2", "A3"], ["B0", "B1", "B2", "B3"]]
+    assert sorted(map(sorted, stats.communities)) == sorted(map(sorted, stats.camps))
+    assert stats.polarisation_excess is not None and stats.polarisation_excess > 0.25
+
+
+def test_polarisation_of_consensus_is_low_never_one() -> None:
+    consensus = [st(f"d{a}", "q1", a, c, "support") for a in "UVWXYZ" for c in ("c1", "c2")]
+    stats = network_stats(consensus)
+    # six actors who all agree: the best equal split has modularity -1/(2(n-1)) in the
+    # congruence network and no conflict: Q = -1/(4 * 5)
+    assert stats.polarisation == pytest.approx(-1 / 20)
+    assert stats.polarisation_excess == pytest.approx(0.0)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_polarisation_of_random_positions_is_near_chance(seed: int) -> None:
+    stats = network_stats(_random_positions(14, 6, seed))
+    assert stats.polarisation is not None and stats.polarisation < 0.3  # far from 0.5
+    assert stats.polarisation_excess is not None and abs(stats.polarisation_excess) < 0.1
+
+
+def test_polarisation_with_one_defector_is_between() -> None:
+    statements = _camps(4)
+    statements += [st("dA0x", "x", "A0", "c4", "support"), st("dB0x", "x", "B0", "c4", "support")]
+    p = network_stats(statements).polarisation
+    assert p is not None and 0.3 < p < 0.5
+
+
+def test_polarisation_matches_dna_quality_function() -> None:
+    import numpy as np
+
+    from saidwhat.network.stats import congruence_conflict, polarisation_quality
+    names, cong, conf = congruence_conflict(_random_positions(8, 5, 3))
+    p, side = polarisation_of(cong, conf)
+
+    def modularity(mem: np.ndarray, mat: np.ndarray) -> float:  # DNA's Polarization.modularity
+        total = mat.sum()
+        e = np.array([[mat[np.ix_(mem == a, mem == b)].sum() / total for b in (0, 1)]
+                      for a in (0, 1)])
+        return float(np.trace(e) - (e.sum(axis=1) ** 2).sum())
+
+    assert p == pytest.approx((modularity(side, cong) - modularity(side, conf)) / 2)
+    assert p == pytest.approx(polarisation_quality(side, cong, conf))
+    assert abs(int(side.sum()) - len(side) / 2) <= 0.5  # equal camps
 
 
 def test_polarisation_of_a_large_network_finds_the_camps() -> None:
     import numpy as np
-    # 20 actors (above the exhaustive limit), camps interleaved, one cross-camp agreement.
-    side = np.array([0, 1] * 10)
-    w = np.where(side[:, None] == side[None, :], 1.0, -1.0)
-    w[0, 1] = w[1, 0] = 1.0
-    np.fill_diagonal(w, 0)
-    p, found = polarisation_of(w)
-    pairs = 20 * 19 / 2
-    assert p == pytest.approx((pairs - 2) / pairs)  # one pair of 190 is on the wrong side
-    assert all((found[i] == found[j]) == (side[i] == side[j]) for i in range(20) for j in range(20))
+    # 30 actors (above the exhaustive limit), camps interleaved, one cross-camp agreement.
+    side = np.array([0, 1] * 15)
+    same = side[:, None] == side[None, :]
+    cong = np.where(same, 1.0, 0.0)
+    conf = np.where(same, 0.0, 1.0)
+    cong[0, 1] = cong[1, 0] = 1.0
+    conf[0, 1] = conf[1, 0] = 0.0
+    np.fill_diagonal(cong, 0)
+    p, found = polarisation_of(cong, conf)
+    assert 0.45 < p < 0.5
+    assert all((found[i] == found[j]) == (side[i] == side[j]) for i in range(30) for j in range(30))
 
 
 def test_betweenness_of_a_broker() -> None:
@@ -186,7 +241,7 @@ def test_fixture_two_mode_positions(fixture_coded) -> None:  # type: ignore[no-u
     assert edges[("Priya Nair", "more-buses")] == "support"
     # "Mayor Linda Okafor", "she", "Okafor" and "Ms Okafor" are one actor.
     okafor = g.edges["actor:Linda Okafor", "concept:congestion-charge"]
-    assert okafor["weight"] == 2  # two documents
+    assert okafor["documents"] == 2 and okafor["weight"] == 1  # two documents, support
     assert len(okafor["statements"].split("|")) == 3
 
 
@@ -216,3 +271,18 @@ def test_nested_attribution_is_not_the_outer_speakers_claim() -> None:
     coder = ConceptCoder(load_codebook(DATA / "codebook.yaml"), load_nlp())
     statements, _ = code_documents([doc], coder)
     assert [(s.actor, s.concept) for s in statements] == [("Bob Day", "congestion-charge")]
+
+
+@pytest.mark.parametrize("how", ["none", "average"])
+def test_polarisation_matrices_are_the_one_mode_networks(how: str) -> None:
+    from saidwhat.network.stats import congruence_conflict
+    statements = _random_positions(9, 5, 4) + [st("dx", "x", "A0", "c0", "support"),
+                                              st("dy", "y", "A0", "c0", "oppose")]
+    names, cong, conf = congruence_conflict(statements, how)
+    for relation, m in (("congruence", cong), ("conflict", conf)):
+        g = one_mode(statements, relation, normalization=how)
+        for i, a in enumerate(names):
+            for j, b in enumerate(names):
+                want = g.edges[f"actor:{a}", f"actor:{b}"]["weight"] if g.has_edge(
+                    f"actor:{a}", f"actor:{b}") else 0.0
+                assert m[i, j] == pytest.approx(want if i != j else 0.0), (relation, a, b)

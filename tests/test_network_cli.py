@@ -28,9 +28,9 @@ def test_edge_list_csv(tmp_path: Path) -> None:
     code, output = run("network", JSONL, "--codebook", CODEBOOK, "-o", str(out))
     assert code == 0, output
     rows = list(csv.DictReader(out.open(encoding="utf-8")))
-    assert list(rows[0]) == ["actor", "concept", "qualifier", "weight", "statements"]
+    assert list(rows[0]) == ["actor", "concept", "qualifier", "weight", "documents", "statements"]
     assert {"actor": "Tom Reyes", "concept": "cycle-lanes", "qualifier": "oppose",
-            "weight": "1", "statements": "harbour-3:q1"} in rows
+            "weight": "2", "documents": "1", "statements": "harbour-3:q1"} in rows  # 2: oppose
     assert "polarisation" in output
 
 
@@ -165,3 +165,86 @@ def test_store_input_gives_the_same_network_as_jsonl(tmp_path: Path) -> None:
     code, output = run("network", "--db", str(db), "--codebook", CODEBOOK, "-o",
                        str(tmp_path / "db.dna"))
     assert code == 0, output  # the store keeps the texts the .dna export needs
+
+
+def _with_extra_documents(tmp_path: Path) -> Path:
+    """The fixture plus an undated document with no quotes (nothing to code)."""
+    path = tmp_path / "more.jsonl"
+    extra = {"doc_id": "harbour-9", "text": "The harbour ferry timetable changes on Monday.",
+             "meta": {"title": "Ferry times", "outlet": "Harbour Times"}, "quotes": [],
+             "entities": []}
+    path.write_text(Path(JSONL).read_text(encoding="utf-8") + json.dumps(extra) + "\n",
+                    encoding="utf-8")
+    return path
+
+
+def _dna_documents(path: Path) -> dict[str, tuple[str, int]]:
+    with sqlite3.connect(path) as con:
+        return {notes.removeprefix("saidwhat doc_id: "): (text, day) for notes, text, day in
+                con.execute("SELECT Notes, Text, Date FROM DOCUMENTS")}
+
+
+def test_dna_export_holds_every_document_and_dates_the_undated(tmp_path: Path) -> None:
+    from datetime import UTC, datetime
+
+    from saidwhat.evaluation.dna import read_statements
+
+    source = _with_extra_documents(tmp_path)
+    out = tmp_path / "all.dna"
+    code, output = run("network", str(source), "--codebook", CODEBOOK, "-o", str(out),
+                       "--default-date", "2024-05-02")
+    assert code == 0, output
+    docs = _dna_documents(out)
+    assert set(docs) == {"harbour-1", "harbour-2", "harbour-3", "harbour-9"}  # uncoded too
+    assert docs["harbour-9"][0].startswith("The harbour ferry")
+    assert datetime.fromtimestamp(docs["harbour-9"][1], UTC).date().isoformat() == "2024-05-02"
+    assert datetime.fromtimestamp(docs["harbour-3"][1], UTC).date().isoformat() == "2024-04-25"
+    assert "1 document(s) without a date: dated 2024-05-02" in output
+    assert len(read_statements(out)) > 0  # the DNA readers read it back
+    from saidwhat.evaluation.dna import read_documents
+    assert len(read_documents(out)) == 4
+    out2 = tmp_path / "today.dna"
+    code, output = run("network", str(source), "--codebook", CODEBOOK, "-o", str(out2))
+    assert code == 0, output
+    day = datetime.fromtimestamp(_dna_documents(out2)["harbour-9"][1], UTC).date()
+    assert day == datetime.now(UTC).date()  # never 1970
+    assert "warning: 1 document(s) without a date or ingest date" in output
+    assert "--default-date" in output
+
+
+def test_dna_export_dates_undated_documents_by_their_ingest_date(tmp_path: Path) -> None:
+    source = tmp_path / "ingested.jsonl"
+    record = {"doc_id": "x1", "text": "Nothing to see.", "quotes": [], "entities": [],
+              "meta": {"ingested_at": "2023-11-05T10:00:00Z"}}
+    source.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    out = tmp_path / "x.dna"
+    code, output = run("network", str(source), "--codebook", CODEBOOK, "-o", str(out))
+    assert code == 0, output
+    from datetime import UTC, datetime
+    day = datetime.fromtimestamp(_dna_documents(out)["x1"][1], UTC).date()
+    assert day.isoformat() == "2023-11-05"
+    assert "ingest date" in output
+
+
+def test_bad_default_date_is_a_usage_error(tmp_path: Path) -> None:
+    code, output = run("network", JSONL, "--codebook", CODEBOOK, "-o", str(tmp_path / "x.dna"),
+                       "--default-date", "05/02/2024")
+    assert code == 2 and "--default-date" in output
+    assert not (tmp_path / "x.dna").exists()
+
+
+def test_missing_store_is_a_usage_error_and_writes_nothing(tmp_path: Path) -> None:
+    out = tmp_path / "e.csv"
+    code, output = run("network", "--db", str(tmp_path / "none.db"), "--codebook", CODEBOOK,
+                       "-o", str(out), "--stats", str(tmp_path / "s.json"))
+    assert code == 2
+    assert "none.db: no such store" in output
+    assert "polarisation" not in output and "degree" not in output  # no statistics
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_network_honours_saidwhat_db(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("SAIDWHAT_DB", str(tmp_path / "elsewhere.db"))
+    monkeypatch.chdir(tmp_path)
+    code, output = run("network", "--codebook", CODEBOOK, "-o", str(tmp_path / "e.csv"))
+    assert code == 2 and "elsewhere.db: no such store" in output

@@ -12,7 +12,7 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
-from saidwhat.model import Document
+from saidwhat.model import Document, TextSpan
 from saidwhat.network.actors import ActorIndex
 from saidwhat.network.build import CodedStatement, code_documents, one_mode, two_mode
 from saidwhat.network.codebook import Codebook, load_codebook
@@ -124,7 +124,7 @@ def test_edge_csv_columns_and_traceability(coded, tmp_path: Path) -> None:  # ty
     path = tmp_path / "edges.csv"
     write_edge_csv(g, path)
     rows = list(csv.DictReader(path.open(encoding="utf-8")))
-    assert list(rows[0]) == ["actor", "concept", "qualifier", "weight", "statements"]
+    assert list(rows[0]) == ["actor", "concept", "qualifier", "weight", "documents", "statements"]
     ids = {s.id for s in statements}
     assert all(set(r["statements"].split("|")) <= ids for r in rows)
     assert len(rows) == g.number_of_edges()
@@ -144,6 +144,37 @@ def test_matrix_csv(coded, tmp_path: Path) -> None:  # type: ignore[no-untyped-d
         a, c = (u, v) if u.startswith("actor:") else (v, u)
         assert cells[(g.nodes[a]["label"], c.split(":", 1)[1])] == d["weight"]
     assert len(rows) == 1 + sum(1 for _, d in g.nodes(data=True) if d["kind"] == "actor")
+
+
+def _signed(doc: str, actor: str, concept: str, qualifier: str) -> CodedStatement:
+    return CodedStatement(doc_id=doc, quote_id="q1", actor=actor, actor_type="person",
+                          organization="", concept=concept, qualifier=qualifier, score=1.0,
+                          evidence=(), content=TextSpan(0, 4, "text"))
+
+
+SIGNED = [_signed("d1", "Ann", "tax", "support"), _signed("d2", "Ann", "tax", "support"),
+          _signed("d1", "Bob", "tax", "oppose"), _signed("d1", "Cy", "tax", "support"),
+          _signed("d2", "Cy", "tax", "oppose"), _signed("d3", "Cy", "rail", "support")]
+
+
+def test_combine_keeps_the_sign_with_dna_codes_in_every_output(tmp_path: Path) -> None:
+    g = two_mode(SIGNED, "combine")
+    write_matrix_csv(g, tmp_path / "m.csv")
+    rows = list(csv.reader((tmp_path / "m.csv").open(encoding="utf-8")))
+    assert rows[0] == ["", "rail", "tax"]
+    # DNA: 0 no tie, 1 support only, 2 oppose only, 3 both
+    assert rows[1:] == [["Ann", "0", "1"], ["Bob", "0", "2"], ["Cy", "1", "3"]]
+    write_edge_csv(g, tmp_path / "e.csv")
+    edges = {(r["actor"], r["concept"]): r
+             for r in csv.DictReader((tmp_path / "e.csv").open(encoding="utf-8"))}
+    assert {k: (r["qualifier"], r["weight"], r["documents"]) for k, r in edges.items()} == {
+        ("Ann", "tax"): ("support", "1", "2"), ("Bob", "tax"): ("oppose", "2", "1"),
+        ("Cy", "tax"): ("both", "3", "2"), ("Cy", "rail"): ("support", "1", "1")}
+    write_graphml(g, tmp_path / "g.graphml")
+    back = nx.read_graphml(tmp_path / "g.graphml")
+    assert back.edges["actor:Cy", "concept:tax"]["weight"] == 3
+    assert back.edges["actor:Cy", "concept:tax"]["qualifier"] == "both"
+    assert back.edges["actor:Bob", "concept:tax"]["weight"] == 2
 
 
 def test_event_list_is_semicolon_separated(coded, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

@@ -89,7 +89,31 @@ class Settings:
     """Pronouns and role nouns ("she", "the minister") refer to people named at most this
     many sentences back."""
 
+    # -- networks: near-duplicate documents (wire copy) -------------------------------
+    near_duplicate_threshold: float = 0.7
+    """Two documents whose word 3-gram sets (``near_duplicate_shingle_words``) overlap by at
+    least this Jaccard similarity are one story printed twice (a syndicated reprint with a
+    new headline, a cut paragraph, a changed word): their statements count once in a
+    network (:mod:`saidwhat.network.duplicates`). A reprint of a 300-word story with ten
+    changed words keeps about 0.8 of its 3-grams; two different stories on one topic share
+    far fewer than 0.5."""
+
+    near_duplicate_shingle_words: int = 3
+    """Words per shingle for near-duplicate detection."""
+
+    near_duplicate_min_shingles: int = 20
+    """Documents with fewer shingles than this (a few lines) are never called duplicates:
+    too little text to tell a reprint from a coincidence."""
+
+    near_duplicate_num_perm: int = 128
+    """MinHash permutations (datasketch): more is a closer Jaccard estimate, slower."""
+
     def __post_init__(self) -> None:
+        if not 0 < self.near_duplicate_threshold <= 1:
+            raise ValueError("near_duplicate_threshold must be in (0, 1]")
+        if self.near_duplicate_shingle_words < 1 or self.near_duplicate_num_perm < 16:
+            raise ValueError("near_duplicate_shingle_words must be >= 1 and"
+                             " near_duplicate_num_perm >= 16")
         if self.max_sentence_tokens is not None and self.max_sentence_tokens < 8:
             raise ValueError("max_sentence_tokens must be at least 8 (or None)")
         if self.doc_timeout is not None and not self.doc_timeout > 0:

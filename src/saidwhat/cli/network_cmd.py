@@ -6,6 +6,7 @@ read (the rest is still used and written), 2 on a usage error (bad codebook, bad
 
 from __future__ import annotations
 
+import os
 import sys
 from typing import NoReturn
 
@@ -43,7 +44,9 @@ def _export_formats() -> tuple[str, ...]:
 @click.argument("inputs", nargs=-1, type=click.Path(dir_okay=False))
 @click.option("--codebook", "codebook_path", required=True, type=click.Path(dir_okay=False),
               help="Codebook YAML (see docs/networks.md).")
-@click.option("--db", type=click.Path(dir_okay=False), help="Read a saidwhat store instead of / as well as JSONL.")
+@click.option("--db", type=click.Path(dir_okay=False),
+              help="Read a saidwhat store instead of / as well as JSONL (default without"
+                   " INPUTS: $SAIDWHAT_DB, else ./saidwhat.db).")
 @click.option("--type", "network_type", default="two-mode", show_default=True,
               type=click.Choice(["two-mode", "congruence", "conflict", "subtract",
                                  "concept-congruence", "concept-conflict", "concept-subtract"]),
@@ -86,6 +89,15 @@ def _export_formats() -> tuple[str, ...]:
               help="Write the coded statements (JSONL, with evidence and offsets).")
 @click.option("--dna-password", default="saidwhat", show_default=True,
               help="Password of the 'saidwhat' coder in an exported .dna database.")
+@click.option("--default-date", "default_date",
+              help=".dna export: the date (YYYY-MM-DD) of documents that have none (default:"
+                   " their ingest date, else today; a warning says how many).")
+@click.option("--keep-duplicates", is_flag=True,
+              help="Count near-duplicate documents (wire copy, reprints) apart; by default"
+                   " a copy's statements count as its original's.")
+@click.option("--duplicate-threshold", type=float, default=None,
+              help="Jaccard similarity of word 3-grams from which two documents are one"
+                   " story (default: Settings.near_duplicate_threshold, 0.7).")
 @click.option("--no-csv-escape", "no_csv_escape", is_flag=True,
               help="CSV edge list / matrix / event list: write text cells exactly, even ones"
                    " starting with = + - @ that spreadsheets run as formulas (by default they"
@@ -98,12 +110,18 @@ def network_command(inputs: tuple[str, ...], codebook_path: str, db: str | None,
                     step: str | None, actors_path: str | None, method: str, threshold: float,
                     texts: tuple[str, ...], plot_path: str | None, colour_by: str,
                     stats_path: str | None, statements_path: str | None, dna_password: str,
-                    no_csv_escape: bool, model: str | None) -> None:
+                    default_date: str | None, keep_duplicates: bool,
+                    duplicate_threshold: float | None, no_csv_escape: bool,
+                    model: str | None) -> None:
     """Code extracted statements against a codebook and build a discourse network.
 
-    INPUTS are predictions JSONL files from `saidwhat extract`; or use --db.
+    INPUTS are predictions JSONL files from `saidwhat extract`; or use --db (without
+    INPUTS and --db: $SAIDWHAT_DB, else ./saidwhat.db).
     """
     from ..services.network import NetworkError, NetworkOptions, build_networks
+
+    if not inputs and not db:
+        db = os.environ.get("SAIDWHAT_DB") or None
 
     def say(kind: str, text: str) -> None:
         click.echo(f"error: {text}" if kind == "error" else text, err=True)
@@ -115,7 +133,8 @@ def network_command(inputs: tuple[str, ...], codebook_path: str, db: str | None,
             date_from=date_from, date_to=date_to, outlets=outlet, actor_types=actor_type,
             window=window, step=step, actors=actors_path, method=method, threshold=threshold,
             texts=texts, plot=plot_path, colour_by=colour_by, stats=stats_path,
-            statements=statements_path, dna_password=dna_password,
+            statements=statements_path, dna_password=dna_password, default_date=default_date,
+            keep_duplicates=keep_duplicates, duplicate_threshold=duplicate_threshold,
             csv_escape=not no_csv_escape, model=model)
         result = build_networks(options, on_message=say)
     except NetworkError as exc:

@@ -8,7 +8,9 @@ offsets). Networks are built from these with DNA's conventions (see docs/network
 * one-mode actor networks: ``congruence``, ``conflict``, ``subtract``;
 * one-mode concept networks: the same three relations over shared actors;
 * normalisation ``none``, ``average`` (average activity), ``jaccard``, ``cosine``;
-* duplicates (same document, actor, concept and qualifier) count once.
+* duplicates (same document, actor, concept and qualifier) count once; so do statements of
+  near-duplicate documents (wire copy) folded onto their original (``count_as``,
+  :mod:`.duplicates`).
 """
 
 from __future__ import annotations
@@ -51,6 +53,9 @@ class CodedStatement:
     source: TextSpan | None = None
     date: date | None = None
     outlet: str = ""
+    # the document this statement counts as in a network: a near-duplicate copy's original
+    # (network.duplicates); "" = its own document
+    count_as: str = ""
 
     @property
     def id(self) -> str:
@@ -68,7 +73,8 @@ class CodedStatement:
                 "qualifier": self.qualifier, "score": round(self.score, 3),
                 "evidence": list(self.evidence), "content": self.content.to_dict(),
                 "cue": self.cue.to_dict() if self.cue else None,
-                "date": self.date.isoformat() if self.date else None, "outlet": self.outlet}
+                "date": self.date.isoformat() if self.date else None, "outlet": self.outlet,
+                **({"copy_of": self.count_as} if self.count_as else {})}
 
 
 @dataclass(slots=True)
@@ -234,7 +240,7 @@ def _ties(statements: Iterable[CodedStatement]) -> dict[tuple[str, str, str], _T
     ties: dict[tuple[str, str, str], _Tie] = defaultdict(_Tie)
     for s in statements:
         t = ties[(s.actor, s.concept, s.qualifier)]
-        t.docs.add(s.doc_id)
+        t.docs.add(s.count_as or s.doc_id)  # a near-duplicate copy counts as its original
         if s.id not in t.statements:
             t.statements.append(s.id)
     return ties
@@ -273,14 +279,20 @@ def _add_nodes(g: nx.Graph, statements: Sequence[CodedStatement], codebook: Code
                        type="concept", organization="", statements=counts[_concept_node(cid)])
 
 
+# DNA's codes for ``qualifierAggregation = "combine"`` (DNA 3 Exporter, lexical rank of the
+# qualifier values used: agreement 1 only -> 1, agreement 0 only -> 2, both -> 3; 0: no tie).
+COMBINE_CODES = {"support": 1, "oppose": 2, "both": 3}
+
+
 def two_mode(statements: Sequence[CodedStatement], qualifier: str = "combine", *,
              codebook: Codebook | None = None, actors: dict[str, Actor] | None = None) -> nx.Graph:
     """Bipartite actor x concept network.
 
-    Edge ``weight``: ``ignore``/``combine`` the number of documents with such a statement
-    (duplicates within a document once), ``subtract`` support minus oppose, ``split`` one
-    edge per qualifier (a MultiGraph). ``qualifier`` attribute: support / oppose / mixed
-    (combine) or the sign (subtract); ``statements``: the statement ids, ``|``-joined.
+    ``combine`` (DNA's): edge ``weight`` is DNA's code, 1 support, 2 oppose, 3 both, with
+    ``qualifier`` support / oppose / both and ``documents`` the number of documents with such
+    a statement (duplicates within a document once); ``ignore``: ``weight`` = documents;
+    ``subtract``: support minus oppose documents; ``split``: one edge per qualifier (a
+    MultiGraph), ``weight`` = documents. ``statements``: the statement ids, ``|``-joined.
     """
     if qualifier not in QUALIFIER_MODES:
         raise ValueError(f"qualifier must be one of {QUALIFIER_MODES}")
@@ -295,22 +307,23 @@ def two_mode(statements: Sequence[CodedStatement], qualifier: str = "combine", *
         u, v = _actor_node(a), _concept_node(c)
         if qualifier == "split":
             for q, t in sorted(by_q.items()):
-                g.add_edge(u, v, key=q, weight=float(t.count), qualifier=q,
+                g.add_edge(u, v, key=q, weight=float(t.count), documents=t.count, qualifier=q,
                            statements="|".join(t.statements), n_statements=len(t.statements))
             continue
         all_ids = [i for q in sorted(by_q) for i in by_q[q].statements]
         sup = by_q.get("support", _Tie()).count
         opp = by_q.get("oppose", _Tie()).count
+        n_docs = len(set().union(*(t.docs for t in by_q.values())))
         if qualifier == "subtract":
             weight = float(sup - opp)
             label = "support" if weight > 0 else "oppose" if weight < 0 else "balanced"
+        elif qualifier == "ignore":
+            weight, label = float(n_docs), "any"
         else:
-            weight = float(len(set().union(*(t.docs for t in by_q.values()))))
-            label = ("mixed" if sup and opp else "support" if sup else "oppose")
-            if qualifier == "ignore":
-                label = "any"
-        g.add_edge(u, v, weight=weight, qualifier=label, support=sup, oppose=opp,
-                   statements="|".join(all_ids), n_statements=len(all_ids))
+            label = "both" if sup and opp else "support" if sup else "oppose"
+            weight = float(COMBINE_CODES[label])
+        g.add_edge(u, v, weight=weight, qualifier=label, documents=n_docs, support=sup,
+                   oppose=opp, statements="|".join(all_ids), n_statements=len(all_ids))
     return g
 
 

@@ -6,6 +6,11 @@ the coding in DNA, review it and use rDNA on it. Each coded statement becomes a 
 statement over the attribution's character span (content, cue and source together) in its
 document's text; a statement coding two concepts becomes two DNA statements on one span.
 
+Every document given is written, coded or not, so that hand-coding can go on in DNA. DNA
+needs a date for each document: an undated one gets the date the user gives
+(``default_date``, ``--default-date``), else its ingest date (``ingested``), else the day the
+file is written, and a warning says how many were dated so -- never 1970-01-01.
+
 The database has one coder, "saidwhat", whose password (default ``saidwhat``) is stored as
 DNA 3 stores passwords: jasypt's StrongPasswordEncryptor digest (SHA-256, 16-byte salt,
 100,000 iterations, Base64 of salt + digest).
@@ -17,7 +22,7 @@ import base64
 import hashlib
 import os
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -47,6 +52,40 @@ class DnaDocumentInput:
     source: str = ""
     date: date | None = None
     meta: dict[str, str] = field(default_factory=dict)
+    ingested: date | None = None  # when it entered the corpus: the date of last resort
+
+
+def document_dates(documents: Sequence[DnaDocumentInput], default_date: date | None = None,
+                   today: date | None = None) -> tuple[list[date], list[str]]:
+    """The date each document gets in DNA, and the warnings: its own date, else
+    ``default_date``, else its ingest date, else ``today`` (the day of writing)."""
+    today = today or datetime.now(UTC).date()
+    out: list[date] = []
+    given = ingest = now = 0
+    for d in documents:
+        if d.date is not None:
+            out.append(d.date)
+        elif default_date is not None:
+            out.append(default_date)
+            given += 1
+        elif d.ingested is not None:
+            out.append(d.ingested)
+            ingest += 1
+        else:
+            out.append(today)
+            now += 1
+    warnings = []
+    if given and default_date is not None:
+        warnings.append(f"{given} document(s) without a date: dated {default_date.isoformat()}"
+                        " (--default-date)")
+    if ingest:
+        warnings.append(f"{ingest} document(s) without a date: dated with their ingest date;"
+                        " give --default-date YYYY-MM-DD to choose one")
+    if now:
+        warnings.append(f"{now} document(s) without a date or ingest date: dated"
+                        f" {today.isoformat()} (today); give --default-date YYYY-MM-DD to"
+                        " choose one")
+    return out, warnings
 
 
 def dna_password_hash(password: str, salt: bytes | None = None) -> str:
@@ -63,17 +102,20 @@ def _short(text: str) -> str:
     return text if len(text) <= _MAX else text[: _MAX - 1] + "…"
 
 
-def _epoch(d: date | None) -> int:
-    if d is None:
-        return 0
+def _epoch(d: date) -> int:
     return int(datetime(d.year, d.month, d.day, tzinfo=UTC).timestamp())
 
 
 def write_dna(statements: Sequence[CodedStatement], documents: Sequence[DnaDocumentInput],
               path: str | Path, *, codebook: Codebook | None = None,
-              actors: dict[str, Actor] | None = None, password: str = "saidwhat") -> None:
-    """Write a DNA 3 database. Every statement's document must be in ``documents`` with the
-    text its offsets refer to; otherwise :class:`ExportError` names the document."""
+              actors: dict[str, Actor] | None = None, password: str = "saidwhat",
+              default_date: date | None = None,
+              on_warning: Callable[[str], None] | None = None) -> None:
+    """Write a DNA 3 database holding every document of ``documents`` (coded or not) and
+    the statements. Every statement's document must be in ``documents`` with the text its
+    offsets refer to; otherwise :class:`ExportError` names the document. Undated documents
+    are dated by :func:`document_dates`; its warnings, and one for documents without text,
+    go to ``on_warning``."""
     by_id = {d.doc_id: d for d in documents}
     for s in statements:
         d = by_id.get(s.doc_id)
@@ -83,12 +125,27 @@ def write_dna(statements: Sequence[CodedStatement], documents: Sequence[DnaDocum
         if d.text[s.content.start:s.content.end] != s.content.text:
             raise ExportError(f"document '{s.doc_id}': statement {s.id}'s offsets do not match"
                               " the document text given (was it the text extraction ran on?)")
-    atomic_path(path, lambda tmp: _write(tmp, statements, documents, codebook, actors or {},
-                                         password))
+    unique: list[DnaDocumentInput] = []
+    seen: set[str] = set()
+    for d in documents:  # one DNA document per doc_id: the first given
+        if d.doc_id not in seen:
+            seen.add(d.doc_id)
+            unique.append(d)
+    dates, warnings = document_dates(unique, default_date)
+    no_text = sum(1 for d in unique if not d.text)
+    if no_text:
+        warnings.append(f"{no_text} document(s) have no text: written empty (give the texts"
+                        " with --texts to code them by hand in DNA)")
+    for w in warnings:
+        if on_warning is not None:
+            on_warning(w)
+    atomic_path(path, lambda tmp: _write(tmp, statements, unique, dates, codebook,
+                                         actors or {}, password))
 
 
 def _write(tmp: str, statements: Sequence[CodedStatement], documents: Sequence[DnaDocumentInput],
-           codebook: Codebook | None, actors: dict[str, Actor], password: str) -> None:
+           dates: Sequence[date], codebook: Codebook | None, actors: dict[str, Actor],
+           password: str) -> None:
     os.unlink(tmp)  # sqlite creates it afresh
     con = sqlite3.connect(tmp)
     try:
@@ -115,12 +172,11 @@ def _write(tmp: str, statements: Sequence[CodedStatement], documents: Sequence[D
                 attr_id[(var_id[name], attr)] = int(cur.lastrowid or 0)
 
         doc_pk: dict[str, int] = {}
-        used_docs = {s.doc_id for s in statements}
-        for pk, d in enumerate((d for d in documents if d.doc_id in used_docs), 1):
+        for pk, (d, day) in enumerate(zip(documents, dates, strict=True), 1):
             con.execute("INSERT INTO DOCUMENTS(ID, Title, Text, Coder, Author, Source, Section,"
                         " Notes, Type, Date) VALUES (?, ?, ?, 1, ?, ?, '', ?, '', ?)",
-                        (pk, _short(d.title or d.doc_id), d.text, _short(d.author),
-                         _short(d.source), f"saidwhat doc_id: {d.doc_id}", _epoch(d.date)))
+                        (pk, _short(d.title or d.doc_id), d.text or "", _short(d.author),
+                         _short(d.source), f"saidwhat doc_id: {d.doc_id}", _epoch(day)))
             doc_pk[d.doc_id] = pk
 
         entity: dict[tuple[int, str], int] = {}

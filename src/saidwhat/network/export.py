@@ -17,6 +17,7 @@ import csv
 import re
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -47,6 +48,8 @@ class ExportJob:
     actors: dict[str, Actor] | None = None
     csv_escape: bool = True
     dna_password: str = "saidwhat"
+    default_date: date | None = None  # .dna: the date of undated documents
+    on_warning: Callable[[str], None] | None = None
 
 
 Exporter = Callable[[ExportJob, Path], None]
@@ -202,7 +205,8 @@ def _label(g: nx.Graph, node: str) -> str:
 def edge_rows(g: nx.Graph) -> tuple[list[str], list[list[Any]]]:
     """Header and rows of the CSV edge list.
 
-    Two-mode: ``actor,concept,qualifier,weight,statements``; one-mode:
+    Two-mode: ``actor,concept,qualifier,weight,documents,statements`` (with ``--qualifier
+    combine`` the weight is DNA's code: 1 support, 2 oppose, 3 both); one-mode:
     ``source,target,weight,congruence,conflict,via,statements``.
     """
     two_mode = g.graph.get("network") == "two-mode"
@@ -211,13 +215,13 @@ def edge_rows(g: nx.Graph) -> tuple[list[str], list[list[Any]]]:
         if two_mode:
             a, c = (u, v) if g.nodes[u].get("kind") == "actor" else (v, u)
             rows.append([_label(g, a), _label(g, c), d.get("qualifier", ""), _num(d["weight"]),
-                         d.get("statements", "")])
+                         d.get("documents", ""), d.get("statements", "")])
         else:
             a, b = sorted((_label(g, u), _label(g, v)))
             rows.append([a, b, _num(d["weight"]), _num(d.get("congruence", 0.0)),
                          _num(d.get("conflict", 0.0)), d.get("via", ""), d.get("statements", "")])
     rows.sort(key=lambda r: [str(x) for x in r[:3]])
-    header = (["actor", "concept", "qualifier", "weight", "statements"] if two_mode else
+    header = (["actor", "concept", "qualifier", "weight", "documents", "statements"] if two_mode else
               ["source", "target", "weight", "congruence", "conflict", "via", "statements"])
     return header, rows
 
@@ -237,7 +241,9 @@ def write_edge_csv(g: nx.Graph, path: str | Path, *, csv_escape: bool = True) ->
 
 
 def matrix(g: nx.Graph) -> tuple[list[str], list[str], list[list[float]]]:
-    """Row labels, column labels and cell weights (actors x concepts, or square)."""
+    """Row labels, column labels and cell weights (actors x concepts, or square). Two-mode
+    ``combine`` cells are DNA's codes (0 no tie, 1 support, 2 oppose, 3 both), ``split``
+    cells support minus oppose documents."""
     if g.graph.get("network") == "two-mode":
         rows = sorted(n for n, d in g.nodes(data=True) if d.get("kind") == "actor")
         cols = sorted(n for n, d in g.nodes(data=True) if d.get("kind") == "concept")
@@ -335,9 +341,18 @@ def _export_dna(job: ExportJob, path: Path) -> None:
     inputs = [DnaDocumentInput(doc_id=d.doc_id, text=d.text, title=_title(d),
                                author=str(d.meta.get("author") or ""),
                                source=str(d.meta.get("outlet") or d.meta.get("source") or ""),
-                               date=parse_date(d.meta.get("date"))) for d in job.documents]
+                               date=parse_date(d.meta.get("date")),
+                               ingested=next((x for k in INGEST_DATE_KEYS
+                                              if (x := parse_date(d.meta.get(k)))), None))
+              for d in job.documents]
     write_dna(job.statements, inputs, path, codebook=job.codebook, actors=job.actors,
-              password=job.dna_password)
+              password=job.dna_password, default_date=job.default_date,
+              on_warning=job.on_warning)
+
+
+# record fields (meta) that say when a document entered the corpus: an undated document's
+# date in a .dna export when no --default-date is given
+INGEST_DATE_KEYS = ("ingested_at", "ingested", "processed_at")
 
 
 FORMATS = EXPORTERS.names()  # the built-in formats; EXPORTERS holds any registered since

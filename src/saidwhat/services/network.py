@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from ..model import Document
+from ..settings import Settings
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -30,6 +31,7 @@ if TYPE_CHECKING:
     from ..network.actors import Actor
     from ..network.build import CodedStatement, CodingReport
     from ..network.codebook import Codebook
+    from ..network.duplicates import DuplicateGroup
     from ..network.inputs import LoadResult
     from ..network.stats import NetworkStats
 
@@ -79,6 +81,10 @@ class NetworkOptions:
     stats: str | Path | None = None
     statements: str | Path | None = None
     dna_password: str = "saidwhat"
+    default_date: str | None = None  # .dna: YYYY-MM-DD for undated documents
+    keep_duplicates: bool = False  # True: near-duplicate documents are not folded
+    duplicate_threshold: float | None = None  # overrides settings.near_duplicate_threshold
+    settings: Settings | None = None  # near-duplicate detection (default Settings())
     csv_escape: bool = True
     model: str | None = None
 
@@ -100,6 +106,9 @@ class NetworkOptions:
             raise NetworkError("--step needs --window")
         if self.plot and Path(self.plot).suffix.lower() not in (".png", ".svg"):
             raise NetworkError(f"{self.plot}: plot to a .png or .svg file")
+        if self.duplicate_threshold is not None and not 0 < self.duplicate_threshold <= 1:
+            raise NetworkError(f"--duplicate-threshold {self.duplicate_threshold}: give a"
+                               " Jaccard similarity in (0, 1]")
 
 
 @dataclass(slots=True)
@@ -124,6 +133,7 @@ class NetworkResult:
     actors: dict[str, Actor]
     slices: list[NetworkSlice] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    duplicates: list[DuplicateGroup] = field(default_factory=list)  # folded unless kept
 
     @property
     def status(self) -> Literal["ok", "partial"]:
@@ -142,13 +152,17 @@ def _quiet(kind: str, text: str) -> None:
 def load_documents(inputs: tuple[str | Path, ...] = (), db: str | Path | None = None,
                    texts: tuple[str | Path, ...] = ()) -> LoadResult:
     """Documents from predictions JSONL files and/or a store (``./saidwhat.db`` when neither
-    is given), with texts from ``texts``; unreadable records are ``errors``."""
+    is given), with texts from ``texts``; unreadable records are ``errors``. A store that
+    does not exist is a :class:`NetworkError` (a usage error: nothing is written)."""
     from ..network.inputs import LoadResult, attach_texts, load_predictions, load_store
 
     if not inputs and not db:
         if not Path(DEFAULT_STORE).is_file():
             raise NetworkError("give predictions JSONL files or --db STORE (no ./saidwhat.db here)")
         db = DEFAULT_STORE
+    if db and not Path(db).is_file():  # before anything is read or written: a usage error
+        raise NetworkError(f"{db}: no such store database (make one with `saidwhat ingest`,"
+                           " or give predictions JSONL files)")
     result = LoadResult()
     if inputs:
         load_predictions(inputs, result)
@@ -168,6 +182,7 @@ class _Plan:
     end: date | None
     window: timedelta | None
     step: timedelta | None
+    default_date: date | None = None
 
 
 def _plan(options: NetworkOptions) -> _Plan:
@@ -186,9 +201,11 @@ def _plan(options: NetworkOptions) -> _Plan:
         end = user_day(options.date_to, "--to", end=True) if options.date_to else None
         win = parse_duration(options.window) if options.window else None
         stp = parse_duration(options.step) if options.step else win
+        default_day = (user_day(options.default_date, "--default-date")
+                       if options.default_date else None)
     except (CodebookError, ExportError, ActorFileError, ValueError) as exc:
         raise NetworkError(str(exc)) from None
-    return _Plan(codebook, out_format, attrs, start, end, win, stp)
+    return _Plan(codebook, out_format, attrs, start, end, win, stp, default_day)
 
 
 def _suffixed(path: str | Path, suffix: str) -> Path:
@@ -223,8 +240,13 @@ def build_networks(options: NetworkOptions, *, on_message: Message | None = None
     say("info", report.summary())
     statements = filter_statements(statements, start=plan.start, end=plan.end,
                                    outlets=options.outlets, actor_types=options.actor_types)
+    groups = [] if options.keep_duplicates else _duplicates(options, loaded.documents, say)
+    if groups:
+        from ..network.duplicates import fold_statements
+
+        statements = fold_statements(statements, groups)
     result = NetworkResult(documents=loaded.documents, statements=statements, coding=report,
-                           actors=report.actors, errors=list(loaded.errors))
+                           actors=report.actors, errors=list(loaded.errors), duplicates=groups)
     if options.statements:
         from ..atomic import atomic_write
 
@@ -246,6 +268,27 @@ def build_networks(options: NetworkOptions, *, on_message: Message | None = None
     return result
 
 
+def _duplicates(options: NetworkOptions, documents: list[Document], say: Message
+                ) -> list[DuplicateGroup]:
+    """Near-duplicate groups of ``documents`` (wire copy), reported."""
+    from dataclasses import replace
+
+    from ..network.duplicates import near_duplicate_groups
+
+    settings = options.settings or Settings()
+    if options.duplicate_threshold is not None:
+        settings = replace(settings, near_duplicate_threshold=options.duplicate_threshold)
+    groups = near_duplicate_groups(documents, settings)
+    if groups:
+        folded = sum(len(g.copies) for g in groups)
+        say("info", f"near-duplicates: {folded} document(s) counted as the original they copy"
+                    f" (Jaccard >= {settings.near_duplicate_threshold:g} on word"
+                    f" {settings.near_duplicate_shingle_words}-grams; --keep-duplicates to"
+                    " count them apart): " + "; ".join(
+                        f"{g.original} <- {', '.join(g.copies)}" for g in groups))
+    return groups
+
+
 def _write_slice(options: NetworkOptions, plan: _Plan, result: NetworkResult, suffix: str,
                  statements: list[CodedStatement], say: Message) -> NetworkSlice:
     """Build one network (one time window) and write what was asked for."""
@@ -261,13 +304,18 @@ def _write_slice(options: NetworkOptions, plan: _Plan, result: NetworkResult, su
     say("info", f"network{where}: {g.number_of_nodes()} nodes, {g.number_of_edges()} edges"
                 f" from {len(statements)} coded statements")
     st = network_stats(statements)
+    in_slice = {s.doc_id for s in statements}
+    st.duplicate_groups = [[g.original, *g.copies] for g in result.duplicates
+                           if in_slice & {g.original, *g.copies}]
+    st.documents_folded = sum(1 for g in result.duplicates for c in g.copies if c in in_slice)
     done = NetworkSlice(window=suffix, graph=g, statements=statements, stats=st)
     if options.output and plan.out_format:
         out = _suffixed(options.output, suffix)
         export_network(plan.out_format, ExportJob(
             graph=g, statements=statements, documents=result.documents, codebook=plan.codebook,
             actors=result.actors, csv_escape=options.csv_escape,
-            dna_password=options.dna_password), out)
+            dna_password=options.dna_password, default_date=plan.default_date,
+            on_warning=lambda text: say("info", f"warning: {text}")), out)
         done.written.append(out)
         say("info", f"wrote {out}")
     say("info", st.to_text())
@@ -277,14 +325,19 @@ def _write_slice(options: NetworkOptions, plan: _Plan, result: NetworkResult, su
             json.dump(st.to_dict(), fh, indent=2, ensure_ascii=False)
         done.written.append(out)
     if options.plot:
-        from ..network.plot import plot_network
+        from ..network.plot import EmptyNetworkError, plot_network
 
         out = _suffixed(options.plot, suffix)
         title = f"{plan.codebook.name or 'discourse network'}: {options.network_type}"
         if st.polarisation is not None:
             title += f" (polarisation {st.polarisation:.2f})"
-        plot_network(g, out, colour_by=options.colour_by, communities=st.communities,
-                     title=title)
-        done.written.append(out)
-        say("info", f"wrote {out}")
+        try:
+            info = plot_network(g, out, colour_by=options.colour_by, communities=st.communities,
+                                title=title)
+        except EmptyNetworkError as exc:
+            say("info", f"warning: no plot written to {out}: {exc}")
+        else:
+            done.written.append(out)
+            extra = f" ({info.unlabelled} labels left out to avoid overlaps)" if info.unlabelled else ""
+            say("info", f"wrote {out}{extra}")
     return done
