@@ -28,8 +28,15 @@ def main() -> None:
 
 
 def _register() -> None:
-    from . import (actors_cmd, eval_cmd, extract_cmd, network_cmd, reliability_cmd, serve_cmd,
-                   store_cmd)
+    from . import (
+        actors_cmd,
+        eval_cmd,
+        extract_cmd,
+        network_cmd,
+        reliability_cmd,
+        serve_cmd,
+        store_cmd,
+    )
 
     for module in (extract_cmd, eval_cmd, store_cmd, actors_cmd, network_cmd, reliability_cmd,
                    serve_cmd):
