@@ -1,6 +1,8 @@
-"""Discourse networks of a reviewed store: statements from the corrections layer (hand codes,
-corrected speakers, rejected and added attributions), optionally with the machine's concept
-coding for attributions nobody coded, built and exported by :mod:`saidwhat.network`."""
+"""Discourse networks of a reviewed store for the network page: statements from the
+corrections layer (hand codes, corrected speakers, rejected and added attributions),
+optionally with the machine's concept coding for attributions nobody coded -- made by
+:mod:`saidwhat.network.reviewed` (the one implementation, shared with ``saidwhat network
+--db``), built and exported by :mod:`saidwhat.network`."""
 
 from __future__ import annotations
 
@@ -8,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..model import Document, Quote
+from ..model import Document
 
 NETWORK_TYPES = ("two-mode", "congruence")
 
@@ -26,70 +28,29 @@ class ReviewedNetwork:
 
 def reviewed_statements(store: Any, codebook: Any, *, machine: bool = False, nlp: Any = None,
                         coder: str | None = None) -> ReviewedNetwork:
-    """Coded statements of every processed document with the corrections applied. Hand
-    codes (``coder``'s, or everyone's: the latest per attribution and concept) come first;
+    """Coded statements of every processed document with the corrections applied
+    (:mod:`saidwhat.network.reviewed`, as ``saidwhat network --db``). Hand codes
+    (``coder``'s, or everyone's: the latest per attribution and concept) come first;
     ``machine``: attributions without a hand code are coded by
     :class:`saidwhat.network.coding.ConceptCoder` against ``codebook``."""
     from ..network.actors import ActorIndex
-    from ..network.build import CodedStatement, code_documents, parse_date
+    from ..network.reviewed import code_reviewed, load_reviewed
 
-    docs: list[Document] = []
-    views = []
-    for doc, view in store.corrected_documents(coder=coder):
-        docs.append(doc)
-        views.append(view)
-    links = dict(store.quote_actors())
-    by_id = {a["actor_id"]: a for a in store.actor_rows()} if links else {}
-    for view in views:
-        for q in view.quotes:
-            if "speaker" in q.changed:  # the corrected speaker, not the machine's actor
-                links.pop((view.doc_id, q.id), None)
-                if q.actor_id in by_id:
-                    links[(view.doc_id, q.id)] = by_id[q.actor_id]
-    index = ActorIndex(links=links)
-    for d in docs:
-        index.add_all(q.speaker for q in d.quotes)
-    out = ReviewedNetwork(graph=None, statements=[], documents=docs, actors={})
-    uncoded: list[Document] = []
-    for doc, view in zip(docs, views, strict=True):
-        kept = {q.id: q for q in view.kept()}
-        rest: list[Quote] = []
-        for quote in doc.quotes:
-            rq = kept.get(quote.id)
-            codes: dict[str, dict[str, Any]] = {}
-            for code in sorted(rq.code_list(coder) if rq else [],
-                               key=lambda c: c["correction_id"]):
-                codes[code["concept"]] = code  # the latest coder's code per concept
-            if not codes:
-                rest.append(quote)
-                continue
-            actor = index.resolve_quote(doc.doc_id, quote)
-            if actor is None:
-                out.notes.append(f"{doc.doc_id}:{quote.id}: coded, but the speaker is no actor")
-                continue
-            for concept, code in sorted(codes.items()):
-                out.statements.append(CodedStatement(
-                    doc_id=doc.doc_id, quote_id=quote.id, actor=actor.name,
-                    actor_type=actor.type, organization=actor.organization, concept=concept,
-                    qualifier=code["agreement"], score=1.0,
-                    evidence=(f"coded by {code['coder']}",), content=quote.content,
-                    cue=quote.cue, source=quote.source, date=parse_date(doc.meta.get("date")),
-                    outlet=str(doc.meta.get("outlet") or doc.meta.get("source") or "")))
-                out.hand_coded += 1
-        if rest:
-            uncoded.append(Document(doc.doc_id, doc.text, rest, doc.entities, doc.meta))
-    if machine and uncoded:
+    corpus = load_reviewed(store, coder=coder)
+    concept_coder = None
+    if machine:
         from ..network.coding import ConceptCoder
 
         if nlp is None:
             from ..nlp import load_nlp
 
             nlp = load_nlp()
-        statements, _ = code_documents(uncoded, ConceptCoder(codebook, nlp), index)
-        out.statements += statements
-        out.machine_coded = len(statements)
-    out.actors = dict(index.actors)
-    return out
+        concept_coder = ConceptCoder(codebook, nlp)
+    coded = code_reviewed(corpus.documents, corpus.hand_codes, concept_coder,
+                          ActorIndex(links=corpus.actor_links))
+    return ReviewedNetwork(graph=None, statements=coded.statements, documents=corpus.documents,
+                           actors=coded.actors, hand_coded=coded.hand_coded,
+                           machine_coded=coded.machine_coded, notes=coded.notes)
 
 
 def build(store: Any, codebook: Any, network_type: str, *, machine: bool = False,
