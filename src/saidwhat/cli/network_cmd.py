@@ -103,6 +103,14 @@ def _export_formats() -> tuple[str, ...]:
                    " starting with = + - @ that spreadsheets run as formulas (by default they"
                    " get a ' in front).")
 @click.option("--model", default=None, help="spaCy model (default: the installed English model).")
+@click.option("--no-corrections", "no_corrections", is_flag=True,
+              help="--db: the machine's network alone (by default the review corrections of"
+                   " `saidwhat serve` apply where there are any: rejected attributions out,"
+                   " added ones in, corrected speakers and spans, hand codes over the"
+                   " machine's).")
+@click.option("--coder", "coder_name", default=None,
+              help="--db: only this coder's corrections and codes (default: everyone's, the"
+                   " latest winning).")
 def network_command(inputs: tuple[str, ...], codebook_path: str, db: str | None,
                     network_type: str, qualifier: str, normalization: str, output: str | None,
                     fmt: str | None, date_from: str | None, date_to: str | None,
@@ -112,11 +120,12 @@ def network_command(inputs: tuple[str, ...], codebook_path: str, db: str | None,
                     stats_path: str | None, statements_path: str | None, dna_password: str,
                     default_date: str | None, keep_duplicates: bool,
                     duplicate_threshold: float | None, no_csv_escape: bool,
-                    model: str | None) -> None:
+                    model: str | None, no_corrections: bool, coder_name: str | None) -> None:
     """Code extracted statements against a codebook and build a discourse network.
 
     INPUTS are predictions JSONL files from `saidwhat extract`; or use --db (without
-    INPUTS and --db: $SAIDWHAT_DB, else ./saidwhat.db).
+    INPUTS and --db: $SAIDWHAT_DB, else ./saidwhat.db). A store's review corrections
+    apply unless --no-corrections.
     """
     from ..services.network import NetworkError, NetworkOptions, build_networks
 
@@ -135,7 +144,8 @@ def network_command(inputs: tuple[str, ...], codebook_path: str, db: str | None,
             texts=texts, plot=plot_path, colour_by=colour_by, stats=stats_path,
             statements=statements_path, dna_password=dna_password, default_date=default_date,
             keep_duplicates=keep_duplicates, duplicate_threshold=duplicate_threshold,
-            csv_escape=not no_csv_escape, model=model)
+            csv_escape=not no_csv_escape, model=model, corrections=not no_corrections,
+            coder=coder_name)
         result = build_networks(options, on_message=say)
     except NetworkError as exc:
         _fail(str(exc))

@@ -12,9 +12,12 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..model import Document
+
+if TYPE_CHECKING:
+    from .reviewed import HandCode, ReviewedCorpus
 
 
 @dataclass(slots=True)
@@ -24,6 +27,10 @@ class LoadResult:
     # a store's actor table: (doc_id, quote_id) -> its actor (name, type, organisation,
     # attributes, aliases), or None for a quote without one (see ActorIndex)
     actor_links: dict[tuple[str, str], dict[str, Any] | None] = field(default_factory=dict)
+    # a store's hand codes, (doc_id, quote_id) -> codes (they override the machine's coding
+    # of that attribution), and what its corrections changed; empty without corrections
+    hand_codes: dict[tuple[str, str], list[HandCode]] = field(default_factory=dict)
+    reviewed: ReviewedCorpus | None = None
 
 
 def _open(path: Path):  # type: ignore[no-untyped-def]
@@ -53,8 +60,13 @@ def load_predictions(paths: Iterable[str | Path], result: LoadResult | None = No
     return out
 
 
-def load_store(db: str | Path, result: LoadResult | None = None) -> LoadResult:
-    """Documents from a saidwhat store (``saidwhat.store``), texts included."""
+def load_store(db: str | Path, result: LoadResult | None = None, *, corrections: bool = True,
+               coder: str | None = None) -> LoadResult:
+    """Documents from a saidwhat store (``saidwhat.store``), texts included.
+    ``corrections``: as the review layer corrects them where it has corrections (rejected
+    attributions left out, added ones in, corrected speakers and spans, hand codes in
+    ``hand_codes``; :mod:`saidwhat.network.reviewed`), ``coder``: that coder's corrections
+    only; else the machine's output as stored."""
     from ..store.db import Store, StoreError
 
     out = result or LoadResult()
@@ -64,6 +76,15 @@ def load_store(db: str | Path, result: LoadResult | None = None) -> LoadResult:
         return out
     try:  # a reader: read-only, never upgrades or adds tables to the file
         with Store(path, readonly=True) as store:
+            if corrections and store.coders():  # any correction at all
+                from .reviewed import load_reviewed
+
+                reviewed = load_reviewed(store, coder=coder)
+                out.documents += reviewed.documents
+                out.actor_links.update(reviewed.actor_links)
+                out.hand_codes.update(reviewed.hand_codes)
+                out.reviewed = reviewed
+                return out
             out.actor_links.update(store.quote_actors())
             for record in store.iter_results(with_text=True):
                 try:

@@ -87,6 +87,8 @@ class NetworkOptions:
     settings: Settings | None = None  # near-duplicate detection (default Settings())
     csv_escape: bool = True
     model: str | None = None
+    corrections: bool = True  # a store's review corrections and hand codes (False: machine only)
+    coder: str | None = None  # one coder's corrections only (default: everyone's, latest wins)
 
     def __post_init__(self) -> None:
         for name, value, allowed in (("network type", self.network_type, NETWORK_TYPES),
@@ -150,10 +152,15 @@ def _quiet(kind: str, text: str) -> None:
 
 
 def load_documents(inputs: tuple[str | Path, ...] = (), db: str | Path | None = None,
-                   texts: tuple[str | Path, ...] = ()) -> LoadResult:
+                   texts: tuple[str | Path, ...] = (), *, corrections: bool = True,
+                   coder: str | None = None) -> LoadResult:
     """Documents from predictions JSONL files and/or a store (``./saidwhat.db`` when neither
     is given), with texts from ``texts``; unreadable records are ``errors``. A store that
-    does not exist is a :class:`NetworkError` (a usage error: nothing is written)."""
+    does not exist is a :class:`NetworkError` (a usage error: nothing is written).
+
+    ``corrections``: a store's documents as its corrections make them, with its hand codes
+    (:func:`saidwhat.network.inputs.load_store`); ``coder``: only that coder's corrections
+    (a coder with none in the store is a :class:`NetworkError`)."""
     from ..network.inputs import LoadResult, attach_texts, load_predictions, load_store
 
     if not inputs and not db:
@@ -163,14 +170,33 @@ def load_documents(inputs: tuple[str | Path, ...] = (), db: str | Path | None = 
     if db and not Path(db).is_file():  # before anything is read or written: a usage error
         raise NetworkError(f"{db}: no such store database (make one with `saidwhat ingest`,"
                            " or give predictions JSONL files)")
+    if coder is not None:
+        if not corrections:
+            raise NetworkError("--coder picks one coder's corrections: drop --no-corrections")
+        if not db:
+            raise NetworkError("--coder needs a store (--db) with corrections")
+        _check_coder(db, coder)
     result = LoadResult()
     if inputs:
         load_predictions(inputs, result)
     if db:
-        load_store(db, result)
+        load_store(db, result, corrections=corrections, coder=coder)
     if texts:
         result.errors += attach_texts(result.documents, texts)
     return result
+
+
+def _check_coder(db: str | Path, coder: str) -> None:
+    from ..store.db import Store, StoreError
+
+    try:
+        with Store(db, readonly=True) as store:
+            coders = store.coders()
+    except StoreError as exc:
+        raise NetworkError(str(exc)) from None
+    if coder not in coders:
+        raise NetworkError(f"{db}: no corrections by coder {coder!r} (coders: "
+                           f"{', '.join(coders) or 'none'})")
 
 
 @dataclass(frozen=True, slots=True)
@@ -223,9 +249,13 @@ def build_networks(options: NetworkOptions, *, on_message: Message | None = None
 
     say = on_message or _quiet
     plan = _plan(options)
-    loaded = load_documents(options.inputs, options.db, options.texts)
+    loaded = load_documents(options.inputs, options.db, options.texts,
+                            corrections=options.corrections, coder=options.coder)
     for e in loaded.errors:
         say("error", e)
+    if loaded.reviewed is not None:
+        say("info", loaded.reviewed.summary() + " (--no-corrections for the machine's"
+                    " network alone)")
     try:
         if nlp is None:
             from ..nlp import load_nlp
@@ -235,8 +265,18 @@ def build_networks(options: NetworkOptions, *, on_message: Message | None = None
                              threshold=options.threshold)
     except RuntimeError as exc:
         raise NetworkError(str(exc)) from None
-    statements, report = code_documents(loaded.documents, coder,
-                                        ActorIndex(plan.attributes, links=loaded.actor_links))
+    index = ActorIndex(plan.attributes, links=loaded.actor_links)
+    if loaded.hand_codes:  # hand codes override the machine's coding of their attribution
+        from ..network.reviewed import code_reviewed
+
+        coded = code_reviewed(loaded.documents, loaded.hand_codes, coder, index)
+        statements, report = coded.statements, coded.report
+        for note in coded.notes:
+            say("info", f"warning: {note}")
+        say("info", f"{coded.hand_coded} statement-concept pair(s) hand-coded,"
+                    f" {coded.machine_coded} coded by the machine")
+    else:
+        statements, report = code_documents(loaded.documents, coder, index)
     say("info", report.summary())
     statements = filter_statements(statements, start=plan.start, end=plan.end,
                                    outlets=options.outlets, actor_types=options.actor_types)
