@@ -78,7 +78,8 @@ def load_reviewed(store: Any, *, coder: str | None = None) -> ReviewedCorpus:
     that coder's corrections, codes included), with the hand codes and actor links."""
     out = ReviewedCorpus()
     links: Links = dict(store.quote_actors())
-    by_id = {a["actor_id"]: a for a in store.actor_rows()} if links else {}
+    has_actors = bool(links)  # a store with an actor table
+    by_id: dict[int, dict[str, Any]] | None = None  # that table, read when needed
     for doc, view in store.corrected_documents(coder=coder):
         out.documents.append(doc)
         if not view.corrections:
@@ -95,8 +96,11 @@ def load_reviewed(store: Any, *, coder: str | None = None) -> ReviewedCorpus:
                 out.respanned += bool(q.changed - {"speaker"})
             if "speaker" in q.changed:  # the corrected speaker, not the machine's actor
                 links.pop((view.doc_id, q.id), None)
-                if q.actor_id in by_id:
-                    links[(view.doc_id, q.id)] = by_id[q.actor_id]
+                if q.actor_id is not None and has_actors:
+                    if by_id is None:
+                        by_id = {a["actor_id"]: a for a in store.actor_rows()}
+                    if q.actor_id in by_id:
+                        links[(view.doc_id, q.id)] = by_id[q.actor_id]
             latest: dict[str, HandCode] = {}
             for code in sorted(q.code_list(coder), key=lambda c: c["correction_id"]):
                 latest[code["concept"]] = HandCode(code["concept"], code["agreement"],
