@@ -178,3 +178,16 @@ def test_coder_and_no_corrections_usage_errors(tmp_path: Path, db: Path) -> None
     result = runner.invoke(main, [*base, "--coder", "ann", "--no-corrections"])
     assert result.exit_code == 2 and "--no-corrections" in result.output
     assert not (tmp_path / "x.csv").exists()
+
+
+def test_hand_codes_outside_the_codebook_are_kept_with_a_warning(tmp_path: Path,
+                                                                 db: Path) -> None:
+    with Store(db) as store:
+        store.add_correction("d0", "code", coder="ann", quote_id="q2",
+                             value={"concept": "harbour-ferry", "agreement": "support"})
+    out = tmp_path / "e.csv"
+    result = CliRunner().invoke(main, ["network", "--db", str(db), "--codebook", CODEBOOK,
+                                       "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "concepts not in" in result.output and "harbour-ferry" in result.output
+    assert ("city council", "harbour-ferry", "support") in edges(out)

@@ -273,6 +273,12 @@ def build_networks(options: NetworkOptions, *, on_message: Message | None = None
         statements, report = coded.statements, coded.report
         for note in coded.notes:
             say("info", f"warning: {note}")
+        known = {c.id for c in plan.codebook}
+        foreign = sorted({h.concept for codes in loaded.hand_codes.values() for h in codes}
+                         - known)
+        if foreign:
+            say("info", f"warning: hand codes with concepts not in {options.codebook} (kept,"
+                        f" labelled by their id): {', '.join(foreign)}")
         say("info", f"{coded.hand_coded} statement-concept pair(s) hand-coded,"
                     f" {coded.machine_coded} coded by the machine")
     else:
