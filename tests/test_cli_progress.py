@@ -107,3 +107,67 @@ def test_run_progress_moves_per_document(tmp_path: Path, bars: list[Bar],
     assert summary.processed == 5 and summary.batches == 1
     (bar,) = bars
     assert bar.total == 5 and bar.updates[:5] == [1] * 5 and sum(bar.updates) == 5
+
+
+def _store(path: Path, n: int, extra: dict[int, str] | None = None) -> Path:
+    with Store(path) as store:
+        store.add_documents([DocumentRecord(f"d{i}", TEXT.format(i) + (extra or {}).get(i, ""),
+                                            "txt", f"d{i}.txt") for i in range(n)], None)
+    return path
+
+
+def test_run_with_worker_processes_moves_per_document(tmp_path: Path,
+                                                      bars: list[Bar]) -> None:
+    db = _store(tmp_path / "w.db", 5)
+    result = CliRunner().invoke(main, ["run", "--db", str(db), "--workers", "2",
+                                       "--batch-size", "3", "--progress"])
+    assert result.exit_code == 0, result.output
+    assert "5 processed, 0 failed" in result.output
+    (bar,) = bars
+    # two batches (3 + 2 documents): per batch would be [3, 2] or [2, 3]
+    assert bar.total == 5 and bar.updates == [1] * 5
+
+
+def test_a_dying_worker_leaves_the_count_exact(tmp_path: Path, bars: list[Bar],
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """The batches lost with a dying worker are redone one by one, still one step per
+    document (a document counted twice: test_each_document_is_counted_once_...)."""
+    killer = "Zebulon-kills-workers"
+    db = _store(tmp_path / "k.db", 6, {4: f" {killer}."})
+    monkeypatch.setenv(runner_module.KILL_WORKER_ENV, killer)
+    with Store(db) as store:
+        summary = run(store, workers=2, batch_size=3, show_progress=True)
+    assert (summary.processed, summary.failed) == (5, 1)
+    (bar,) = bars
+    assert bar.total == 6 and bar.updates == [1] * 6
+
+
+def test_run_on_dask_moves_per_document(tmp_path: Path, bars: list[Bar]) -> None:
+    pytest.importorskip("dask.distributed")
+    db = _store(tmp_path / "d.db", 5)
+    with Store(db) as store:
+        summary = run(store, dask="local", workers=2, batch_size=3, show_progress=True)
+        assert summary.processed == 5 and summary.batches == 2
+        done = {d["doc_id"] for d in store.iter_results()}
+    assert done == {f"d{i}" for i in range(5)}
+    (bar,) = bars
+    assert bar.total == 5 and bar.updates == [1] * 5
+
+
+def test_each_document_is_counted_once_however_it_comes_back() -> None:
+    from saidwhat.store.db import ExtractionResult
+
+    progress = runner_module._Progress(total=5)
+    progress.bar = bar = Bar(total=5)
+    progress.document(1)
+    progress.document(2)
+    progress.results([ExtractionResult(pk, {}) for pk in (1, 2, 3)])  # 3's report was lost
+    assert bar.updates == [1, 1, 1]
+    progress.document(4)  # reported by a batch whose worker then died ...
+    progress.document(4)  # ... and again when redone one by one
+    assert bar.updates == [1, 1, 1, 1]
+    progress.results([ExtractionResult(4, {}), ExtractionResult(5, None, "worker died")])
+    assert bar.updates == [1, 1, 1, 1, 1] and progress.count == 5
+    assert progress.reported == set()  # nothing kept once its results are back
+    progress.document(9)  # a stray report never takes the bar past its total
+    assert sum(bar.updates) == 5

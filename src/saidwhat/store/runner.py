@@ -9,6 +9,12 @@ pending and are done by the next run; no document is stored twice.
 A worker process that dies (out of memory, a segfault in a parser) takes the batches in
 flight with it: their documents are redone one at a time in a fresh worker, so the one
 that kills it is recorded as failed ("worker died: ...") and the run goes on.
+
+Progress moves once per document wherever the work runs: pool workers write the key of each
+document done into a pipe the parent drains while it waits (one small non-blocking write per
+document: atomic, lock-free, so a worker killed at any moment leaves neither a half message
+nor a held lock), Dask tasks put it in a ``distributed.Queue``. The parent counts each
+document once (:class:`_Progress`), so a batch redone one by one is not counted twice.
 """
 
 from __future__ import annotations
@@ -20,6 +26,7 @@ import os
 import shutil
 import signal
 import sqlite3
+import struct
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -62,12 +69,12 @@ def _extractor(model: str | None, config: str | None = None) -> Any:
 
 
 def extract_batch(batch: Batch, model: str | None = None, config: str | None = None,
-                  on_document: Callable[[], None] | None = None) -> list[ExtractionResult]:
+                  on_document: Callable[[int], None] | None = None) -> list[ExtractionResult]:
     """Extract one batch; each document's result depends on that document only.
 
     Long texts are cut into chunks (``saidwhat.chunking``) so memory stays bounded, and a
     document that makes the extractor fail is one failed result, not a failed batch.
-    ``on_document`` is called as each document is done (progress).
+    ``on_document`` is called with each document's ``pk`` as it is done (progress).
     """
     inputs = [InputDoc(doc_id, text, source_path=doc_id) for _, doc_id, text in batch]
     out = []
@@ -78,17 +85,18 @@ def extract_batch(batch: Batch, model: str | None = None, config: str | None = N
         else:
             out.append(ExtractionResult(pk, None, res.reason))
         if on_document is not None:
-            on_document()
+            on_document(pk)
     return out
 
 
 def extract_batch_to_parquet(batch: Batch, model: str | None, out_dir: str,
-                             config: str | None = None) -> str:
+                             config: str | None = None, progress_queue: str | None = None
+                             ) -> str:
     """Dask task: extract ``batch`` and write it as one Parquet part; returns its path."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    results = _worker_extract_batch(batch, model, config)
+    results = _worker_extract_batch(batch, model, config, progress_queue)
     table = pa.table({
         "pk": pa.array([r.pk for r in results], pa.int64()),
         "result": pa.array([json.dumps(r.result, ensure_ascii=False)
@@ -116,8 +124,11 @@ def read_parquet_part(path: str) -> list[ExtractionResult]:
 Backend = Callable[[Iterator[Batch]], Iterator[list[ExtractionResult]]]
 
 
+OnDocument = Callable[[int], None]  # called in the parent with each document's pk as it is done
+
+
 def serial_backend(model: str | None, config: str | None = None,
-                   on_document: Callable[[], None] | None = None) -> Backend:
+                   on_document: OnDocument | None = None) -> Backend:
     def run(batches: Iterator[Batch]) -> Iterator[list[ExtractionResult]]:
         for batch in batches:
             yield extract_batch(batch, model, config, on_document)
@@ -140,18 +151,108 @@ def _exit_with_parent(parent: int) -> None:
 KILL_WORKER_ENV = "SAIDWHAT_TEST_KILL_WORKER_ON"
 
 
-def _init_worker(model: str | None, parent: int, config: str | None = None) -> None:
+# -- progress from workers ----------------------------------------------------------------
+
+_PK = struct.Struct("!q")  # one message per document done: its pk
+_TICK_S = 0.1  # how often the parent looks for progress while it waits on batches
+_DASK_TICK_S = 0.25
+_DASK_REPORT_TIMEOUT_S = 5.0
+
+# In a pool worker: the write end of the parent's progress pipe (None elsewhere).
+_progress_conn: Connection | None = None
+
+
+def _report_to_parent(pk: int) -> None:
+    """Tell the parent one document is done. The pipe is non-blocking and the message far
+    under PIPE_BUF, so the write is whole or not at all and takes no lock: a worker killed
+    here leaves nothing half-written and nobody waiting. A full pipe (the parent busy
+    saving) drops the message; the parent counts that document when its batch comes back."""
+    if _progress_conn is not None:
+        with contextlib.suppress(OSError):  # BlockingIOError (full), BrokenPipeError (gone)
+            _progress_conn.send_bytes(_PK.pack(pk))
+
+
+@contextmanager
+def _dask_reporter(name: str) -> Iterator[OnDocument | None]:
+    """In a Dask task: report each document done to the client's ``distributed.Queue``.
+    Progress is best effort: a put that fails or is slow never fails the document."""
+    try:
+        from dask.distributed import Queue
+
+        queue = Queue(name)
+    except Exception:  # noqa: BLE001 - no scheduler to talk to: no progress, same results
+        yield None
+        return
+
+    def report(pk: int) -> None:
+        with contextlib.suppress(Exception):
+            queue.put(pk, timeout=_DASK_REPORT_TIMEOUT_S)
+
+    try:
+        yield report
+    finally:
+        with contextlib.suppress(Exception):
+            queue.close()
+
+
+class _Progress:
+    """The bar moves once per document, however its result came back.
+
+    Workers report each document as it is done (:meth:`document`); the parent also sees
+    every batch's results (:meth:`results`) and counts there the documents whose report
+    was lost or never sent. A document reported by a batch that then died and was redone
+    one by one is still counted once: ``reported`` holds the documents counted whose
+    results are not back yet (bounded by the documents in flight).
+    """
+
+    def __init__(self, total: int) -> None:
+        self.total = total
+        self.count = 0
+        self.bar: Any = None
+        self.reported: set[int] = set()
+
+    def _step(self, n: int) -> None:
+        n = min(n, self.total - self.count)  # a stray late report never passes the total
+        if n > 0:
+            self.count += n
+            if self.bar is not None:
+                self.bar.update(n)
+
+    def document(self, pk: int) -> None:
+        if pk not in self.reported:
+            self.reported.add(pk)
+            self._step(1)
+
+    def results(self, results: list[ExtractionResult]) -> None:
+        unreported = 0
+        for res in results:
+            if res.pk in self.reported:
+                self.reported.discard(res.pk)
+            else:
+                unreported += 1
+        self._step(unreported)
+
+
+def _init_worker(model: str | None, parent: int, config: str | None = None,
+                 progress: Connection | None = None) -> None:
+    global _progress_conn
     _exit_with_parent(parent)
+    _progress_conn = progress
     _extractor(model, config)
 
 
-def _worker_extract_batch(batch: Batch, model: str | None,
-                          config: str | None = None) -> list[ExtractionResult]:
-    """:func:`extract_batch` as run in a worker process."""
+def _worker_extract_batch(batch: Batch, model: str | None, config: str | None = None,
+                          progress_queue: str | None = None) -> list[ExtractionResult]:
+    """:func:`extract_batch` as run in a worker process (pool, solo or Dask), reporting
+    each document done to the parent's pipe or, with ``progress_queue``, a Dask queue."""
     marker = os.environ.get(KILL_WORKER_ENV)
     if marker and any(marker in text for _, _, text in batch):
         os.kill(os.getpid(), signal.SIGKILL)
-    return extract_batch(batch, model, config)
+    if progress_queue is not None:
+        with _dask_reporter(progress_queue) as report:
+            return extract_batch(batch, model, config, report)
+    return extract_batch(batch, model, config,
+                         _report_to_parent if _progress_conn is not None else None)
 
 
 def _death_reason(exitcode: int | None) -> str:
@@ -245,7 +346,8 @@ class _SoloWorker:
 
 
 def _one_by_one(ctx: SpawnContext, model: str | None, batches: list[Batch],
-                config: str | None = None) -> Iterator[list[ExtractionResult]]:
+                config: str | None = None, on_document: OnDocument | None = None
+                ) -> Iterator[list[ExtractionResult]]:
     """Redo ``batches`` one document at a time in a fresh worker, replaced when it dies."""
     worker: _SoloWorker | None = None
     try:
@@ -256,6 +358,8 @@ def _one_by_one(ctx: SpawnContext, model: str | None, batches: list[Batch],
                     worker = _SoloWorker(ctx, model, config)
                 result, alive = worker.extract(doc)
                 out.append(result)
+                if on_document is not None:
+                    on_document(doc[0])
                 if not alive:
                     worker.close()
                     worker = None
@@ -266,30 +370,54 @@ def _one_by_one(ctx: SpawnContext, model: str | None, batches: list[Batch],
 
 
 @contextmanager
-def process_backend(model: str | None, workers: int,
-                    config: str | None = None) -> Iterator[Backend]:
+def process_backend(model: str | None, workers: int, config: str | None = None,
+                    on_document: OnDocument | None = None) -> Iterator[Backend]:
     ctx = get_context("spawn")  # no inherited SQLite handles or threads
     window = 2 * workers  # batches in flight: bounded memory however long the corpus
     pool: ProcessPoolExecutor | None = None
+    reader: Connection | None = None
+    writer: Connection | None = None
+    if on_document is not None:  # workers report each document done (_report_to_parent)
+        reader, writer = ctx.Pipe(duplex=False)
+        os.set_blocking(writer.fileno(), False)
 
     def new_pool() -> ProcessPoolExecutor:
         return ProcessPoolExecutor(workers, mp_context=ctx, initializer=_init_worker,
-                                   initargs=(model, os.getpid(), config))
+                                   initargs=(model, os.getpid(), config, writer))
+
+    def drain() -> None:
+        """Count the documents reported so far (whole messages only: writes are atomic)."""
+        if reader is None or on_document is None:
+            return
+        with contextlib.suppress(OSError, EOFError):
+            while reader.poll():
+                on_document(_PK.unpack(reader.recv_bytes())[0])
+
+    def wait_first() -> set[Future[list[ExtractionResult]]]:
+        """Wait for a batch to finish, moving the bar as documents are reported."""
+        while True:
+            done, _ = wait(in_flight, timeout=None if reader is None else _TICK_S,
+                           return_when=FIRST_COMPLETED)
+            drain()  # after the wait: a finished batch's reports are already in the pipe
+            if done:
+                return done
+
+    in_flight: dict[Future[list[ExtractionResult]], Batch] = {}
 
     def run(batches: Iterator[Batch]) -> Iterator[list[ExtractionResult]]:
         nonlocal pool
-        in_flight: dict[Future[list[ExtractionResult]], Batch] = {}
 
         def collect(broken: bool = False) -> Iterator[list[ExtractionResult]]:
             """Results of the batches done; with a broken pool, of every batch in flight."""
             nonlocal pool
-            done, _ = wait(in_flight, return_when=FIRST_COMPLETED)
+            done = wait_first()
             if broken or any(isinstance(fut.exception(), BrokenProcessPool) for fut in done):
                 # A dead worker breaks the pool: every batch in flight fails with it.
                 done, _ = wait(in_flight, return_when=ALL_COMPLETED)
                 if pool is not None:
-                    pool.shutdown(wait=True)
+                    pool.shutdown(wait=True)  # its workers are all gone after this
                 pool = None  # a fresh pool for the batches still to come
+                drain()
             suspects: list[Batch] = []
             for fut in sorted(done, key=lambda f: in_flight[f][0][0]):
                 batch = in_flight.pop(fut)
@@ -298,7 +426,7 @@ def process_backend(model: str | None, workers: int,
                 else:  # a dead worker, or an error such as MemoryError: find the document
                     suspects.append(batch)
             if suspects:
-                yield from _one_by_one(ctx, model, suspects, config)
+                yield from _one_by_one(ctx, model, suspects, config, on_document)
 
         for batch in batches:
             while True:
@@ -323,21 +451,29 @@ def process_backend(model: str | None, workers: int,
         if pool is not None:  # Ctrl-C, SIGTERM, a failed save: start nothing more
             pool.shutdown(wait=True, cancel_futures=True)
         raise
-    if pool is not None:
-        pool.shutdown(wait=True)
+    else:
+        if pool is not None:
+            pool.shutdown(wait=True)
+    finally:
+        for conn in (reader, writer):
+            if conn is not None:
+                conn.close()
 
 
 @contextmanager
 def dask_backend(address: str, model: str | None, workers: int, parts_dir: Path | None,
-                 config: str | None = None) -> Iterator[Backend]:
+                 config: str | None = None, on_document: OnDocument | None = None
+                 ) -> Iterator[Backend]:
     """Extraction on a Dask cluster; ``address`` is a scheduler address or ``local``.
 
     With ``parts_dir`` (a folder that workers and this process both see, e.g. on a shared
     file system) workers write Parquet parts that are loaded into the store and then
-    removed; without it, results come back through the scheduler.
+    removed; without it, results come back through the scheduler. With ``on_document``,
+    tasks report each document done through a ``distributed.Queue`` the client drains
+    while it waits.
     """
     try:
-        from dask.distributed import Client, KilledWorker, LocalCluster
+        from dask.distributed import Client, KilledWorker, LocalCluster, Queue
         from dask.distributed import wait as dask_wait
     except ImportError as exc:
         raise StoreError("--dask needs dask[distributed]: pip install 'saidwhat[dask]'") from exc
@@ -349,20 +485,47 @@ def dask_backend(address: str, model: str | None, workers: int, parts_dir: Path 
         client = Client(cluster)
     else:
         client = Client(address)
+    queue: Any = None
+    pending: dict[Any, Batch] = {}
     try:
         n_workers = max(len(client.scheduler_info().get("workers", {})), 1)
         window = 2 * n_workers
+        if on_document is not None:
+            queue = Queue(f"saidwhat-progress-{os.getpid()}-{os.urandom(6).hex()}",
+                          client=client)
+        queue_name = None if queue is None else queue.name
+
+        def drain() -> None:
+            if queue is None or on_document is None:
+                return
+            try:
+                pks = queue.get(batch=True)
+            except Exception:  # noqa: BLE001 - progress only: the results still come
+                return
+            for pk in pks:
+                on_document(int(pk))
+
+        def wait_first() -> Any:
+            while True:
+                try:
+                    done, _ = dask_wait(list(pending), return_when="FIRST_COMPLETED",
+                                        timeout=None if queue is None else _DASK_TICK_S)
+                except TimeoutError:
+                    done = set()
+                drain()  # after the wait: a finished task's puts reached the scheduler
+                if done:
+                    return done
 
         def run(batches: Iterator[Batch]) -> Iterator[list[ExtractionResult]]:
-            pending: dict[Any, Batch] = {}
+            pending.clear()
 
             def submit(batch: Batch) -> None:
                 if parts_dir is not None:
                     fut = client.submit(extract_batch_to_parquet, batch, model,
-                                        str(parts_dir), config, pure=False)
+                                        str(parts_dir), config, queue_name, pure=False)
                 else:
                     fut = client.submit(_worker_extract_batch, batch, model, config,
-                                        pure=False)
+                                        queue_name, pure=False)
                 pending[fut] = batch
 
             def collect(done: Any) -> Iterator[list[ExtractionResult]]:
@@ -392,13 +555,14 @@ def dask_backend(address: str, model: str | None, workers: int, parts_dir: Path 
             for batch in batches:
                 submit(batch)
                 if len(pending) >= window:
-                    done, _ = dask_wait(list(pending), return_when="FIRST_COMPLETED")
-                    yield from collect(done)
+                    yield from collect(wait_first())
             while pending:
-                done, _ = dask_wait(list(pending), return_when="FIRST_COMPLETED")
-                yield from collect(done)
+                yield from collect(wait_first())
         yield run
     finally:
+        if queue is not None:
+            with contextlib.suppress(Exception):
+                queue.close()
         client.close()
         if cluster is not None:
             cluster.close()
@@ -474,28 +638,20 @@ def run(store: Store, *, batch_size: int = DEFAULT_BATCH_SIZE, workers: int = 1,
             parts = (store.path.with_name(f"{store.path.name}.parts") / f"run-{run_id}"
                      if parts_dir == "auto" else Path(parts_dir) / f"run-{run_id}")
         start = time.perf_counter()
-        # the serial backend moves the bar per document (``shown``: those of the batch in
-        # progress already counted); the others as each batch comes back
-        shown: list[Any] = [0, None]
-
-        def one_done() -> None:
-            shown[0] += 1
-            if shown[1] is not None:
-                shown[1].update(1)
-
+        # every backend reports each document as it is done: the bar moves per document
+        progress = _Progress(total)
         try:
             with _backend(dask, model, workers, parts, config,
-                          one_done if show_progress else None) as backend, \
+                          progress.document if show_progress else None) as backend, \
                     tqdm(total=total, unit="doc", desc="extract", disable=not show_progress,
                          dynamic_ncols=True, smoothing=0.1) as bar:
-                shown[1] = bar
+                progress.bar = bar
                 for results in backend(store.pending_batches(batch_size, limit)):
                     counts = store.save_results(results, run_id)
                     summary.processed += counts["done"]
                     summary.failed += counts["failed"]
                     summary.batches += 1
-                    bar.update(max(len(results) - shown[0], 0))
-                    shown[0] = 0
+                    progress.results(results)
                     if summary.failed:
                         bar.set_postfix(failed=summary.failed, refresh=False)
         except BaseException:  # Ctrl-C, a lost cluster: committed batches stay, say so
@@ -517,13 +673,13 @@ def run(store: Store, *, batch_size: int = DEFAULT_BATCH_SIZE, workers: int = 1,
 
 @contextmanager
 def _backend(dask: str | None, model: str | None, workers: int, parts: Path | None,
-             config: str | None = None, on_document: Callable[[], None] | None = None
+             config: str | None = None, on_document: OnDocument | None = None
              ) -> Iterator[Backend]:
     if dask:
-        with dask_backend(dask, model, workers, parts, config) as backend:
+        with dask_backend(dask, model, workers, parts, config, on_document) as backend:
             yield backend
     elif workers > 1:
-        with process_backend(model, workers, config) as backend:
+        with process_backend(model, workers, config, on_document) as backend:
             yield backend
     else:
         yield serial_backend(model, config, on_document)
