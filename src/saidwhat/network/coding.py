@@ -34,7 +34,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from .codebook import Codebook, Concept
-from .lexicons import content_stance_words, cue_polarity
+from .lexicons import content_stance_words, cue_polarity, evaluation_words
 
 Qualifier = Literal["support", "oppose"]
 METHODS = ("lexical", "embeddings")
@@ -47,8 +47,22 @@ _KEYWORD_WEIGHT = 1.0
 # them is the (IDF-weighted) share of its words the clause contains.
 _LABEL_WEIGHT = 1.5
 _DESCRIPTION_WEIGHT = 1.0
+# Labelled examples (codebook examples, coded statements): the best cosine similarity of
+# TF-IDF lemma vectors, times this, is added to the concept's raw score when it reaches
+# _EXAMPLE_MIN_SIM; a statement with no concept words is coded by an example alone from
+# _EXAMPLE_ALONE_SIM, and takes that example's agreement from _EXAMPLE_AGREEMENT_SIM.
 _EXAMPLE_WEIGHT = 2.0
-_EXAMPLE_MIN_OVERLAP = 0.2
+_EXAMPLE_MIN_SIM = 0.2
+_EXAMPLE_ALONE_SIM = 0.3
+_EXAMPLE_AGREEMENT_SIM = 0.5
+# Document topic: a statement without concept words gets its document's dominant concept
+# when the document's statements carry at least this much raw evidence; its raw score is
+# _CONTEXT_WEIGHT x the concept's share of that evidence.
+_CONTEXT_MIN_MASS = 1.0
+_CONTEXT_WEIGHT = 1.0
+# The default --threshold on the calibrated score (see ConceptCode): about raw 0.7, i.e.
+# a keyword, or most of a label's specific words, or a close example.
+DEFAULT_THRESHOLD = 0.5
 
 
 def stem(lemma: str) -> str:
@@ -70,16 +84,42 @@ def _terms(doc: Doc) -> list[str]:
 
 @dataclass(frozen=True, slots=True)
 class ConceptCode:
-    """One concept coded on one statement."""
+    """One concept coded on one statement.
+
+    ``score`` is calibrated to 0..1: ``1 - exp(-raw)`` of the raw evidence (1.0 per keyword,
+    label and description words by their share, examples and document topic as below), so
+    one keyword scores 0.63 and two 0.86; ``--threshold`` compares with it. ``evidence``
+    says which words decided the concept, ``agreement_evidence`` which decided the
+    qualifier."""
 
     concept_id: str
     qualifier: Qualifier
     score: float
     evidence: tuple[str, ...]
+    agreement_evidence: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {"concept": self.concept_id, "qualifier": self.qualifier,
-                "score": round(self.score, 3), "evidence": list(self.evidence)}
+                "score": round(self.score, 3), "evidence": list(self.evidence),
+                "agreement_evidence": list(self.agreement_evidence)}
+
+
+@dataclass(frozen=True, slots=True)
+class CodingItem:
+    """A statement to code: its content and cue, and optionally the document it belongs to
+    (``group``: statements of one document share its topic), the document's text and the
+    cue's offset in it (to see a cue inside a relative clause: "X, who backs Y, ...")."""
+
+    content: str
+    cue: str | None = None
+    group: str | None = None
+    text: str = ""
+    cue_start: int | None = None
+
+
+def calibrate(raw: float) -> float:
+    """Raw evidence -> 0..1 score: 1 - exp(-raw) (one keyword 0.63, two 0.86)."""
+    return 1.0 - math.exp(-max(0.0, raw))
 
 
 @dataclass(slots=True)
@@ -87,7 +127,9 @@ class _Profile:
     concept: Concept
     keywords: list[tuple[str, tuple[str, ...]]]  # (keyword as written, stemmed term sequence)
     words: dict[str, tuple[float, str]]  # term -> (weight, "label"|"description")
-    examples: list[set[str]] = field(default_factory=list)
+    # Terms the concept's own label/description puts under a reducing or negating word
+    # ("cut *emissions*", "phones should be *banned*"): mentioning them approvingly opposes.
+    reversed_terms: set[str] = field(default_factory=set)
 
 
 @dataclass(slots=True)
@@ -98,16 +140,31 @@ class _Hit:
     start: int  # token index in the content doc
     end: int
     evidence: str
+    term: str = ""
     name_only: bool = False  # a proper noun matched a label or description word
     keyword: bool = False
 
 
+@dataclass(slots=True)
+class _Result:
+    codes: list[ConceptCode]
+    raw: dict[str, float]  # lexical evidence per concept, before the threshold
+    position: bool  # takes a position (not a narration, not a role description)
+    context_polarity: tuple[Qualifier, list[str]]  # the qualifier without concept words
+
+
 class ConceptCoder:
-    """Codes statements against a codebook. Build once, call :meth:`code_many` per batch."""
+    """Codes statements against a codebook. Build once, call :meth:`code_many` per batch.
+
+    ``examples``: labelled statements (:class:`saidwhat.network.fewshot.LabelledExample`)
+    learnt from, besides the codebook's own ``examples``; ``context``: a statement with no
+    concept words of its own takes its document's dominant concept ("welcomed the
+    decision"), when it takes a position."""
 
     def __init__(self, codebook: Codebook, nlp: Language | None = None, *,
-                 method: str = "lexical", threshold: float = 1.0,
-                 skip_narrative: bool = True) -> None:
+                 method: str = "lexical", threshold: float | None = None,
+                 skip_narrative: bool = True, examples: Sequence[Any] = (),
+                 use_codebook_examples: bool = True, context: bool = True) -> None:
         if method not in METHODS:
             raise ValueError(f"unknown coding method {method!r}; choose one of {METHODS}")
         if nlp is None:
@@ -115,10 +172,18 @@ class ConceptCoder:
             nlp = load_nlp()
         self.nlp = nlp
         self.codebook = codebook
-        self.threshold = threshold
+        self.threshold = DEFAULT_THRESHOLD if threshold is None else threshold
         self.skip_narrative = skip_narrative
         self.method = method
+        self.context = context
         self._profiles = self._build_profiles(codebook)
+        self._ids = {p.concept.id for p in self._profiles}
+        from .fewshot import ExampleIndex, codebook_examples
+
+        labelled = (codebook_examples(codebook) if use_codebook_examples else []) + [
+            e for e in examples if e.concept is None or e.concept in self._ids]
+        ex_docs = list(self.nlp.pipe(e.text for e in labelled))
+        self._examples = ExampleIndex(labelled, [_terms(d) for d in ex_docs])
         self._embedder = _Embedder(codebook) if method == "embeddings" else None
 
     # -- concept profiles -------------------------------------------------------------
@@ -139,6 +204,8 @@ class ConceptCoder:
         # topic: they never count as evidence of the concept.
         stance = {stem(w) for w, p in cue_polarity().items() if p != "neutral" and " " not in w}
         stance |= {stem(w) for w in content_stance_words() if " " not in w}
+        stance |= {stem(w[0]) for w, k in evaluation_words().items()
+                   if len(w) == 1 and k in ("negative", "positive", "denial")}
         profiles = []
         for concept, label_doc, desc_doc in zip(codebook, label_docs, desc_docs, strict=True):
             words: dict[str, tuple[float, str]] = {}
@@ -153,47 +220,98 @@ class ConceptCoder:
                 seq = tuple(_terms(kw_doc)) or tuple(stem(t.lemma_) for t in kw_doc if not t.is_punct)
                 if seq:
                     keywords.append((kw, seq))
-            examples = [set(_terms(d)) for d in self.nlp.pipe(concept.examples)]
-            profiles.append(_Profile(concept, keywords, words, [e for e in examples if e]))
+            # The label decides a term's direction; the description only for terms the label
+            # does not have.
+            reversed_terms: set[str] = set()
+            label_terms = set()
+            for doc in (label_doc, desc_doc):
+                flips = negation_flips(doc)
+                for t in doc:
+                    if not _is_term(t):
+                        continue
+                    term = stem(t.lemma_)
+                    if doc is desc_doc and term in label_terms:
+                        continue
+                    if doc is label_doc:
+                        label_terms.add(term)
+                    if flips[t.i]:
+                        reversed_terms.add(term)
+            profiles.append(_Profile(concept, keywords, words, reversed_terms))
         return profiles
 
     # -- coding -----------------------------------------------------------------------
     def code(self, content: str, cue: str | None = None) -> list[ConceptCode]:
         return self.code_many([(content, cue)])[0]
 
-    def code_many(self, items: Sequence[tuple[str, str | None]]) -> list[list[ConceptCode]]:
-        """Code ``(content, cue)`` pairs; returns one list of codes per pair, in order."""
+    def code_many(self, items: Sequence[tuple[str, str | None] | CodingItem]
+                  ) -> list[list[ConceptCode]]:
+        """Code statements (``(content, cue)`` pairs or :class:`CodingItem`); one list of
+        codes per statement, in order."""
+        its = [i if isinstance(i, CodingItem) else CodingItem(i[0], i[1]) for i in items]
         # Coding reads lemmas, tags and the parse; named entities are not needed.
         skip = [name for name in ("ner",) if name in self.nlp.pipe_names]
-        contents = list(self.nlp.pipe((c for c, _ in items), disable=skip))
+        contents = list(self.nlp.pipe((i.content for i in its), disable=skip))
         # Cues are short and repeat ("said", "told"): parse each distinct one once.
-        distinct = sorted({q or "" for _, q in items})
+        distinct = sorted({i.cue or "" for i in its})
         cue_pol = {text: polarity_of_cue(d) for text, d in zip(distinct, self.nlp.pipe(distinct),
                                                               strict=True)}
-        sims = self._embedder.similarities([c for c, _ in items]) if self._embedder else None
-        out = []
-        for i, (doc, (_, cue)) in enumerate(zip(contents, items, strict=True)):
-            out.append(self._code_doc(doc, cue_pol[cue or ""],
-                                      sims[i] if sims is not None else None))
-        return out
+        sims = self._embedder.similarities([i.content for i in its]) if self._embedder else None
+        results = []
+        for k, (doc, item) in enumerate(zip(contents, its, strict=True)):
+            results.append(self._code_doc(doc, cue_pol[item.cue or ""],
+                                          sims[k] if sims is not None else None,
+                                          role=_role_description(item)))
+        if self.context:
+            self._code_from_context(its, results)
+        return [r.codes for r in results]
 
-    def _code_doc(self, doc: Doc, cue: tuple[str, str], sims: Sequence[float] | None
-                  ) -> list[ConceptCode]:
+    def _code_from_context(self, items: Sequence[CodingItem], results: list[_Result]) -> None:
+        """Statements without concept words take their document's dominant concept."""
+        mass: dict[str, dict[str, float]] = {}
+        for item, r in zip(items, results, strict=True):
+            if item.group is None:
+                continue
+            m = mass.setdefault(item.group, {})
+            for cid, raw in r.raw.items():
+                m[cid] = m.get(cid, 0.0) + raw
+        for item, r in zip(items, results, strict=True):
+            if item.group is None or r.codes or not r.position:
+                continue
+            m = mass.get(item.group) or {}
+            total = sum(m.values())
+            if not m or total < _CONTEXT_MIN_MASS:
+                continue
+            cid = max(m, key=lambda c: m[c])
+            share = m[cid] / total
+            score = calibrate(_CONTEXT_WEIGHT * share + r.raw.get(cid, 0.0))
+            if score < self.threshold:
+                continue
+            qualifier, ev = r.context_polarity
+            r.codes = [ConceptCode(cid, qualifier, score,
+                                   (f"document topic '{cid}' (share {share:.2f})",), tuple(ev))]
+
+    def _code_doc(self, doc: Doc, cue: tuple[str, str], sims: Sequence[float] | None,
+                  role: bool = False) -> _Result:
         cue_pol, cue_word = cue
         if cue_pol == "oppose" and _starts_with_person(doc):
             # "accused X of ...", "criticised X over ...": the opposition targets X, not the
             # claim that follows.
             cue_pol = "neutral"
         flips = negation_flips(doc)
+        evals = evaluation_flips(doc, flips)
+        question = rhetorical_question(doc)
         term_toks = [t for t in doc if _is_term(t)]
         term_seq = [stem(t.lemma_) for t in term_toks]
-        content_terms = set(term_seq)
         segments = clause_segments(doc)
+        nearest = self._examples.nearest(term_seq) if len(self._examples) else {}
 
-        best: dict[str, tuple[float, float, Qualifier, list[str]]] = {}
+        best: dict[str, tuple[float, float, Qualifier, list[str], list[str]]] = {}
+        raw_all: dict[str, float] = {}
         reported = self.skip_narrative and cue_pol == "neutral"
+        narrated = 0
         for seg_start, seg_end in segments:
             if reported and is_narrative(doc[seg_start:seg_end]):
+                narrated += 1
                 continue  # "X said the review found ...": a report of the past, not a position
             seg_idx = [k for k, t in enumerate(term_toks) if seg_start <= t.i < seg_end]
             scored = []
@@ -202,6 +320,8 @@ class ConceptCoder:
                 score = sum(h.weight for h in hits)
                 if score > 0:
                     scored.append((score, prof, hits))
+                    if not all(h.name_only for h in hits):
+                        raw_all[prof.concept.id] = raw_all.get(prof.concept.id, 0.0) + score
             if not scored:
                 continue
             scored.sort(key=lambda x: -x[0])
@@ -213,54 +333,102 @@ class ConceptCoder:
                 if rank > 0 and not any(h.keyword for h in free):
                     continue
                 # Statement-level evidence (examples, embeddings) counts once per concept.
-                coded = self._clause_code(prof, free, flips, cue_pol, cue_word, content_terms,
-                                          sims, with_statement=prof.concept.id not in best)
+                coded = self._clause_code(prof, free, flips, evals, question, cue_pol,
+                                          cue_word, nearest, sims,
+                                          with_statement=prof.concept.id not in best)
                 if coded is None:
                     continue
                 claimed.update(i for h in free for i in range(h.start, h.end))
-                score, qualifier, evidence = coded
+                score, qualifier, evidence, agr_ev = coded
                 # Several clauses on one concept add up; the strongest one sets the qualifier.
-                total, top, q_top, ev = best.get(prof.concept.id, (0.0, 0.0, qualifier, []))
+                total, top, q_top, ev, aev = best.get(prof.concept.id,
+                                                      (0.0, 0.0, qualifier, [], []))
                 best[prof.concept.id] = (total + score, max(top, score),
-                                         qualifier if score > top else q_top, ev + evidence)
+                                         qualifier if score > top else q_top, ev + evidence,
+                                         aev + agr_ev if score <= top else agr_ev + aev)
+        best = {cid: v for cid, v in best.items() if calibrate(v[0]) >= self.threshold}
+        # Examples alone (a paraphrase of a labelled statement) can code a concept.
+        if not best and nearest and not (reported and narrated == len(segments)):
+            cands = [(sim, cid, i) for cid, (sim, i) in nearest.items()
+                     if cid is not None and sim >= _EXAMPLE_ALONE_SIM]
+            if cands:
+                sim, cid, i = max(cands)
+                if nearest.get(None, (0.0, -1))[0] < sim:
+                    ex = self._examples.examples[i]
+                    q, aev = self._example_qualifier(ex, sim, flips, evals, question, cue_pol,
+                                                     cue_word, doc)
+                    raw = _EXAMPLE_WEIGHT * sim
+                    best[cid] = (raw, raw, q, [f"example '{_short(ex.text)}' similarity"
+                                               f" {sim:.2f}"], aev)
         # A statement with no lexical hit can still be coded by similarity alone.
         if not best and sims is not None:
             j = max(range(len(self._profiles)), key=lambda k: sims[k])
             score = _sim_score(sims[j])
-            if score >= self.threshold:
+            if calibrate(score) >= self.threshold:
                 q: Qualifier = "oppose" if cue_pol == "oppose" else "support"
                 best[self._profiles[j].concept.id] = (
-                    score, score, q, [f"embedding similarity {sims[j]:.2f}"])
-        codes = [ConceptCode(cid, q, total, tuple(ev)) for cid, (total, _, q, ev) in best.items()]
+                    score, score, q, [f"embedding similarity {sims[j]:.2f}"], [])
+        position = not role and not (reported and narrated == len(segments)) and (
+            len([t for t in doc if not t.is_punct]) >= 3 or cue_pol != "neutral")
+        if role:
+            best = {}
+        codes = [ConceptCode(cid, q, calibrate(total), tuple(ev), tuple(aev))
+                 for cid, (total, _, q, ev, aev) in best.items()
+                 if calibrate(total) >= self.threshold]
         codes.sort(key=lambda c: -c.score)
-        return codes
+        return _Result(codes, raw_all, position,
+                       context_qualifier(doc, flips, evals, question, cue_pol, cue_word))
 
-    def _clause_code(self, prof: _Profile, hits: list[_Hit], flips: list[bool], cue_pol: str,
-                     cue_word: str, content_terms: set[str], sims: Sequence[float] | None,
-                     with_statement: bool = True) -> tuple[float, Qualifier, list[str]] | None:
-        """Score, qualifier and evidence of one concept in one clause, or None if too weak."""
+    def _example_qualifier(self, ex: Any, sim: float, flips: list[bool], evals: list[int],
+                           question: bool, cue_pol: str, cue_word: str, doc: Doc
+                           ) -> tuple[Qualifier, list[str]]:
+        if sim >= _EXAMPLE_AGREEMENT_SIM and ex.source != "codebook":
+            return ex.agreement, [f"as the labelled example '{_short(ex.text)}'"
+                                  f" ({ex.agreement}, similarity {sim:.2f})"]
+        return context_qualifier(doc, flips, evals, question, cue_pol, cue_word)
+
+    def _clause_code(self, prof: _Profile, hits: list[_Hit], flips: list[bool], evals: list[int],
+                     question: bool, cue_pol: str, cue_word: str,
+                     nearest: dict[str | None, tuple[float, int]], sims: Sequence[float] | None,
+                     with_statement: bool = True
+                     ) -> tuple[float, Qualifier, list[str], list[str]] | None:
+        """Raw score, qualifier and evidence of one concept in one clause, or None."""
         if not hits or all(h.name_only for h in hits):
             return None  # a name alone is not a claim
         lexical = sum(h.weight for h in hits)
         # Examples and embeddings judge the whole statement, not a clause.
-        extra, extra_ev = (self._statement_evidence(prof, content_terms, sims) if with_statement
+        extra, extra_ev = (self._statement_evidence(prof, nearest, sims) if with_statement
                            else (0.0, []))
         score = lexical + extra
-        if score < self.threshold:
-            return None
-        # The clause's polarity is the weighted vote of its concept words.
-        neg_weight = sum(h.weight for h in hits if any(flips[i] for i in range(h.start, h.end)))
+        # The clause's polarity is the weighted vote of its concept words: each is reversed
+        # by a negator or reducing word over it, by a negative evaluation of it ("X is a
+        # hoax"), and by the concept's own direction ("cut *emissions*").
+        agreement: list[str] = []
+        neg_weight = 0.0
+        for h in hits:
+            rev = any(flips[i] for i in range(h.start, h.end))
+            ev = any(evals[i] < 0 for i in range(h.start, h.end))
+            own = h.term in prof.reversed_terms
+            if rev ^ ev ^ own:
+                neg_weight += h.weight
+            word = h.evidence.split(":")[-1].strip().strip("'")
+            if rev:
+                agreement.append(f"'{word}' negated or reduced in content")
+            if ev:
+                agreement.append(f"'{word}' evaluated negatively")
+            if own:
+                agreement.append(f"'{word}' is what the concept reduces")
         negated = neg_weight > lexical / 2
-        evidence = [h.evidence for h in hits] + extra_ev
         qualifier: Qualifier = "oppose" if negated else "support"
-        if negated:
-            evidence.append("negated in content")
+        if question:
+            qualifier = "support"
+            agreement = ["rhetorical question: demands or defends"]
         if cue_pol == "oppose":
             qualifier = "support" if qualifier == "oppose" else "oppose"
-            evidence.append(f"cue '{cue_word}' opposes")
+            agreement.append(f"cue '{cue_word}' opposes")
         elif cue_pol == "support":
-            evidence.append(f"cue '{cue_word}' supports")
-        return score, qualifier, evidence
+            agreement.append(f"cue '{cue_word}' supports")
+        return score, qualifier, [h.evidence for h in hits] + extra_ev, agreement
 
     def _hits(self, prof: _Profile, toks: list[Token], seq: list[str], seg_idx: list[int]) -> list[_Hit]:
         hits: list[_Hit] = []
@@ -273,7 +441,7 @@ class ConceptCoder:
                     span = toks[k:k + n]
                     hits.append(_Hit(_KEYWORD_WEIGHT, span[0].i, span[-1].i + 1,
                                      f"keyword '{kw}': '{' '.join(t.text for t in span)}'",
-                                     keyword=True))
+                                     kseq[-1], keyword=True))
                     used.update(range(k, k + n))
                     break  # each keyword counts once
         seen_words: set[str] = set()
@@ -284,18 +452,18 @@ class ConceptCoder:
             seen_words.add(term)
             weight, where = prof.words[term]
             hits.append(_Hit(weight, toks[k].i, toks[k].i + 1, f"{where} word '{toks[k].text}'",
-                             name_only=toks[k].pos_ == "PROPN"))
+                             term, name_only=toks[k].pos_ == "PROPN"))
         return hits
 
-    def _statement_evidence(self, prof: _Profile, terms: set[str],
+    def _statement_evidence(self, prof: _Profile, nearest: dict[str | None, tuple[float, int]],
                             sims: Sequence[float] | None) -> tuple[float, list[str]]:
         extra, evidence = 0.0, []
-        if prof.examples and terms:
-            overlaps = [len(terms & ex) / len(terms | ex) for ex in prof.examples]
-            k = max(range(len(overlaps)), key=overlaps.__getitem__)
-            if overlaps[k] >= _EXAMPLE_MIN_OVERLAP:
-                extra += _EXAMPLE_WEIGHT * overlaps[k]
-                evidence.append(f"example {k + 1} overlap {overlaps[k]:.2f}")
+        found = nearest.get(prof.concept.id)
+        if found is not None and found[0] >= _EXAMPLE_MIN_SIM:
+            sim, i = found
+            extra += _EXAMPLE_WEIGHT * sim
+            evidence.append(f"example '{_short(self._examples.examples[i].text)}'"
+                            f" similarity {sim:.2f}")
         if sims is not None:
             j = self._profiles.index(prof)
             s = _sim_score(sims[j])
@@ -303,6 +471,174 @@ class ConceptCoder:
                 extra += s
                 evidence.append(f"embedding similarity {sims[j]:.2f}")
         return extra, evidence
+
+
+def _short(text: str, n: int = 40) -> str:
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
+_RELATIVE = frozenset({"who", "which", "that", "whose"})
+
+
+def _role_description(item: CodingItem) -> bool:
+    """Is the cue a position verb in a relative clause on the speaker ("X, who backs the
+    plan, said ...")? Then the quote describes X's role; it is not a statement."""
+    if not item.text or item.cue_start is None or not item.cue:
+        return False
+    before = item.text[max(0, item.cue_start - 30):item.cue_start].split()
+    words = [w.strip(",;").lower() for w in before[-3:]]
+    if not any(w in _RELATIVE for w in words):
+        return False
+    # Between the relative word and the cue only auxiliaries and adverbs may stand.
+    idx = max(i for i, w in enumerate(words) if w in _RELATIVE)
+    if not all(w in _AUX_ADV for w in words[idx + 1:]):
+        return False
+    head = item.cue.split()[0].lower()
+    from ..lexicon import read_table
+
+    classes = _cue_classes(read_table)
+    lemma = classes.get(head) or classes.get(head.rstrip("s")) or classes.get(head[:-2] if
+                                                                             head.endswith("ed")
+                                                                             else head)
+    return lemma is not None and lemma != "speech"
+
+
+_AUX_ADV = frozenset({"has", "have", "had", "is", "was", "also", "long", "repeatedly", "openly",
+                      "previously", "once", "strongly", "publicly", "been"})
+_CUE_CLASSES: dict[str, str] = {}
+
+
+def _cue_classes(read_table: Any) -> dict[str, str]:
+    """Cue word form or lemma -> class (speech, position, ...) from cues.tsv."""
+    if not _CUE_CLASSES:
+        for r in read_table("cues.tsv"):
+            if len(r) >= 2:
+                lemma = r[0].lower()
+                _CUE_CLASSES[lemma] = r[1]
+                for form in (lemma + "s", lemma + "d", lemma + "ed", lemma + "es"):
+                    _CUE_CLASSES.setdefault(form, r[1])
+    return _CUE_CLASSES
+
+
+def evaluation_flips(doc: Doc, flips: list[bool]) -> list[int]:
+    """For each token: -1 when a negative evaluation or a denial is said of it ("the estate
+    would be a disaster", "claims about X are scaremongering", a fragment "X 'a hoax'"),
+    +1 for a positive one, 0 otherwise. An evaluation under a negator counts reversed."""
+    marks = _evaluation_marks(doc, flips)
+    out = [0] * len(doc)
+    if not marks:
+        return out
+    for t in doc:
+        # The smallest subject phrase containing t: its predicate is what is said of it.
+        a: Token | None = t
+        while a is not None and a.dep_ not in ("nsubj", "nsubjpass", "csubj", "csubjpass"):
+            a = a.head if a.head.i != a.i else None
+        if a is not None:
+            subject = {x.i for x in a.subtree}
+            pred = {x.i for x in a.head.subtree} - subject
+            vals = [v for i, (v, _) in marks.items() if i in pred]
+        else:
+            sent = t.sent
+            if sent.root.pos_ in ("VERB", "AUX"):
+                # t is no subject: only a denial in its sentence, or an evaluation inside
+                # its own phrase, speaks of it.
+                vals = [v for i, (v, k) in marks.items() if sent.start <= i < sent.end
+                        and k == "denial"]
+            else:  # a verbless fragment ("X 'a hoax'"): everything in it speaks of X
+                vals = [v for i, (v, _) in marks.items() if sent.start <= i < sent.end
+                        and i != t.i]
+        total = sum(vals)
+        out[t.i] = -1 if total < 0 else (1 if total > 0 else 0)
+    return out
+
+
+def _evaluation_marks(doc: Doc, flips: list[bool]) -> dict[int, tuple[int, str]]:
+    """Token index -> (+1/-1, class) for evaluative words and phrases in the content."""
+    table = evaluation_words()
+    marks: dict[int, tuple[int, str]] = {}
+    lemmas = [t.lemma_.lower() for t in doc]
+    for t in doc:
+        for key in ((lemmas[t.i],), (t.lower_,)):
+            kind = table.get(key)
+            if kind in ("negative", "positive", "denial"):
+                break
+        else:
+            kind = None
+            for words, k in table.items():
+                if len(words) > 1 and k in ("negative", "positive", "denial") and (
+                        words[0] in (lemmas[t.i], t.lower_)):
+                    sub = {x.lemma_.lower() for x in t.subtree} | {
+                        x.lower_ for x in t.subtree}
+                    nxt = {x.lemma_.lower() for x in doc[t.i + 1:t.i + 4]}
+                    if all(w in sub or w in nxt for w in words[1:]):
+                        kind = k
+                        break
+        if kind is None:
+            continue
+        sign = 1 if kind == "positive" else -1
+        if flips[t.i]:
+            sign = -sign
+        marks[t.i] = (sign, kind)
+    return marks
+
+
+_QUESTION_OPENERS = frozenset({"why", "how", "who", "what", "is", "isn't", "are", "aren't",
+                               "can", "can't", "should", "shouldn't", "do", "don't", "does",
+                               "doesn't", "would", "wouldn't", "will", "won't", "where",
+                               "when", "has", "have", "was", "were"})
+
+
+def rhetorical_question(doc: Doc) -> bool:
+    """A question in a statement: the speaker demands or defends something ("Why should a
+    teacher pay more than a billionaire?", "Isn't it time we acted?"). Statements are
+    quotes, so a question in one is read as rhetorical."""
+    for sent in doc.sents:
+        words = [t for t in sent if not t.is_punct and not t.is_space]
+        if not words or not sent.text.rstrip(" \"'’”").endswith("?"):
+            continue
+        if words[0].lower_ in _QUESTION_OPENERS or words[0].lower_.rstrip("n't") in _QUESTION_OPENERS:
+            return True
+    return False
+
+
+def context_qualifier(doc: Doc, flips: list[bool], evals: list[int], question: bool,
+                      cue_pol: str, cue_word: str) -> tuple[Qualifier, list[str]]:
+    """The qualifier of a statement that has no concept words of its own ("welcomed the
+    decision", "it will drive customers away"): the balance of its evaluative words outside
+    conditional clauses, else a negated main verb; a rhetorical question supports; then
+    the cue's polarity."""
+    marks = _evaluation_marks(doc, flips)
+    conditional = set()
+    for t in doc:
+        if t.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in ("if", "unless", "until")
+                                     for c in t.children):
+            conditional |= {x.i for x in t.subtree}
+    total = sum(v for i, (v, _) in marks.items() if i not in conditional)
+    evidence: list[str] = []
+    q: Qualifier = "support"
+    if total < 0:
+        q = "oppose"
+        evidence.append("negative evaluation: " + ", ".join(
+            f"'{doc[i].text}'" for i, (v, _) in marks.items() if v < 0 and i not in conditional))
+    elif total > 0:
+        evidence.append("positive evaluation: " + ", ".join(
+            f"'{doc[i].text}'" for i, (v, _) in marks.items() if v > 0 and i not in conditional))
+    else:
+        roots = [s.root for s in doc.sents]
+        if roots and any(c.dep_ == "neg" or c.lower_ in ("never", "nobody") for r in roots[:1]
+                         for c in r.children) or any(
+                t.lower_ in ("nobody", "nothing") and t.dep_.startswith("nsubj") for t in doc):
+            q = "oppose"
+            evidence.append("negated main clause")
+    if question:
+        q = "support"
+        evidence = ["rhetorical question: demands or defends"]
+    if cue_pol == "oppose":
+        q = "support" if q == "oppose" else "oppose"
+        evidence.append(f"cue '{cue_word}' opposes")
+    elif cue_pol == "support":
+        evidence.append(f"cue '{cue_word}' supports")
+    return q, evidence
 
 
 def _sim_score(sim: float) -> float:
@@ -403,10 +739,20 @@ def negation_flips(doc: Doc) -> list[bool]:
         kind = words.get(t.lower_) or words.get(t.lemma_.lower())
         if kind is None and t.i + 1 < len(doc):  # two-word entries: "rule out", "distance from"
             kind = words.get(f"{t.lemma_.lower()} {doc[t.i + 1].lower_}")
-        if kind == "negation":
+        if kind is None:
+            kind = _reduce_kind(doc, t)
+        if kind == "negation" and t.lower_ == "without":
+            # "without X": X is negated, not what the phrase modifies; "without delay" is
+            # urgency, not negation.
+            if _urgency_at(doc, t):
+                continue
+            scope = _scope(t)
+        elif kind == "negation":
             # "not"/"never" modify a verb; "no" a noun: their head's subtree is the scope.
             scope = _scope(t.head) if t.head is not t else _scope(t)
-        elif kind == "oppose":
+        elif kind == "reduce" and t.dep_ == "amod":
+            scope = {t.head.i}  # "lower limits": the limit is lowered
+        elif kind in ("oppose", "reduce"):
             scope = _scope(t) - {t.i}
         else:
             continue
@@ -414,6 +760,32 @@ def negation_flips(doc: Doc) -> list[bool]:
             if i != t.i:
                 counts[i] += 1
     return [c % 2 == 1 for c in counts]
+
+
+def _reduce_kind(doc: Doc, t: Token) -> str | None:
+    """'reduce' for a reducing predicate ("cut", "phase out", "ban", "turn away"), matched on
+    lemmas; its scope is flipped as an opposing predicate's is."""
+    table = evaluation_words()
+    lemma = t.lemma_.lower()
+    if t.pos_ not in ("VERB", "NOUN", "ADJ", "AUX") and t.tag_ not in ("VBN", "VBD"):
+        return None
+    if table.get((lemma,)) == "reduce":
+        return "reduce"
+    for words, kind in table.items():
+        if kind == "reduce" and len(words) > 1 and words[0] == lemma:
+            nxt = [x.lemma_.lower() for x in doc[t.i + 1:t.i + len(words)]]
+            if nxt == list(words[1:]):
+                return "reduce"
+    return None
+
+
+def _urgency_at(doc: Doc, t: Token) -> bool:
+    table = evaluation_words()
+    for words, kind in table.items():
+        if kind == "urgency" and words[0] == t.lower_:
+            if [x.lower_ for x in doc[t.i:t.i + len(words)]] == list(words):
+                return True
+    return False
 
 
 class _Embedder:
