@@ -226,6 +226,7 @@ class ConceptCoder:
             label_terms = set()
             for doc in (label_doc, desc_doc):
                 flips = negation_flips(doc)
+                evals = evaluation_flips(doc, flips)
                 for t in doc:
                     if not _is_term(t):
                         continue
@@ -234,7 +235,7 @@ class ConceptCoder:
                         continue
                     if doc is label_doc:
                         label_terms.add(term)
-                    if flips[t.i]:
+                    if flips[t.i] ^ (evals[t.i] < 0):
                         reversed_terms.add(term)
             profiles.append(_Profile(concept, keywords, words, reversed_terms))
         return profiles
@@ -297,7 +298,8 @@ class ConceptCoder:
             # "accused X of ...", "criticised X over ...": the opposition targets X, not the
             # claim that follows.
             cue_pol = "neutral"
-        flips = negation_flips(doc)
+        flip_sets = flippers(doc)
+        flips = [len(f) % 2 == 1 for f in flip_sets]
         evals = evaluation_flips(doc, flips)
         question = rhetorical_question(doc)
         term_toks = [t for t in doc if _is_term(t)]
@@ -307,6 +309,9 @@ class ConceptCoder:
 
         best: dict[str, tuple[float, float, Qualifier, list[str], list[str]]] = {}
         raw_all: dict[str, float] = {}
+        words_of: dict[str, set[str]] = {}
+        keyworded: set[str] = set()
+        exampled: set[str] = set()
         reported = self.skip_narrative and cue_pol == "neutral"
         narrated = 0
         for seg_start, seg_end in segments:
@@ -333,20 +338,29 @@ class ConceptCoder:
                 if rank > 0 and not any(h.keyword for h in free):
                     continue
                 # Statement-level evidence (examples, embeddings) counts once per concept.
-                coded = self._clause_code(prof, free, flips, evals, question, cue_pol,
+                coded = self._clause_code(prof, free, doc, flip_sets, evals, question, cue_pol,
                                           cue_word, nearest, sims,
                                           with_statement=prof.concept.id not in best)
                 if coded is None:
                     continue
                 claimed.update(i for h in free for i in range(h.start, h.end))
                 score, qualifier, evidence, agr_ev = coded
+                cid = prof.concept.id
+                words_of.setdefault(cid, set()).update(h.term for h in free)
+                if any(h.keyword for h in free):
+                    keyworded.add(cid)
+                if any(e.startswith(("example", "embedding")) for e in evidence):
+                    exampled.add(cid)
                 # Several clauses on one concept add up; the strongest one sets the qualifier.
                 total, top, q_top, ev, aev = best.get(prof.concept.id,
                                                       (0.0, 0.0, qualifier, [], []))
                 best[prof.concept.id] = (total + score, max(top, score),
                                          qualifier if score > top else q_top, ev + evidence,
                                          aev + agr_ev if score <= top else agr_ev + aev)
-        best = {cid: v for cid, v in best.items() if calibrate(v[0]) >= self.threshold}
+        # One label or description word alone ("country") is too weak to code a concept:
+        # it needs a keyword, a second concept word or an example.
+        best = {cid: v for cid, v in best.items() if calibrate(v[0]) >= self.threshold
+                and (cid in keyworded or len(words_of.get(cid, ())) >= 2 or cid in exampled)}
         # Examples alone (a paraphrase of a labelled statement) can code a concept.
         if not best and nearest and not (reported and narrated == len(segments)):
             cands = [(sim, cid, i) for cid, (sim, i) in nearest.items()
@@ -369,7 +383,7 @@ class ConceptCoder:
                 best[self._profiles[j].concept.id] = (
                     score, score, q, [f"embedding similarity {sims[j]:.2f}"], [])
         position = not role and not (reported and narrated == len(segments)) and (
-            len([t for t in doc if not t.is_punct]) >= 3 or cue_pol != "neutral")
+            cue_pol != "neutral" or question or takes_position(doc, flips))
         if role:
             best = {}
         codes = [ConceptCode(cid, q, calibrate(total), tuple(ev), tuple(aev))
@@ -387,8 +401,8 @@ class ConceptCoder:
                                   f" ({ex.agreement}, similarity {sim:.2f})"]
         return context_qualifier(doc, flips, evals, question, cue_pol, cue_word)
 
-    def _clause_code(self, prof: _Profile, hits: list[_Hit], flips: list[bool], evals: list[int],
-                     question: bool, cue_pol: str, cue_word: str,
+    def _clause_code(self, prof: _Profile, hits: list[_Hit], doc: Doc, flip_sets: list[set[int]],
+                     evals: list[int], question: bool, cue_pol: str, cue_word: str,
                      nearest: dict[str | None, tuple[float, int]], sims: Sequence[float] | None,
                      with_statement: bool = True
                      ) -> tuple[float, Qualifier, list[str], list[str]] | None:
@@ -406,8 +420,17 @@ class ConceptCoder:
         agreement: list[str] = []
         neg_weight = 0.0
         for h in hits:
-            rev = any(flips[i] for i in range(h.start, h.end))
             ev = any(evals[i] < 0 for i in range(h.start, h.end))
+            subj = _subject_phrase(doc[h.start]) if ev else None
+            if subj is not None:
+                # Said of a subject, a negator of the predicate is already in the evaluation
+                # ("X would not make roads safer"): only words inside the subject reverse it.
+                inside = {x.i for x in subj.subtree}
+                rev = any(len(flip_sets[i] & inside) % 2 == 1 for i in range(h.start, h.end))
+            else:
+                rev = any(len(flip_sets[i]) % 2 == 1 for i in range(h.start, h.end))
+            if ev and cue_pol == "oppose":
+                ev = False  # "criticised X as a crazy system": one opposition, not two
             own = h.term in prof.reversed_terms
             if rev ^ ev ^ own:
                 neg_weight += h.weight
@@ -530,9 +553,7 @@ def evaluation_flips(doc: Doc, flips: list[bool]) -> list[int]:
         return out
     for t in doc:
         # The smallest subject phrase containing t: its predicate is what is said of it.
-        a: Token | None = t
-        while a is not None and a.dep_ not in ("nsubj", "nsubjpass", "csubj", "csubjpass"):
-            a = a.head if a.head.i != a.i else None
+        a = _subject_phrase(t)
         if a is not None:
             subject = {x.i for x in a.subtree}
             pred = {x.i for x in a.head.subtree} - subject
@@ -550,6 +571,14 @@ def evaluation_flips(doc: Doc, flips: list[bool]) -> list[int]:
         total = sum(vals)
         out[t.i] = -1 if total < 0 else (1 if total > 0 else 0)
     return out
+
+
+def _subject_phrase(t: Token) -> Token | None:
+    """The head of the smallest subject phrase that contains ``t``, if any."""
+    a: Token | None = t
+    while a is not None and a.dep_ not in ("nsubj", "nsubjpass", "csubj", "csubjpass"):
+        a = a.head if a.head.i != a.i else None
+    return a
 
 
 def _evaluation_marks(doc: Doc, flips: list[bool]) -> dict[int, tuple[int, str]]:
@@ -601,6 +630,31 @@ def rhetorical_question(doc: Doc) -> bool:
     return False
 
 
+_POSITION_MODALS = frozenset({"should", "must", "need", "ought", "can", "could", "cannot",
+                              "have", "afford"})
+_FIRST_PERSON = frozenset({"i", "we", "our", "us", "my", "me"})
+
+
+def takes_position(doc: Doc, flips: list[bool]) -> bool:
+    """Does a statement without concept words take a position, so that it may take its
+    document's topic? An evaluative word, a modal of obligation or ability ("should",
+    "could do more"), a negation, or the speaker's own first person ("we will be stuck
+    in queues"); a bare report of facts or plans ("it would respond in due course") does
+    not."""
+    if _evaluation_marks(doc, flips):
+        return True
+    for t in doc:
+        low = t.lower_
+        if low in _FIRST_PERSON or t.dep_ == "neg" or low in ("never", "nobody", "no"):
+            return True
+        if (t.tag_ == "MD" or t.lemma_.lower() in ("need", "have")) and (
+                t.lemma_.lower() in _POSITION_MODALS or low in _POSITION_MODALS):
+            if t.lemma_.lower() == "have" and not (t.i + 1 < len(doc) and doc[t.i + 1].lower_ == "to"):
+                continue
+            return True
+    return False
+
+
 def context_qualifier(doc: Doc, flips: list[bool], evals: list[int], question: bool,
                       cue_pol: str, cue_word: str) -> tuple[Qualifier, list[str]]:
     """The qualifier of a statement that has no concept words of its own ("welcomed the
@@ -625,11 +679,17 @@ def context_qualifier(doc: Doc, flips: list[bool], evals: list[int], question: b
             f"'{doc[i].text}'" for i, (v, _) in marks.items() if v > 0 and i not in conditional))
     else:
         roots = [s.root for s in doc.sents]
-        if roots and any(c.dep_ == "neg" or c.lower_ in ("never", "nobody") for r in roots[:1]
-                         for c in r.children) or any(
-                t.lower_ in ("nobody", "nothing") and t.dep_.startswith("nsubj") for t in doc):
+        negated = bool(roots) and any(c.dep_ == "neg" or c.lower_ in ("never", "nobody")
+                                      for c in roots[0].children) or any(
+            t.lower_ in ("nobody", "nothing") and t.dep_.startswith("nsubj") for t in doc)
+        main = roots[0] if roots else None
+        # "should not be blocked": a negated reducing verb supports
+        reducing = main is not None and (_reduce_kind(doc, main) is not None or (
+            content_stance_words().get(main.lemma_.lower()) == "oppose"))
+        if negated ^ reducing:
             q = "oppose"
-            evidence.append("negated main clause")
+            evidence.append("negated main clause" if negated else
+                            f"main verb '{main.text}' reduces or opposes")
     if question:
         q = "support"
         evidence = ["rhetorical question: demands or defends"]
@@ -657,10 +717,20 @@ def polarity_of_cue(cue_doc: Doc) -> tuple[str, str]:
                 return pol, cue_doc.text
     for lemma in lemmas:
         pol = table.get(lemma)
-        if pol is not None and pol != "neutral":
+        # A verb that takes its polarity from its particle ("call for", "call on") is
+        # neutral without it ("called the plan a disgrace": the content says it).
+        if pol is not None and pol != "neutral" and not _polar_by_particle(lemma, pol, table):
             return pol, cue_doc.text
     return "neutral", cue_doc.text
 
+
+def _polar_by_particle(lemma: str, pol: str, table: dict[str, str]) -> bool:
+    return lemma in _PARTICLE_POLAR and any(k.startswith(lemma + " ") and v == pol
+                                            for k, v in table.items())
+
+
+# Verbs whose stance comes with a particle: "call for" supports, "called it X" names.
+_PARTICLE_POLAR = frozenset({"call"})
 
 _MODAL_LEMMAS = frozenset({"should", "must", "need", "will", "would", "shall", "can", "could",
                            "may", "might", "ought", "want", "have"})
@@ -685,9 +755,16 @@ def is_narrative(clause: Span) -> bool:
            for t in clause):
         return False
     aux = {c.lemma_.lower() for c in main.children if c.dep_ in ("aux", "auxpass")}
+    if main.tag_ == "VBD" and main.lemma_.lower() in _STATIVE and not aux:
+        return False  # backshifted present in reported speech: "said the town needed homes"
     return main.tag_ == "VBD" or (main.tag_ == "VBN" and bool(aux & {"have", "be"})
                                   and not any(c.tag_ in ("VBZ", "VBP") and c.lemma_ == "be"
                                               for c in main.children if c.dep_ == "auxpass"))
+
+
+# Stative verbs: in reported speech their past tense is usually a backshifted present.
+_STATIVE = frozenset({"need", "want", "be", "remain", "seem", "deserve", "mean", "matter",
+                      "believe", "think", "know", "feel"})
 
 
 def _starts_with_person(doc: Doc) -> bool:
@@ -715,26 +792,45 @@ def clause_segments(doc: Doc) -> list[tuple[int, int]]:
     return [(a, b) for a, b in zip(bounds, bounds[1:], strict=False) if b > a]
 
 
-def _scope(head: Token) -> set[int]:
-    """The subtree of ``head`` without conjuncts introduced by a contrast word."""
+def _scope(head: Token, arguments_only: bool = False) -> set[int]:
+    """The subtree of ``head`` without conjuncts introduced by a contrast word or carrying
+    their own auxiliary or subject ("should not stop at X and *should keep* Y"). With
+    ``arguments_only`` (a reducing word: "ban phones in schools"), only its nominal and
+    clausal arguments, not its adjuncts."""
     words = content_stance_words()
-    out: set[int] = set()
-    stack = [head]
+    out: set[int] = {head.i}
+    stack = []
+    for child in head.children:
+        if arguments_only and child.dep_ not in _ARGUMENT_DEPS:
+            continue
+        stack.append(child)
     while stack:
         tok = stack.pop()
         out.add(tok.i)
         for child in tok.children:
-            if child.dep_ == "conj" and any(words.get(s.lower_) == "contrast"
-                                            for s in child.head.children if s.dep_ == "cc"):
+            if child.dep_ == "conj" and (
+                    any(words.get(s.lower_) == "contrast" for s in child.head.children
+                        if s.dep_ == "cc")
+                    or any(c.dep_ in ("aux", "nsubj", "nsubjpass") for c in child.children)):
                 continue
             stack.append(child)
     return out
 
 
+_ARGUMENT_DEPS = frozenset({"dobj", "nsubjpass", "nsubj", "attr", "xcomp", "ccomp", "pobj",
+                            "compound", "amod", "prt", "oprd", "dative", "conj"})
+
+
 def negation_flips(doc: Doc) -> list[bool]:
-    """For each token: is it under an odd number of negators or opposing predicates?"""
+    """For each token: is it under an odd number of negators, opposing or reducing
+    predicates?"""
+    return [len(f) % 2 == 1 for f in flippers(doc)]
+
+
+def flippers(doc: Doc) -> list[set[int]]:
+    """For each token: the negators, opposing and reducing words whose scope it is in."""
     words = content_stance_words()
-    counts = [0] * len(doc)
+    counts: list[set[int]] = [set() for _ in range(len(doc))]
     for t in doc:
         kind = words.get(t.lower_) or words.get(t.lemma_.lower())
         if kind is None and t.i + 1 < len(doc):  # two-word entries: "rule out", "distance from"
@@ -749,17 +845,19 @@ def negation_flips(doc: Doc) -> list[bool]:
             scope = _scope(t)
         elif kind == "negation":
             # "not"/"never" modify a verb; "no" a noun: their head's subtree is the scope.
-            scope = _scope(t.head) if t.head is not t else _scope(t)
-        elif kind == "reduce" and t.dep_ == "amod":
+            scope = _scope(t.head) if t.head.i != t.i else _scope(t)
+        elif kind == "reduce" and t.dep_ in ("amod", "compound"):
             scope = {t.head.i}  # "lower limits": the limit is lowered
-        elif kind in ("oppose", "reduce"):
+        elif kind == "reduce":
+            scope = _scope(t, arguments_only=True) - {t.i}
+        elif kind == "oppose":
             scope = _scope(t) - {t.i}
         else:
             continue
         for i in scope:
             if i != t.i:
-                counts[i] += 1
-    return [c % 2 == 1 for c in counts]
+                counts[i].add(t.i)
+    return counts
 
 
 def _reduce_kind(doc: Doc, t: Token) -> str | None:
