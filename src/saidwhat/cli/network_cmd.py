@@ -72,8 +72,9 @@ def _export_formats() -> tuple[str, ...]:
 @click.option("--method", default="lexical", show_default=True,
               type=click.Choice(["lexical", "embeddings"]),
               help="Concept coding method (embeddings needs saidwhat[embeddings]).")
-@click.option("--threshold", default=1.0, show_default=True, type=float,
-              help="Minimum concept score (1.0 = one keyword).")
+@click.option("--threshold", default=None, type=click.FloatRange(0.0, 1.0),
+              help="Minimum calibrated concept score, 0-1 (default 0.5; one keyword scores"
+                   " 0.63, two 0.86; docs/networks.md, Coding method).")
 @click.option("--texts", multiple=True, type=click.Path(),
               help="<doc_id>.txt files or folders with the document texts (for .dna export).")
 @click.option("--plot", "plot_path", callback=output_path, help="Also draw the network to a .png or .svg.")
@@ -95,7 +96,7 @@ def network_command(inputs: tuple[str, ...], codebook_path: str, db: str | None,
                     network_type: str, qualifier: str, normalization: str, output: str | None,
                     fmt: str | None, date_from: str | None, date_to: str | None,
                     outlet: tuple[str, ...], actor_type: tuple[str, ...], window: str | None,
-                    step: str | None, actors_path: str | None, method: str, threshold: float,
+                    step: str | None, actors_path: str | None, method: str, threshold: float | None,
                     texts: tuple[str, ...], plot_path: str | None, colour_by: str,
                     stats_path: str | None, statements_path: str | None, dna_password: str,
                     no_csv_escape: bool, model: str | None) -> None:
