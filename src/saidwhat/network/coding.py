@@ -63,6 +63,8 @@ _CONTEXT_WEIGHT = 1.0
 # The default --threshold on the calibrated score (see ConceptCode): about raw 0.7, i.e.
 # a keyword, or most of a label's specific words, or a close example.
 DEFAULT_THRESHOLD = 0.5
+# A concept whose only evidence is one label or description word counts this share of it.
+_SINGLE_WORD_FACTOR = 0.5
 
 
 def stem(lemma: str) -> str:
@@ -357,10 +359,12 @@ class ConceptCoder:
                 best[prof.concept.id] = (total + score, max(top, score),
                                          qualifier if score > top else q_top, ev + evidence,
                                          aev + agr_ev if score <= top else agr_ev + aev)
-        # One label or description word alone ("country") is too weak to code a concept:
-        # it needs a keyword, a second concept word or an example.
-        best = {cid: v for cid, v in best.items() if calibrate(v[0]) >= self.threshold
-                and (cid in keyworded or len(words_of.get(cid, ())) >= 2 or cid in exampled)}
+        # One label or description word alone ("country") is weak evidence: it counts half
+        # without a keyword, a second concept word or an example.
+        best = {cid: ((v[0] if cid in keyworded or len(words_of.get(cid, ())) >= 2
+                       or cid in exampled else v[0] * _SINGLE_WORD_FACTOR),) + v[1:]
+                for cid, v in best.items()}
+        best = {cid: v for cid, v in best.items() if calibrate(v[0]) >= self.threshold}
         # Examples alone (a paraphrase of a labelled statement) can code a concept.
         if not best and nearest and not (reported and narrated == len(segments)):
             cands = [(sim, cid, i) for cid, (sim, i) in nearest.items()
@@ -419,6 +423,10 @@ class ConceptCoder:
         # hoax"), and by the concept's own direction ("cut *emissions*").
         agreement: list[str] = []
         neg_weight = 0.0
+        # A word the concept itself reverses ("prosecution *failures*", "cut *emissions*")
+        # says most about the direction: its vote counts double.
+        votes = {id(h): h.weight * (2.0 if h.term in prof.reversed_terms else 1.0) for h in hits}
+        lexical = sum(votes.values())
         for h in hits:
             ev = any(evals[i] < 0 for i in range(h.start, h.end))
             subj = _subject_phrase(doc[h.start]) if ev else None
@@ -433,8 +441,8 @@ class ConceptCoder:
                 ev = False  # "criticised X as a crazy system": one opposition, not two
             own = h.term in prof.reversed_terms
             if rev ^ ev ^ own:
-                neg_weight += h.weight
-            word = h.evidence.split(":")[-1].strip().strip("'")
+                neg_weight += votes[id(h)]
+            word = doc[h.start:h.end].text
             if rev:
                 agreement.append(f"'{word}' negated or reduced in content")
             if ev:
@@ -556,7 +564,7 @@ def evaluation_flips(doc: Doc, flips: list[bool]) -> list[int]:
         a = _subject_phrase(t)
         if a is not None:
             subject = {x.i for x in a.subtree}
-            pred = {x.i for x in a.head.subtree} - subject
+            pred = _predicate(a.head) - subject
             vals = [v for i, (v, _) in marks.items() if i in pred]
         else:
             sent = t.sent
@@ -568,8 +576,31 @@ def evaluation_flips(doc: Doc, flips: list[bool]) -> list[int]:
             else:  # a verbless fragment ("X 'a hoax'"): everything in it speaks of X
                 vals = [v for i, (v, _) in marks.items() if sent.start <= i < sent.end
                         and i != t.i]
+        # A modifier of an evaluative noun is what it evaluates ("prosecution *failures*",
+        # "a *waste* of money").
+        h = t.head
+        if h.i != t.i and h.i in marks and t.dep_ in ("compound", "amod", "acl", "pobj", "prep"):
+            vals.append(marks[h.i][0])
+        elif (t.dep_ == "pobj" and t.head.head.i in marks and t.head.head.i != t.i):
+            vals.append(marks[t.head.head.i][0])
         total = sum(vals)
         out[t.i] = -1 if total < 0 else (1 if total > 0 else 0)
+    return out
+
+
+def _predicate(head: Token) -> set[int]:
+    """The predicate's words: the head's subtree without relative, adverbial and
+    complement clauses of its own ("an inquiry should identify the bodies *that failed*")."""
+    out = {head.i}
+    stack = [head]
+    while stack:
+        tok = stack.pop()
+        for c in tok.children:
+            if c.dep_ in ("relcl", "acl", "advcl", "ccomp", "parataxis") or (
+                    c.dep_ == "conj" and any(x.dep_.startswith("nsubj") for x in c.children)):
+                continue
+            out.add(c.i)
+            stack.append(c)
     return out
 
 
@@ -690,6 +721,13 @@ def context_qualifier(doc: Doc, flips: list[bool], evals: list[int], question: b
             q = "oppose"
             evidence.append("negated main clause" if negated else
                             f"main verb '{main.text}' reduces or opposes")
+    # "Without X, routes will be cut" / "unless X, ...": a bad outcome in the absence of X
+    # argues for X.
+    if q == "oppose" and total < 0 and any(
+            (t.lower_ == "without" and t.head.i != t.i and t.head.dep_ == "ROOT"
+             and t.i < t.head.i) or (t.lower_ == "unless" and t.dep_ == "mark") for t in doc):
+        q = "support"
+        evidence.append("bad outcome without it")
     if question:
         q = "support"
         evidence = ["rhetorical question: demands or defends"]
@@ -755,6 +793,8 @@ def is_narrative(clause: Span) -> bool:
            for t in clause):
         return False
     aux = {c.lemma_.lower() for c in main.children if c.dep_ in ("aux", "auxpass")}
+    if any(c.dep_ == "nsubj" and c.lower_ in _SELF for c in main.children):
+        return False  # the speaker's account of their own acts is a position ("he gave ...")
     if main.tag_ == "VBD" and main.lemma_.lower() in _STATIVE and not aux:
         return False  # backshifted present in reported speech: "said the town needed homes"
     return main.tag_ == "VBD" or (main.tag_ == "VBN" and bool(aux & {"have", "be"})
@@ -762,6 +802,8 @@ def is_narrative(clause: Span) -> bool:
                                               for c in main.children if c.dep_ == "auxpass"))
 
 
+# Subjects that, in reported speech, are usually the speaker.
+_SELF = frozenset({"i", "we", "he", "she"})
 # Stative verbs: in reported speech their past tense is usually a backshifted present.
 _STATIVE = frozenset({"need", "want", "be", "remain", "seem", "deserve", "mean", "matter",
                       "believe", "think", "know", "feel"})
@@ -798,22 +840,20 @@ def _scope(head: Token, arguments_only: bool = False) -> set[int]:
     ``arguments_only`` (a reducing word: "ban phones in schools"), only its nominal and
     clausal arguments, not its adjuncts."""
     words = content_stance_words()
+
+    def own_conjunct(child: Token) -> bool:
+        return child.dep_ == "conj" and (
+            any(words.get(s.lower_) == "contrast" for s in child.head.children
+                if s.dep_ == "cc")
+            or any(c.dep_ in ("aux", "nsubj", "nsubjpass") for c in child.children))
+
     out: set[int] = {head.i}
-    stack = []
-    for child in head.children:
-        if arguments_only and child.dep_ not in _ARGUMENT_DEPS:
-            continue
-        stack.append(child)
+    stack = [c for c in head.children if not own_conjunct(c)
+             and not (arguments_only and c.dep_ not in _ARGUMENT_DEPS)]
     while stack:
         tok = stack.pop()
         out.add(tok.i)
-        for child in tok.children:
-            if child.dep_ == "conj" and (
-                    any(words.get(s.lower_) == "contrast" for s in child.head.children
-                        if s.dep_ == "cc")
-                    or any(c.dep_ in ("aux", "nsubj", "nsubjpass") for c in child.children)):
-                continue
-            stack.append(child)
+        stack.extend(c for c in tok.children if not own_conjunct(c))
     return out
 
 
