@@ -491,3 +491,165 @@ def evaluate_coding(gold: CodingGold, coder_factory: CoderFactory, *, given_span
 def _speaker_name(quote: Any) -> str | None:
     sp = quote.speaker
     return sp.name or sp.affiliation or None
+
+
+# -- few-shot learning curve ----------------------------------------------------------------
+@dataclass(slots=True)
+class ShotItem:
+    """A statement for the few-shot curve: its text, cue, document and gold coding."""
+
+    text: str
+    cue: str | None
+    group: str
+    concept: str | None
+    agreement: str | None
+
+
+@dataclass(slots=True)
+class CurvePoint:
+    k: int
+    concept_accuracy: float
+    agreement_accuracy: float
+    n: int
+    agreement_n: float
+
+
+def fewshot_curve(items: Sequence[ShotItem], codebook: Any, nlp: Any, *,
+                  ks: Sequence[int] = (0, 1, 3, 5), seeds: int = 3,
+                  codebook_examples: bool = False, threshold: float | None = None
+                  ) -> list[CurvePoint]:
+    """Concept and agreement accuracy with k labelled examples per concept, leave one
+    statement out: each statement is coded with k examples per concept drawn (seeded) from
+    the other statements (never itself, nor another statement with the same text).
+    ``codebook_examples=False`` strips the codebook's own examples, so k = 0 is the codebook's
+    labels, descriptions and keywords alone. Averaged over ``seeds`` draws."""
+    import random
+    from dataclasses import replace as dc_replace
+
+    from ..network.codebook import Codebook
+    from ..network.coding import CodingItem, ConceptCoder, _Result, polarity_of_cue
+    from ..network.fewshot import LabelledExample
+    from ..network.fewshot import codebook_examples as cb_ex
+
+    if not codebook_examples:
+        codebook = Codebook([dc_replace(c, examples=()) for c in codebook], name=codebook.name)
+    coder = ConceptCoder(codebook, nlp, use_codebook_examples=False, threshold=threshold)
+    docs = list(nlp.pipe(it.text for it in items))
+    cue_docs = {c: polarity_of_cue(d) for c, d in
+                zip(sorted({it.cue or "" for it in items}),
+                    nlp.pipe(sorted({it.cue or "" for it in items})), strict=True)}
+    base = cb_ex(codebook) if codebook_examples else []
+    base_docs = list(nlp.pipe(e.text for e in base))
+    # What the rules alone make of each statement's agreement (examples learn from it).
+    rules = [coder.rule_qualifier(d, cue_docs[it.cue or ""], it.concept)
+             if it.concept is not None else None for d, it in zip(docs, items, strict=True)]
+    by_group: dict[str, list[int]] = defaultdict(list)
+    for i, it in enumerate(items):
+        by_group[it.group].append(i)
+    by_concept: dict[str, list[int]] = defaultdict(list)
+    for i, it in enumerate(items):
+        if it.concept is not None:
+            by_concept[it.concept].append(i)
+    out = []
+    for k in ks:
+        right = agree = agree_n = 0
+        for seed in range(seeds if k else 1):
+            rng = random.Random(1000 * k + seed)
+            for i, it in enumerate(items):
+                exs, ex_docs = list(base), list(base_docs)
+                ex_rules: list[str | None] = [None] * len(base)
+                if k:
+                    for cid, pool in sorted(by_concept.items()):
+                        pool = [j for j in pool if j != i and items[j].text != it.text]
+                        for j in rng.sample(pool, min(k, len(pool))):
+                            exs.append(LabelledExample(items[j].text, items[j].cue, cid,
+                                                       items[j].agreement or "support",
+                                                       "labelled"))
+                            ex_docs.append(docs[j])
+                            ex_rules.append(rules[j])
+                coder.use_examples(exs, ex_docs, ex_rules)
+                group = by_group[it.group]
+                results: list[_Result] = [coder._code_doc(docs[j], cue_docs[items[j].cue or ""],
+                                                          None) for j in group]
+                coder._code_from_context([CodingItem(items[j].text, items[j].cue, it.group)
+                                          for j in group], results)
+                codes = results[group.index(i)].codes
+                got = {c.concept_id: c.qualifier for c in codes}
+                if it.concept is None:
+                    right += not got
+                elif it.concept in got:
+                    right += 1
+                    agree_n += 1
+                    agree += got[it.concept] == it.agreement
+        runs = seeds if k else 1
+        out.append(CurvePoint(k, right / (runs * max(1, len(items))),
+                              agree / max(1, agree_n), len(items), agree_n / runs))
+    return out
+
+
+def gold_shot_items(gs: GoldSet) -> list[ShotItem]:
+    return [ShotItem(g.text(d.text), g.cue_text(d.text), d.doc_id, g.concept, g.agreement)
+            for d in gs.documents for g in d.statements]
+
+
+def dna_shot_items(path: str | Path) -> tuple[list[ShotItem], Any]:
+    """DNA statements (concept label as the concept) and a labels-only codebook."""
+    from ..network.codebook import codebook_from_labels
+    from .dna import read_statements
+
+    statements = [s for s in read_statements(path)
+                  if s.statement_type == "DNA Statement" and str(s.values.get("concept") or "")]
+    labels = sorted({str(s.values["concept"]) for s in statements})
+    codebook = codebook_from_labels(labels)
+    ids = {c.label: c.id for c in codebook}
+    items = [ShotItem(s.text, None, f"dna{s.document_id}", ids[str(s.values["concept"])],
+                      "support" if s.values.get("agreement") else "oppose") for s in statements]
+    return items, codebook
+
+
+def fewshot_table(gold_path: str | Path | None, dna_path: str | Path | None, nlp: Any,
+                  ks: Sequence[int] = (0, 1, 3, 5), seeds: int = 3) -> str:
+    """The markdown table of docs/evaluation.md's few-shot section."""
+    from ..network.codebook import load_codebook
+
+    rows = []
+    if gold_path is not None:
+        gold = load_coding_gold(gold_path)
+        for gs in gold.sets:
+            items = gold_shot_items(gs)
+            cb = load_codebook(gs.codebook_path)
+            for p in fewshot_curve(items, cb, nlp, ks=ks, seeds=seeds):
+                rows.append((f"coding gold: {gs.name}", f"k={p.k}", p))
+            if any(c.examples for c in cb):
+                [p] = fewshot_curve(items, cb, nlp, ks=(0,), codebook_examples=True)
+                rows.append((f"coding gold: {gs.name}", "codebook examples", p))
+    if dna_path is not None and Path(dna_path).is_file():
+        items, cb = dna_shot_items(dna_path)
+        # Forced choice, as saidwhat.network.evaluate_dna: the best concept however weak.
+        for p in fewshot_curve(items, cb, nlp, ks=ks, seeds=seeds, threshold=1e-9):
+            rows.append(("DNA sample.dna (labels only, forced choice)", f"k={p.k}", p))
+    lines = ["| data | examples per concept | statements | concept accuracy |"
+             " agreement accuracy (concept right) |", "|---|---|---|---|---|"]
+    for data, k, p in rows:
+        lines.append(f"| {data} | {k} | {p.n} | {p.concept_accuracy:.3f} |"
+                     f" {p.agreement_accuracy:.3f} (n={p.agreement_n:.0f}) |")
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """``python -m saidwhat.evaluation.coding --fewshot [--gold DIR] [--dna FILE]``"""
+    import argparse
+
+    from ..nlp import load_nlp
+
+    ap = argparse.ArgumentParser(description="Few-shot learning curve of concept coding.")
+    ap.add_argument("--fewshot", action="store_true", required=True)
+    ap.add_argument("--gold", default="tests/data/coding-gold")
+    ap.add_argument("--dna", default="../shared/data/dna/sample.dna")
+    ap.add_argument("--seeds", type=int, default=3)
+    args = ap.parse_args(argv)
+    print(fewshot_table(args.gold, args.dna, load_nlp(), seeds=args.seeds), end="")
+
+
+if __name__ == "__main__":
+    main()

@@ -50,11 +50,12 @@ _DESCRIPTION_WEIGHT = 1.0
 # Labelled examples (codebook examples, coded statements): the best cosine similarity of
 # TF-IDF lemma vectors, times this, is added to the concept's raw score when it reaches
 # _EXAMPLE_MIN_SIM; a statement with no concept words is coded by an example alone from
-# _EXAMPLE_ALONE_SIM, and takes that example's agreement from _EXAMPLE_AGREEMENT_SIM.
+# _EXAMPLE_ALONE_SIM; from _EXAMPLE_AGREEMENT_SIM a labelled example the rules misread
+# corrects the agreement of the statement (ConceptCoder.use_examples).
 _EXAMPLE_WEIGHT = 2.0
-_EXAMPLE_MIN_SIM = 0.2
-_EXAMPLE_ALONE_SIM = 0.3
-_EXAMPLE_AGREEMENT_SIM = 0.5
+_EXAMPLE_MIN_SIM = 0.35
+_EXAMPLE_ALONE_SIM = 0.45
+_EXAMPLE_AGREEMENT_SIM = 0.6
 # Document topic: a statement without concept words gets its document's dominant concept
 # when the document's statements carry at least this much raw evidence; its raw score is
 # _CONTEXT_WEIGHT x the concept's share of that evidence.
@@ -184,9 +185,42 @@ class ConceptCoder:
 
         labelled = (codebook_examples(codebook) if use_codebook_examples else []) + [
             e for e in examples if e.concept is None or e.concept in self._ids]
-        ex_docs = list(self.nlp.pipe(e.text for e in labelled))
-        self._examples = ExampleIndex(labelled, [_terms(d) for d in ex_docs])
         self._embedder = _Embedder(codebook) if method == "embeddings" else None
+        self._examples = ExampleIndex([], [])
+        self._rule_q: list[str | None] = []
+        self.use_examples(labelled)
+
+    def use_examples(self, examples: Sequence[Any], docs: Sequence[Doc] | None = None,
+                     rule_q: Sequence[str | None] | None = None) -> None:
+        """Learn from these labelled examples (replacing earlier ones). Each example's
+        agreement is compared with what the rules make of it: where they differ, a close
+        statement's rule-based agreement is corrected the same way."""
+        from .fewshot import ExampleIndex
+
+        docs = list(docs) if docs is not None else list(self.nlp.pipe(e.text for e in examples))
+        index = ExampleIndex(list(examples), [_terms(d) for d in docs])
+        if rule_q is not None:  # already known (the few-shot evaluation reuses them)
+            self._examples, self._rule_q = index, list(rule_q)
+            return
+        saved, self._examples = index, ExampleIndex([], [])
+        rules: list[str | None] = []
+        cue_docs = {c: polarity_of_cue(d) for c, d in zip(
+            sorted({e.cue or "" for e in examples}),
+            self.nlp.pipe(sorted({e.cue or "" for e in examples})), strict=True)}
+        for ex, d in zip(examples, docs, strict=True):
+            rules.append(None if ex.concept is None or ex.source == "codebook"
+                         else self.rule_qualifier(d, cue_docs[ex.cue or ""], ex.concept))
+        self._examples, self._rule_q = saved, rules
+
+    def rule_qualifier(self, doc: Doc, cue: tuple[str, str], concept: str) -> str:
+        """What the rules (without examples) make of a statement's agreement on a concept."""
+        saved, self._examples = self._examples, ExampleIndex_empty()
+        try:
+            r = self._code_doc(doc, cue, None)
+        finally:
+            self._examples = saved
+        got = {c.concept_id: c.qualifier for c in r.codes}
+        return got.get(concept, r.context_polarity[0])
 
     # -- concept profiles -------------------------------------------------------------
     def _build_profiles(self, codebook: Codebook) -> list[_Profile]:
@@ -390,9 +424,12 @@ class ConceptCoder:
             cue_pol != "neutral" or question or takes_position(doc, flips))
         if role:
             best = {}
-        codes = [ConceptCode(cid, q, calibrate(total), tuple(ev), tuple(aev))
-                 for cid, (total, _, q, ev, aev) in best.items()
-                 if calibrate(total) >= self.threshold]
+        codes = []
+        for cid, (total, _, q, ev, aev) in best.items():
+            if calibrate(total) < self.threshold:
+                continue
+            q, learnt = self._learnt_correction(cid, q, nearest)
+            codes.append(ConceptCode(cid, q, calibrate(total), tuple(ev), tuple(aev + learnt)))
         codes.sort(key=lambda c: -c.score)
         return _Result(codes, raw_all, position,
                        context_qualifier(doc, flips, evals, question, cue_pol, cue_word))
@@ -400,10 +437,23 @@ class ConceptCoder:
     def _example_qualifier(self, ex: Any, sim: float, flips: list[bool], evals: list[int],
                            question: bool, cue_pol: str, cue_word: str, doc: Doc
                            ) -> tuple[Qualifier, list[str]]:
-        if sim >= _EXAMPLE_AGREEMENT_SIM and ex.source != "codebook":
-            return ex.agreement, [f"as the labelled example '{_short(ex.text)}'"
-                                  f" ({ex.agreement}, similarity {sim:.2f})"]
         return context_qualifier(doc, flips, evals, question, cue_pol, cue_word)
+
+    def _learnt_correction(self, cid: str, q: Qualifier,
+                           nearest: dict[str | None, tuple[float, int]]
+                           ) -> tuple[Qualifier, list[str]]:
+        """Flip a rule-based qualifier when the closest labelled example of the concept was
+        coded the other way than the rules read it."""
+        found = nearest.get(cid)
+        if found is None or found[0] < _EXAMPLE_AGREEMENT_SIM or found[1] >= len(self._rule_q):
+            return q, []
+        sim, i = found
+        rule, ex = self._rule_q[i], self._examples.examples[i]
+        if rule is None or rule == ex.agreement:
+            return q, []
+        flipped: Qualifier = "oppose" if q == "support" else "support"
+        return flipped, [f"learnt from '{_short(ex.text)}' (similarity {sim:.2f}): coded"
+                         f" {ex.agreement} where the rules read {rule}"]
 
     def _clause_code(self, prof: _Profile, hits: list[_Hit], doc: Doc, flip_sets: list[set[int]],
                      evals: list[int], question: bool, cue_pol: str, cue_word: str,
@@ -502,6 +552,12 @@ class ConceptCoder:
                 extra += s
                 evidence.append(f"embedding similarity {sims[j]:.2f}")
         return extra, evidence
+
+
+def ExampleIndex_empty() -> Any:  # noqa: N802
+    from .fewshot import ExampleIndex
+
+    return ExampleIndex([], [])
 
 
 def _short(text: str, n: int = 40) -> str:
