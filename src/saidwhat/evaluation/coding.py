@@ -516,13 +516,14 @@ class CurvePoint:
 
 def fewshot_curve(items: Sequence[ShotItem], codebook: Any, nlp: Any, *,
                   ks: Sequence[int] = (0, 1, 3, 5), seeds: int = 3,
-                  codebook_examples: bool = False, threshold: float | None = None
-                  ) -> list[CurvePoint]:
+                  codebook_examples: bool = False, threshold: float | None = None,
+                  top_only: bool = False) -> list[CurvePoint]:
     """Concept and agreement accuracy with k labelled examples per concept, leave one
     statement out: each statement is coded with k examples per concept drawn (seeded) from
     the other statements (never itself, nor another statement with the same text).
     ``codebook_examples=False`` strips the codebook's own examples, so k = 0 is the codebook's
-    labels, descriptions and keywords alone. Averaged over ``seeds`` draws."""
+    labels, descriptions and keywords alone. Averaged over ``seeds`` draws. ``top_only``:
+    only the best-scoring concept counts (forced choice, as DNA's sample is scored)."""
     import random
     from dataclasses import replace as dc_replace
 
@@ -574,6 +575,8 @@ def fewshot_curve(items: Sequence[ShotItem], codebook: Any, nlp: Any, *,
                 coder._code_from_context([CodingItem(items[j].text, items[j].cue, it.group)
                                           for j in group], results)
                 codes = results[group.index(i)].codes
+                if top_only:
+                    codes = codes[:1]
                 got = {c.concept_id: c.qualifier for c in codes}
                 if it.concept is None:
                     right += not got
@@ -626,7 +629,8 @@ def fewshot_table(gold_path: str | Path | None, dna_path: str | Path | None, nlp
     if dna_path is not None and Path(dna_path).is_file():
         items, cb = dna_shot_items(dna_path)
         # Forced choice, as saidwhat.network.evaluate_dna: the best concept however weak.
-        for p in fewshot_curve(items, cb, nlp, ks=ks, seeds=seeds, threshold=1e-9):
+        for p in fewshot_curve(items, cb, nlp, ks=ks, seeds=seeds, threshold=1e-9,
+                               top_only=True):
             rows.append(("DNA sample.dna (labels only, forced choice)", f"k={p.k}", p))
     lines = ["| data | examples per concept | statements | concept accuracy |"
              " agreement accuracy (concept right) |", "|---|---|---|---|---|"]
