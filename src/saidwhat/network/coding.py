@@ -478,15 +478,17 @@ class ConceptCoder:
         votes = {id(h): h.weight * (2.0 if h.term in prof.reversed_terms else 1.0) for h in hits}
         lexical = sum(votes.values())
         for h in hits:
-            ev = any(evals[i] < 0 for i in range(h.start, h.end))
-            subj = _subject_phrase(doc[h.start]) if ev else None
+            # A phrase's polarity is its head's (the last word: "speed *limits*").
+            head = _phrase_head(doc, h.start, h.end)
+            ev = evals[head] < 0
+            subj = _subject_phrase(doc[head]) if ev else None
             if subj is not None:
                 # Said of a subject, a negator of the predicate is already in the evaluation
                 # ("X would not make roads safer"): only words inside the subject reverse it.
                 inside = {x.i for x in subj.subtree}
-                rev = any(len(flip_sets[i] & inside) % 2 == 1 for i in range(h.start, h.end))
+                rev = len(flip_sets[head] & inside) % 2 == 1
             else:
-                rev = any(len(flip_sets[i]) % 2 == 1 for i in range(h.start, h.end))
+                rev = len(flip_sets[head]) % 2 == 1
             if ev and cue_pol == "oppose":
                 ev = False  # "criticised X as a crazy system": one opposition, not two
             own = h.term in prof.reversed_terms
@@ -558,6 +560,12 @@ def ExampleIndex_empty() -> Any:  # noqa: N802
     from .fewshot import ExampleIndex
 
     return ExampleIndex([], [])
+
+
+def _phrase_head(doc: Doc, start: int, end: int) -> int:
+    """The token of doc[start:end] whose head lies outside it (the last one if several)."""
+    heads = [t.i for t in doc[start:end] if not start <= t.head.i < end or t.head.i == t.i]
+    return heads[-1] if heads else end - 1
 
 
 def _short(text: str, n: int = 40) -> str:
@@ -963,8 +971,8 @@ def _reduce_kind(doc: Doc, t: Token) -> str | None:
     lemma = t.lemma_.lower()
     if t.pos_ not in ("VERB", "NOUN", "ADJ", "AUX") and t.tag_ not in ("VBN", "VBD"):
         return None
-    if table.get((lemma,)) == "reduce":
-        return "reduce"
+    if table.get((lemma,)) == "reduce" or table.get((t.lower_,)) == "reduce":
+        return "reduce"  # the form too: "lower" is lemmatised "low"
     for words, kind in table.items():
         if kind == "reduce" and len(words) > 1 and words[0] == lemma:
             nxt = [x.lemma_.lower() for x in doc[t.i + 1:t.i + len(words)]]
