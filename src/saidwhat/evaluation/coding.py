@@ -445,7 +445,12 @@ def evaluate_coding(gold: CodingGold, coder_factory: CoderFactory, *, given_span
                     gold_edges[gs.name].add((g.actor, g.concept, g.agreement or ""))
         if given_spans:
             items = [(d, g) for d in gs.documents for g in d.statements]
-            codes = coder.code_many([(g.text(d.text), g.cue_text(d.text)) for d, g in items])
+            from ..network.coding import CodingItem
+
+            # Statements of one document share its topic, as in end-to-end coding.
+            codes = coder.code_many([CodingItem(g.text(d.text), g.cue_text(d.text),
+                                                group=f"{gs.name}:{d.doc_id}")
+                                     for d, g in items])
             for (d, g), cs in zip(items, codes, strict=True):
                 r = StatementResult(gs.name, d.doc_id, g, g.text(d.text), True, g.actor,
                                     [(c.concept_id, c.qualifier) for c in cs], None,
