@@ -56,6 +56,10 @@ _EXAMPLE_WEIGHT = 2.0
 _EXAMPLE_MIN_SIM = 0.35
 _EXAMPLE_ALONE_SIM = 0.45
 _EXAMPLE_AGREEMENT_SIM = 0.6
+# ... or from _EXAMPLE_CLEAR_SIM when that concept's example is _EXAMPLE_MARGIN times as
+# similar as any other concept's (a clear nearest-neighbour choice).
+_EXAMPLE_CLEAR_SIM = 0.15
+_EXAMPLE_MARGIN = 1.5
 # Document topic: a statement without concept words gets its document's dominant concept
 # when the document's statements carry at least this much raw evidence; its raw score is
 # _CONTEXT_WEIGHT x the concept's share of that evidence.
@@ -399,17 +403,20 @@ class ConceptCoder:
                        or cid in exampled else v[0] * _SINGLE_WORD_FACTOR),) + v[1:]
                 for cid, v in best.items()}
         best = {cid: v for cid, v in best.items() if calibrate(v[0]) >= self.threshold}
-        # Examples alone (a paraphrase of a labelled statement) can code a concept.
-        if not best and nearest and not (reported and narrated == len(segments)):
-            cands = [(sim, cid, i) for cid, (sim, i) in nearest.items()
-                     if cid is not None and sim >= _EXAMPLE_ALONE_SIM]
-            if cands:
-                sim, cid, i = max(cands)
-                if nearest.get(None, (0.0, -1))[0] < sim:
-                    ex = self._examples.examples[i]
-                    q, aev = self._example_qualifier(ex, sim, flips, evals, question, cue_pol,
-                                                     cue_word, doc)
-                    raw = _EXAMPLE_WEIGHT * sim
+        # Examples alone (a paraphrase of a labelled statement) can code a concept that has
+        # no words in the statement: when close enough, or the neighbours' clear choice.
+        if nearest and not (reported and narrated == len(segments)):
+            for cid, (sim, i) in nearest.items():
+                if cid is None or cid in best or not (
+                        sim >= _EXAMPLE_ALONE_SIM or _clear_nearest(nearest, cid)):
+                    continue
+                if nearest.get(None, (0.0, -1))[0] >= sim:
+                    continue  # closer to an example that codes nothing
+                ex = self._examples.examples[i]
+                q, aev = self._example_qualifier(ex, sim, flips, evals, question, cue_pol,
+                                                 cue_word, doc)
+                raw = _EXAMPLE_WEIGHT * sim
+                if calibrate(raw) >= self.threshold:
                     best[cid] = (raw, raw, q, [f"example '{_short(ex.text)}' similarity"
                                                f" {sim:.2f}"], aev)
         # A statement with no lexical hit can still be coded by similarity alone.
@@ -542,7 +549,8 @@ class ConceptCoder:
                             sims: Sequence[float] | None) -> tuple[float, list[str]]:
         extra, evidence = 0.0, []
         found = nearest.get(prof.concept.id)
-        if found is not None and found[0] >= _EXAMPLE_MIN_SIM:
+        if found is not None and (found[0] >= _EXAMPLE_MIN_SIM or _clear_nearest(
+                nearest, prof.concept.id)):
             sim, i = found
             extra += _EXAMPLE_WEIGHT * sim
             evidence.append(f"example '{_short(self._examples.examples[i].text)}'"
@@ -566,6 +574,14 @@ def _phrase_head(doc: Doc, start: int, end: int) -> int:
     """The token of doc[start:end] whose head lies outside it (the last one if several)."""
     heads = [t.i for t in doc[start:end] if not start <= t.head.i < end or t.head.i == t.i]
     return heads[-1] if heads else end - 1
+
+
+def _clear_nearest(nearest: dict[str | None, tuple[float, int]], cid: str) -> bool:
+    """Is ``cid`` the nearest neighbours' clear choice: its best example at least
+    _EXAMPLE_CLEAR_SIM and _EXAMPLE_MARGIN times as similar as any other concept's?"""
+    sim = nearest[cid][0]
+    others = [v[0] for c, v in nearest.items() if c != cid]
+    return sim >= _EXAMPLE_CLEAR_SIM and all(sim >= _EXAMPLE_MARGIN * o for o in others)
 
 
 def _short(text: str, n: int = 40) -> str:
