@@ -137,6 +137,9 @@ class _Profile:
     # Terms the concept's own label/description puts under a reducing or negating word
     # ("cut *emissions*", "phones should be *banned*"): mentioning them approvingly opposes.
     reversed_terms: set[str] = field(default_factory=set)
+    # Of those, the subjects the label evaluates ("*Obamacare* is failing"): a plain mention
+    # of them says nothing about the claim; only a statement's own polarity on them counts.
+    evaluated_terms: set[str] = field(default_factory=set)
 
 
 @dataclass(slots=True)
@@ -263,6 +266,7 @@ class ConceptCoder:
             # The label decides a term's direction; the description only for terms the label
             # does not have.
             reversed_terms: set[str] = set()
+            evaluated_terms: set[str] = set()
             label_terms = set()
             for doc in (label_doc, desc_doc):
                 flips = negation_flips(doc)
@@ -277,7 +281,11 @@ class ConceptCoder:
                         label_terms.add(term)
                     if flips[t.i] ^ (evals[t.i] < 0):
                         reversed_terms.add(term)
-            profiles.append(_Profile(concept, keywords, words, reversed_terms))
+                        if (evals[t.i] < 0 and not flips[t.i]
+                                and _subject_phrase(t) is not None):
+                            evaluated_terms.add(term)
+            profiles.append(_Profile(concept, keywords, words, reversed_terms,
+                                     evaluated_terms))
         return profiles
 
     # -- coding -----------------------------------------------------------------------
@@ -496,9 +504,11 @@ class ConceptCoder:
                 rev = len(flip_sets[head] & inside) % 2 == 1
             else:
                 rev = len(flip_sets[head]) % 2 == 1
+            stated = rev or ev or evals[head] > 0
             if ev and cue_pol == "oppose":
                 ev = False  # "criticised X as a crazy system": one opposition, not two
-            own = h.term in prof.reversed_terms
+            own = h.term in prof.reversed_terms and (
+                stated or h.term not in prof.evaluated_terms)
             if rev ^ ev ^ own:
                 neg_weight += votes[id(h)]
             word = doc[h.start:h.end].text
@@ -929,7 +939,8 @@ def _scope(head: Token, arguments_only: bool = False) -> set[int]:
 
     out: set[int] = {head.i}
     stack = [c for c in head.children if not own_conjunct(c)
-             and not (arguments_only and c.dep_ not in _ARGUMENT_DEPS)]
+             and not (arguments_only and c.dep_ not in _ARGUMENT_DEPS
+                      and not (c.dep_ == "prep" and c.lower_ == "of"))]
     while stack:
         tok = stack.pop()
         out.add(tok.i)
