@@ -102,11 +102,49 @@ def eval_command(gold_path: str, pred_path: str | None, model: str | None, json_
     sys.exit(result.exit_code)
 
 
+def coding_command(coding_path: str, model: str | None, json_path: str | None, fmt: str,
+                   errors: bool, method: str, threshold: float | None, given_spans: bool) -> None:
+    """Score concept coding against a coding gold (saidwhat.evaluation.coding)."""
+    from ..evaluation.coding import CodingGoldError, evaluate_coding, load_coding_gold
+    from ..network.codebook import CodebookError
+    from ..network.coding import ConceptCoder
+    from ..nlp import load_nlp
+
+    try:
+        gold = load_coding_gold(coding_path)
+    except CodingGoldError as exc:
+        raise click.BadParameter(str(exc), param_hint="--coding") from None
+    for msg in gold.warnings:
+        click.echo(f"warning: {msg}", err=True)
+    nlp = load_nlp(model)
+    extra = {} if threshold is None else {"threshold": threshold}
+    extractor = None
+    if not given_spans:
+        from ..extract import Extractor
+
+        extractor = Extractor(model=model)
+    try:
+        report = evaluate_coding(gold, lambda cb: ConceptCoder(cb, nlp, method=method, **extra),
+                                 given_spans=given_spans, extractor=extractor)
+    except CodebookError as exc:
+        raise click.BadParameter(str(exc), param_hint="--coding") from None
+    data = report.to_dict(statements=errors)
+    if json_path:
+        _write_json_atomic(json_path, data)
+    if fmt == "json":
+        click.echo(json.dumps(data, ensure_ascii=False, indent=1))
+    else:
+        click.echo(report.table(), nl=False)
+        if errors:
+            click.echo("")
+            click.echo(report.errors_table(), nl=False)
+
+
 def register(group: click.Group) -> None:
     """Add this module's commands to the top-level group."""
 
     @group.command("eval")
-    @click.option("--gold", "gold_path", required=True, metavar="PATH",
+    @click.option("--gold", "gold_path", default=None, metavar="PATH",
                   help="Gold: a brat folder (text/ + attributions/), a saidwhat gold .json/.jsonl"
                        " file or folder, or a DNA .dna database (docs/gold-format.md).")
     @click.option("--pred", "pred_path", metavar="FILE", default=None,
@@ -128,16 +166,36 @@ def register(group: click.Group) -> None:
                   help="Print every resolved gold span and exit (to check hand-written gold).")
     @click.option("--save-pred", metavar="FILE", default=None, callback=output_path,
                   help="Write the extractor's predictions as JSON Lines (reuse with --pred).")
-    def eval_(gold_path: str, pred_path: str | None, model: str | None, json_path: str | None,
-              fmt: str, errors: bool, errors_per_cause: int, limit: int | None, show_gold: bool,
-              save_pred: str | None) -> None:
+    @click.option("--coding", "coding_path", metavar="PATH", default=None,
+                  help="Score concept coding instead: a coding gold folder of *.gold.yaml"
+                       " (tests/data/coding-gold/README.md).")
+    @click.option("--method", type=click.Choice(["lexical", "embeddings"]), default="lexical",
+                  show_default=True, help="With --coding: the concept coding method.")
+    @click.option("--threshold", type=float, default=None,
+                  help="With --coding: minimum concept score (default: the coder's).")
+    @click.option("--given-spans", is_flag=True,
+                  help="With --coding: code the gold statements' own spans (no extraction).")
+    def eval_(gold_path: str | None, pred_path: str | None, model: str | None,
+              json_path: str | None, fmt: str, errors: bool, errors_per_cause: int,
+              limit: int | None, show_gold: bool, save_pred: str | None,
+              coding_path: str | None, method: str, threshold: float | None,
+              given_spans: bool) -> None:
         """Score attributions against gold: P/R/F1 per role, attribution F1, speakers, kinds.
 
         \b
         saidwhat eval --gold ../shared/data/polnear/dev
         saidwhat eval --gold tests/data/gold --errors
         saidwhat eval --gold gold.jsonl --pred predictions.jsonl --json report.json
+        saidwhat eval --coding tests/data/coding-gold [--given-spans] [--errors]
         """
+        if coding_path is not None:
+            if gold_path is not None:
+                raise click.UsageError("give --gold or --coding, not both")
+            coding_command(coding_path, model, json_path, fmt, errors, method, threshold,
+                           given_spans)
+            return
+        if gold_path is None:
+            raise click.UsageError("Missing option '--gold' (or --coding)")
         if pred_path is not None and save_pred:
             raise click.UsageError("--save-pred only applies when the extractor runs (no --pred)")
         eval_command(gold_path, pred_path, model, json_path, fmt, errors, errors_per_cause, limit,

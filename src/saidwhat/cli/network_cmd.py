@@ -75,8 +75,9 @@ def _export_formats() -> tuple[str, ...]:
 @click.option("--method", default="lexical", show_default=True,
               type=click.Choice(["lexical", "embeddings"]),
               help="Concept coding method (embeddings needs saidwhat[embeddings]).")
-@click.option("--threshold", default=1.0, show_default=True, type=float,
-              help="Minimum concept score (1.0 = one keyword).")
+@click.option("--threshold", default=None, type=click.FloatRange(0.0, 1.0),
+              help="Minimum calibrated concept score, 0-1 (default 0.5; one keyword scores"
+                   " 0.63, two 0.86; docs/networks.md, Coding method).")
 @click.option("--texts", multiple=True, type=click.Path(),
               help="<doc_id>.txt files or folders with the document texts (for .dna export).")
 @click.option("--plot", "plot_path", callback=output_path, help="Also draw the network to a .png or .svg.")
@@ -115,7 +116,7 @@ def network_command(inputs: tuple[str, ...], codebook_path: str, db: str | None,
                     network_type: str, qualifier: str, normalization: str, output: str | None,
                     fmt: str | None, date_from: str | None, date_to: str | None,
                     outlet: tuple[str, ...], actor_type: tuple[str, ...], window: str | None,
-                    step: str | None, actors_path: str | None, method: str, threshold: float,
+                    step: str | None, actors_path: str | None, method: str, threshold: float | None,
                     texts: tuple[str, ...], plot_path: str | None, colour_by: str,
                     stats_path: str | None, statements_path: str | None, dna_password: str,
                     default_date: str | None, keep_duplicates: bool,
@@ -158,10 +159,12 @@ def network_command(inputs: tuple[str, ...], codebook_path: str, db: str | None,
 
 @click.command("concepts")
 @click.argument("inputs", nargs=-1, type=click.Path(dir_okay=False))
-@click.option("--db", type=click.Path(dir_okay=False), help="Read a saidwhat store.")
+@click.option("--db", type=click.Path(dir_okay=False),
+              help="Read a saidwhat store (default: ./saidwhat.db when no INPUTS are given).")
 @click.option("--suggest", is_flag=True, help="Propose candidate concepts (clusters of statements).")
 @click.option("--check", "check_path", type=click.Path(dir_okay=False),
-              help="Validate a codebook and list its concepts.")
+              help="Validate a codebook: list its concepts, every error and warnings"
+                   " (placeholder labels from --suggest, label-only concepts).")
 @click.option("-k", "k", type=int, default=None, help="Number of clusters (default: from corpus size).")
 @click.option("--min-size", default=2, show_default=True, type=int,
               help="Smallest cluster that becomes a concept.")
@@ -171,20 +174,30 @@ def network_command(inputs: tuple[str, ...], codebook_path: str, db: str | None,
 def concepts_command(inputs: tuple[str, ...], db: str | None, suggest: bool,
                      check_path: str | None, k: int | None, min_size: int,
                      output: str | None, model: str | None) -> None:
-    """Codebooks: --suggest a starting codebook for a corpus, or --check one."""
+    """Codebooks: --suggest a starting codebook for a corpus, or --check one.
+
+    Statements come from INPUTS (predictions JSONL) or a store (--db; ./saidwhat.db by
+    default). --check exits 2 when the codebook has errors (all are listed), 0 otherwise;
+    warnings go to stderr.
+    """
     from ..atomic import atomic_write
-    from ..network.codebook import CodebookError, load_codebook
+    from ..network.codebook import check_codebook
 
     if check_path:
-        try:
-            cb = load_codebook(check_path)
-        except CodebookError as exc:
-            _fail(str(exc))
-            return
-        click.echo(f"{check_path}: {len(cb)} concepts, valid")
-        for c in cb:
-            click.echo(f"  {c.id}: {c.label} ({len(c.keywords)} keywords, {len(c.examples)} examples)")
-        return
+        check = check_codebook(check_path)
+        for exc in check.errors:
+            click.echo(f"error: {exc}", err=True)
+        for w in check.warnings:
+            click.echo(f"warning: {w}", err=True)
+        cb = check.codebook
+        if cb is not None:
+            state = "valid" if check.ok else f"{len(check.errors)} error(s)"
+            click.echo(f"{check_path}: {len(cb)} concepts, {state}"
+                       + (f", {len(check.warnings)} warning(s)" if check.warnings else ""))
+            for c in cb:
+                click.echo(f"  {c.id}: {c.label} ({len(c.keywords)} keywords,"
+                           f" {len(c.examples)} examples)")
+        sys.exit(0 if check.ok else 2)
     if not suggest:
         _fail("say what to do: --suggest (with INPUTS or --db) or --check CODEBOOK")
     from ..network.suggest import suggest_codebook

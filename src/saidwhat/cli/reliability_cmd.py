@@ -23,7 +23,7 @@ def _fail(message: str) -> NoReturn:
 
 
 def _store_records(db: str, coders: tuple[str, ...], codebook: str | None, model: str | None,
-                   method: str, threshold: float, coded_only: bool) -> list[Any]:
+                   method: str, threshold: float | None, coded_only: bool) -> list[Any]:
     """Reliability records from a store's hand codes (and the machine's, with a codebook)."""
     from ..network.reviewed import store_codings
     from ..store.db import Store, StoreError
@@ -85,8 +85,9 @@ def _store_records(db: str, coders: tuple[str, ...], codebook: str | None, model
 @click.option("--method", default="lexical", show_default=True,
               type=click.Choice(["lexical", "embeddings"]),
               help="--codebook: the machine's coding method.")
-@click.option("--threshold", default=1.0, show_default=True, type=float,
-              help="--codebook: the machine's minimum concept score.")
+@click.option("--threshold", default=None, type=click.FloatRange(0, 1),
+              help="--codebook: the machine's minimum concept score, 0-1 (default: the "
+                   "coder's own, as `saidwhat network` uses).")
 @click.option("--model", default=None, help="spaCy model for --codebook (default: the"
                                             " installed English model).")
 @click.option("--level", default="nominal", show_default=True,
@@ -97,7 +98,7 @@ def _store_records(db: str, coders: tuple[str, ...], codebook: str | None, model
               help="Also write the figures as JSON to this file.")
 def reliability_command(codings: tuple[str, ...], db: str | None, codebook_path: str | None,
                         coders: tuple[str, ...], coded_only: bool, method: str,
-                        threshold: float, model: str | None, level: str,
+                        threshold: float | None, model: str | None, level: str,
                         output: str | None) -> None:
     """Inter-coder reliability of CODINGS: CSV (header coder, unit, concept, agreement) or
     JSONL files, one record per coder and unit (several when a unit has several concepts);

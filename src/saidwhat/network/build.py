@@ -53,6 +53,7 @@ class CodedStatement:
     source: TextSpan | None = None
     date: date | None = None
     outlet: str = ""
+    agreement_evidence: tuple[str, ...] = ()
     # the document this statement counts as in a network: a near-duplicate copy's original
     # (network.duplicates); "" = its own document
     count_as: str = ""
@@ -71,7 +72,9 @@ class CodedStatement:
                 "actor": self.actor, "actor_type": self.actor_type,
                 "organization": self.organization, "concept": self.concept,
                 "qualifier": self.qualifier, "score": round(self.score, 3),
-                "evidence": list(self.evidence), "content": self.content.to_dict(),
+                "evidence": list(self.evidence),
+                "agreement_evidence": list(self.agreement_evidence),
+                "content": self.content.to_dict(),
                 "cue": self.cue.to_dict() if self.cue else None,
                 "date": self.date.isoformat() if self.date else None, "outlet": self.outlet,
                 **({"copy_of": self.count_as} if self.count_as else {})}
@@ -129,7 +132,11 @@ def code_documents(docs: Sequence[Document], coder: ConceptCoder,
                 report.unattributed += 1
                 continue
             items.append((d, q, actor))
-    codes = coder.code_many([(_own_words(d, q), q.cue.text if q.cue else None)
+    from .coding import CodingItem
+
+    codes = coder.code_many([CodingItem(_own_words(d, q), q.cue.text if q.cue else None,
+                                        group=d.doc_id, text=d.text or "",
+                                        cue_start=q.cue.start if q.cue else None)
                              for d, q, _ in items])
     out: list[CodedStatement] = []
     for (d, q, actor), concept_codes in zip(items, codes, strict=True):
@@ -141,7 +148,8 @@ def code_documents(docs: Sequence[Document], coder: ConceptCoder,
                 organization=actor.organization, concept=c.concept_id, qualifier=c.qualifier,
                 score=c.score, evidence=c.evidence, content=q.content, cue=q.cue, source=q.source,
                 date=parse_date(d.meta.get("date")),
-                outlet=str(d.meta.get("outlet") or d.meta.get("source") or "")))
+                outlet=str(d.meta.get("outlet") or d.meta.get("source") or ""),
+                agreement_evidence=c.agreement_evidence))
     # Organisations may be learnt after a statement was coded: take the final one.
     out = [replace(s, organization=actors.actors[s.actor].organization) for s in out]
     report.coded_statements = len(out)

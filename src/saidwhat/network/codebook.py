@@ -146,7 +146,13 @@ def _concept(path: str, node: Node, index: int) -> Concept:
 
 
 def parse_codebook(text: str, path: str = "<codebook>") -> Codebook:
-    """Parse and validate codebook YAML; raise :class:`CodebookError` on any problem."""
+    """Parse and validate codebook YAML; raise :class:`CodebookError` on any problem (the
+    first; :func:`check_codebook` lists them all)."""
+    return _parse_codebook(text, path, None)
+
+
+def _parse_codebook(text: str, path: str, errors: list[CodebookError] | None) -> Codebook:
+    """With ``errors`` given, a bad concept is recorded there and the others still read."""
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError as exc:
@@ -172,14 +178,72 @@ def parse_codebook(text: str, path: str = "<codebook>") -> Codebook:
     concepts: list[Concept] = []
     seen: dict[str, int] = {}
     for i, node in enumerate(concepts_node.value):
-        concept = _concept(path, node, i)
-        if concept.id in seen:
-            raise CodebookError(path, _line(node), "id",
-                                f"duplicate id '{concept.id}' (first on line {seen[concept.id]})")
+        try:
+            concept = _concept(path, node, i)
+            if concept.id in seen:
+                raise CodebookError(path, _line(node), "id", f"duplicate id '{concept.id}'"
+                                    f" (first on line {seen[concept.id]})")
+        except CodebookError as exc:
+            if errors is None:
+                raise
+            errors.append(exc)
+            continue
         seen[concept.id] = _line(node)
         concepts.append(concept)
     name = _scalar(path, top["name"][1], "name", required_text=False) if "name" in top else ""
     return Codebook(concepts=concepts, name=name, source=path)
+
+
+# A label still as `saidwhat concepts --suggest` wrote it.
+PLACEHOLDER_PREFIX = "EDIT:"
+
+
+@dataclass(slots=True)
+class CodebookCheck:
+    """What ``saidwhat concepts --check`` reports: every error, and warnings."""
+
+    codebook: Codebook | None
+    errors: list[CodebookError] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def check_codebook(path: str | Path) -> CodebookCheck:
+    """Validate a codebook file and report every problem, not only the first: errors
+    (unusable concepts, bad YAML) and warnings (placeholder labels left from ``--suggest``,
+    concepts with nothing but a label, a keyword two concepts share)."""
+    p = Path(path)
+    errors: list[CodebookError] = []
+    try:
+        text = p.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return CodebookCheck(None, [CodebookError(str(p), None, None, "file not found")])
+    except (OSError, UnicodeDecodeError) as exc:
+        return CodebookCheck(None, [CodebookError(str(p), None, None, f"cannot read: {exc}")])
+    try:
+        cb = _parse_codebook(text, str(p), errors)
+    except CodebookError as exc:  # the file as a whole (YAML, top level)
+        return CodebookCheck(None, errors + [exc])
+    out = CodebookCheck(cb, errors)
+    owners: dict[str, str] = {}
+    for c in cb:
+        if c.label.upper().startswith(PLACEHOLDER_PREFIX):
+            out.warnings.append(f"{p}: concept '{c.id}': the label is still the placeholder"
+                                f" {c.label!r}: rewrite it as a claim a speaker can support or"
+                                " oppose")
+        if not (c.description or c.keywords or c.examples):
+            out.warnings.append(f"{p}: concept '{c.id}' has only a label: a description,"
+                                " keywords or examples let more statements be coded")
+        for kw in c.keywords:
+            key = " ".join(kw.lower().split())
+            if key in owners and owners[key] != c.id:
+                out.warnings.append(f"{p}: keyword {kw!r} is in both '{owners[key]}' and"
+                                    f" '{c.id}'")
+            owners.setdefault(key, c.id)
+    return out
 
 
 def load_codebook(path: str | Path) -> Codebook:

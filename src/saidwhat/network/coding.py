@@ -34,7 +34,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from .codebook import Codebook, Concept
-from .lexicons import content_stance_words, cue_polarity
+from .lexicons import content_stance_words, cue_polarity, evaluation_words
 
 Qualifier = Literal["support", "oppose"]
 METHODS = ("lexical", "embeddings")
@@ -47,8 +47,29 @@ _KEYWORD_WEIGHT = 1.0
 # them is the (IDF-weighted) share of its words the clause contains.
 _LABEL_WEIGHT = 1.5
 _DESCRIPTION_WEIGHT = 1.0
+# Labelled examples (codebook examples, coded statements): the best cosine similarity of
+# TF-IDF lemma vectors, times this, is added to the concept's raw score when it reaches
+# _EXAMPLE_MIN_SIM; a statement with no concept words is coded by an example alone from
+# _EXAMPLE_ALONE_SIM; from _EXAMPLE_AGREEMENT_SIM a labelled example the rules misread
+# corrects the agreement of the statement (ConceptCoder.use_examples).
 _EXAMPLE_WEIGHT = 2.0
-_EXAMPLE_MIN_OVERLAP = 0.2
+_EXAMPLE_MIN_SIM = 0.35
+_EXAMPLE_ALONE_SIM = 0.45
+_EXAMPLE_AGREEMENT_SIM = 0.6
+# ... or from _EXAMPLE_CLEAR_SIM when that concept's example is _EXAMPLE_MARGIN times as
+# similar as any other concept's (a clear nearest-neighbour choice).
+_EXAMPLE_CLEAR_SIM = 0.15
+_EXAMPLE_MARGIN = 1.5
+# Document topic: a statement without concept words gets its document's dominant concept
+# when the document's statements carry at least this much raw evidence; its raw score is
+# _CONTEXT_WEIGHT x the concept's share of that evidence.
+_CONTEXT_MIN_MASS = 1.0
+_CONTEXT_WEIGHT = 1.0
+# The default --threshold on the calibrated score (see ConceptCode): about raw 0.7, i.e.
+# a keyword, or most of a label's specific words, or a close example.
+DEFAULT_THRESHOLD = 0.5
+# A concept whose only evidence is one label or description word counts this share of it.
+_SINGLE_WORD_FACTOR = 0.5
 
 
 def stem(lemma: str) -> str:
@@ -70,16 +91,42 @@ def _terms(doc: Doc) -> list[str]:
 
 @dataclass(frozen=True, slots=True)
 class ConceptCode:
-    """One concept coded on one statement."""
+    """One concept coded on one statement.
+
+    ``score`` is calibrated to 0..1: ``1 - exp(-raw)`` of the raw evidence (1.0 per keyword,
+    label and description words by their share, examples and document topic as below), so
+    one keyword scores 0.63 and two 0.86; ``--threshold`` compares with it. ``evidence``
+    says which words decided the concept, ``agreement_evidence`` which decided the
+    qualifier."""
 
     concept_id: str
     qualifier: Qualifier
     score: float
     evidence: tuple[str, ...]
+    agreement_evidence: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {"concept": self.concept_id, "qualifier": self.qualifier,
-                "score": round(self.score, 3), "evidence": list(self.evidence)}
+                "score": round(self.score, 3), "evidence": list(self.evidence),
+                "agreement_evidence": list(self.agreement_evidence)}
+
+
+@dataclass(frozen=True, slots=True)
+class CodingItem:
+    """A statement to code: its content and cue, and optionally the document it belongs to
+    (``group``: statements of one document share its topic), the document's text and the
+    cue's offset in it (to see a cue inside a relative clause: "X, who backs Y, ...")."""
+
+    content: str
+    cue: str | None = None
+    group: str | None = None
+    text: str = ""
+    cue_start: int | None = None
+
+
+def calibrate(raw: float) -> float:
+    """Raw evidence -> 0..1 score: 1 - exp(-raw) (one keyword 0.63, two 0.86)."""
+    return 1.0 - math.exp(-max(0.0, raw))
 
 
 @dataclass(slots=True)
@@ -87,7 +134,12 @@ class _Profile:
     concept: Concept
     keywords: list[tuple[str, tuple[str, ...]]]  # (keyword as written, stemmed term sequence)
     words: dict[str, tuple[float, str]]  # term -> (weight, "label"|"description")
-    examples: list[set[str]] = field(default_factory=list)
+    # Terms the concept's own label/description puts under a reducing or negating word
+    # ("cut *emissions*", "phones should be *banned*"): mentioning them approvingly opposes.
+    reversed_terms: set[str] = field(default_factory=set)
+    # Of those, the subjects the label evaluates ("*Obamacare* is failing"): a plain mention
+    # of them says nothing about the claim; only a statement's own polarity on them counts.
+    evaluated_terms: set[str] = field(default_factory=set)
 
 
 @dataclass(slots=True)
@@ -98,16 +150,31 @@ class _Hit:
     start: int  # token index in the content doc
     end: int
     evidence: str
+    term: str = ""
     name_only: bool = False  # a proper noun matched a label or description word
     keyword: bool = False
 
 
+@dataclass(slots=True)
+class _Result:
+    codes: list[ConceptCode]
+    raw: dict[str, float]  # lexical evidence per concept, before the threshold
+    position: bool  # takes a position (not a narration, not a role description)
+    context_polarity: tuple[Qualifier, list[str]]  # the qualifier without concept words
+
+
 class ConceptCoder:
-    """Codes statements against a codebook. Build once, call :meth:`code_many` per batch."""
+    """Codes statements against a codebook. Build once, call :meth:`code_many` per batch.
+
+    ``examples``: labelled statements (:class:`saidwhat.network.fewshot.LabelledExample`)
+    learnt from, besides the codebook's own ``examples``; ``context``: a statement with no
+    concept words of its own takes its document's dominant concept ("welcomed the
+    decision"), when it takes a position."""
 
     def __init__(self, codebook: Codebook, nlp: Language | None = None, *,
-                 method: str = "lexical", threshold: float = 1.0,
-                 skip_narrative: bool = True) -> None:
+                 method: str = "lexical", threshold: float | None = None,
+                 skip_narrative: bool = True, examples: Sequence[Any] = (),
+                 use_codebook_examples: bool = True, context: bool = True) -> None:
         if method not in METHODS:
             raise ValueError(f"unknown coding method {method!r}; choose one of {METHODS}")
         if nlp is None:
@@ -115,11 +182,52 @@ class ConceptCoder:
             nlp = load_nlp()
         self.nlp = nlp
         self.codebook = codebook
-        self.threshold = threshold
+        self.threshold = DEFAULT_THRESHOLD if threshold is None else threshold
         self.skip_narrative = skip_narrative
         self.method = method
+        self.context = context
         self._profiles = self._build_profiles(codebook)
+        self._ids = {p.concept.id for p in self._profiles}
+        from .fewshot import ExampleIndex, codebook_examples
+
+        labelled = (codebook_examples(codebook) if use_codebook_examples else []) + [
+            e for e in examples if e.concept is None or e.concept in self._ids]
         self._embedder = _Embedder(codebook) if method == "embeddings" else None
+        self._examples = ExampleIndex([], [])
+        self._rule_q: list[str | None] = []
+        self.use_examples(labelled)
+
+    def use_examples(self, examples: Sequence[Any], docs: Sequence[Doc] | None = None,
+                     rule_q: Sequence[str | None] | None = None) -> None:
+        """Learn from these labelled examples (replacing earlier ones). Each example's
+        agreement is compared with what the rules make of it: where they differ, a close
+        statement's rule-based agreement is corrected the same way."""
+        from .fewshot import ExampleIndex
+
+        docs = list(docs) if docs is not None else list(self.nlp.pipe(e.text for e in examples))
+        index = ExampleIndex(list(examples), [_terms(d) for d in docs])
+        if rule_q is not None:  # already known (the few-shot evaluation reuses them)
+            self._examples, self._rule_q = index, list(rule_q)
+            return
+        saved, self._examples = index, ExampleIndex([], [])
+        rules: list[str | None] = []
+        cue_docs = {c: polarity_of_cue(d) for c, d in zip(
+            sorted({e.cue or "" for e in examples}),
+            self.nlp.pipe(sorted({e.cue or "" for e in examples})), strict=True)}
+        for ex, d in zip(examples, docs, strict=True):
+            rules.append(None if ex.concept is None or ex.source == "codebook"
+                         else self.rule_qualifier(d, cue_docs[ex.cue or ""], ex.concept))
+        self._examples, self._rule_q = saved, rules
+
+    def rule_qualifier(self, doc: Doc, cue: tuple[str, str], concept: str) -> str:
+        """What the rules (without examples) make of a statement's agreement on a concept."""
+        saved, self._examples = self._examples, ExampleIndex_empty()
+        try:
+            r = self._code_doc(doc, cue, None)
+        finally:
+            self._examples = saved
+        got = {c.concept_id: c.qualifier for c in r.codes}
+        return got.get(concept, r.context_polarity[0])
 
     # -- concept profiles -------------------------------------------------------------
     def _build_profiles(self, codebook: Codebook) -> list[_Profile]:
@@ -139,6 +247,8 @@ class ConceptCoder:
         # topic: they never count as evidence of the concept.
         stance = {stem(w) for w, p in cue_polarity().items() if p != "neutral" and " " not in w}
         stance |= {stem(w) for w in content_stance_words() if " " not in w}
+        stance |= {stem(w[0]) for w, k in evaluation_words().items()
+                   if len(w) == 1 and k in ("negative", "positive", "denial")}
         profiles = []
         for concept, label_doc, desc_doc in zip(codebook, label_docs, desc_docs, strict=True):
             words: dict[str, tuple[float, str]] = {}
@@ -153,47 +263,108 @@ class ConceptCoder:
                 seq = tuple(_terms(kw_doc)) or tuple(stem(t.lemma_) for t in kw_doc if not t.is_punct)
                 if seq:
                     keywords.append((kw, seq))
-            examples = [set(_terms(d)) for d in self.nlp.pipe(concept.examples)]
-            profiles.append(_Profile(concept, keywords, words, [e for e in examples if e]))
+            # The label decides a term's direction; the description only for terms the label
+            # does not have.
+            reversed_terms: set[str] = set()
+            evaluated_terms: set[str] = set()
+            label_terms = set()
+            for doc in (label_doc, desc_doc):
+                flips = negation_flips(doc)
+                evals = evaluation_flips(doc, flips)
+                for t in doc:
+                    if not _is_term(t):
+                        continue
+                    term = stem(t.lemma_)
+                    if doc is desc_doc and term in label_terms:
+                        continue
+                    if doc is label_doc:
+                        label_terms.add(term)
+                    if flips[t.i] ^ (evals[t.i] < 0):
+                        reversed_terms.add(term)
+                        if (evals[t.i] < 0 and not flips[t.i]
+                                and _subject_phrase(t) is not None):
+                            evaluated_terms.add(term)
+            profiles.append(_Profile(concept, keywords, words, reversed_terms,
+                                     evaluated_terms))
         return profiles
 
     # -- coding -----------------------------------------------------------------------
     def code(self, content: str, cue: str | None = None) -> list[ConceptCode]:
         return self.code_many([(content, cue)])[0]
 
-    def code_many(self, items: Sequence[tuple[str, str | None]]) -> list[list[ConceptCode]]:
-        """Code ``(content, cue)`` pairs; returns one list of codes per pair, in order."""
+    def code_many(self, items: Sequence[tuple[str, str | None] | CodingItem]
+                  ) -> list[list[ConceptCode]]:
+        """Code statements (``(content, cue)`` pairs or :class:`CodingItem`); one list of
+        codes per statement, in order."""
+        its = [i if isinstance(i, CodingItem) else CodingItem(i[0], i[1]) for i in items]
         # Coding reads lemmas, tags and the parse; named entities are not needed.
         skip = [name for name in ("ner",) if name in self.nlp.pipe_names]
-        contents = list(self.nlp.pipe((c for c, _ in items), disable=skip))
+        contents = list(self.nlp.pipe((i.content for i in its), disable=skip))
         # Cues are short and repeat ("said", "told"): parse each distinct one once.
-        distinct = sorted({q or "" for _, q in items})
+        distinct = sorted({i.cue or "" for i in its})
         cue_pol = {text: polarity_of_cue(d) for text, d in zip(distinct, self.nlp.pipe(distinct),
                                                               strict=True)}
-        sims = self._embedder.similarities([c for c, _ in items]) if self._embedder else None
-        out = []
-        for i, (doc, (_, cue)) in enumerate(zip(contents, items, strict=True)):
-            out.append(self._code_doc(doc, cue_pol[cue or ""],
-                                      sims[i] if sims is not None else None))
-        return out
+        sims = self._embedder.similarities([i.content for i in its]) if self._embedder else None
+        results = []
+        for k, (doc, item) in enumerate(zip(contents, its, strict=True)):
+            results.append(self._code_doc(doc, cue_pol[item.cue or ""],
+                                          sims[k] if sims is not None else None,
+                                          role=_role_description(item)))
+        if self.context:
+            self._code_from_context(its, results)
+        return [r.codes for r in results]
 
-    def _code_doc(self, doc: Doc, cue: tuple[str, str], sims: Sequence[float] | None
-                  ) -> list[ConceptCode]:
+    def _code_from_context(self, items: Sequence[CodingItem], results: list[_Result]) -> None:
+        """Statements without concept words take their document's dominant concept."""
+        mass: dict[str, dict[str, float]] = {}
+        for item, r in zip(items, results, strict=True):
+            if item.group is None:
+                continue
+            m = mass.setdefault(item.group, {})
+            for cid, raw in r.raw.items():
+                m[cid] = m.get(cid, 0.0) + raw
+        for item, r in zip(items, results, strict=True):
+            if item.group is None or r.codes or not r.position:
+                continue
+            m = mass.get(item.group) or {}
+            total = sum(m.values())
+            if not m or total < _CONTEXT_MIN_MASS:
+                continue
+            cid = max(m, key=lambda c: m[c])
+            share = m[cid] / total
+            score = calibrate(_CONTEXT_WEIGHT * share + r.raw.get(cid, 0.0))
+            if score < self.threshold:
+                continue
+            qualifier, ev = r.context_polarity
+            r.codes = [ConceptCode(cid, qualifier, score,
+                                   (f"document topic '{cid}' (share {share:.2f})",), tuple(ev))]
+
+    def _code_doc(self, doc: Doc, cue: tuple[str, str], sims: Sequence[float] | None,
+                  role: bool = False) -> _Result:
         cue_pol, cue_word = cue
         if cue_pol == "oppose" and _starts_with_person(doc):
             # "accused X of ...", "criticised X over ...": the opposition targets X, not the
             # claim that follows.
             cue_pol = "neutral"
-        flips = negation_flips(doc)
+        flip_sets = flippers(doc)
+        flips = [len(f) % 2 == 1 for f in flip_sets]
+        evals = evaluation_flips(doc, flips)
+        question = rhetorical_question(doc)
         term_toks = [t for t in doc if _is_term(t)]
         term_seq = [stem(t.lemma_) for t in term_toks]
-        content_terms = set(term_seq)
         segments = clause_segments(doc)
+        nearest = self._examples.nearest(term_seq) if len(self._examples) else {}
 
-        best: dict[str, tuple[float, float, Qualifier, list[str]]] = {}
+        best: dict[str, tuple[float, float, Qualifier, list[str], list[str]]] = {}
+        raw_all: dict[str, float] = {}
+        words_of: dict[str, set[str]] = {}
+        keyworded: set[str] = set()
+        exampled: set[str] = set()
         reported = self.skip_narrative and cue_pol == "neutral"
+        narrated = 0
         for seg_start, seg_end in segments:
             if reported and is_narrative(doc[seg_start:seg_end]):
+                narrated += 1
                 continue  # "X said the review found ...": a report of the past, not a position
             seg_idx = [k for k, t in enumerate(term_toks) if seg_start <= t.i < seg_end]
             scored = []
@@ -202,6 +373,8 @@ class ConceptCoder:
                 score = sum(h.weight for h in hits)
                 if score > 0:
                     scored.append((score, prof, hits))
+                    if not all(h.name_only for h in hits):
+                        raw_all[prof.concept.id] = raw_all.get(prof.concept.id, 0.0) + score
             if not scored:
                 continue
             scored.sort(key=lambda x: -x[0])
@@ -213,54 +386,149 @@ class ConceptCoder:
                 if rank > 0 and not any(h.keyword for h in free):
                     continue
                 # Statement-level evidence (examples, embeddings) counts once per concept.
-                coded = self._clause_code(prof, free, flips, cue_pol, cue_word, content_terms,
-                                          sims, with_statement=prof.concept.id not in best)
+                coded = self._clause_code(prof, free, doc, flip_sets, evals, question, cue_pol,
+                                          cue_word, nearest, sims,
+                                          with_statement=prof.concept.id not in best)
                 if coded is None:
                     continue
                 claimed.update(i for h in free for i in range(h.start, h.end))
-                score, qualifier, evidence = coded
+                score, qualifier, evidence, agr_ev = coded
+                cid = prof.concept.id
+                words_of.setdefault(cid, set()).update(h.term for h in free)
+                if any(h.keyword for h in free):
+                    keyworded.add(cid)
+                if any(e.startswith(("example", "embedding")) for e in evidence):
+                    exampled.add(cid)
                 # Several clauses on one concept add up; the strongest one sets the qualifier.
-                total, top, q_top, ev = best.get(prof.concept.id, (0.0, 0.0, qualifier, []))
+                total, top, q_top, ev, aev = best.get(prof.concept.id,
+                                                      (0.0, 0.0, qualifier, [], []))
                 best[prof.concept.id] = (total + score, max(top, score),
-                                         qualifier if score > top else q_top, ev + evidence)
+                                         qualifier if score > top else q_top, ev + evidence,
+                                         aev + agr_ev if score <= top else agr_ev + aev)
+        # One label or description word alone ("country") is weak evidence: it counts half
+        # without a keyword, a second concept word or an example.
+        best = {cid: ((v[0] if cid in keyworded or len(words_of.get(cid, ())) >= 2
+                       or cid in exampled else v[0] * _SINGLE_WORD_FACTOR),) + v[1:]
+                for cid, v in best.items()}
+        best = {cid: v for cid, v in best.items() if calibrate(v[0]) >= self.threshold}
+        # Examples alone (a paraphrase of a labelled statement) can code a concept that has
+        # no words in the statement: when close enough, or the neighbours' clear choice.
+        if nearest and not (reported and narrated == len(segments)):
+            for cid, (sim, i) in nearest.items():
+                if cid is None or cid in best or not (
+                        sim >= _EXAMPLE_ALONE_SIM or _clear_nearest(nearest, cid)):
+                    continue
+                if nearest.get(None, (0.0, -1))[0] >= sim:
+                    continue  # closer to an example that codes nothing
+                ex = self._examples.examples[i]
+                q, aev = self._example_qualifier(ex, sim, flips, evals, question, cue_pol,
+                                                 cue_word, doc)
+                raw = _EXAMPLE_WEIGHT * sim
+                if calibrate(raw) >= self.threshold:
+                    best[cid] = (raw, raw, q, [f"example '{_short(ex.text)}' similarity"
+                                               f" {sim:.2f}"], aev)
         # A statement with no lexical hit can still be coded by similarity alone.
         if not best and sims is not None:
             j = max(range(len(self._profiles)), key=lambda k: sims[k])
             score = _sim_score(sims[j])
-            if score >= self.threshold:
+            if calibrate(score) >= self.threshold:
                 q: Qualifier = "oppose" if cue_pol == "oppose" else "support"
                 best[self._profiles[j].concept.id] = (
-                    score, score, q, [f"embedding similarity {sims[j]:.2f}"])
-        codes = [ConceptCode(cid, q, total, tuple(ev)) for cid, (total, _, q, ev) in best.items()]
+                    score, score, q, [f"embedding similarity {sims[j]:.2f}"], [])
+        position = not role and not (reported and narrated == len(segments)) and (
+            cue_pol != "neutral" or question or takes_position(doc, flips))
+        if role:
+            best = {}
+        codes = []
+        for cid, (total, _, q, ev, aev) in best.items():
+            if calibrate(total) < self.threshold:
+                continue
+            q, learnt = self._learnt_correction(cid, q, nearest)
+            codes.append(ConceptCode(cid, q, calibrate(total), tuple(ev), tuple(aev + learnt)))
         codes.sort(key=lambda c: -c.score)
-        return codes
+        return _Result(codes, raw_all, position,
+                       context_qualifier(doc, flips, evals, question, cue_pol, cue_word))
 
-    def _clause_code(self, prof: _Profile, hits: list[_Hit], flips: list[bool], cue_pol: str,
-                     cue_word: str, content_terms: set[str], sims: Sequence[float] | None,
-                     with_statement: bool = True) -> tuple[float, Qualifier, list[str]] | None:
-        """Score, qualifier and evidence of one concept in one clause, or None if too weak."""
+    def _example_qualifier(self, ex: Any, sim: float, flips: list[bool], evals: list[int],
+                           question: bool, cue_pol: str, cue_word: str, doc: Doc
+                           ) -> tuple[Qualifier, list[str]]:
+        return context_qualifier(doc, flips, evals, question, cue_pol, cue_word)
+
+    def _learnt_correction(self, cid: str, q: Qualifier,
+                           nearest: dict[str | None, tuple[float, int]]
+                           ) -> tuple[Qualifier, list[str]]:
+        """Flip a rule-based qualifier when the closest labelled example of the concept was
+        coded the other way than the rules read it."""
+        found = nearest.get(cid)
+        if found is None or found[0] < _EXAMPLE_AGREEMENT_SIM or found[1] >= len(self._rule_q):
+            return q, []
+        sim, i = found
+        rule, ex = self._rule_q[i], self._examples.examples[i]
+        if rule is None or rule == ex.agreement:
+            return q, []
+        flipped: Qualifier = "oppose" if q == "support" else "support"
+        return flipped, [f"learnt from '{_short(ex.text)}' (similarity {sim:.2f}): coded"
+                         f" {ex.agreement} where the rules read {rule}"]
+
+    def _clause_code(self, prof: _Profile, hits: list[_Hit], doc: Doc, flip_sets: list[set[int]],
+                     evals: list[int], question: bool, cue_pol: str, cue_word: str,
+                     nearest: dict[str | None, tuple[float, int]], sims: Sequence[float] | None,
+                     with_statement: bool = True
+                     ) -> tuple[float, Qualifier, list[str], list[str]] | None:
+        """Raw score, qualifier and evidence of one concept in one clause, or None."""
         if not hits or all(h.name_only for h in hits):
             return None  # a name alone is not a claim
         lexical = sum(h.weight for h in hits)
         # Examples and embeddings judge the whole statement, not a clause.
-        extra, extra_ev = (self._statement_evidence(prof, content_terms, sims) if with_statement
+        extra, extra_ev = (self._statement_evidence(prof, nearest, sims) if with_statement
                            else (0.0, []))
         score = lexical + extra
-        if score < self.threshold:
-            return None
-        # The clause's polarity is the weighted vote of its concept words.
-        neg_weight = sum(h.weight for h in hits if any(flips[i] for i in range(h.start, h.end)))
+        # The clause's polarity is the weighted vote of its concept words: each is reversed
+        # by a negator or reducing word over it, by a negative evaluation of it ("X is a
+        # hoax"), and by the concept's own direction ("cut *emissions*").
+        agreement: list[str] = []
+        neg_weight = 0.0
+        # A word the concept itself reverses ("prosecution *failures*", "cut *emissions*")
+        # says most about the direction: its vote counts double.
+        votes = {id(h): h.weight * (2.0 if h.term in prof.reversed_terms else 1.0) for h in hits}
+        lexical = sum(votes.values())
+        for h in hits:
+            # A phrase's polarity is its head's (the last word: "speed *limits*").
+            head = _phrase_head(doc, h.start, h.end)
+            ev = evals[head] < 0
+            subj = _subject_phrase(doc[head]) if ev else None
+            if subj is not None:
+                # Said of a subject, a negator of the predicate is already in the evaluation
+                # ("X would not make roads safer"): only words inside the subject reverse it.
+                inside = {x.i for x in subj.subtree}
+                rev = len(flip_sets[head] & inside) % 2 == 1
+            else:
+                rev = len(flip_sets[head]) % 2 == 1
+            stated = rev or ev or evals[head] > 0
+            if ev and cue_pol == "oppose":
+                ev = False  # "criticised X as a crazy system": one opposition, not two
+            own = h.term in prof.reversed_terms and (
+                stated or h.term not in prof.evaluated_terms)
+            if rev ^ ev ^ own:
+                neg_weight += votes[id(h)]
+            word = doc[h.start:h.end].text
+            if rev:
+                agreement.append(f"'{word}' negated or reduced in content")
+            if ev:
+                agreement.append(f"'{word}' evaluated negatively")
+            if own:
+                agreement.append(f"'{word}' is what the concept reduces")
         negated = neg_weight > lexical / 2
-        evidence = [h.evidence for h in hits] + extra_ev
         qualifier: Qualifier = "oppose" if negated else "support"
-        if negated:
-            evidence.append("negated in content")
+        if question:
+            qualifier = "support"
+            agreement = ["rhetorical question: demands or defends"]
         if cue_pol == "oppose":
             qualifier = "support" if qualifier == "oppose" else "oppose"
-            evidence.append(f"cue '{cue_word}' opposes")
+            agreement.append(f"cue '{cue_word}' opposes")
         elif cue_pol == "support":
-            evidence.append(f"cue '{cue_word}' supports")
-        return score, qualifier, evidence
+            agreement.append(f"cue '{cue_word}' supports")
+        return score, qualifier, [h.evidence for h in hits] + extra_ev, agreement
 
     def _hits(self, prof: _Profile, toks: list[Token], seq: list[str], seg_idx: list[int]) -> list[_Hit]:
         hits: list[_Hit] = []
@@ -273,7 +541,7 @@ class ConceptCoder:
                     span = toks[k:k + n]
                     hits.append(_Hit(_KEYWORD_WEIGHT, span[0].i, span[-1].i + 1,
                                      f"keyword '{kw}': '{' '.join(t.text for t in span)}'",
-                                     keyword=True))
+                                     kseq[-1], keyword=True))
                     used.update(range(k, k + n))
                     break  # each keyword counts once
         seen_words: set[str] = set()
@@ -284,18 +552,19 @@ class ConceptCoder:
             seen_words.add(term)
             weight, where = prof.words[term]
             hits.append(_Hit(weight, toks[k].i, toks[k].i + 1, f"{where} word '{toks[k].text}'",
-                             name_only=toks[k].pos_ == "PROPN"))
+                             term, name_only=toks[k].pos_ == "PROPN"))
         return hits
 
-    def _statement_evidence(self, prof: _Profile, terms: set[str],
+    def _statement_evidence(self, prof: _Profile, nearest: dict[str | None, tuple[float, int]],
                             sims: Sequence[float] | None) -> tuple[float, list[str]]:
         extra, evidence = 0.0, []
-        if prof.examples and terms:
-            overlaps = [len(terms & ex) / len(terms | ex) for ex in prof.examples]
-            k = max(range(len(overlaps)), key=overlaps.__getitem__)
-            if overlaps[k] >= _EXAMPLE_MIN_OVERLAP:
-                extra += _EXAMPLE_WEIGHT * overlaps[k]
-                evidence.append(f"example {k + 1} overlap {overlaps[k]:.2f}")
+        found = nearest.get(prof.concept.id)
+        if found is not None and (found[0] >= _EXAMPLE_MIN_SIM or _clear_nearest(
+                nearest, prof.concept.id)):
+            sim, i = found
+            extra += _EXAMPLE_WEIGHT * sim
+            evidence.append(f"example '{_short(self._examples.examples[i].text)}'"
+                            f" similarity {sim:.2f}")
         if sims is not None:
             j = self._profiles.index(prof)
             s = _sim_score(sims[j])
@@ -303,6 +572,261 @@ class ConceptCoder:
                 extra += s
                 evidence.append(f"embedding similarity {sims[j]:.2f}")
         return extra, evidence
+
+
+def ExampleIndex_empty() -> Any:  # noqa: N802
+    from .fewshot import ExampleIndex
+
+    return ExampleIndex([], [])
+
+
+def _phrase_head(doc: Doc, start: int, end: int) -> int:
+    """The token of doc[start:end] whose head lies outside it (the last one if several)."""
+    heads = [t.i for t in doc[start:end] if not start <= t.head.i < end or t.head.i == t.i]
+    return heads[-1] if heads else end - 1
+
+
+def _clear_nearest(nearest: dict[str | None, tuple[float, int]], cid: str) -> bool:
+    """Is ``cid`` the nearest neighbours' clear choice: its best example at least
+    _EXAMPLE_CLEAR_SIM and _EXAMPLE_MARGIN times as similar as any other concept's?"""
+    sim = nearest[cid][0]
+    others = [v[0] for c, v in nearest.items() if c != cid]
+    return sim >= _EXAMPLE_CLEAR_SIM and all(sim >= _EXAMPLE_MARGIN * o for o in others)
+
+
+def _short(text: str, n: int = 40) -> str:
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
+_RELATIVE = frozenset({"who", "which", "that", "whose"})
+
+
+def _role_description(item: CodingItem) -> bool:
+    """Is the cue a position verb in a relative clause on the speaker ("X, who backs the
+    plan, said ...")? Then the quote describes X's role; it is not a statement."""
+    if not item.text or item.cue_start is None or not item.cue:
+        return False
+    before = item.text[max(0, item.cue_start - 30):item.cue_start].split()
+    words = [w.strip(",;").lower() for w in before[-3:]]
+    if not any(w in _RELATIVE for w in words):
+        return False
+    # Between the relative word and the cue only auxiliaries and adverbs may stand.
+    idx = max(i for i, w in enumerate(words) if w in _RELATIVE)
+    if not all(w in _AUX_ADV for w in words[idx + 1:]):
+        return False
+    head = item.cue.split()[0].lower()
+    from ..lexicon import read_table
+
+    classes = _cue_classes(read_table)
+    lemma = classes.get(head) or classes.get(head.rstrip("s")) or classes.get(head[:-2] if
+                                                                             head.endswith("ed")
+                                                                             else head)
+    return lemma is not None and lemma != "speech"
+
+
+_AUX_ADV = frozenset({"has", "have", "had", "is", "was", "also", "long", "repeatedly", "openly",
+                      "previously", "once", "strongly", "publicly", "been"})
+_CUE_CLASSES: dict[str, str] = {}
+
+
+def _cue_classes(read_table: Any) -> dict[str, str]:
+    """Cue word form or lemma -> class (speech, position, ...) from cues.tsv."""
+    if not _CUE_CLASSES:
+        for r in read_table("cues.tsv"):
+            if len(r) >= 2:
+                lemma = r[0].lower()
+                _CUE_CLASSES[lemma] = r[1]
+                for form in (lemma + "s", lemma + "d", lemma + "ed", lemma + "es"):
+                    _CUE_CLASSES.setdefault(form, r[1])
+    return _CUE_CLASSES
+
+
+def evaluation_flips(doc: Doc, flips: list[bool]) -> list[int]:
+    """For each token: -1 when a negative evaluation or a denial is said of it ("the estate
+    would be a disaster", "claims about X are scaremongering", a fragment "X 'a hoax'"),
+    +1 for a positive one, 0 otherwise. An evaluation under a negator counts reversed."""
+    marks = _evaluation_marks(doc, flips)
+    out = [0] * len(doc)
+    if not marks:
+        return out
+    for t in doc:
+        # The smallest subject phrase containing t: its predicate is what is said of it.
+        a = _subject_phrase(t)
+        if a is not None:
+            subject = {x.i for x in a.subtree}
+            pred = _predicate(a.head) - subject
+            vals = [v for i, (v, _) in marks.items() if i in pred]
+        else:
+            sent = t.sent
+            if sent.root.pos_ in ("VERB", "AUX"):
+                # t is no subject: only a denial in its sentence, or an evaluation inside
+                # its own phrase, speaks of it.
+                vals = [v for i, (v, k) in marks.items() if sent.start <= i < sent.end
+                        and k == "denial"]
+            else:  # a verbless fragment ("X 'a hoax'"): everything in it speaks of X
+                vals = [v for i, (v, _) in marks.items() if sent.start <= i < sent.end
+                        and i != t.i]
+        # A modifier of an evaluative noun is what it evaluates ("prosecution *failures*",
+        # "a *waste* of money").
+        h = t.head
+        if h.i != t.i and h.i in marks and t.dep_ in ("compound", "amod", "acl", "pobj", "prep"):
+            vals.append(marks[h.i][0])
+        elif (t.dep_ == "pobj" and t.head.head.i in marks and t.head.head.i != t.i):
+            vals.append(marks[t.head.head.i][0])
+        total = sum(vals)
+        out[t.i] = -1 if total < 0 else (1 if total > 0 else 0)
+    return out
+
+
+def _predicate(head: Token) -> set[int]:
+    """The predicate's words: the head's subtree without relative, adverbial and
+    complement clauses of its own ("an inquiry should identify the bodies *that failed*")."""
+    out = {head.i}
+    stack = [head]
+    while stack:
+        tok = stack.pop()
+        for c in tok.children:
+            if c.dep_ in ("relcl", "acl", "advcl", "ccomp", "parataxis") or (
+                    c.dep_ == "conj" and any(x.dep_.startswith("nsubj") for x in c.children)):
+                continue
+            out.add(c.i)
+            stack.append(c)
+    return out
+
+
+def _subject_phrase(t: Token) -> Token | None:
+    """The head of the smallest subject phrase that contains ``t``, if any."""
+    a: Token | None = t
+    while a is not None and a.dep_ not in ("nsubj", "nsubjpass", "csubj", "csubjpass"):
+        a = a.head if a.head.i != a.i else None
+    return a
+
+
+def _evaluation_marks(doc: Doc, flips: list[bool]) -> dict[int, tuple[int, str]]:
+    """Token index -> (+1/-1, class) for evaluative words and phrases in the content."""
+    table = evaluation_words()
+    marks: dict[int, tuple[int, str]] = {}
+    lemmas = [t.lemma_.lower() for t in doc]
+    for t in doc:
+        for key in ((lemmas[t.i],), (t.lower_,)):
+            kind = table.get(key)
+            if kind in ("negative", "positive", "denial"):
+                break
+        else:
+            kind = None
+            for words, k in table.items():
+                if len(words) > 1 and k in ("negative", "positive", "denial") and (
+                        words[0] in (lemmas[t.i], t.lower_)):
+                    sub = {x.lemma_.lower() for x in t.subtree} | {
+                        x.lower_ for x in t.subtree}
+                    nxt = {x.lemma_.lower() for x in doc[t.i + 1:t.i + 4]}
+                    if all(w in sub or w in nxt for w in words[1:]):
+                        kind = k
+                        break
+        if kind is None:
+            continue
+        sign = 1 if kind == "positive" else -1
+        if flips[t.i]:
+            sign = -sign
+        marks[t.i] = (sign, kind)
+    return marks
+
+
+_QUESTION_OPENERS = frozenset({"why", "how", "who", "what", "is", "isn't", "are", "aren't",
+                               "can", "can't", "should", "shouldn't", "do", "don't", "does",
+                               "doesn't", "would", "wouldn't", "will", "won't", "where",
+                               "when", "has", "have", "was", "were"})
+
+
+def rhetorical_question(doc: Doc) -> bool:
+    """A question in a statement: the speaker demands or defends something ("Why should a
+    teacher pay more than a billionaire?", "Isn't it time we acted?"). Statements are
+    quotes, so a question in one is read as rhetorical."""
+    for sent in doc.sents:
+        words = [t for t in sent if not t.is_punct and not t.is_space]
+        if not words or not sent.text.rstrip(" \"'’”").endswith("?"):
+            continue
+        if words[0].lower_ in _QUESTION_OPENERS or words[0].lower_.rstrip("n't") in _QUESTION_OPENERS:
+            return True
+    return False
+
+
+_POSITION_MODALS = frozenset({"should", "must", "need", "ought", "can", "could", "cannot",
+                              "have", "afford"})
+_FIRST_PERSON = frozenset({"i", "we", "our", "us", "my", "me"})
+
+
+def takes_position(doc: Doc, flips: list[bool]) -> bool:
+    """Does a statement without concept words take a position, so that it may take its
+    document's topic? An evaluative word, a modal of obligation or ability ("should",
+    "could do more"), a negation, or the speaker's own first person ("we will be stuck
+    in queues"); a bare report of facts or plans ("it would respond in due course") does
+    not."""
+    if _evaluation_marks(doc, flips):
+        return True
+    for t in doc:
+        low = t.lower_
+        if low in _FIRST_PERSON or t.dep_ == "neg" or low in ("never", "nobody", "no"):
+            return True
+        if (t.tag_ == "MD" or t.lemma_.lower() in ("need", "have")) and (
+                t.lemma_.lower() in _POSITION_MODALS or low in _POSITION_MODALS):
+            if t.lemma_.lower() == "have" and not (t.i + 1 < len(doc) and doc[t.i + 1].lower_ == "to"):
+                continue
+            return True
+    return False
+
+
+def context_qualifier(doc: Doc, flips: list[bool], evals: list[int], question: bool,
+                      cue_pol: str, cue_word: str) -> tuple[Qualifier, list[str]]:
+    """The qualifier of a statement that has no concept words of its own ("welcomed the
+    decision", "it will drive customers away"): the balance of its evaluative words outside
+    conditional clauses, else a negated main verb; a rhetorical question supports; then
+    the cue's polarity."""
+    marks = _evaluation_marks(doc, flips)
+    conditional = set()
+    for t in doc:
+        if t.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in ("if", "unless", "until")
+                                     for c in t.children):
+            conditional |= {x.i for x in t.subtree}
+    total = sum(v for i, (v, _) in marks.items() if i not in conditional)
+    evidence: list[str] = []
+    q: Qualifier = "support"
+    if total < 0:
+        q = "oppose"
+        evidence.append("negative evaluation: " + ", ".join(
+            f"'{doc[i].text}'" for i, (v, _) in marks.items() if v < 0 and i not in conditional))
+    elif total > 0:
+        evidence.append("positive evaluation: " + ", ".join(
+            f"'{doc[i].text}'" for i, (v, _) in marks.items() if v > 0 and i not in conditional))
+    else:
+        roots = [s.root for s in doc.sents]
+        negated = bool(roots) and any(c.dep_ == "neg" or c.lower_ in ("never", "nobody")
+                                      for c in roots[0].children) or any(
+            t.lower_ in ("nobody", "nothing") and t.dep_.startswith("nsubj") for t in doc)
+        main = roots[0] if roots else None
+        # "should not be blocked": a negated reducing verb supports
+        reducing = main is not None and (_reduce_kind(doc, main) is not None or (
+            content_stance_words().get(main.lemma_.lower()) == "oppose"))
+        if negated ^ reducing:
+            q = "oppose"
+            evidence.append("negated main clause" if negated else
+                            f"main verb '{main.text}' reduces or opposes")
+    # "Without X, routes will be cut" / "unless X, ...": a bad outcome in the absence of X
+    # argues for X.
+    if q == "oppose" and total < 0 and any(
+            (t.lower_ == "without" and t.head.i != t.i and t.head.dep_ == "ROOT"
+             and t.i < t.head.i) or (t.lower_ == "unless" and t.dep_ == "mark") for t in doc):
+        q = "support"
+        evidence.append("bad outcome without it")
+    if question:
+        q = "support"
+        evidence = ["rhetorical question: demands or defends"]
+    if cue_pol == "oppose":
+        q = "support" if q == "oppose" else "oppose"
+        evidence.append(f"cue '{cue_word}' opposes")
+    elif cue_pol == "support":
+        evidence.append(f"cue '{cue_word}' supports")
+    return q, evidence
 
 
 def _sim_score(sim: float) -> float:
@@ -321,10 +845,20 @@ def polarity_of_cue(cue_doc: Doc) -> tuple[str, str]:
                 return pol, cue_doc.text
     for lemma in lemmas:
         pol = table.get(lemma)
-        if pol is not None and pol != "neutral":
+        # A verb that takes its polarity from its particle ("call for", "call on") is
+        # neutral without it ("called the plan a disgrace": the content says it).
+        if pol is not None and pol != "neutral" and not _polar_by_particle(lemma, pol, table):
             return pol, cue_doc.text
     return "neutral", cue_doc.text
 
+
+def _polar_by_particle(lemma: str, pol: str, table: dict[str, str]) -> bool:
+    return lemma in _PARTICLE_POLAR and any(k.startswith(lemma + " ") and v == pol
+                                            for k, v in table.items())
+
+
+# Verbs whose stance comes with a particle: "call for" supports, "called it X" names.
+_PARTICLE_POLAR = frozenset({"call"})
 
 _MODAL_LEMMAS = frozenset({"should", "must", "need", "will", "would", "shall", "can", "could",
                            "may", "might", "ought", "want", "have"})
@@ -349,9 +883,20 @@ def is_narrative(clause: Span) -> bool:
            for t in clause):
         return False
     aux = {c.lemma_.lower() for c in main.children if c.dep_ in ("aux", "auxpass")}
+    if any(c.dep_ == "nsubj" and c.lower_ in _SELF for c in main.children):
+        return False  # the speaker's account of their own acts is a position ("he gave ...")
+    if main.tag_ == "VBD" and main.lemma_.lower() in _STATIVE and not aux:
+        return False  # backshifted present in reported speech: "said the town needed homes"
     return main.tag_ == "VBD" or (main.tag_ == "VBN" and bool(aux & {"have", "be"})
                                   and not any(c.tag_ in ("VBZ", "VBP") and c.lemma_ == "be"
                                               for c in main.children if c.dep_ == "auxpass"))
+
+
+# Subjects that, in reported speech, are usually the speaker.
+_SELF = frozenset({"i", "we", "he", "she"})
+# Stative verbs: in reported speech their past tense is usually a backshifted present.
+_STATIVE = frozenset({"need", "want", "be", "remain", "seem", "deserve", "mean", "matter",
+                      "believe", "think", "know", "feel"})
 
 
 def _starts_with_person(doc: Doc) -> bool:
@@ -379,41 +924,97 @@ def clause_segments(doc: Doc) -> list[tuple[int, int]]:
     return [(a, b) for a, b in zip(bounds, bounds[1:], strict=False) if b > a]
 
 
-def _scope(head: Token) -> set[int]:
-    """The subtree of ``head`` without conjuncts introduced by a contrast word."""
+def _scope(head: Token, arguments_only: bool = False) -> set[int]:
+    """The subtree of ``head`` without conjuncts introduced by a contrast word or carrying
+    their own auxiliary or subject ("should not stop at X and *should keep* Y"). With
+    ``arguments_only`` (a reducing word: "ban phones in schools"), only its nominal and
+    clausal arguments, not its adjuncts."""
     words = content_stance_words()
-    out: set[int] = set()
-    stack = [head]
+
+    def own_conjunct(child: Token) -> bool:
+        return child.dep_ == "conj" and (
+            any(words.get(s.lower_) == "contrast" for s in child.head.children
+                if s.dep_ == "cc")
+            or any(c.dep_ in ("aux", "nsubj", "nsubjpass") for c in child.children))
+
+    out: set[int] = {head.i}
+    stack = [c for c in head.children if not own_conjunct(c)
+             and not (arguments_only and c.dep_ not in _ARGUMENT_DEPS
+                      and not (c.dep_ == "prep" and c.lower_ == "of"))]
     while stack:
         tok = stack.pop()
         out.add(tok.i)
-        for child in tok.children:
-            if child.dep_ == "conj" and any(words.get(s.lower_) == "contrast"
-                                            for s in child.head.children if s.dep_ == "cc"):
-                continue
-            stack.append(child)
+        stack.extend(c for c in tok.children if not own_conjunct(c))
     return out
 
 
+_ARGUMENT_DEPS = frozenset({"dobj", "nsubjpass", "nsubj", "attr", "xcomp", "ccomp", "pobj",
+                            "compound", "amod", "prt", "oprd", "dative", "conj"})
+
+
 def negation_flips(doc: Doc) -> list[bool]:
-    """For each token: is it under an odd number of negators or opposing predicates?"""
+    """For each token: is it under an odd number of negators, opposing or reducing
+    predicates?"""
+    return [len(f) % 2 == 1 for f in flippers(doc)]
+
+
+def flippers(doc: Doc) -> list[set[int]]:
+    """For each token: the negators, opposing and reducing words whose scope it is in."""
     words = content_stance_words()
-    counts = [0] * len(doc)
+    counts: list[set[int]] = [set() for _ in range(len(doc))]
     for t in doc:
         kind = words.get(t.lower_) or words.get(t.lemma_.lower())
         if kind is None and t.i + 1 < len(doc):  # two-word entries: "rule out", "distance from"
             kind = words.get(f"{t.lemma_.lower()} {doc[t.i + 1].lower_}")
-        if kind == "negation":
+        if kind is None:
+            kind = _reduce_kind(doc, t)
+        if kind == "negation" and t.lower_ == "without":
+            # "without X": X is negated, not what the phrase modifies; "without delay" is
+            # urgency, not negation.
+            if _urgency_at(doc, t):
+                continue
+            scope = _scope(t)
+        elif kind == "negation":
             # "not"/"never" modify a verb; "no" a noun: their head's subtree is the scope.
-            scope = _scope(t.head) if t.head is not t else _scope(t)
+            scope = _scope(t.head) if t.head.i != t.i else _scope(t)
+        elif kind == "reduce" and t.dep_ in ("amod", "compound"):
+            scope = {t.head.i}  # "lower limits": the limit is lowered
+        elif kind == "reduce":
+            scope = _scope(t, arguments_only=True) - {t.i}
         elif kind == "oppose":
             scope = _scope(t) - {t.i}
         else:
             continue
         for i in scope:
             if i != t.i:
-                counts[i] += 1
-    return [c % 2 == 1 for c in counts]
+                counts[i].add(t.i)
+    return counts
+
+
+def _reduce_kind(doc: Doc, t: Token) -> str | None:
+    """'reduce' for a reducing predicate ("cut", "phase out", "ban", "turn away"), matched on
+    lemmas; its scope is flipped as an opposing predicate's is."""
+    table = evaluation_words()
+    lemma = t.lemma_.lower()
+    if t.pos_ not in ("VERB", "NOUN", "ADJ", "AUX") and t.tag_ not in ("VBN", "VBD"):
+        return None
+    if table.get((lemma,)) == "reduce" or table.get((t.lower_,)) == "reduce":
+        return "reduce"  # the form too: "lower" is lemmatised "low"
+    for words, kind in table.items():
+        if kind == "reduce" and len(words) > 1 and words[0] == lemma:
+            nxt = [x.lemma_.lower() for x in doc[t.i + 1:t.i + len(words)]]
+            if nxt == list(words[1:]):
+                return "reduce"
+    return None
+
+
+def _urgency_at(doc: Doc, t: Token) -> bool:
+    table = evaluation_words()
+    for words, kind in table.items():
+        if kind == "urgency" and words[0] == t.lower_:
+            if [x.lower_ for x in doc[t.i:t.i + len(words)]] == list(words):
+                return True
+    return False
 
 
 class _Embedder:

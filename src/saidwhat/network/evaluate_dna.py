@@ -4,7 +4,8 @@ For each "DNA Statement" of a DNA 3 database the coder sees only the span's text
 speaker is the document's witness, so there is no cue) and a codebook made from the
 database's concept labels (labels only: no keywords, descriptions or examples). The
 predicted concept is the best-scoring one (forced choice; "none" when no concept word
-occurs at all), its qualifier the predicted agreement.
+occurs at all and the document has no dominant concept), its qualifier the predicted
+agreement.
 
 Run: ``python -m saidwhat.network.evaluate_dna path/to/sample.dna [--method embeddings]``
 """
@@ -18,7 +19,7 @@ from pathlib import Path
 
 from ..evaluation.dna import read_statements
 from .codebook import Codebook, codebook_from_labels
-from .coding import ConceptCoder
+from .coding import CodingItem, ConceptCoder
 
 NONE = "(none)"
 
@@ -74,7 +75,10 @@ def evaluate_dna(path: str | Path, coder: ConceptCoder | None = None,
         # Forced choice: the best concept wins, however weak.
         coder = ConceptCoder(codebook, method=method, threshold=1e-9)
     out = DnaEvaluation(labels=labels)
-    codes = coder.code_many([(s.text, None) for s in statements])
+    # Statements of one document share its topic (a statement without concept words takes
+    # the document's dominant concept, as in ``saidwhat network``).
+    codes = coder.code_many([CodingItem(s.text, None, group=f"doc{s.document_id}")
+                             for s in statements])
     id_to_label = {c.id: c.label for c in codebook}
     for s, cs in zip(statements, codes, strict=True):
         gold = str(s.values["concept"])

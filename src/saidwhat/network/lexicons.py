@@ -45,3 +45,11 @@ def anonymous_heads() -> frozenset[str]:
 def official_voices() -> frozenset[str]:
     """Roles that speak for their organisation ("a spokesperson for X" -> X)."""
     return read_list("official_voices.txt")
+
+
+@lru_cache(maxsize=1)
+def evaluation_words() -> dict[tuple[str, ...], str]:
+    """Evaluative word or phrase (lemmas) -> negative / positive / denial / reduce / urgency
+    (``lang/en/lexicons/evaluation_polarity.tsv``)."""
+    return {tuple(r[0].lower().split()): r[1] for r in read_table("evaluation_polarity.tsv")
+            if len(r) >= 2}

@@ -74,7 +74,7 @@ class NetworkOptions:
     step: str | None = None
     actors: str | Path | None = None
     method: str = "lexical"
-    threshold: float = 1.0
+    threshold: float | None = None  # None: the coder's default (coding.DEFAULT_THRESHOLD)
     texts: tuple[str | Path, ...] = ()
     plot: str | Path | None = None
     colour_by: str = "auto"
