@@ -73,7 +73,8 @@ def test_predictions_equal_to_gold_score_one() -> None:
                  "content.soft", "source.exact", "cue.exact"):
         c = r.micro(name)
         assert (c.precision, c.recall, c.f1) == (1.0, 1.0, 1.0), name
-    assert r.targets() == {"attribution_f1": 1.0, "content_token_f1": 1.0, "source_exact_f1": 1.0}
+    assert r.targets() == {"attribution_f1": 1.0, "content_token_f1": 1.0, "source_exact_f1": 1.0,
+                           "content_exact_f1": 1.0, "cue_exact_f1": 1.0}
     assert r.speaker()["accuracy"] == 1.0  # type: ignore[index]
     assert r.errors() == []
 

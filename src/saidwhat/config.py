@@ -58,7 +58,59 @@ class ConfigError(ValueError):
 
 def _register_builtins() -> None:
     # importing the modules registers their components
+    from .learned import component  # noqa: F401
     from .pipeline import merge, resolve, sources  # noqa: F401
+
+
+EXTRACTORS = ("rules", "learned")
+DEFAULT_EXTRACTOR = "rules"
+
+
+def extractor_overrides(extractor: str | None = None, scheme: str | None = None,
+                        model_dir: str | None = None) -> dict[str, Any]:
+    """The config to merge over a pipeline config for ``--extractor`` and ``--scheme``
+    (nothing for ``None``). ``learned``: the rules' sources, then ``learned_cues.v1``, with
+    ``learned_merge.v1`` deciding (:mod:`saidwhat.learned.component`); ``model_dir``: a
+    model folder other than the shipped one."""
+    out: dict[str, Any] = {}
+    if extractor is not None and extractor not in EXTRACTORS:
+        raise ConfigError(f"unknown extractor {extractor!r} (known: {', '.join(EXTRACTORS)})")
+    if extractor == "learned":
+        model = model_dir or ""
+        out["pipeline"] = {"sources": ["direct_quotes", "cue_speech", "name_colon", "learned"]}
+        out["sources"] = {"learned": {"@sources": "learned_cues.v1", "model": model}}
+        out["merger"] = {"@mergers": "learned_merge.v1", "model": model}
+    if scheme is not None:
+        out["settings"] = {"scheme": scheme}
+    return out
+
+
+def provenance(config: ConfigLike | None = None) -> dict[str, Any]:
+    """What made an output: saidwhat version, extractor, scheme, learned model checksum
+    (None for the rules). Recorded in eval JSON and in the store's run records."""
+    from . import __version__
+
+    cfg = config if isinstance(config, Config) and "pipeline" in config else load_config(config)
+    extractor = extractor_of(cfg)
+    checksum = None
+    if extractor == "learned":
+        from .learned.model import model_checksum
+
+        names = cfg.get("pipeline", {}).get("sources", [])
+        learned = next(cfg["sources"][n] for n in names
+                       if cfg["sources"][n].get("@sources") == "learned_cues.v1")
+        checksum = model_checksum(learned.get("model") or None)
+    return {"saidwhat_version": __version__, "extractor": extractor,
+            "scheme": cfg.get("settings", {}).get("scheme", "speech"),
+            "model_checksum": checksum}
+
+
+def extractor_of(config: Config) -> str:
+    """``learned`` when the config's pipeline has the learned source, else ``rules``."""
+    sections = config.get("sources", {})
+    names = config.get("pipeline", {}).get("sources", [])
+    return "learned" if any(sections.get(n, {}).get("@sources") == "learned_cues.v1"
+                            for n in names) else "rules"
 
 
 @registry.languages("en")

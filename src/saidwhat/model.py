@@ -13,6 +13,8 @@ from typing import Any, Literal
 
 QuoteKind = Literal["direct", "indirect", "mixed"]
 SpeakerType = Literal["person", "organization", "anonymous", "unknown"]
+CueClass = Literal["speech", "position", "cognition", "evidential", "other"]
+CUE_CLASSES: tuple[str, ...] = ("speech", "position", "cognition", "evidential", "other")
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,14 +78,25 @@ class Quote:
     source: TextSpan | None = None
     speaker: Speaker = field(default_factory=Speaker)
     channel: TextSpan | None = None
+    # additive fields (issue 10): the cue's class, the extractor's belief (0..1), and, for a
+    # quotation split by its cue ("‘A,’ she said. ‘B.’" under --scheme parc), the parts of
+    # ``content`` (which then runs from the first part's start to the last part's end)
+    cue_class: CueClass | None = None
+    confidence: float | None = None
+    content_parts: list[TextSpan] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         def opt(s: TextSpan | None) -> dict[str, Any] | None:
             return s.to_dict() if s is not None else None
 
-        return {"id": self.id, "kind": self.kind, "content": self.content.to_dict(),
-                "cue": opt(self.cue), "source": opt(self.source),
-                "speaker": self.speaker.to_dict(), "channel": opt(self.channel)}
+        d = {"id": self.id, "kind": self.kind, "content": self.content.to_dict(),
+             "cue": opt(self.cue), "source": opt(self.source),
+             "speaker": self.speaker.to_dict(), "channel": opt(self.channel),
+             "cue_class": self.cue_class,
+             "confidence": None if self.confidence is None else round(self.confidence, 4)}
+        if self.content_parts:
+            d["content_parts"] = [p.to_dict() for p in self.content_parts]
+        return d
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Quote:
@@ -93,7 +106,12 @@ class Quote:
         return cls(id=str(d.get("id", "")), kind=d.get("kind", "direct"), content=content,
                    cue=TextSpan.from_dict(d.get("cue")), source=TextSpan.from_dict(d.get("source")),
                    speaker=Speaker.from_dict(d.get("speaker")),
-                   channel=TextSpan.from_dict(d.get("channel")))
+                   channel=TextSpan.from_dict(d.get("channel")),
+                   cue_class=d.get("cue_class"),
+                   confidence=None if d.get("confidence") is None else float(d["confidence"]),
+                   content_parts=[p for p in (TextSpan.from_dict(x)
+                                              for x in d["content_parts"]) if p is not None]
+                   if d.get("content_parts") else None)
 
 
 @dataclass(slots=True)

@@ -15,6 +15,7 @@ from typing import Any
 DEFAULT_MAX_SENTENCE_TOKENS = 250
 DEFAULT_DOC_TIMEOUT = 120.0
 DEFAULT_CHUNK_CHARS = 100_000
+SCHEMES = ("speech", "parc")
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,7 +109,18 @@ class Settings:
     near_duplicate_num_perm: int = 128
     """MinHash permutations (datasketch): more is a closer Jaccard estimate, slower."""
 
+    # -- annotation scheme ----------------------------------------------------------------
+    scheme: str = "speech"
+    """What counts as an attribution and where its spans stop (``--scheme``): ``speech``
+    (reported speech and stated positions, nested attributions kept, saidwhat's own span
+    conventions) or ``parc`` (the PARC 3.0 / PolNeAR conventions: a split quotation is one
+    attribution with ``content_parts``, cues keep their auxiliaries and adverbs ("has
+    praised", "also said"), attributions nested in another's content are dropped, and
+    sourceless ones ("is expected to") are kept with no source)."""
+
     def __post_init__(self) -> None:
+        if self.scheme not in SCHEMES:
+            raise ValueError(f"scheme must be one of {', '.join(SCHEMES)} (got {self.scheme!r})")
         if not 0 < self.near_duplicate_threshold <= 1:
             raise ValueError("near_duplicate_threshold must be in (0, 1]")
         if self.near_duplicate_shingle_words < 1 or self.near_duplicate_num_perm < 16:

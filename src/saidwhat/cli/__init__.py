@@ -36,10 +36,11 @@ def _register() -> None:
         reliability_cmd,
         serve_cmd,
         store_cmd,
+        train_cmd,
     )
 
     for module in (extract_cmd, eval_cmd, store_cmd, actors_cmd, network_cmd, reliability_cmd,
-                   serve_cmd):
+                   serve_cmd, train_cmd):
         module.register(main)
 
 

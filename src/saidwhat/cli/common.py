@@ -38,3 +38,16 @@ class LazyChoice(click.Choice):
     @choices.setter
     def choices(self, value: Sequence[Any]) -> None:
         pass
+
+
+def extractor_options(f: Any) -> Any:
+    """``--extractor`` and ``--scheme``, shared by extract, run and eval."""
+    from ..config import EXTRACTORS
+    from ..settings import SCHEMES
+
+    f = click.option("--scheme", type=click.Choice(SCHEMES), default=None,
+                     help="Annotation scheme: speech (default: reported speech and positions, "
+                          "saidwhat's spans) or parc (PARC 3.0 / PolNeAR conventions).")(f)
+    return click.option("--extractor", type=click.Choice(EXTRACTORS), default=None,
+                        help="rules (default) or learned (the model shipped in the package, "
+                             "trained on PolNeAR; `saidwhat train`).")(f)

@@ -15,7 +15,7 @@ import click
 
 from ..evaluation import GoldSet
 from ..evaluation.gold import span_text
-from .common import output_path
+from .common import extractor_options, output_path
 
 
 def _write_json_atomic(path: str, data: dict[str, Any]) -> None:
@@ -50,12 +50,13 @@ def format_gold(gold: GoldSet) -> str:
 
 def eval_command(gold_path: str, pred_path: str | None, model: str | None, json_path: str | None,
                  fmt: str, errors: bool, errors_per_cause: int, limit: int | None,
-                 show_gold: bool, save_pred: str | None) -> None:
+                 show_gold: bool, save_pred: str | None, extractor: str | None = None,
+                 scheme: str | None = None, bootstrap: int = 0) -> None:
     from ..services.evaluate import EvalOptions, EvalUsageError, evaluate, load_gold_set
 
     try:
         options = EvalOptions(gold=gold_path, predictions=pred_path, model=model, limit=limit,
-                              save_predictions=save_pred)
+                              save_predictions=save_pred, extractor=extractor, scheme=scheme)
         gold = load_gold_set(options)
     except EvalUsageError as exc:
         raise click.BadParameter(str(exc), param_hint=exc.option) from None
@@ -89,13 +90,32 @@ def eval_command(gold_path: str, pred_path: str | None, model: str | None, json_
     if missing:  # one line, not one per document; the JSON lists them all
         click.echo(f"warning: {len(missing)} gold document(s) have no prediction and are scored as"
                    " predicting nothing", err=True)
+    intervals = None
+    if bootstrap:
+        from ..evaluation.scorer import bootstrap_intervals
+
+        intervals = bootstrap_intervals(report, bootstrap)
     as_dict = report.to_dict(errors=errors) if json_path or fmt == "json" else None
+    if as_dict is not None:
+        as_dict["provenance"] = result.provenance
+        if intervals is not None:
+            as_dict["bootstrap"] = intervals
     if json_path and as_dict is not None:
         _write_json_atomic(json_path, as_dict)
     if fmt == "json" and as_dict is not None:
         click.echo(json.dumps(as_dict, ensure_ascii=False, indent=1))
     else:
         click.echo(report.table(), nl=False)
+        if intervals:
+            click.echo(f"\nBootstrap 95% intervals over documents ({bootstrap} resamples):")
+            for key, iv in intervals.items():
+                click.echo(f"  {key:<18} {iv['f1']:.3f}  [{iv['low']:.3f}, {iv['high']:.3f}]")
+        if result.provenance is not None:
+            p = result.provenance
+            click.echo(f"\nextractor {p['extractor']}, scheme {p['scheme']}, saidwhat "
+                       f"{p['saidwhat_version']}"
+                       + (f", model sha256 {p['model_checksum'][:12]}" if p.get("model_checksum")
+                          else ""))
         if errors:
             click.echo("")
             click.echo(report.errors_table(per_cause=errors_per_cause or None), nl=False)
@@ -175,11 +195,15 @@ def register(group: click.Group) -> None:
                   help="With --coding: minimum concept score (default: the coder's).")
     @click.option("--given-spans", is_flag=True,
                   help="With --coding: code the gold statements' own spans (no extraction).")
+    @click.option("--bootstrap", type=click.IntRange(0), default=0, metavar="N",
+                  help="Also give 95% bootstrap intervals over documents (N resamples, seed 0).")
+    @extractor_options
     def eval_(gold_path: str | None, pred_path: str | None, model: str | None,
               json_path: str | None, fmt: str, errors: bool, errors_per_cause: int,
               limit: int | None, show_gold: bool, save_pred: str | None,
               coding_path: str | None, method: str, threshold: float | None,
-              given_spans: bool) -> None:
+              given_spans: bool, bootstrap: int = 0, extractor: str | None = None,
+              scheme: str | None = None) -> None:
         """Score attributions against gold: P/R/F1 per role, attribution F1, speakers, kinds.
 
         \b
@@ -198,5 +222,8 @@ def register(group: click.Group) -> None:
             raise click.UsageError("Missing option '--gold' (or --coding)")
         if pred_path is not None and save_pred:
             raise click.UsageError("--save-pred only applies when the extractor runs (no --pred)")
+        if pred_path is not None and (extractor or scheme):
+            raise click.UsageError("--extractor and --scheme only apply when the extractor runs"
+                                   " (no --pred)")
         eval_command(gold_path, pred_path, model, json_path, fmt, errors, errors_per_cause, limit,
-                     show_gold, save_pred)
+                     show_gold, save_pred, extractor, scheme, bootstrap)

@@ -29,7 +29,7 @@ from ..readers import (
     ReadOptions,
 )
 from ..settings import DEFAULT_DOC_TIMEOUT, Settings
-from .common import output_path
+from .common import extractor_options, output_path
 
 if TYPE_CHECKING:  # the services import pandas-backed exports: load them when a command runs
     from ..services.extract import Problem
@@ -43,22 +43,29 @@ def example_path() -> str:
 
 
 def _load_extractor(model: str | None, doc_timeout: float | None = DEFAULT_DOC_TIMEOUT,
-                    config: str | None = None) -> Any:
+                    config: str | None = None, extractor: str | None = None,
+                    scheme: str | None = None) -> Any:
     """The Extractor for the options: ``config`` (a .cfg path, :mod:`saidwhat.config`)
-    over the default pipeline; ``doc_timeout`` (``None``: the config's) replaces its
-    ``[settings] doc_timeout``."""
-    from ..config import ConfigError, load_config, settings_of
+    over the default pipeline, then ``--extractor`` and ``--scheme``; ``doc_timeout``
+    (``None``: the config's) replaces its ``[settings] doc_timeout``."""
+    from ..config import ConfigError, extractor_overrides, load_config, settings_of
     from ..extract import Extractor
+    from ..learned.model import ModelError
     from ..nlp import ModelNotFoundError
 
     try:
-        if config is None:
+        overrides = extractor_overrides(extractor, scheme)
+        if config is None and not overrides:
             return Extractor(model, settings=Settings(doc_timeout=doc_timeout))
-        cfg = load_config(Path(config))
+        cfg = load_config(Path(config)) if config is not None else load_config()
+        if overrides:
+            cfg = cfg.merge(overrides)
         settings = settings_of(cfg)
         if doc_timeout is not None:
             settings = dataclasses.replace(settings, doc_timeout=doc_timeout)
         return Extractor(model, config=cfg, settings=settings)
+    except ModelError as exc:
+        raise click.BadParameter(str(exc), param_hint="--extractor") from None
     except ConfigError as exc:
         raise click.BadParameter(str(exc), param_hint="--config") from None
     except ModelNotFoundError as exc:
@@ -147,13 +154,15 @@ def _quiet_on_broken_pipe(command: Any) -> Any:
 @click.option("--progress/--no-progress", "show_progress", default=None,
               help="Progress bar with total, percentage and ETA (default: when stderr is a "
                    "terminal).")
+@extractor_options
 @_with_common_options
 @_quiet_on_broken_pipe
 def extract_command(paths: tuple[str, ...], output: str | None, errors_path: str | None,
                     include_text: bool, batch_size: int, doc_timeout: float, model: str | None,
                     fmt: InputFormat | None, max_chars: int, max_doc_chars: int,
                     doc_id_rule: str, all_languages: bool, example: bool,
-                    config_path: str | None = None, show_progress: bool | None = None) -> None:
+                    config_path: str | None = None, show_progress: bool | None = None,
+                    extractor: str | None = None, scheme: str | None = None) -> None:
     """Extract quotes and speakers from PATH... to JSON Lines, one object per document.
 
     PATH is a .txt, .html/.htm, .jsonl/.ndjson(.gz), .csv/.tsv(.gz) or .warc(.gz) file, a
@@ -163,11 +172,14 @@ def extract_command(paths: tuple[str, ...], output: str | None, errors_path: str
     """
     inputs = _inputs_or_example(paths, example)
     if config_path is None:
-        extractor = _load_extractor(model, doc_timeout)
+        the_extractor = _load_extractor(model, doc_timeout) if extractor is None and \
+            scheme is None else _load_extractor(model, doc_timeout, extractor=extractor,
+                                                scheme=scheme)
     else:  # --doc-timeout replaces the config's only when given
         given = click.get_current_context().get_parameter_source("doc_timeout")
         explicit = given is not None and given.name != "DEFAULT"
-        extractor = _load_extractor(model, doc_timeout if explicit else None, config_path)
+        the_extractor = _load_extractor(model, doc_timeout if explicit else None, config_path,
+                                        extractor, scheme)
     from tqdm import tqdm
 
     from ..services.extract import ExtractOptions, extract_paths
@@ -196,7 +208,7 @@ def extract_command(paths: tuple[str, ...], output: str | None, errors_path: str
             click.echo(str(problem), err=True)
 
     try:
-        result = extract_paths(extractor, options, on_problem=say,
+        result = extract_paths(the_extractor, options, on_problem=say,
                                on_document=(lambda _: progress.update(1)) if progress else None)
     finally:
         if progress is not None:

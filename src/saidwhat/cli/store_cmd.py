@@ -31,6 +31,7 @@ from ..store.db import (
     is_damage,
     is_disk_full,
 )
+from .common import extractor_options
 
 _FAILED = 1
 _SIGNAL_EXIT_BASE = 128  # the shell's convention: killed by signal N exits 128 + N
@@ -235,24 +236,35 @@ def ingest_command(paths: tuple[str, ...], db_path: str, text_col: str | None,
         sys.exit(_FAILED)
 
 
-def _run_config(path: str | None, max_chars: int | None, doc_timeout: float | None
-                ) -> str | None:
+def _run_config(path: str | None, max_chars: int | None, doc_timeout: float | None,
+                extractor: str | None = None, scheme: str | None = None) -> str | None:
     """The pipeline config text the run's workers build from: ``path`` over the default,
     then the options; ``None`` (the default pipeline) when nothing is given."""
-    from ..config import ConfigError, load_config, settings_of
+    from ..config import ConfigError, extractor_overrides, load_config, settings_of
+    from ..learned.model import ModelError, load_model
 
     overrides: dict[str, Any] = {}
     if max_chars is not None:
         overrides["chunk_chars"] = max_chars
     if doc_timeout is not None:
         overrides["doc_timeout"] = doc_timeout
-    if path is None and not overrides:
+    try:
+        chosen = extractor_overrides(extractor, scheme)
+    except ConfigError as exc:
+        raise click.BadParameter(str(exc), param_hint="--extractor") from None
+    if path is None and not overrides and not chosen:
         return None
     try:
         cfg = load_config(Path(path)) if path is not None else load_config()
+        if chosen:
+            cfg = cfg.merge(chosen)
         if overrides:
             cfg = cfg.merge({"settings": overrides})
         settings_of(cfg)  # a bad [settings] is a usage error now, not in every worker
+        if extractor == "learned":
+            load_model(None)  # a missing or corrupt model is a usage error now
+    except ModelError as exc:
+        raise click.BadParameter(str(exc), param_hint="--extractor") from None
     except ConfigError as exc:
         raise click.BadParameter(str(exc), param_hint="--config") from None
     return cfg.to_str()
@@ -290,14 +302,16 @@ def _run_config(path: str | None, max_chars: int | None, doc_timeout: float | No
                    "document over it is failed with the reason and the run goes on.")
 @click.option("--progress/--no-progress", default=None,
               help="Progress bar (default: when stderr is a terminal).")
+@extractor_options
 def run_command(db_path: str, workers: int, batch_size: int, dask_address: str | None,
                 parts_dir: str | None, no_parts: bool, limit: int | None, retry_failed: bool,
                 model: str | None, config_path: str | None, max_chars: int | None,
-                doc_timeout: float | None, progress: bool | None) -> None:
+                doc_timeout: float | None, progress: bool | None, extractor: str | None = None,
+                scheme: str | None = None) -> None:
     """Extract quotes from every document not yet processed. Safe to kill and rerun."""
     from ..store import run
 
-    config = _run_config(config_path, max_chars, doc_timeout)
+    config = _run_config(config_path, max_chars, doc_timeout, extractor, scheme)
     with _errors(db_path), _sigterm_as_interrupt(), _open(db_path) as store:
         summary = run(store, batch_size=batch_size, workers=workers, dask=dask_address,
                       model=model, limit=limit, retry_failed=retry_failed,

@@ -25,6 +25,8 @@ TARGETS = {
                        f"attribution F1 (content token-F1 >= {OVERLAP} + source overlap, one-to-one)"),
     "content_token_f1": ("content.token", "f1", "content token-overlap F1 (all content tokens, micro)"),
     "source_exact_f1": ("source.exact", "f1", "source exact-span F1"),
+    "content_exact_f1": ("content.exact", "f1", "content exact-span F1"),
+    "cue_exact_f1": ("cue.exact", "f1", "cue exact-span F1"),
 }
 _MATCH_LABEL = {"exact": "exact", "overlap": f"overlap>={OVERLAP}", "loose": f"overlap>={LOOSE}",
                 "soft": "soft token-F1", "token": "token-level"}

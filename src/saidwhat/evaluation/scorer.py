@@ -90,7 +90,10 @@ class PredAttribution:
         def sp(s: TextSpan | None) -> Spans:
             return ((s.start, s.end),) if s is not None and s.end > s.start else ()
 
-        return cls(content=sp(q.content), cue=sp(q.cue), source=sp(q.source),
+        # a split quotation (--scheme parc) is scored by its parts, as brat gold marks it
+        content = tuple((p.start, p.end) for p in q.content_parts if p.end > p.start) \
+            if q.content_parts else sp(q.content)
+        return cls(content=content, cue=sp(q.cue), source=sp(q.source),
                    channel=sp(q.channel), quote=q)
 
 
@@ -348,3 +351,39 @@ def evaluate(gold_docs: GoldSet | Iterable[GoldDocument],
         if on_progress is not None:
             on_progress()
     return report
+
+
+BOOTSTRAP_METRICS = {"attribution_f1": "attribution.strict", "content_exact_f1": "content.exact",
+                     "source_exact_f1": "source.exact", "cue_exact_f1": "cue.exact",
+                     "content_token_f1": "content.token"}
+
+
+def bootstrap_intervals(report: Report, n: int, seed: int = 0,
+                        level: float = 0.95) -> dict[str, dict[str, float]]:
+    """Percentile bootstrap intervals over documents: ``n`` resamples (with replacement) of
+    the scored documents, micro F1 of each metric recomputed per resample."""
+    import random
+
+    docs = report.docs
+    rng = random.Random(seed)
+    out: dict[str, dict[str, float]] = {}
+    if not docs or n < 1:
+        return out
+    samples: dict[str, list[float]] = {k: [] for k in BOOTSTRAP_METRICS}
+    for _ in range(n):
+        pick = [docs[rng.randrange(len(docs))] for _ in docs]
+        for key, metric in BOOTSTRAP_METRICS.items():
+            total = Counts()
+            for ds in pick:
+                c = ds.counts.get(metric)
+                if c is not None:
+                    total.add(c)
+            samples[key].append(total.f1)
+    lo_q, hi_q = (1 - level) / 2, 1 - (1 - level) / 2
+    for key, values in samples.items():
+        values.sort()
+        lo = values[min(len(values) - 1, int(lo_q * len(values)))]
+        hi = values[min(len(values) - 1, int(hi_q * len(values)))]
+        out[key] = {"f1": report.micro(BOOTSTRAP_METRICS[key]).f1, "low": lo, "high": hi,
+                    "resamples": n, "seed": seed}
+    return out

@@ -20,7 +20,7 @@ from spacy.tokens import Doc, Token
 
 from ..budget import TimeBudget
 from ..lang import LanguagePack
-from ..model import Document, Quote, TextSpan
+from ..model import CUE_CLASSES, CueClass, Document, Quote, TextSpan
 from ..settings import Settings
 from .candidates import Candidate, CandidateSource, DocContext, Merger, Resolver, _no_check
 from .cues import channel_of
@@ -74,7 +74,12 @@ class Attribution:
                     c.provenance = name
             found += proposed
         ctx.check()
-        return self.merger(ctx, found)
+        merged = self.merger(ctx, found)
+        if self.settings.scheme == "parc":
+            from .parc import apply_parc
+
+            merged = apply_parc(ctx, merged)
+        return merged
 
     def __call__(self, sdoc: Doc, doc_id: str, text: str | None = None,
                  budget: TimeBudget | None = None) -> Document:
@@ -90,6 +95,10 @@ class Attribution:
         records = self.candidates(ctx)
         ctx.check()
         entities = self.resolver(ctx, records)
+        if self.settings.scheme == "parc":
+            from .parc import keep_sourceless
+
+            keep_sourceless(records)
         ctx.check()
         return Document(doc_id=doc_id, text=ctx.text, quotes=to_quotes(ctx, records),
                         entities=entities)
@@ -109,8 +118,21 @@ def to_quotes(ctx: DocContext, records: Sequence[Candidate]) -> list[Quote]:
             source=r.mention,
             speaker=r.speaker,
             channel=_channel(text, r.verb, ctx.lang)
-            if r.verb is not None and not r.continuation else None))
+            if r.verb is not None and not r.continuation else None,
+            cue_class=cue_class_of(r.cue_class), confidence=r.confidence,
+            content_parts=[TextSpan.of(text, a, b) for a, b in r.content_parts]
+            if r.content_parts else None))
     return out
+
+
+_CUE_CLASS_OF = {"report": "evidential"}  # the lexicon's "report" verbs: "show", "suggest"
+
+
+def cue_class_of(name: str | None) -> CueClass:
+    """The contract's cue class (speech, position, cognition, evidential, other) of a
+    candidate's ``cue_class``."""
+    c = _CUE_CLASS_OF.get(name or "", name or "other")
+    return c if c in CUE_CLASSES else "other"  # type: ignore[return-value]
 
 
 def _token_span(text: str, tokens: list[Token]) -> TextSpan:

@@ -55,6 +55,8 @@ class Candidate:
     cue_class: str = "speech"  # "speech", "position", "cognition" (lexicons/cues.tsv)
     clausal: bool = True  # the content is a clause (not just an object noun phrase)
     source_extent: tuple[int, int] | None = None  # token span, when known without the parse
+    content_parts: list[tuple[int, int]] | None = None  # a split quotation's parts (parc)
+    sourceless: bool = False  # parc: "is expected to …", an attribution without a source
     speaker: Speaker | None = None  # set by the resolver
     mention: TextSpan | None = None  # set by the resolver
 

@@ -48,6 +48,8 @@ class EvalOptions:
     limit: int | None = None
     save_predictions: str | Path | None = None
     batch_size: int = 16
+    extractor: str | None = None  # "rules" | "learned" (None: the default pipeline)
+    scheme: str | None = None  # "speech" | "parc" (None: the config's)
 
     def __post_init__(self) -> None:
         if self.predictions is not None and self.save_predictions is not None:
@@ -64,6 +66,7 @@ class EvalResult:
     report: Report
     gold: GoldSet
     predictions: list[Document] = field(default_factory=list)
+    provenance: dict[str, object] | None = None  # what made the predictions (extractor runs)
 
     @property
     def problems(self) -> list[Problem]:
@@ -122,20 +125,31 @@ def read_predictions(path: str | Path) -> tuple[list[Document], list[Problem]]:
     return docs, problems
 
 
+def pipeline_config(extractor: str | None, scheme: str | None) -> str | None:
+    """The config text of ``--extractor``/``--scheme`` over the default (None: default)."""
+    from ..config import extractor_overrides, load_config
+
+    overrides = extractor_overrides(extractor, scheme)
+    return load_config().merge(overrides).to_str() if overrides else None
+
+
 def run_extractor(gold: GoldSet, model: str | None, problems: list[Problem],
                   on_document: Callable[[], None] | None = None,
-                  batch_size: int = 16) -> Iterator[Document]:
+                  batch_size: int = 16, config: str | None = None) -> Iterator[Document]:
     """Extract every gold text the way ``saidwhat extract`` does (batched, long texts in
     chunks); a document the extractor fails on is a problem and is left out."""
     from ..chunking import extract_inputs
     from ..extract import Extractor
+    from ..learned.model import ModelError
     from ..nlp import ModelNotFoundError
     from ..readers import InputDoc, InputError
 
     try:
-        extractor = Extractor(model)
+        extractor = Extractor(model, config=config) if config is not None else Extractor(model)
     except ModelNotFoundError as exc:
         raise EvalUsageError(str(exc), "--model") from None
+    except ModelError as exc:
+        raise EvalUsageError(str(exc), "--extractor") from None
     inputs = (InputDoc(d.doc_id, d.text) for d in gold.documents)
     for result in extract_inputs(extractor, inputs, batch_size=batch_size):
         if isinstance(result, InputError):
@@ -171,7 +185,8 @@ def evaluate(options: EvalOptions, *, gold: GoldSet | None = None,
             preds = [p for p in preds if p.doc_id in wanted]
     else:
         preds = list(run_extractor(gold, options.model, problems, on_document,
-                                   options.batch_size))
+                                   options.batch_size,
+                                   pipeline_config(options.extractor, options.scheme)))
         extracted = {p.doc_id for p in preds}
         # a document whose extraction failed is left out rather than scored as "found nothing"
         gold = replace(gold, documents=[d for d in gold.documents if d.doc_id in extracted])
@@ -179,4 +194,10 @@ def evaluate(options: EvalOptions, *, gold: GoldSet | None = None,
             write_predictions(options.save_predictions, preds)
     report = score(gold, preds)
     report.issues[:0] = problems
-    return EvalResult(report=report, gold=gold, predictions=preds)
+    made_by = None
+    if options.predictions is None:
+        from ..config import provenance
+
+        made_by = provenance(pipeline_config(options.extractor, options.scheme))
+        made_by["spacy_model"] = options.model
+    return EvalResult(report=report, gold=gold, predictions=preds, provenance=made_by)

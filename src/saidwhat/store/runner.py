@@ -606,6 +606,13 @@ def run_lock(store: Store) -> Iterator[None]:
         yield
 
 
+def _provenance(config: str | None) -> dict[str, Any]:
+    """saidwhat version, extractor, scheme and model checksum of the run (issue 10)."""
+    from ..config import provenance
+
+    return provenance(config)
+
+
 def run(store: Store, *, batch_size: int = DEFAULT_BATCH_SIZE, workers: int = 1,
         dask: str | None = None, model: str | None = None, limit: int | None = None,
         retry_failed: bool = False, parts_dir: str | Path | None = "auto",
@@ -628,7 +635,7 @@ def run(store: Store, *, batch_size: int = DEFAULT_BATCH_SIZE, workers: int = 1,
         backend_name = f"dask:{dask}" if dask else ("processes" if workers > 1 else "serial")
         run_id = store.start_run("run", {"batch_size": batch_size, "workers": workers,
                                          "backend": backend_name, "model": model,
-                                         "limit": limit})
+                                         "limit": limit, "provenance": _provenance(config)})
         summary = RunSummary(run_id, backend=backend_name, workers=workers)
         total = store.count_pending()
         if limit is not None:

@@ -1,0 +1,190 @@
+"""The learned extractor (issue 10): training on invented brat fixtures, the shipped model's
+checksum, the parc scheme, and the contract's new fields."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from saidwhat.cli import main
+from saidwhat.config import extractor_overrides, load_config, provenance
+from saidwhat.learned.model import (
+    CHECKSUM_FILE,
+    MODEL_FILE,
+    ModelError,
+    default_model_dir,
+    load_model,
+)
+from saidwhat.model import Quote, TextSpan
+
+TINY = Path(__file__).parent / "data" / "brat-tiny"
+scipy = pytest.importorskip("scipy")
+
+
+@pytest.fixture(scope="module")
+def tiny_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("m") / "tiny-model"
+    res = CliRunner().invoke(main, ["train", "--train", str(TINY), "--dev", str(TINY),
+                                    "--out", str(out), "--seed", "1"])
+    assert res.exit_code == 0, res.output
+    return out
+
+
+def test_train_writes_model_card_and_checksum(tiny_model: Path) -> None:
+    names = {p.name for p in tiny_model.iterdir()}
+    assert names == {"model.json", "sha256", "model-card.md"}
+    card = (tiny_model / "model-card.md").read_text(encoding="utf-8")
+    assert "--seed 1" in card and "attribution_f1" in card
+    model = load_model(tiny_model)
+    assert model.info["seed"] == 1 and model.info["train_documents"] == 4
+    assert len(model.cue.vocab) > 10 and model.checksum
+
+
+def test_training_is_reproducible(tiny_model: Path, tmp_path: Path) -> None:
+    again = tmp_path / "again"
+    res = CliRunner().invoke(main, ["train", "--train", str(TINY), "--out", str(again),
+                                    "--seed", "1"])
+    assert res.exit_code == 0, res.output
+    a = json.loads((tiny_model / MODEL_FILE).read_text())
+    b = json.loads((again / MODEL_FILE).read_text())
+    assert a["cue"] == b["cue"] and a["content"] == b["content"] and a["source"] == b["source"]
+
+
+def _extract(model_dir: Path, scheme: str, text: str) -> list[Quote]:
+    from saidwhat.extract import Extractor
+
+    cfg = load_config().merge(extractor_overrides("learned", scheme, str(model_dir)))
+    return Extractor(config=cfg)(text).quotes
+
+
+def test_tiny_model_finds_its_training_attributions(tiny_model: Path) -> None:
+    text = (TINY / "text" / "tiny_river.txt").read_text(encoding="utf-8")
+    quotes = _extract(tiny_model, "parc", text)
+    found = {(q.cue.text if q.cue else None, q.content.text) for q in quotes}
+    assert ("said", "the river had risen two metres overnight") in found
+    assert all(q.cue_class in ("speech", "position", "cognition", "evidential", "other")
+               for q in quotes)
+    assert all(q.confidence is not None and 0 <= q.confidence <= 1 for q in quotes)
+
+
+def test_corrupt_or_missing_model_names_the_file(tiny_model: Path, tmp_path: Path) -> None:
+    bad = tmp_path / "bad"
+    shutil.copytree(tiny_model, bad)
+    (bad / MODEL_FILE).write_text((bad / MODEL_FILE).read_text()[:-5] + "00000")
+    with pytest.raises(ModelError, match=r"model\.json: corrupt"):
+        load_model(bad)
+    (bad / MODEL_FILE).unlink()
+    with pytest.raises(ModelError, match=r"model\.json"):
+        load_model(bad)
+    gone = tmp_path / "gone"
+    shutil.copytree(tiny_model, gone)
+    (gone / CHECKSUM_FILE).unlink()
+    with pytest.raises(ModelError, match="sha256"):
+        load_model(gone)
+
+
+def test_shipped_model_loads_and_is_small() -> None:
+    folder = default_model_dir()
+    model = load_model(folder)
+    assert (folder / "model-card.md").is_file()
+    assert (folder / MODEL_FILE).stat().st_size < 25_000_000
+    assert provenance(load_config().merge(extractor_overrides("learned", "parc")))[
+        "model_checksum"] == model.checksum
+
+
+def test_cli_learned_broken_model_is_usage_error_rules_still_work(tmp_path: Path,
+                                                                  monkeypatch) -> None:
+    import saidwhat.learned.model as lm
+
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    monkeypatch.setattr(lm, "default_model_dir", lambda: empty)
+    monkeypatch.setattr(lm, "_loaded", {})
+    art = tmp_path / "a.txt"
+    art.write_text("The mayor said that the bridge would reopen on Monday.\n")
+    res = CliRunner().invoke(main, ["extract", str(art), "--extractor", "learned"])
+    assert res.exit_code == 2 and "model.json" in res.output
+    res = CliRunner().invoke(main, ["extract", str(art), "--extractor", "rules"])
+    assert res.exit_code == 0, res.output
+
+
+def test_parc_joins_split_quotes_and_extends_cues() -> None:
+    from saidwhat.extract import Extractor
+
+    text = ("\u201cWe need more room,\u201d said one father. \u201cThe classes are crowded.\u201d\n\n"
+            "The minister has also said that taxes would rise.\n")
+    speech = Extractor()(text).quotes
+    cfg = load_config().merge(extractor_overrides("rules", "parc"))
+    parc = Extractor(config=cfg)(text).quotes
+    assert len(speech) == 3 and len(parc) == 2
+    split = parc[0]
+    assert split.content_parts is not None and len(split.content_parts) == 2
+    assert split.content.start == split.content_parts[0].start
+    assert split.content.end == split.content_parts[1].end
+    assert parc[1].cue is not None and parc[1].cue.text == "has also said"
+    assert speech[2].cue is not None and speech[2].cue.text == "said"
+    d = split.to_dict()
+    assert d["content_parts"][1]["text"] == "The classes are crowded."
+    back = Quote.from_dict(json.loads(json.dumps(d)))
+    assert back.content_parts == split.content_parts and back.cue_class == "speech"
+
+
+def test_scorer_scores_a_split_quote_by_its_parts() -> None:
+    from saidwhat.evaluation import load_gold
+    from saidwhat.evaluation.scorer import PredAttribution
+
+    gold = load_gold(TINY)
+    school = next(d for d in gold.documents if d.doc_id == "tiny_school")
+    g = school.attributions[2]
+    assert len(g.content) == 2
+    q = Quote("q1", "direct", TextSpan.of(school.text, g.content[0][0], g.content[1][1]),
+              content_parts=[TextSpan.of(school.text, *p) for p in g.content])
+    assert PredAttribution.of(q).content == g.content
+
+
+def test_eval_bootstrap_and_provenance(tmp_path: Path) -> None:
+    out = tmp_path / "r.json"
+    res = CliRunner().invoke(main, ["eval", "--gold", str(TINY), "--scheme", "parc",
+                                    "--bootstrap", "20", "--json", str(out)])
+    assert res.exit_code == 0, res.output
+    d = json.loads(out.read_text())
+    assert d["provenance"]["scheme"] == "parc" and d["provenance"]["extractor"] == "rules"
+    iv = d["bootstrap"]["attribution_f1"]
+    assert iv["low"] <= iv["f1"] <= iv["high"]
+    assert "cue_exact_f1" in d["targets"]
+
+
+def test_run_records_provenance_in_the_store(tmp_path: Path) -> None:
+    from saidwhat.store import Store
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.txt").write_text("The mayor said that the bridge would reopen on Monday.\n")
+    db = str(tmp_path / "s.db")
+    cli = CliRunner()
+    assert cli.invoke(main, ["ingest", str(folder), "--db", db]).exit_code == 0
+    res = cli.invoke(main, ["run", "--db", db, "--extractor", "learned", "--scheme", "parc"])
+    assert res.exit_code == 0, res.output
+    with Store(db, readonly=True) as store:
+        params = store.conn.execute("SELECT params FROM runs WHERE command='run'").fetchone()[0]
+        result = json.loads(store.conn.execute("SELECT result FROM documents").fetchone()[0])
+    made = json.loads(params)["provenance"]
+    assert made["extractor"] == "learned" and made["scheme"] == "parc"
+    assert made["model_checksum"] == load_model().checksum
+    assert result["quotes"][0]["cue_class"] == "speech"
+
+
+def test_learned_under_speech_keeps_every_rules_quote() -> None:
+    from saidwhat.extract import Extractor
+
+    text = ("\u201cWe will win,\u201d she said.\n\nThe minister said that taxes would rise, and "
+            "officials believe the plan will fail.\n")
+    rules = Extractor()(text).quotes
+    cfg = load_config().merge(extractor_overrides("learned", "speech"))
+    learned = Extractor(config=cfg)(text).quotes
+    spans = {(q.content.start, q.content.end) for q in learned}
+    assert {(q.content.start, q.content.end) for q in rules} <= spans
