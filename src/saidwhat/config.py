@@ -71,8 +71,13 @@ def extractor_overrides(extractor: str | None = None, scheme: str | None = None,
     """The config to merge over a pipeline config for ``--extractor`` and ``--scheme``
     (nothing for ``None``). ``learned``: the rules' sources, then ``learned_cues.v1``, with
     ``learned_merge.v1`` deciding (:mod:`saidwhat.learned.component`); ``model_dir``: a
-    model folder other than the shipped one."""
+    model folder other than the shipped one. ``--scheme parc`` without ``--extractor``
+    takes the learned extractor: it is trained on PARC-style gold and beats the rules there
+    (docs/evaluation.md); under ``speech`` the rules stay the default, because the learned
+    one adds attributions (beliefs, evidentials, noun cues) that scheme does not count."""
     out: dict[str, Any] = {}
+    if extractor is None and scheme == "parc":
+        extractor = "learned"
     if extractor is not None and extractor not in EXTRACTORS:
         raise ConfigError(f"unknown extractor {extractor!r} (known: {', '.join(EXTRACTORS)})")
     if extractor == "learned":

@@ -49,5 +49,6 @@ def extractor_options(f: Any) -> Any:
                      help="Annotation scheme: speech (default: reported speech and positions, "
                           "saidwhat's spans) or parc (PARC 3.0 / PolNeAR conventions).")(f)
     return click.option("--extractor", type=click.Choice(EXTRACTORS), default=None,
-                        help="rules (default) or learned (the model shipped in the package, "
-                             "trained on PolNeAR; `saidwhat train`).")(f)
+                        help="rules or learned (the model shipped in the package, trained on "
+                             "PolNeAR; `saidwhat train`). Default: rules under --scheme "
+                             "speech, learned under --scheme parc.")(f)
