@@ -191,3 +191,65 @@ def test_hand_codes_outside_the_codebook_are_kept_with_a_warning(tmp_path: Path,
     assert result.exit_code == 0, result.output
     assert "concepts not in" in result.output and "harbour-ferry" in result.output
     assert ("city council", "harbour-ferry", "support") in edges(out)
+
+
+# Few-shot from the review layer: a statement in words no concept entry uses is coded only
+# once a coder has hand-coded a statement like it; --no-learn turns that off.
+LEARN_TEXT = ("Ivo Brand said the harbour shuttle vans should run every night. "
+              "Una Kell said shuttle vans on the harbour should run every night too.")
+
+
+def _learn_store(path: Path) -> Path:
+    said = [i for i in range(len(LEARN_TEXT)) if LEARN_TEXT.startswith("said", i)]
+    qs = []
+    for n, (content, name) in enumerate((
+            ("the harbour shuttle vans should run every night", "Ivo Brand"),
+            ("shuttle vans on the harbour should run every night too", "Una Kell")), 1):
+        qs.append({"id": f"q{n}", "kind": "indirect", "content": span(content, LEARN_TEXT),
+                   "cue": {"start": said[n - 1], "end": said[n - 1] + 4, "text": "said"},
+                   "source": span(name, LEARN_TEXT), "channel": None,
+                   "speaker": {"name": name, "type": "person", "role": None,
+                               "affiliation": None}})
+    with Store(path) as store:
+        store.add_documents([DocumentRecord("d1", LEARN_TEXT, "txt", "d1.txt", title="Vans",
+                                            date="2024-03-02", outlet="Gazette")], None)
+        store.save_results([ExtractionResult(1, {"quotes": qs, "entities": []})], None)
+        store.add_correction("d1", "code", coder="ann", quote_id="q1",
+                             value={"concept": "more-buses", "agreement": "support"})
+    return path
+
+
+def test_hand_codes_teach_the_coder_the_statements_nobody_coded(tmp_path: Path) -> None:
+    db = _learn_store(tmp_path / "learn.db")
+    runner = CliRunner()
+    learned = runner.invoke(main, ["network", "--db", str(db), "--codebook", CODEBOOK,
+                                   "-o", str(tmp_path / "learned.csv")])
+    assert learned.exit_code == 0, learned.output
+    assert "few-shot: 1 labelled statement(s)" in learned.output
+    assert edges(tmp_path / "learned.csv") == {("Ivo Brand", "more-buses", "support"),
+                                               ("Una Kell", "more-buses", "support")}
+    alone = runner.invoke(main, ["network", "--db", str(db), "--codebook", CODEBOOK,
+                                 "--no-learn", "-o", str(tmp_path / "alone.csv")])
+    assert alone.exit_code == 0, alone.output
+    assert edges(tmp_path / "alone.csv") == {("Ivo Brand", "more-buses", "support")}
+
+
+def test_examples_file_teaches_the_coder(tmp_path: Path) -> None:
+    db = _learn_store(tmp_path / "learn.db")
+    with Store(db) as store:  # no hand codes: the file is the only teacher
+        for c in store.corrections("d1"):
+            store.undo_correction(coder="ann", correction_id=c.id)
+    examples = tmp_path / "examples.jsonl"
+    examples.write_text(json.dumps({"text": "harbour shuttle vans should run at night",
+                                    "concept": "more-buses", "agreement": "support"}) + "\n",
+                        encoding="utf-8")
+    out = tmp_path / "ex.csv"
+    result = CliRunner().invoke(main, ["network", "--db", str(db), "--codebook", CODEBOOK,
+                                       "--examples", str(examples), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert ("Una Kell", "more-buses", "support") in edges(out)
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text("{not json\n", encoding="utf-8")
+    broken = CliRunner().invoke(main, ["network", "--db", str(db), "--codebook", CODEBOOK,
+                                       "--examples", str(bad), "-o", str(tmp_path / "b.csv")])
+    assert broken.exit_code == 2 and "bad.jsonl:1" in broken.output

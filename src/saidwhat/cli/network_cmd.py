@@ -112,6 +112,12 @@ def _export_formats() -> tuple[str, ...]:
 @click.option("--coder", "coder_name", default=None,
               help="--db: only this coder's corrections and codes (default: everyone's, the"
                    " latest winning).")
+@click.option("--examples", "examples_paths", multiple=True, type=click.Path(dir_okay=False),
+              help="JSON Lines of labelled statements (text, cue, concept, agreement) the"
+                   " coder learns from, beyond the codebook's examples (repeatable).")
+@click.option("--no-learn", "no_learn", is_flag=True,
+              help="--db: do not learn from the store's hand-coded statements (by default they"
+                   " teach the coder the statements nobody coded: few-shot).")
 def network_command(inputs: tuple[str, ...], codebook_path: str, db: str | None,
                     network_type: str, qualifier: str, normalization: str, output: str | None,
                     fmt: str | None, date_from: str | None, date_to: str | None,
@@ -121,7 +127,8 @@ def network_command(inputs: tuple[str, ...], codebook_path: str, db: str | None,
                     stats_path: str | None, statements_path: str | None, dna_password: str,
                     default_date: str | None, keep_duplicates: bool,
                     duplicate_threshold: float | None, no_csv_escape: bool,
-                    model: str | None, no_corrections: bool, coder_name: str | None) -> None:
+                    model: str | None, no_corrections: bool, coder_name: str | None,
+                    examples_paths: tuple[str, ...] = (), no_learn: bool = False) -> None:
     """Code extracted statements against a codebook and build a discourse network.
 
     INPUTS are predictions JSONL files from `saidwhat extract`; or use --db (without
@@ -146,7 +153,7 @@ def network_command(inputs: tuple[str, ...], codebook_path: str, db: str | None,
             statements=statements_path, dna_password=dna_password, default_date=default_date,
             keep_duplicates=keep_duplicates, duplicate_threshold=duplicate_threshold,
             csv_escape=not no_csv_escape, model=model, corrections=not no_corrections,
-            coder=coder_name)
+            coder=coder_name, examples=examples_paths, learn=not no_learn)
         result = build_networks(options, on_message=say)
     except NetworkError as exc:
         _fail(str(exc))

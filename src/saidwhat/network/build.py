@@ -134,7 +134,7 @@ def code_documents(docs: Sequence[Document], coder: ConceptCoder,
             items.append((d, q, actor))
     from .coding import CodingItem
 
-    codes = coder.code_many([CodingItem(_own_words(d, q), q.cue.text if q.cue else None,
+    codes = coder.code_many([CodingItem(own_words(d, q), q.cue.text if q.cue else None,
                                         group=d.doc_id, text=d.text or "",
                                         cue_start=q.cue.start if q.cue else None)
                              for d, q, _ in items])
@@ -157,7 +157,7 @@ def code_documents(docs: Sequence[Document], coder: ConceptCoder,
     return out, report
 
 
-def _own_words(doc: Document, quote: Any) -> str:
+def own_words(doc: Document, quote: Any) -> str:
     """The quote's content with other attributions nested in it blanked out (offsets kept):
     in "X said the plan, which Y called a disgrace, ..." the disgrace is Y's claim, not X's."""
     c = quote.content

@@ -253,7 +253,7 @@ def _machine_codings(store: Any, machine: ConceptCoder, units: dict[str, tuple[s
     """The machine's codes of each unit's attribution (corrected spans, everyone's
     corrections applied), its own words only, as the network codes it."""
     from ..network.reliability import Coding as RCoding
-    from .build import _own_words
+    from .build import own_words
 
     by_doc: dict[str, list[tuple[str, str]]] = {}
     for unit, (doc_id, quote_id) in sorted(units.items()):
@@ -271,7 +271,7 @@ def _machine_codings(store: Any, machine: ConceptCoder, units: dict[str, tuple[s
         for unit, quote_id in wanted:
             q = by_id.get(quote_id)
             if q is not None:
-                items.append((unit, _own_words(kept, q), q.cue.text if q.cue else None))
+                items.append((unit, own_words(kept, q), q.cue.text if q.cue else None))
     codes = machine.code_many([(content, cue) for _, content, cue in items])
     out: list[ReliabilityCoding] = []
     for (unit, _, _), found in zip(items, codes, strict=True):
@@ -279,4 +279,24 @@ def _machine_codings(store: Any, machine: ConceptCoder, units: dict[str, tuple[s
             out.append(RCoding(MACHINE_CODER, unit, "", ""))
         for code in found:
             out.append(RCoding(MACHINE_CODER, unit, code.concept_id, code.qualifier))
+    return out
+
+
+def review_examples(documents: list[Document], hand_codes: dict[tuple[str, str], list[HandCode]]
+                    ) -> list[Any]:
+    """The hand-coded statements as labelled examples for the coder's few-shot learning
+    (:mod:`saidwhat.network.fewshot`): each one's own words (nested attributions blanked, as
+    coding reads them), its cue, and every concept and agreement it was coded with."""
+    from .build import own_words
+    from .fewshot import LabelledExample
+
+    by_key = {(d.doc_id, q.id): (d, q) for d in documents for q in d.quotes}
+    out: list[LabelledExample] = []
+    for key, codes in sorted(hand_codes.items()):
+        if key not in by_key:
+            continue
+        doc, quote = by_key[key]
+        text, cue = own_words(doc, quote), (quote.cue.text if quote.cue else None)
+        out += [LabelledExample(text, cue, code.concept, code.agreement, "review")
+                for code in codes]
     return out

@@ -89,6 +89,8 @@ class NetworkOptions:
     model: str | None = None
     corrections: bool = True  # a store's review corrections and hand codes (False: machine only)
     coder: str | None = None  # one coder's corrections only (default: everyone's, latest wins)
+    examples: tuple[str | Path, ...] = ()  # JSONL files of labelled statements (few-shot)
+    learn: bool = True  # a store's hand-coded statements teach the coder the rest (few-shot)
 
     def __post_init__(self) -> None:
         for name, value, allowed in (("network type", self.network_type, NETWORK_TYPES),
@@ -261,10 +263,16 @@ def build_networks(options: NetworkOptions, *, on_message: Message | None = None
             from ..nlp import load_nlp
 
             nlp = load_nlp(options.model)
+        examples = _labelled_examples(options, loaded)
         coder = ConceptCoder(plan.codebook, nlp, method=options.method,
-                             threshold=options.threshold)
+                             threshold=options.threshold, examples=examples)
     except RuntimeError as exc:
         raise NetworkError(str(exc)) from None
+    if examples:
+        review = sum(e.source == "review" for e in examples)
+        say("info", f"few-shot: {len(examples)} labelled statement(s) teach the coder"
+                    f" ({review} hand-coded in the store, {len(examples) - review} from"
+                    " --examples)")
     index = ActorIndex(plan.attributes, links=loaded.actor_links)
     if loaded.hand_codes:  # hand codes override the machine's coding of their attribution
         from ..network.reviewed import code_reviewed
@@ -312,6 +320,24 @@ def build_networks(options: NetworkOptions, *, on_message: Message | None = None
         except (ValueError, RuntimeError) as exc:  # an exporter's or the plot's refusal
             raise NetworkError(str(exc)) from None
     return result
+
+
+def _labelled_examples(options: NetworkOptions, loaded: Any) -> list[Any]:
+    """The labelled statements the coder learns from (beyond the codebook's own examples):
+    ``--examples`` files, then, with ``learn``, every hand code of the store's review layer,
+    as the statement's own words (nested attributions blanked, as coding reads them)."""
+    from ..network.fewshot import ExampleFileError, LabelledExample, read_examples
+    from ..network.reviewed import review_examples
+
+    out: list[LabelledExample] = []
+    for path in options.examples:
+        try:
+            out += read_examples(path)
+        except ExampleFileError as exc:
+            raise NetworkError(str(exc)) from None
+    if options.learn and loaded.hand_codes:
+        out += review_examples(loaded.documents, loaded.hand_codes)
+    return out
 
 
 def _duplicates(options: NetworkOptions, documents: list[Document], say: Message

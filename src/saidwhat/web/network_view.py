@@ -34,7 +34,7 @@ def reviewed_statements(store: Any, codebook: Any, *, machine: bool = False, nlp
     ``machine``: attributions without a hand code are coded by
     :class:`saidwhat.network.coding.ConceptCoder` against ``codebook``."""
     from ..network.actors import ActorIndex
-    from ..network.reviewed import code_reviewed, load_reviewed
+    from ..network.reviewed import code_reviewed, load_reviewed, review_examples
 
     corpus = load_reviewed(store, coder=coder)
     concept_coder = None
@@ -45,7 +45,9 @@ def reviewed_statements(store: Any, codebook: Any, *, machine: bool = False, nlp
             from ..nlp import load_nlp
 
             nlp = load_nlp()
-        concept_coder = ConceptCoder(codebook, nlp)
+        # the researcher's hand codes teach the machine the rest (few-shot)
+        concept_coder = ConceptCoder(codebook, nlp, examples=review_examples(
+            corpus.documents, corpus.hand_codes))
     coded = code_reviewed(corpus.documents, corpus.hand_codes, concept_coder,
                           ActorIndex(links=corpus.actor_links))
     return ReviewedNetwork(graph=None, statements=coded.statements, documents=corpus.documents,
