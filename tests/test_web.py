@@ -155,8 +155,11 @@ def test_malformed_requests_get_a_4xx_with_a_message(client: TestClient) -> None
               span_start="5", span_end="x"), 400, "whole number"),
         (post(client, doc_id="d1", action="span", quote_id="q1", role="content",
               span_start="5", span_end="999999"), 400, "outside the text"),
-        (post(client, doc_id="d1", action="code", quote_id="q1", concept="a",
+        (post(client, doc_id="d1", action="code", quote_id="q1", concept="cycle-lanes",
               agreement="perhaps"), 400, "agreement"),
+        (post(client, doc_id="d1", action="code", quote_id="q1", concept="no-such-concept",
+              agreement="support"), 400, "not in the codebook"),
+        (post(client, doc_id="d1", action="undo", correction_id="x"), 400, "whole number"),
         (post(client, doc_id="d1", action="add"), 400, "content"),
         (client.post("/api/correct", content=b"\xff\xfe{not a form",
                      headers={"content-type": "application/json", "X-CSRF-Token": t}),
@@ -312,3 +315,27 @@ def test_a_speaker_corrected_to_an_existing_actor_is_that_actor_in_the_network(
          type="organization")
     csv = client.get("/network/export", params={"format": "csv"}).content.decode()
     assert "Harbour Board" in csv and "city council" not in csv
+
+
+def test_a_code_must_name_a_concept_of_the_codebook(client: TestClient, db: Path) -> None:
+    """Issue 13: with --codebook, a code for a concept the codebook lacks was stored and then
+    drawn as a concept node of the network."""
+    r = post(client, doc_id="d1", action="code", quote_id="q1", concept="no-such-concept",
+             agreement="support")
+    assert r.status_code == 400 and "no-such-concept" in r.text and "cycle-lanes" in r.text
+    with Store(db, readonly=True) as store:
+        assert store.corrections() == []
+    assert "no-such-concept" not in client.get("/network").text
+    no_codebook = TestClient(create_app(db, coder="ann", allowed_hosts=["testserver"]))
+    r = post(no_codebook, doc_id="d1", action="code", quote_id="q1", concept="my-own",
+             agreement="support")
+    assert r.status_code == 200  # without a codebook the coder names the concepts
+
+
+def test_undo_by_id_refuses_another_documents_correction(client: TestClient, db: Path) -> None:
+    post(client, doc_id="d1", action="reject", quote_id="q1")
+    r = post(client, doc_id="d2", action="undo", correction_id="1")
+    assert r.status_code == 400 and "not in document 'd2'" in r.text
+    with Store(db, readonly=True) as store:
+        assert store.reviewed_document("d1").quote("q1").status == "rejected"
+

@@ -261,6 +261,10 @@ async def correct(request: Request) -> Response:
         agreement = fields.get("agreement") or None
         value = {"concept": _required(fields, "concept"),
                  "agreement": None if agreement == "remove" else agreement}
+        known = [c.id for c in app.codebook] if app.codebook else None
+        if known is not None and value["concept"] not in known:
+            raise BadRequest(f"code: concept {value['concept'][:80]!r} is not in the codebook "
+                             f"({', '.join(known)})")
     elif action == "reviewed":
         value = {"reviewed": fields.get("reviewed", "1") not in ("0", "false", "")}
     elif action not in ("accept", "reject", "undo"):
