@@ -339,3 +339,27 @@ def test_undo_by_id_refuses_another_documents_correction(client: TestClient, db:
     with Store(db, readonly=True) as store:
         assert store.reviewed_document("d1").quote("q1").status == "rejected"
 
+
+def test_errors_of_plain_forms_are_pages_with_a_way_back(client: TestClient) -> None:
+    """Issue 13: the actors page's forms are plain forms; a refused edit answered with bare
+    text, no page and no way back."""
+    t = token(client)
+    r = client.post("/api/actors", data={"action": "merge", "into": "nobody", "other": "none",
+                                         "csrf_token": t},
+                    headers={"accept": "text/html,application/xhtml+xml,*/*;q=0.8"})
+    assert r.status_code == 400 and r.headers["content-type"].startswith("text/html")
+    assert 'id="error-detail"' in r.text and "no actor" in r.text and 'href="/actors"' in r.text
+    htmx = post(client, doc_id="d1", action="accept", quote_id="q99")
+    assert htmx.status_code == 400 and htmx.headers["content-type"].startswith("text/plain")
+    api = client.post("/api/actors", data={"action": "merge", "csrf_token": t})
+    assert api.status_code == 400 and api.headers["content-type"].startswith("text/plain")
+
+
+def test_error_pages_name_their_status_and_keep_long_values_short(client: TestClient) -> None:
+    r = client.get("/doc", params={"id": "nope"})
+    assert r.status_code == 404 and "<h1>Error 404</h1>" in r.text
+    assert "<title>Error 404" in r.text
+    long_id = "x" * 6000
+    r = client.get("/doc", params={"id": long_id})
+    assert r.status_code == 404 and "no document" in r.text and len(r.text) < 5000
+
