@@ -363,3 +363,17 @@ def test_error_pages_name_their_status_and_keep_long_values_short(client: TestCl
     r = client.get("/doc", params={"id": long_id})
     assert r.status_code == 404 and "no document" in r.text and len(r.text) < 5000
 
+
+
+def test_each_card_shows_what_was_said(client: TestClient) -> None:
+    """Issue 13: the side list gave speaker, cue and source but not the content, so a card
+    could not be matched to its statement without clicking it."""
+    html = client.get("/doc", params={"id": "d1"}).text
+    card = re.search(r'<li class="quote[^"]*" id="card-q2".*?</dl>', html, re.S).group(0)
+    assert re.search(r'<dd class="content-text">the charge would hurt shops</dd>', card)
+    post(client, doc_id="d1", action="span", quote_id="q2", role="content",
+         span_start=str(span(TEXT, "hurt shops")["start"]),
+         span_end=str(span(TEXT, "hurt shops")["end"]))
+    html = client.get("/doc", params={"id": "d1"}).text
+    card = re.search(r'<li class="quote[^"]*" id="card-q2".*?</dl>', html, re.S).group(0)
+    assert '<dd class="content-text">hurt shops</dd>' in card  # the corrected span
