@@ -31,7 +31,7 @@ from click.testing import CliRunner  # noqa: E402
 from test_web import CODEBOOK, EVIL, TEXT, build_store  # noqa: E402
 
 from saidwhat.cli import main  # noqa: E402
-from saidwhat.store import Store  # noqa: E402
+from saidwhat.store import DocumentRecord, ExtractionResult, Store  # noqa: E402
 
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
@@ -56,9 +56,7 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-@pytest.fixture()
-def server(tmp_path: Path) -> Iterator[tuple[str, Path]]:
-    db = build_store(tmp_path / "web.db")
+def serve(db: Path) -> Iterator[str]:
     port = free_port()
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
     proc = subprocess.Popen([sys.executable, "-m", "saidwhat", "serve", "--db", str(db),
@@ -77,9 +75,39 @@ def server(tmp_path: Path) -> Iterator[tuple[str, Path]]:
                 out = proc.stdout.read().decode() if proc.stdout else ""
                 pytest.fail(f"saidwhat serve did not start: {out}")
             time.sleep(0.2)
-    yield url, db
+    yield url
     proc.terminate()
     proc.wait(timeout=20)
+
+
+@pytest.fixture()
+def server(tmp_path: Path) -> Iterator[tuple[str, Path]]:
+    db = build_store(tmp_path / "web.db")
+    for url in serve(db):
+        yield url, db
+
+
+def long_store(path: Path, n: int = 30) -> Path:
+    """One document of ``n`` paragraphs, each one attribution of its own speaker."""
+    lines = [f"\u201cPoint {i} is about the harbour and the buses,\u201d said Speaker{i} Lane."
+             for i in range(n)]
+    text = "\n\n".join(lines)
+    quotes, at = [], 0
+    for i, line in enumerate(lines):
+        def sp(part: str, line: str = line, at: int = at) -> dict:
+            j = at + line.index(part)
+            return {"start": j, "end": j + len(part), "text": part}
+        quotes.append({"id": f"q{i + 1}", "kind": "direct",
+                       "content": sp(f"Point {i} is about the harbour and the buses,"),
+                       "cue": sp("said"), "source": sp(f"Speaker{i} Lane"),
+                       "speaker": {"name": f"Speaker{i} Lane", "type": "person", "role": None,
+                                   "affiliation": None}, "channel": None})
+        at += len(line) + 2
+    with Store(path) as store:
+        store.add_documents([DocumentRecord("long", text, "txt", "long.txt", title="Long")],
+                            None)
+        store.save_results([ExtractionResult(1, {"quotes": quotes, "entities": []})], None)
+    return path
 
 
 @pytest.fixture()
@@ -91,6 +119,9 @@ def page(tmp_path: Path) -> Iterator[object]:
         pg = ctx.new_page()
         pg.alerts = []  # type: ignore[attr-defined]
         pg.on("dialog", lambda d: (pg.alerts.append(d.message), d.dismiss()))  # type: ignore[attr-defined]
+        pg.console_errors = []  # type: ignore[attr-defined]
+        pg.on("console", lambda m: pg.console_errors.append(m.text)  # type: ignore[attr-defined]
+              if m.type == "error" else None)
         pg.set_default_timeout(20_000)
         yield pg
         ctx.close()
@@ -189,3 +220,26 @@ def test_network_page_draws_the_graph(server, page) -> None:
     assert page.evaluate("() => window.saidwhatNetwork.nodes().length") == 2
     assert page.evaluate("() => window.saidwhatNetwork.edges().length") == 1
     assert page.alerts == []  # type: ignore[attr-defined]
+
+
+def test_a_correction_keeps_the_reviewers_place(tmp_path: Path, page) -> None:
+    """Issue 13: every correction re-renders the document; the side list jumped back to its
+    top and closed the open forms, so a reviewer lost their place after each click."""
+    db = long_store(tmp_path / "long.db")
+    for url in serve(db):
+        page.set_viewport_size({"width": 1300, "height": 700})
+        page.goto(f"{url}/doc?id=long")
+        card = page.locator("#card-q25")
+        card.locator("summary", has_text="speaker").click()
+        card.scroll_into_view_if_needed()
+        side = "() => document.querySelector('aside.side').scrollTop"
+        before = page.evaluate(side)
+        assert before > 500
+        card.locator("button.accept").click()
+        page.locator("#card-q25.status-accepted").wait_for()
+        page.wait_for_timeout(200)
+        assert abs(page.evaluate(side) - before) < 5
+        assert page.locator("#card-q25 details.speaker-box").evaluate("d => d.open")
+        page.keyboard.press("j")  # the keyboard goes on from there
+        assert page.locator("li.quote.sel").count() == 1
+        assert page.alerts == []  # type: ignore[attr-defined]

@@ -115,8 +115,30 @@
     i = i < 0 ? (d > 0 ? 0 : all.length - 1) : Math.min(all.length - 1, Math.max(0, i + d));
     select(all[i].dataset.q, true);
   }
+  // -- a correction re-renders the whole document: keep the reviewer's place (the scroll of
+  // the side list, the text and the page, and which forms of which cards are open)
+  let place = null;
+  document.body.addEventListener("htmx:beforeSwap", function () {
+    const side = document.querySelector("aside.side"), text = document.getElementById("text");
+    const open = {};
+    document.querySelectorAll("li.quote details[data-box]").forEach(function (d) {
+      open[d.closest("li.quote").id + "/" + d.dataset.box] = d.open;
+    });
+    place = { side: side ? side.scrollTop : 0, text: text ? text.scrollTop : 0,
+              x: window.scrollX, y: window.scrollY, open: open };
+  });
   document.body.addEventListener("htmx:afterSettle", function () {
     if (selected) { select(selected, false); }
+    if (!place) { return; }
+    document.querySelectorAll("li.quote details[data-box]").forEach(function (d) {
+      const was = place.open[d.closest("li.quote").id + "/" + d.dataset.box];
+      if (was !== undefined) { d.open = was; }
+    });
+    const side = document.querySelector("aside.side"), text = document.getElementById("text");
+    if (side) { side.scrollTop = place.side; }
+    if (text) { text.scrollTop = place.text; }
+    window.scrollTo(place.x, place.y);
+    place = null;
   });
   document.addEventListener("keydown", function (e) {
     if (e.ctrlKey || e.metaKey || e.altKey) { return; }
