@@ -242,4 +242,7 @@ def test_a_correction_keeps_the_reviewers_place(tmp_path: Path, page) -> None:
         assert page.locator("#card-q25 details.speaker-box").evaluate("d => d.open")
         page.keyboard.press("j")  # the keyboard goes on from there
         assert page.locator("li.quote.sel").count() == 1
+        for path in ("/", "/actors", "/orphans", "/network"):
+            page.goto(url + path)
+        assert page.console_errors == []  # type: ignore[attr-defined]  (no favicon 404s)
         assert page.alerts == []  # type: ignore[attr-defined]
