@@ -87,9 +87,15 @@ def server(tmp_path: Path) -> Iterator[tuple[str, Path]]:
         yield url, db
 
 
+SURNAMES = ("Abbot Barlow Carver Dunmore Ellery Fenwick Garland Hollis Ingram Jessop Kendall "
+            "Lowther Marlow Norcott Oakley Pruett Quarles Rowntree Selby Thorne Upton Varley "
+            "Whitlow Yardley Zeller Ashdown Brierley Cottam Darley Eastwood").split()
+
+
 def long_store(path: Path, n: int = 30) -> Path:
     """One document of ``n`` paragraphs, each one attribution of its own speaker."""
-    lines = [f"\u201cPoint {i} is about the harbour and the buses,\u201d said Speaker{i} Lane."
+    names = [f"Ann {SURNAMES[i]}" for i in range(n)]
+    lines = [f"\u201cPoint {i} is about the harbour and the buses,\u201d said {names[i]}."
              for i in range(n)]
     text = "\n\n".join(lines)
     quotes, at = [], 0
@@ -99,12 +105,13 @@ def long_store(path: Path, n: int = 30) -> Path:
             return {"start": j, "end": j + len(part), "text": part}
         quotes.append({"id": f"q{i + 1}", "kind": "direct",
                        "content": sp(f"Point {i} is about the harbour and the buses,"),
-                       "cue": sp("said"), "source": sp(f"Speaker{i} Lane"),
-                       "speaker": {"name": f"Speaker{i} Lane", "type": "person", "role": None,
+                       "cue": sp("said"), "source": sp(names[i]),
+                       "speaker": {"name": names[i], "type": "person", "role": None,
                                    "affiliation": None}, "channel": None})
         at += len(line) + 2
     with Store(path) as store:
-        store.add_documents([DocumentRecord("long", text, "txt", "long.txt", title="Long")],
+        store.add_documents([DocumentRecord("long", text, "txt", "long.txt", title="Long",
+                                            date="2024-02-01")],
                             None)
         store.save_results([ExtractionResult(1, {"quotes": quotes, "entities": []})], None)
     return path
@@ -246,3 +253,25 @@ def test_a_correction_keeps_the_reviewers_place(tmp_path: Path, page) -> None:
             page.goto(url + path)
         assert page.console_errors == []  # type: ignore[attr-defined]  (no favicon 404s)
         assert page.alerts == []  # type: ignore[attr-defined]
+
+
+def test_network_labels_stay_readable_with_many_actors(tmp_path: Path, page) -> None:
+    """Issue 13: the force layout spread 18 nodes (the bundled demo's size) so wide that
+    fitting it shrank the labels to 3-4 pixels."""
+    db = long_store(tmp_path / "net.db", n=16)
+    concepts = ("congestion-charge", "cycle-lanes", "more-buses")
+    with Store(db) as store:
+        for i in range(16):
+            for k in range(1 + i % 2):
+                store.add_correction("long", "code", coder="ann", quote_id=f"q{i + 1}",
+                                     value={"concept": concepts[(i + k) % 3],
+                                            "agreement": ("support", "oppose")[(i // 3) % 2]})
+    for url in serve(db):
+        page.goto(f"{url}/network")
+        page.wait_for_function("() => window.saidwhatNetwork && window.saidwhatNetwork.nodes().length")
+        assert page.evaluate("() => window.saidwhatNetwork.nodes().length") == 19
+        size = page.evaluate("""() => { const cy = window.saidwhatNetwork;
+            return Math.min(...cy.nodes().map(n => parseFloat(n.style('font-size')))) * cy.zoom(); }""")
+        assert size >= 10, f"labels drawn at {size:.1f} px"
+        page.screenshot(path=str(tmp_path / "network.png"))
+        assert page.console_errors == []  # type: ignore[attr-defined]

@@ -165,8 +165,10 @@
     window.saidwhatNetwork = window.cytoscape({
       container: box, elements: elements,
       style: [
-        { selector: "node", style: { "label": "data(label)", "font-size": 11, "text-wrap": "wrap",
-          "text-max-width": 140, "background-color": "#4e79a7", "width": 22, "height": 22 } },
+        { selector: "node", style: { "label": "data(label)", "font-size": 13, "text-wrap": "wrap",
+          "text-max-width": 160, "background-color": "#4e79a7", "width": 22, "height": 22,
+          "text-background-color": "#fff", "text-background-opacity": 0.75,
+          "text-background-padding": 1 } },
         { selector: "node[mode = 'concept']", style: { "shape": "round-rectangle",
           "background-color": "#f28e2b", "width": 28, "height": 18 } },
         { selector: "edge", style: { "width": "mapData(weight, 0, 10, 1, 8)", "line-color": "#999",
@@ -177,9 +179,13 @@
         { selector: ":selected", style: { "border-width": 3, "border-color": "#222" } }
       ],
       maxZoom: 1.6, minZoom: 0.05,
+      // the force layout is kept inside the box it is drawn in: left free, it spread a graph
+      // of twenty nodes so wide that fitting it shrank the labels to a few pixels
       layout: elements.length > 400 ? { name: "grid", padding: 30 } :
         { name: "cose", animate: false, padding: 30, idealEdgeLength: 140, nodeRepulsion: 400000,
-          nodeDimensionsIncludeLabels: true, randomize: false }
+          nodeDimensionsIncludeLabels: true, randomize: false,
+          boundingBox: { x1: 0, y1: 0, w: Math.max(box.clientWidth, 300),
+                         h: Math.max(box.clientHeight, 300) } }
     });
   }
   if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", drawNetwork); }
