@@ -377,3 +377,20 @@ def test_each_card_shows_what_was_said(client: TestClient) -> None:
     html = client.get("/doc", params={"id": "d1"}).text
     card = re.search(r'<li class="quote[^"]*" id="card-q2".*?</dl>', html, re.S).group(0)
     assert '<dd class="content-text">hurt shops</dd>' in card  # the corrected span
+
+
+def test_the_network_leaves_out_codes_of_concepts_the_codebook_lacks(db: Path) -> None:
+    """A code stored under another codebook (or through the Python API) is not drawn as a
+    concept of this codebook's network."""
+    with Store(db) as store:
+        store.add_correction("d1", "code", coder="ann", quote_id="q2",
+                             value={"concept": "old-concept", "agreement": "support"})
+        store.add_correction("d2", "code", coder="ann", quote_id="q2",
+                             value={"concept": "cycle-lanes", "agreement": "support"})
+    client = TestClient(create_app(db, codebook=CODEBOOK, coder="ann",
+                                   allowed_hosts=["testserver"]))
+    page = client.get("/network")
+    assert page.status_code == 200 and "1 statements (1 hand-coded" in page.text
+    assert "old-concept" not in page.text.split('id="elements"')[1]
+    assert "1 hand code(s) of concepts not in this codebook left out" in page.text
+    assert b"old-concept" not in client.get("/network/export", params={"format": "csv"}).content

@@ -21,6 +21,7 @@ class ReviewedNetwork:
     actors: dict[str, Any]
     hand_coded: int = 0
     machine_coded: int = 0
+    left_out: int = 0  # hand codes of concepts the codebook does not have
     notes: list[str] = field(default_factory=list)
 
 
@@ -50,6 +51,7 @@ def reviewed_statements(store: Any, codebook: Any, *, machine: bool = False, nlp
     for d in docs:
         index.add_all(q.speaker for q in d.quotes)
     out = ReviewedNetwork(graph=None, statements=[], documents=docs, actors={})
+    known = {c.id for c in codebook} if codebook is not None else None
     uncoded: list[Document] = []
     for doc, view in zip(docs, views, strict=True):
         kept = {q.id: q for q in view.kept()}
@@ -59,6 +61,9 @@ def reviewed_statements(store: Any, codebook: Any, *, machine: bool = False, nlp
             codes: dict[str, dict[str, Any]] = {}
             for code in sorted(rq.code_list(coder) if rq else [],
                                key=lambda c: c["correction_id"]):
+                if known is not None and code["concept"] not in known:
+                    out.left_out += 1  # coded against another codebook: not this network's
+                    continue
                 codes[code["concept"]] = code  # the latest coder's code per concept
             if not codes:
                 rest.append(quote)
