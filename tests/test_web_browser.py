@@ -275,3 +275,16 @@ def test_network_labels_stay_readable_with_many_actors(tmp_path: Path, page) -> 
         assert size >= 10, f"labels drawn at {size:.1f} px"
         page.screenshot(path=str(tmp_path / "network.png"))
         assert page.console_errors == []  # type: ignore[attr-defined]
+
+
+def test_cards_fit_a_narrow_window(server, page) -> None:
+    """Issue 13: at 900 px the codebook's long concept labels pushed the concept list out of
+    its card, over the window's edge."""
+    url, _ = server
+    page.set_viewport_size({"width": 900, "height": 800})
+    page.goto(f"{url}/doc?id=d1")
+    overflow = page.evaluate("""() => [...document.querySelectorAll('li.quote')].map(card => {
+        const right = card.getBoundingClientRect().right;
+        return Math.max(...[...card.querySelectorAll('select, input, button')]
+            .map(el => el.getBoundingClientRect().right - right)); })""")
+    assert max(overflow) <= 0, overflow
