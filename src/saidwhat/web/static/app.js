@@ -158,6 +158,14 @@
   });
 
   // -- the network (Cytoscape.js, vendored)
+  // the box the force layout is kept in: the drawing's own shape, smaller for a small graph
+  // (about 300 px per square root of the number of nodes), so fitting it zooms in
+  function layoutBox(box, elements) {
+    const n = elements.filter(function (e) { return !e.data.source; }).length;
+    const w = Math.max(box.clientWidth, 300), h = Math.max(box.clientHeight, 300);
+    const scale = Math.min(1, Math.max(0.3, 300 * Math.sqrt(Math.max(n, 1)) / w));
+    return { x1: 0, y1: 0, w: w * scale, h: h * scale };
+  }
   function drawNetwork() {
     const box = document.getElementById("cy"), data = document.getElementById("elements");
     if (!box || !data || !window.cytoscape) { return; }
@@ -184,8 +192,7 @@
       layout: elements.length > 400 ? { name: "grid", padding: 30 } :
         { name: "cose", animate: false, padding: 30, idealEdgeLength: 140, nodeRepulsion: 400000,
           nodeDimensionsIncludeLabels: true, randomize: false,
-          boundingBox: { x1: 0, y1: 0, w: Math.max(box.clientWidth, 300),
-                         h: Math.max(box.clientHeight, 300) } }
+          boundingBox: layoutBox(box, elements) }
     });
   }
   if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", drawNetwork); }
