@@ -193,7 +193,7 @@ def test_review_a_document_in_the_browser_and_export_gold(server, page, tmp_path
     page.locator(f"#card-{first}.status-rejected").wait_for()
     page.keyboard.press("u")
     page.locator("#message", has_text="undid").wait_for()
-    assert page.locator(f"#card-{first}.status-rejected").count() == 0
+    assert page.locator(f"#card-{first}.status-rejected").count() == 0, page.inner_text("#history") + page.inner_text("#message")
 
     page.click("#mark-reviewed")
     page.locator(".reviewed-mark").wait_for()
@@ -288,3 +288,28 @@ def test_cards_fit_a_narrow_window(server, page) -> None:
         return Math.max(...[...card.querySelectorAll('select, input, button')]
             .map(el => el.getBoundingClientRect().right - right)); })""")
     assert max(overflow) <= 0, overflow
+
+
+def test_a_new_speaker_name_does_not_keep_the_old_speakers_role(server, page) -> None:
+    """Issue 13: changing an attribution's speaker to another actor kept the previous
+    speaker's role and affiliation in the form, so the new speaker was saved with them."""
+    url, db = server
+    page.goto(f"{url}/doc?id=d1")
+    card = page.locator("#card-q1")
+    card.locator("summary", has_text="speaker").click()
+    assert card.locator("input[name=role]").input_value() == EVIL
+    card.locator(".speaker-input").fill("city council")
+    card.locator(".speaker-input").dispatch_event("change")
+    assert card.locator("input[name=role]").input_value() == ""
+    card.locator("input[name=role]").fill("the town's council")  # typed after: kept
+    card.locator("button.save-speaker").click()
+    page.locator("#card-q1 .speaker-name", has_text="city council").wait_for()
+    with Store(db, readonly=True) as store:
+        speaker = store.reviewed_document("d1").quote("q1").quote["speaker"]
+    assert (speaker["name"], speaker["role"]) == ("city council", "the town's council")
+    card = page.locator("#card-q2")  # the same name again changes nothing
+    card.locator("summary", has_text="speaker").click()
+    card.locator("input[name=role]").fill("a role")
+    card.locator(".speaker-input").fill("city council")
+    card.locator(".speaker-input").dispatch_event("change")
+    assert card.locator("input[name=role]").input_value() == "a role"

@@ -91,6 +91,17 @@
     if (card && !e.target.closest("form, summary, details")) { select(card.dataset.q, false); }
   });
 
+  // -- another speaker's name: the role and affiliation in the form were the old speaker's;
+  // clear them (unless the coder already changed them), so they are not saved with the new one
+  document.addEventListener("change", function (e) {
+    const input = e.target.closest(".speaker-input");
+    if (!input) { return; }
+    if (input.value.trim().toLowerCase() === input.defaultValue.trim().toLowerCase()) { return; }
+    input.form.querySelectorAll("input[name=role], input[name=affiliation]").forEach(function (f) {
+      if (f.value === f.defaultValue) { f.value = ""; }
+    });
+  });
+
   // -- selecting an attribution highlights its spans, and the other way round
   let selected = null;
   function select(id, scrollCard) {
