@@ -120,6 +120,19 @@ def test_later_corrections_win_and_undo_restores_the_one_before(db: Path) -> Non
     assert len(every) == 2 and all(c.undone_by == "ann" for c in every)  # kept, marked
 
 
+def test_undo_by_id_stays_in_the_document_it_names(db: Path) -> None:
+    """Issue 13: undo with a correction id and a document undid a correction of another
+    document (the id was looked up alone)."""
+    with Store(db) as store:
+        elsewhere = store.add_correction("d1", "reject", coder="ann", quote_id="q1")
+        with pytest.raises(CorrectionError, match="not in document 'd0'"):
+            store.undo_correction(coder="ann", correction_id=elsewhere, doc_id="d0")
+        assert store.reviewed_document("d1").quote("q1").status == "rejected"  # untouched
+        undone = store.undo_correction(coder="ann", correction_id=elsewhere, doc_id="d1")
+        assert undone.id == elsewhere
+        assert store.reviewed_document("d1").quote("q1").status == "pending"
+
+
 def test_added_attribution_can_be_corrected_and_coded(db: Path) -> None:
     with Store(db) as store:
         cid = store.add_correction("d0", "add", coder="bo", value={

@@ -155,8 +155,11 @@ def test_malformed_requests_get_a_4xx_with_a_message(client: TestClient) -> None
               span_start="5", span_end="x"), 400, "whole number"),
         (post(client, doc_id="d1", action="span", quote_id="q1", role="content",
               span_start="5", span_end="999999"), 400, "outside the text"),
-        (post(client, doc_id="d1", action="code", quote_id="q1", concept="a",
+        (post(client, doc_id="d1", action="code", quote_id="q1", concept="cycle-lanes",
               agreement="perhaps"), 400, "agreement"),
+        (post(client, doc_id="d1", action="code", quote_id="q1", concept="no-such-concept",
+              agreement="support"), 400, "not in the codebook"),
+        (post(client, doc_id="d1", action="undo", correction_id="x"), 400, "whole number"),
         (post(client, doc_id="d1", action="add"), 400, "content"),
         (client.post("/api/correct", content=b"\xff\xfe{not a form",
                      headers={"content-type": "application/json", "X-CSRF-Token": t}),
@@ -312,3 +315,82 @@ def test_a_speaker_corrected_to_an_existing_actor_is_that_actor_in_the_network(
          type="organization")
     csv = client.get("/network/export", params={"format": "csv"}).content.decode()
     assert "Harbour Board" in csv and "city council" not in csv
+
+
+def test_a_code_must_name_a_concept_of_the_codebook(client: TestClient, db: Path) -> None:
+    """Issue 13: with --codebook, a code for a concept the codebook lacks was stored and then
+    drawn as a concept node of the network."""
+    r = post(client, doc_id="d1", action="code", quote_id="q1", concept="no-such-concept",
+             agreement="support")
+    assert r.status_code == 400 and "no-such-concept" in r.text and "cycle-lanes" in r.text
+    with Store(db, readonly=True) as store:
+        assert store.corrections() == []
+    assert "no-such-concept" not in client.get("/network").text
+    no_codebook = TestClient(create_app(db, coder="ann", allowed_hosts=["testserver"]))
+    r = post(no_codebook, doc_id="d1", action="code", quote_id="q1", concept="my-own",
+             agreement="support")
+    assert r.status_code == 200  # without a codebook the coder names the concepts
+
+
+def test_undo_by_id_refuses_another_documents_correction(client: TestClient, db: Path) -> None:
+    post(client, doc_id="d1", action="reject", quote_id="q1")
+    r = post(client, doc_id="d2", action="undo", correction_id="1")
+    assert r.status_code == 400 and "not in document 'd2'" in r.text
+    with Store(db, readonly=True) as store:
+        assert store.reviewed_document("d1").quote("q1").status == "rejected"
+
+
+def test_errors_of_plain_forms_are_pages_with_a_way_back(client: TestClient) -> None:
+    """Issue 13: the actors page's forms are plain forms; a refused edit answered with bare
+    text, no page and no way back."""
+    t = token(client)
+    r = client.post("/api/actors", data={"action": "merge", "into": "nobody", "other": "none",
+                                         "csrf_token": t},
+                    headers={"accept": "text/html,application/xhtml+xml,*/*;q=0.8"})
+    assert r.status_code == 400 and r.headers["content-type"].startswith("text/html")
+    assert 'id="error-detail"' in r.text and "no actor" in r.text and 'href="/actors"' in r.text
+    htmx = post(client, doc_id="d1", action="accept", quote_id="q99")
+    assert htmx.status_code == 400 and htmx.headers["content-type"].startswith("text/plain")
+    api = client.post("/api/actors", data={"action": "merge", "csrf_token": t})
+    assert api.status_code == 400 and api.headers["content-type"].startswith("text/plain")
+
+
+def test_error_pages_name_their_status_and_keep_long_values_short(client: TestClient) -> None:
+    r = client.get("/doc", params={"id": "nope"})
+    assert r.status_code == 404 and "<h1>Error 404</h1>" in r.text
+    assert "<title>Error 404" in r.text
+    long_id = "x" * 6000
+    r = client.get("/doc", params={"id": long_id})
+    assert r.status_code == 404 and "no document" in r.text and len(r.text) < 5000
+
+
+
+def test_each_card_shows_what_was_said(client: TestClient) -> None:
+    """Issue 13: the side list gave speaker, cue and source but not the content, so a card
+    could not be matched to its statement without clicking it."""
+    html = client.get("/doc", params={"id": "d1"}).text
+    card = re.search(r'<li class="quote[^"]*" id="card-q2".*?</dl>', html, re.S).group(0)
+    assert re.search(r'<dd class="content-text">the charge would hurt shops</dd>', card)
+    post(client, doc_id="d1", action="span", quote_id="q2", role="content",
+         span_start=str(span(TEXT, "hurt shops")["start"]),
+         span_end=str(span(TEXT, "hurt shops")["end"]))
+    html = client.get("/doc", params={"id": "d1"}).text
+    card = re.search(r'<li class="quote[^"]*" id="card-q2".*?</dl>', html, re.S).group(0)
+    assert '<dd class="content-text">hurt shops</dd>' in card  # the corrected span
+
+
+def test_the_network_leaves_out_codes_of_concepts_the_codebook_lacks(db: Path) -> None:
+    """A code stored under another codebook (or through the Python API) is not drawn as a
+    concept of this codebook's network."""
+    with Store(db) as store:
+        store.add_correction("d1", "code", coder="ann", quote_id="q2",
+                             value={"concept": "old-concept", "agreement": "support"})
+        store.add_correction("d2", "code", coder="ann", quote_id="q2",
+                             value={"concept": "cycle-lanes", "agreement": "support"})
+    client = TestClient(create_app(db, codebook=CODEBOOK, coder="ann",
+                                   allowed_hosts=["testserver"]))
+    page = client.get("/network")
+    assert page.status_code == 200 and "1 statements (1 hand-coded" in page.text
+    assert "old-concept" not in page.text.split('id="elements"')[1]
+    assert "1 hand code(s) of concepts not in this codebook left out" in page.text
+    assert b"old-concept" not in client.get("/network/export", params={"format": "csv"}).content

@@ -31,7 +31,7 @@ from click.testing import CliRunner  # noqa: E402
 from test_web import CODEBOOK, EVIL, TEXT, build_store  # noqa: E402
 
 from saidwhat.cli import main  # noqa: E402
-from saidwhat.store import Store  # noqa: E402
+from saidwhat.store import DocumentRecord, ExtractionResult, Store  # noqa: E402
 
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
@@ -56,9 +56,7 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-@pytest.fixture()
-def server(tmp_path: Path) -> Iterator[tuple[str, Path]]:
-    db = build_store(tmp_path / "web.db")
+def serve(db: Path) -> Iterator[str]:
     port = free_port()
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
     proc = subprocess.Popen([sys.executable, "-m", "saidwhat", "serve", "--db", str(db),
@@ -77,9 +75,46 @@ def server(tmp_path: Path) -> Iterator[tuple[str, Path]]:
                 out = proc.stdout.read().decode() if proc.stdout else ""
                 pytest.fail(f"saidwhat serve did not start: {out}")
             time.sleep(0.2)
-    yield url, db
+    yield url
     proc.terminate()
     proc.wait(timeout=20)
+
+
+@pytest.fixture()
+def server(tmp_path: Path) -> Iterator[tuple[str, Path]]:
+    db = build_store(tmp_path / "web.db")
+    for url in serve(db):
+        yield url, db
+
+
+SURNAMES = ("Abbot Barlow Carver Dunmore Ellery Fenwick Garland Hollis Ingram Jessop Kendall "
+            "Lowther Marlow Norcott Oakley Pruett Quarles Rowntree Selby Thorne Upton Varley "
+            "Whitlow Yardley Zeller Ashdown Brierley Cottam Darley Eastwood").split()
+
+
+def long_store(path: Path, n: int = 30) -> Path:
+    """One document of ``n`` paragraphs, each one attribution of its own speaker."""
+    names = [f"Ann {SURNAMES[i]}" for i in range(n)]
+    lines = [f"\u201cPoint {i} is about the harbour and the buses,\u201d said {names[i]}."
+             for i in range(n)]
+    text = "\n\n".join(lines)
+    quotes, at = [], 0
+    for i, line in enumerate(lines):
+        def sp(part: str, line: str = line, at: int = at) -> dict:
+            j = at + line.index(part)
+            return {"start": j, "end": j + len(part), "text": part}
+        quotes.append({"id": f"q{i + 1}", "kind": "direct",
+                       "content": sp(f"Point {i} is about the harbour and the buses,"),
+                       "cue": sp("said"), "source": sp(names[i]),
+                       "speaker": {"name": names[i], "type": "person", "role": None,
+                                   "affiliation": None}, "channel": None})
+        at += len(line) + 2
+    with Store(path) as store:
+        store.add_documents([DocumentRecord("long", text, "txt", "long.txt", title="Long",
+                                            date="2024-02-01")],
+                            None)
+        store.save_results([ExtractionResult(1, {"quotes": quotes, "entities": []})], None)
+    return path
 
 
 @pytest.fixture()
@@ -91,6 +126,9 @@ def page(tmp_path: Path) -> Iterator[object]:
         pg = ctx.new_page()
         pg.alerts = []  # type: ignore[attr-defined]
         pg.on("dialog", lambda d: (pg.alerts.append(d.message), d.dismiss()))  # type: ignore[attr-defined]
+        pg.console_errors = []  # type: ignore[attr-defined]
+        pg.on("console", lambda m: pg.console_errors.append(m.text)  # type: ignore[attr-defined]
+              if m.type == "error" else None)
         pg.set_default_timeout(20_000)
         yield pg
         ctx.close()
@@ -155,7 +193,7 @@ def test_review_a_document_in_the_browser_and_export_gold(server, page, tmp_path
     page.locator(f"#card-{first}.status-rejected").wait_for()
     page.keyboard.press("u")
     page.locator("#message", has_text="undid").wait_for()
-    assert page.locator(f"#card-{first}.status-rejected").count() == 0
+    assert page.locator(f"#card-{first}.status-rejected").count() == 0, page.inner_text("#history") + page.inner_text("#message")
 
     page.click("#mark-reviewed")
     page.locator(".reviewed-mark").wait_for()
@@ -189,3 +227,89 @@ def test_network_page_draws_the_graph(server, page) -> None:
     assert page.evaluate("() => window.saidwhatNetwork.nodes().length") == 2
     assert page.evaluate("() => window.saidwhatNetwork.edges().length") == 1
     assert page.alerts == []  # type: ignore[attr-defined]
+
+
+def test_a_correction_keeps_the_reviewers_place(tmp_path: Path, page) -> None:
+    """Issue 13: every correction re-renders the document; the side list jumped back to its
+    top and closed the open forms, so a reviewer lost their place after each click."""
+    db = long_store(tmp_path / "long.db")
+    for url in serve(db):
+        page.set_viewport_size({"width": 1300, "height": 700})
+        page.goto(f"{url}/doc?id=long")
+        card = page.locator("#card-q25")
+        card.locator("summary", has_text="speaker").click()
+        card.scroll_into_view_if_needed()
+        side = "() => document.querySelector('aside.side').scrollTop"
+        before = page.evaluate(side)
+        assert before > 500
+        card.locator("button.accept").click()
+        page.locator("#card-q25.status-accepted").wait_for()
+        page.wait_for_timeout(200)
+        assert abs(page.evaluate(side) - before) < 5
+        assert page.locator("#card-q25 details.speaker-box").evaluate("d => d.open")
+        page.keyboard.press("j")  # the keyboard goes on from there
+        assert page.locator("li.quote.sel").count() == 1
+        for path in ("/", "/actors", "/orphans", "/network"):
+            page.goto(url + path)
+        assert page.console_errors == []  # type: ignore[attr-defined]  (no favicon 404s)
+        assert page.alerts == []  # type: ignore[attr-defined]
+
+
+def test_network_labels_stay_readable_with_many_actors(tmp_path: Path, page) -> None:
+    """Issue 13: the force layout spread 18 nodes (the bundled demo's size) so wide that
+    fitting it shrank the labels to 3-4 pixels."""
+    db = long_store(tmp_path / "net.db", n=16)
+    concepts = ("congestion-charge", "cycle-lanes", "more-buses")
+    with Store(db) as store:
+        for i in range(16):
+            for k in range(1 + i % 2):
+                store.add_correction("long", "code", coder="ann", quote_id=f"q{i + 1}",
+                                     value={"concept": concepts[(i + k) % 3],
+                                            "agreement": ("support", "oppose")[(i // 3) % 2]})
+    for url in serve(db):
+        page.goto(f"{url}/network")
+        page.wait_for_function("() => window.saidwhatNetwork && window.saidwhatNetwork.nodes().length")
+        assert page.evaluate("() => window.saidwhatNetwork.nodes().length") == 19
+        size = page.evaluate("""() => { const cy = window.saidwhatNetwork;
+            return Math.min(...cy.nodes().map(n => parseFloat(n.style('font-size')))) * cy.zoom(); }""")
+        assert size >= 10, f"labels drawn at {size:.1f} px"
+        page.screenshot(path=str(tmp_path / "network.png"))
+        assert page.console_errors == []  # type: ignore[attr-defined]
+
+
+def test_cards_fit_a_narrow_window(server, page) -> None:
+    """Issue 13: at 900 px the codebook's long concept labels pushed the concept list out of
+    its card, over the window's edge."""
+    url, _ = server
+    page.set_viewport_size({"width": 900, "height": 800})
+    page.goto(f"{url}/doc?id=d1")
+    overflow = page.evaluate("""() => [...document.querySelectorAll('li.quote')].map(card => {
+        const right = card.getBoundingClientRect().right;
+        return Math.max(...[...card.querySelectorAll('select, input, button')]
+            .map(el => el.getBoundingClientRect().right - right)); })""")
+    assert max(overflow) <= 0, overflow
+
+
+def test_a_new_speaker_name_does_not_keep_the_old_speakers_role(server, page) -> None:
+    """Issue 13: changing an attribution's speaker to another actor kept the previous
+    speaker's role and affiliation in the form, so the new speaker was saved with them."""
+    url, db = server
+    page.goto(f"{url}/doc?id=d1")
+    card = page.locator("#card-q1")
+    card.locator("summary", has_text="speaker").click()
+    assert card.locator("input[name=role]").input_value() == EVIL
+    card.locator(".speaker-input").fill("city council")
+    card.locator(".speaker-input").dispatch_event("change")
+    assert card.locator("input[name=role]").input_value() == ""
+    card.locator("input[name=role]").fill("the town's council")  # typed after: kept
+    card.locator("button.save-speaker").click()
+    page.locator("#card-q1 .speaker-name", has_text="city council").wait_for()
+    with Store(db, readonly=True) as store:
+        speaker = store.reviewed_document("d1").quote("q1").quote["speaker"]
+    assert (speaker["name"], speaker["role"]) == ("city council", "the town's council")
+    card = page.locator("#card-q2")  # the same name again changes nothing
+    card.locator("summary", has_text="speaker").click()
+    card.locator("input[name=role]").fill("a role")
+    card.locator(".speaker-input").fill("city council")
+    card.locator(".speaker-input").dispatch_event("change")
+    assert card.locator("input[name=role]").input_value() == "a role"

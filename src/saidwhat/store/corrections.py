@@ -242,10 +242,13 @@ def insert(c: sqlite3.Connection, coder: str, kind: str, anchor: Anchor, quote_i
 def undo(c: sqlite3.Connection, coder: str, correction_id: int | None = None,
          doc_id: str | None = None) -> Correction | None:
     """Mark one correction undone: ``correction_id``, or the coder's latest active one
-    (in ``doc_id`` when given). Returns it, or None when there is nothing to undo."""
+    (in ``doc_id`` when given; with both, the correction must be in ``doc_id``, else
+    :class:`CorrectionError`). Returns it, or None when there is nothing to undo."""
     if correction_id is not None:
         row = c.execute(f"SELECT {_COLUMNS} FROM corrections WHERE id=? AND undone_at IS NULL",
                         (correction_id,)).fetchone()
+        if row is not None and doc_id is not None and _row(row).anchor.doc_id != doc_id:
+            raise CorrectionError(f"correction #{correction_id} is not in document {doc_id!r}")
     else:
         sql = f"SELECT {_COLUMNS} FROM corrections WHERE coder=? AND undone_at IS NULL"
         params: list[Any] = [coder]

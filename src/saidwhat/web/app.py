@@ -261,6 +261,10 @@ async def correct(request: Request) -> Response:
         agreement = fields.get("agreement") or None
         value = {"concept": _required(fields, "concept"),
                  "agreement": None if agreement == "remove" else agreement}
+        known = [c.id for c in app.codebook] if app.codebook else None
+        if known is not None and value["concept"] not in known:
+            raise BadRequest(f"code: concept {value['concept'][:80]!r} is not in the codebook "
+                             f"({', '.join(known)})")
     elif action == "reviewed":
         value = {"reviewed": fields.get("reviewed", "1") not in ("0", "false", "")}
     elif action not in ("accept", "reject", "undo"):
@@ -398,9 +402,17 @@ async def http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
     app: ReviewApp = request.app.state.review
     detail = exc.detail if isinstance(exc.detail, str) else "bad request"
-    if request.headers.get("hx-request") == "true" or request.url.path.startswith("/api/"):
+    if len(detail) > 500:  # a message quoting a huge parameter stays readable
+        detail = detail[:500] + "…"
+    # htmx shows the text in its flash line; scripts get text; a browser's plain form post
+    # or page (Accept: text/html) gets a page with the navigation and a way back
+    wants_page = "text/html" in request.headers.get("accept", "")
+    if request.headers.get("hx-request") == "true" or not (
+            wants_page or not request.url.path.startswith("/api/")):
         return Response(detail, status_code=exc.status_code, media_type="text/plain")
-    return app.page("error.html", request, status=exc.status_code, detail=detail)
+    back = "/actors" if request.url.path == "/api/actors" else None
+    return app.page("error.html", request, status=exc.status_code, detail=detail,
+                    code=exc.status_code, back=back)
 
 
 async def server_error(request: Request, exc: Exception) -> Response:

@@ -23,6 +23,7 @@ class ReviewedNetwork:
     actors: dict[str, Any]
     hand_coded: int = 0
     machine_coded: int = 0
+    left_out: int = 0  # hand codes of concepts the codebook does not have
     notes: list[str] = field(default_factory=list)
 
 
@@ -37,6 +38,16 @@ def reviewed_statements(store: Any, codebook: Any, *, machine: bool = False, nlp
     from ..network.reviewed import code_reviewed, load_reviewed, review_examples
 
     corpus = load_reviewed(store, coder=coder)
+    left_out = 0
+    if codebook is not None:  # codes made against another codebook are not this network's
+        known = {c.id for c in codebook}
+        for key, codes in list(corpus.hand_codes.items()):
+            mine = [c for c in codes if c.concept in known]
+            left_out += len(codes) - len(mine)
+            if mine:
+                corpus.hand_codes[key] = mine
+            else:
+                del corpus.hand_codes[key]
     concept_coder = None
     if machine:
         from ..network.coding import ConceptCoder
@@ -52,7 +63,8 @@ def reviewed_statements(store: Any, codebook: Any, *, machine: bool = False, nlp
                           ActorIndex(links=corpus.actor_links))
     return ReviewedNetwork(graph=None, statements=coded.statements, documents=corpus.documents,
                            actors=coded.actors, hand_coded=coded.hand_coded,
-                           machine_coded=coded.machine_coded, notes=coded.notes)
+                           machine_coded=coded.machine_coded, left_out=left_out,
+                           notes=coded.notes)
 
 
 def build(store: Any, codebook: Any, network_type: str, *, machine: bool = False,

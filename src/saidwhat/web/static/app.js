@@ -91,6 +91,17 @@
     if (card && !e.target.closest("form, summary, details")) { select(card.dataset.q, false); }
   });
 
+  // -- another speaker's name: the role and affiliation in the form were the old speaker's;
+  // clear them (unless the coder already changed them), so they are not saved with the new one
+  document.addEventListener("change", function (e) {
+    const input = e.target.closest(".speaker-input");
+    if (!input) { return; }
+    if (input.value.trim().toLowerCase() === input.defaultValue.trim().toLowerCase()) { return; }
+    input.form.querySelectorAll("input[name=role], input[name=affiliation]").forEach(function (f) {
+      if (f.value === f.defaultValue) { f.value = ""; }
+    });
+  });
+
   // -- selecting an attribution highlights its spans, and the other way round
   let selected = null;
   function select(id, scrollCard) {
@@ -115,8 +126,30 @@
     i = i < 0 ? (d > 0 ? 0 : all.length - 1) : Math.min(all.length - 1, Math.max(0, i + d));
     select(all[i].dataset.q, true);
   }
+  // -- a correction re-renders the whole document: keep the reviewer's place (the scroll of
+  // the side list, the text and the page, and which forms of which cards are open)
+  let place = null;
+  document.body.addEventListener("htmx:beforeSwap", function () {
+    const side = document.querySelector("aside.side"), text = document.getElementById("text");
+    const open = {};
+    document.querySelectorAll("li.quote details[data-box]").forEach(function (d) {
+      open[d.closest("li.quote").id + "/" + d.dataset.box] = d.open;
+    });
+    place = { side: side ? side.scrollTop : 0, text: text ? text.scrollTop : 0,
+              x: window.scrollX, y: window.scrollY, open: open };
+  });
   document.body.addEventListener("htmx:afterSettle", function () {
     if (selected) { select(selected, false); }
+    if (!place) { return; }
+    document.querySelectorAll("li.quote details[data-box]").forEach(function (d) {
+      const was = place.open[d.closest("li.quote").id + "/" + d.dataset.box];
+      if (was !== undefined) { d.open = was; }
+    });
+    const side = document.querySelector("aside.side"), text = document.getElementById("text");
+    if (side) { side.scrollTop = place.side; }
+    if (text) { text.scrollTop = place.text; }
+    window.scrollTo(place.x, place.y);
+    place = null;
   });
   document.addEventListener("keydown", function (e) {
     if (e.ctrlKey || e.metaKey || e.altKey) { return; }
@@ -136,6 +169,14 @@
   });
 
   // -- the network (Cytoscape.js, vendored)
+  // the box the force layout is kept in: the drawing's own shape, smaller for a small graph
+  // (about 300 px per square root of the number of nodes), so fitting it zooms in
+  function layoutBox(box, elements) {
+    const n = elements.filter(function (e) { return !e.data.source; }).length;
+    const w = Math.max(box.clientWidth, 300), h = Math.max(box.clientHeight, 300);
+    const scale = Math.min(1, Math.max(0.3, 300 * Math.sqrt(Math.max(n, 1)) / w));
+    return { x1: 0, y1: 0, w: w * scale, h: h * scale };
+  }
   function drawNetwork() {
     const box = document.getElementById("cy"), data = document.getElementById("elements");
     if (!box || !data || !window.cytoscape) { return; }
@@ -143,8 +184,10 @@
     window.saidwhatNetwork = window.cytoscape({
       container: box, elements: elements,
       style: [
-        { selector: "node", style: { "label": "data(label)", "font-size": 11, "text-wrap": "wrap",
-          "text-max-width": 140, "background-color": "#4e79a7", "width": 22, "height": 22 } },
+        { selector: "node", style: { "label": "data(label)", "font-size": 13, "text-wrap": "wrap",
+          "text-max-width": 160, "background-color": "#4e79a7", "width": 22, "height": 22,
+          "text-background-color": "#fff", "text-background-opacity": 0.75,
+          "text-background-padding": 1 } },
         { selector: "node[mode = 'concept']", style: { "shape": "round-rectangle",
           "background-color": "#f28e2b", "width": 28, "height": 18 } },
         { selector: "edge", style: { "width": "mapData(weight, 0, 10, 1, 8)", "line-color": "#999",
@@ -155,9 +198,12 @@
         { selector: ":selected", style: { "border-width": 3, "border-color": "#222" } }
       ],
       maxZoom: 1.6, minZoom: 0.05,
+      // the force layout is kept inside the box it is drawn in: left free, it spread a graph
+      // of twenty nodes so wide that fitting it shrank the labels to a few pixels
       layout: elements.length > 400 ? { name: "grid", padding: 30 } :
         { name: "cose", animate: false, padding: 30, idealEdgeLength: 140, nodeRepulsion: 400000,
-          nodeDimensionsIncludeLabels: true, randomize: false }
+          nodeDimensionsIncludeLabels: true, randomize: false,
+          boundingBox: layoutBox(box, elements) }
     });
   }
   if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", drawNetwork); }
