@@ -152,7 +152,9 @@ def test_eval_bootstrap_and_provenance(tmp_path: Path) -> None:
                                     "--bootstrap", "20", "--json", str(out)])
     assert res.exit_code == 0, res.output
     d = json.loads(out.read_text())
-    assert d["provenance"]["scheme"] == "parc" and d["provenance"]["extractor"] == "rules"
+    # --scheme parc without --extractor takes the learned model, and says which one
+    assert d["provenance"]["scheme"] == "parc" and d["provenance"]["extractor"] == "learned"
+    assert len(d["provenance"]["model_checksum"]) == 64
     iv = d["bootstrap"]["attribution_f1"]
     assert iv["low"] <= iv["f1"] <= iv["high"]
     assert "cue_exact_f1" in d["targets"]
