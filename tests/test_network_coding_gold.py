@@ -144,7 +144,7 @@ def test_seed_network_recovers_the_careful_coders_edges(shared_dir: Path, tmp_pa
     from saidwhat.network.build import code_documents
 
     text = (shared_dir / "seed" / "000_00ad3073c4e7ca7c.txt").read_text(encoding="utf-8")
-    [doc] = extractor.pipe([("seed", text)])
+    [doc] = extractor.pipe_pairs([("seed", text)])
     coder = ConceptCoder(load_codebook(shared_dir / "seed" / "codebook.yaml"), load_nlp())
     statements, _ = code_documents([doc], coder)
     got = {(s.actor, s.concept, s.qualifier) for s in statements}

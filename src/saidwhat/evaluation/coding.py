@@ -464,7 +464,7 @@ def evaluate_coding(gold: CodingGold, coder_factory: CoderFactory, *, given_span
             from ..extract import Extractor
 
             extractor = Extractor()
-        docs = list(extractor.pipe([(d.doc_id, d.text) for d in gs.documents]))
+        docs = list(extractor.pipe_pairs([(d.doc_id, d.text) for d in gs.documents]))
         coded, _ = code_documents(docs, coder)
         by_quote: dict[tuple[str, str], list[Any]] = defaultdict(list)
         for s in coded:
