@@ -254,3 +254,34 @@ def test_schema_is_versioned(tmp_path: Path) -> None:
 def test_one_run_at_a_time(corpus_store: Store) -> None:
     with runner_module.run_lock(corpus_store), pytest.raises(StoreError, match="another"):
         run(corpus_store)
+
+
+def test_run_redo_extracts_everything_again_and_corrections_follow(tmp_path: Path) -> None:
+    corpus = write_corpus(tmp_path / "in", 3)
+    db = str(tmp_path / "r.db")
+    cli = CliRunner()
+    assert cli.invoke(main, ["ingest", str(corpus), "--db", db]).exit_code == 0
+    assert cli.invoke(main, ["run", "--db", db]).exit_code == 0
+    again = cli.invoke(main, ["run", "--db", db])  # nothing pending: nothing done
+    assert again.exit_code == 0 and "0 processed" in again.output
+    with Store(db) as store:
+        doc = next(d for d in store.iter_results() if d["doc_id"] == "d000")
+        direct = next(q for q in doc["quotes"] if q["kind"] == "direct")
+        store.add_correction("d000", "code", coder="ann", quote_id=direct["id"],
+                             value={"concept": "plan", "agreement": "support"})
+        # a correction whose attribution the next extraction will not find
+        store.add_correction("d001", "add", coder="ann", value={
+            "content": {"start": 0, "end": 9, "text": article(1)[:9]}, "cue": None,
+            "source": None, "speaker": {"name": "Council", "type": "organization"}})
+        before = results(store)
+    redo = cli.invoke(main, ["run", "--db", db, "--redo"])
+    assert redo.exit_code == 0, redo.output
+    assert "3 processed" in redo.output and "0 pending" in redo.output
+    with Store(db) as store:
+        assert results(store) == before  # the same extractor: the same results
+        runs = store.conn.execute("SELECT count(*) FROM runs WHERE command='run'").fetchone()[0]
+        assert runs == 3
+        view = store.reviewed_document("d000")
+        coded = [q for q in view.quotes if q.code_list()]
+        assert [q.quote["content"]["text"] for q in coded] == [direct["content"]["text"]]
+        assert store.orphaned_corrections() == []  # an added attribution needs no machine one

@@ -288,6 +288,10 @@ def _run_config(path: str | None, max_chars: int | None, doc_timeout: float | No
 @click.option("--limit", default=None, type=click.IntRange(min=1),
               help="Process at most this many documents.")
 @click.option("--retry-failed", is_flag=True, help="Try failed documents again.")
+@click.option("--redo", is_flag=True,
+              help="Extract every document again (after a new model, config, extractor or "
+                   "saidwhat version). Review corrections re-attach to their text; those that "
+                   "no longer match are listed as orphaned (`saidwhat serve`, /orphans).")
 @click.option("--model", default=None, help="spaCy model (package name or path).")
 @click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False),
               default=None, metavar="FILE",
@@ -307,8 +311,9 @@ def run_command(db_path: str, workers: int, batch_size: int, dask_address: str |
                 parts_dir: str | None, no_parts: bool, limit: int | None, retry_failed: bool,
                 model: str | None, config_path: str | None, max_chars: int | None,
                 doc_timeout: float | None, progress: bool | None, extractor: str | None = None,
-                scheme: str | None = None) -> None:
-    """Extract quotes from every document not yet processed. Safe to kill and rerun."""
+                scheme: str | None = None, redo: bool = False) -> None:
+    """Extract quotes from every document not yet processed (--redo: from every document).
+    Safe to kill and rerun."""
     from ..store import run
 
     config = _run_config(config_path, max_chars, doc_timeout, extractor, scheme)
@@ -317,14 +322,18 @@ def run_command(db_path: str, workers: int, batch_size: int, dask_address: str |
                       model=model, limit=limit, retry_failed=retry_failed,
                       parts_dir=None if no_parts else (parts_dir or "auto"),
                       show_progress=_progress_default() if progress is None else progress,
-                      config=config)
+                      config=config, redo=redo)
         counts = store.status_counts()
+        orphans = len(store.orphaned_corrections()) if redo else 0
     click.echo(f"run {summary.run_id} ({summary.backend}, {summary.workers} worker(s)): "
                f"{summary.processed} processed, {summary.failed} failed in "
                f"{summary.seconds:.1f} s ({summary.docs_per_second:.1f} docs/s); "
                f"{summary.pending_after} pending")
     click.echo(f"store: {counts['processed']} processed, {counts['failed']} failed, "
                f"{counts['pending']} pending, {counts['quotes']} quotes")
+    if orphans:
+        click.echo(f"{orphans} review correction(s) no longer find their attribution: see "
+                   "them in `saidwhat serve` (/orphans)", err=True)
     if summary.failed:
         click.echo("failed documents: `saidwhat status --errors`", err=True)
         sys.exit(_FAILED)

@@ -612,6 +612,14 @@ class Store:
             return c.execute("UPDATE documents SET status='pending', reason=NULL "
                              "WHERE status='failed'").rowcount
 
+    def redo_processed(self) -> int:
+        """Every processed or failed document back to pending, to be extracted again (a new
+        model, config or version). Its old results stay until the new ones replace them in
+        one transaction, so a run killed half-way leaves every document readable."""
+        with self.transaction() as c:
+            return c.execute("UPDATE documents SET status='pending', reason=NULL "
+                             "WHERE status IN ('done', 'failed')").rowcount
+
     def count_pending(self) -> int:
         return int(self.conn.execute(
             "SELECT count(*) FROM documents WHERE status='pending'").fetchone()[0])

@@ -616,8 +616,10 @@ def _provenance(config: str | None) -> dict[str, Any]:
 def run(store: Store, *, batch_size: int = DEFAULT_BATCH_SIZE, workers: int = 1,
         dask: str | None = None, model: str | None = None, limit: int | None = None,
         retry_failed: bool = False, parts_dir: str | Path | None = "auto",
-        show_progress: bool = False, config: str | None = None) -> RunSummary:
-    """Extract every pending document (at most ``limit``) and save the results.
+        show_progress: bool = False, config: str | None = None,
+        redo: bool = False) -> RunSummary:
+    """Extract every pending document (at most ``limit``) and save the results;
+    ``redo``: every processed and failed one again.
 
     ``config`` is a pipeline config (the text of a .cfg, :mod:`saidwhat.config`); every
     worker builds its pipeline from it (``None``: the default pipeline).
@@ -630,7 +632,9 @@ def run(store: Store, *, batch_size: int = DEFAULT_BATCH_SIZE, workers: int = 1,
         raise ValueError("batch_size and workers must be at least 1")
     with run_lock(store):
         store.mark_interrupted_runs()
-        if retry_failed:
+        if redo:  # extract everything again; review corrections re-attach by their text
+            store.redo_processed()
+        elif retry_failed:
             store.retry_failed()
         backend_name = f"dask:{dask}" if dask else ("processes" if workers > 1 else "serial")
         run_id = store.start_run("run", {"batch_size": batch_size, "workers": workers,
