@@ -258,6 +258,12 @@ def test_reviewed_marks_and_corpus_page_filters(db: Path) -> None:
         assert ids(reviewed=True) == ["d1"] and ids(reviewed=False) == ["d0", "d2"]
         assert ids(concept="homes") == ["d0"]
         assert ids(speaker="Ruiz") == ["d0", "d1", "d2"] and ids(speaker="Nobody") == []
+        # a speaker a reviewer set is found too, and an undone one no longer
+        fix = store.add_correction("d2", "speaker", coder="ann", quote_id="q3",
+                                   value={"name": "Lena Ortiz", "type": "person"})
+        assert ids(speaker="lena ortiz") == ["d2"]
+        store.undo_correction(coder="ann", correction_id=fix)
+        assert ids(speaker="Lena Ortiz") == []
         assert ids(search="four hundred") == ["d0", "d1", "d2"]
         assert ids(search='"hundred four"') == []
         assert ids(search='unbalanced " AND OR (') == []  # never an FTS syntax error

@@ -1300,7 +1300,14 @@ class Store:
             params.append(until + "\uffff")
         if speaker:
             cond, p = self._speaker_condition(speaker)
-            where.append(f"d.pk IN (SELECT q.doc_pk FROM quotes q WHERE {cond})")
+            corrected = ""
+            if v6:  # a speaker a reviewer set (corrected or added attribution) counts too
+                corrected = (" OR d.doc_id IN (SELECT doc_id FROM corrections WHERE kind IN "
+                             "('speaker', 'add') AND undone_at IS NULL AND lower(coalesce("
+                             "json_extract(value, '$.name'), json_extract(value, "
+                             "'$.speaker.name'))) = lower(?))")
+                p = [*p, speaker.strip()]
+            where.append(f"(d.pk IN (SELECT q.doc_pk FROM quotes q WHERE {cond}){corrected})")
             params += p
         if concept:
             where.append("d.pk IN (SELECT pk FROM documents WHERE doc_id IN (SELECT doc_id "
