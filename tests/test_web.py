@@ -394,3 +394,29 @@ def test_the_network_leaves_out_codes_of_concepts_the_codebook_lacks(db: Path) -
     assert "old-concept" not in page.text.split('id="elements"')[1]
     assert "1 hand code(s) of concepts not in this codebook left out" in page.text
     assert b"old-concept" not in client.get("/network/export", params={"format": "csv"}).content
+
+
+def test_serving_on_every_interface_never_allows_any_host(db: Path, monkeypatch) -> None:
+    # a Host check that takes any name would let a web page reach the app by DNS rebinding
+    import uvicorn
+
+    import saidwhat.web.app as web_app
+
+    seen: dict[str, list[str]] = {}
+    real = web_app.create_app
+
+    def spy(*args, **kwargs):
+        seen["hosts"] = kwargs["allowed_hosts"]
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(web_app, "create_app", spy)
+    monkeypatch.setattr(uvicorn, "run", lambda *a, **k: None)
+    r = CliRunner().invoke(main, ["serve", "--db", str(db), "--host", "0.0.0.0",
+                                  "--allowed-host", "review.example.org"])
+    assert r.exit_code == 0, r.output
+    assert "not loopback" in r.output
+    assert "*" not in seen["hosts"]
+    assert {"127.0.0.1", "localhost", "review.example.org"} <= set(seen["hosts"])
+    client = TestClient(real(db, coder="x", allowed_hosts=seen["hosts"]),
+                        base_url="http://rebound.attacker.example")
+    assert client.get("/").status_code == 400

@@ -19,7 +19,7 @@ from .model import Document, Quote, TextSpan
 if TYPE_CHECKING:
     import pandas as pd
 
-# The store's export of quotes, column for column (tests/test_frame.py checks it).
+# The store's export of quotes, column for column (tests/test_python_api.py checks it).
 QUOTE_COLUMNS = (
     "doc_id", "date", "outlet", "seq", "quote_id", "kind",
     "content_start", "content_end", "content_text", "cue_start", "cue_end", "cue_text",

@@ -10,6 +10,7 @@ from __future__ import annotations
 import getpass
 import ipaddress
 import os
+import socket
 
 import click
 
@@ -25,6 +26,19 @@ def is_loopback(host: str) -> bool:
         return ipaddress.ip_address(host.strip("[]")).is_loopback
     except ValueError:
         return False
+
+
+def machine_names() -> list[str]:
+    """The names and addresses this machine answers to (for the Host check when serving on
+    every interface): its host name, fully qualified name and their addresses. Never "*":
+    a Host check that takes any name lets a web page reach the app by DNS rebinding."""
+    names = {socket.gethostname(), socket.getfqdn()}
+    for name in list(names):
+        try:
+            names |= {info[4][0] for info in socket.getaddrinfo(name, None)}
+        except OSError:
+            pass
+    return sorted(n for n in names if n)
 
 
 def _default_coder() -> str:
@@ -45,8 +59,12 @@ def _default_coder() -> str:
                    "networks the network page draws.")
 @click.option("--coder", default=None, help="Your name, recorded with every correction "
                                             "(default: $SAIDWHAT_CODER or the login name).")
+@click.option("--allowed-host", "allowed_hosts", multiple=True, metavar="NAME",
+              help="Another name the server may be reached by (the Host header is checked; "
+                   "repeatable). With --host 0.0.0.0 the machine's own names and addresses "
+                   "are allowed, never any name.")
 def serve_command(db_path: str, host: str, port: int, codebook: str | None,
-                  coder: str | None) -> None:
+                  coder: str | None, allowed_hosts: tuple[str, ...] = ()) -> None:
     """Serve the store in the browser: check, correct and code its attributions."""
     try:
         import uvicorn
@@ -62,7 +80,8 @@ def serve_command(db_path: str, host: str, port: int, codebook: str | None,
     if not loopback:
         click.echo(f"warning: serving on {host}, not loopback: anyone who can reach port "
                    f"{port} there can read and correct {db_path}", err=True)
-        hosts = ["*"] if host in ("0.0.0.0", "::") else [*hosts, host.strip("[]")]
+        hosts += machine_names() if host in ("0.0.0.0", "::") else [host.strip("[]")]
+    hosts += [h.strip("[]") for h in allowed_hosts]
     from ..store import Store
     from ..store.schema import LATEST_VERSION
 

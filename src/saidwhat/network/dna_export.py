@@ -116,7 +116,13 @@ def write_dna(statements: Sequence[CodedStatement], documents: Sequence[DnaDocum
     offsets refer to; otherwise :class:`ExportError` names the document. Undated documents
     are dated by :func:`document_dates`; its warnings, and one for documents without text,
     go to ``on_warning``."""
-    by_id = {d.doc_id: d for d in documents}
+    unique: list[DnaDocumentInput] = []
+    seen: set[str] = set()
+    for d in documents:  # one DNA document per doc_id: the first given
+        if d.doc_id not in seen:
+            seen.add(d.doc_id)
+            unique.append(d)
+    by_id = {d.doc_id: d for d in unique}  # the texts DNA gets
     for s in statements:
         d = by_id.get(s.doc_id)
         if d is None or not d.text:
@@ -125,12 +131,6 @@ def write_dna(statements: Sequence[CodedStatement], documents: Sequence[DnaDocum
         if d.text[s.content.start:s.content.end] != s.content.text:
             raise ExportError(f"document '{s.doc_id}': statement {s.id}'s offsets do not match"
                               " the document text given (was it the text extraction ran on?)")
-    unique: list[DnaDocumentInput] = []
-    seen: set[str] = set()
-    for d in documents:  # one DNA document per doc_id: the first given
-        if d.doc_id not in seen:
-            seen.add(d.doc_id)
-            unique.append(d)
     dates, warnings = document_dates(unique, default_date)
     no_text = sum(1 for d in unique if not d.text)
     if no_text:

@@ -300,3 +300,21 @@ def review_examples(documents: list[Document], hand_codes: dict[tuple[str, str],
         out += [LabelledExample(text, cue, code.concept, code.agreement, "review")
                 for code in codes]
     return out
+
+
+def drop_foreign_codes(hand_codes: dict[tuple[str, str], list[HandCode]], codebook: Any
+                       ) -> list[str]:
+    """Leave out (in place) hand codes of concepts ``codebook`` lacks: made against another
+    codebook, they are not this network's. An attribution left with no code is the machine's
+    to code. Returns the concept ids left out, sorted (the CLI and the network page both say
+    so)."""
+    known = {c.id for c in codebook}
+    dropped: set[str] = set()
+    for key, codes in list(hand_codes.items()):
+        mine = [c for c in codes if c.concept in known]
+        dropped |= {c.concept for c in codes if c.concept not in known}
+        if mine:
+            hand_codes[key] = mine
+        else:
+            del hand_codes[key]
+    return sorted(dropped)

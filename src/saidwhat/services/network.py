@@ -258,12 +258,20 @@ def build_networks(options: NetworkOptions, *, on_message: Message | None = None
     if loaded.reviewed is not None:
         say("info", loaded.reviewed.summary() + " (--no-corrections for the machine's"
                     " network alone)")
+    if loaded.hand_codes:
+        from ..network.reviewed import drop_foreign_codes
+
+        foreign = drop_foreign_codes(loaded.hand_codes, plan.codebook)
+        if foreign:
+            say("info", f"warning: hand codes with concepts not in {options.codebook} left"
+                        f" out (coded against another codebook?): {', '.join(foreign)}")
     try:
         if nlp is None:
             from ..nlp import load_nlp
 
             nlp = load_nlp(options.model)
-        examples = _labelled_examples(options, loaded)
+        examples = [e for e in _labelled_examples(options, loaded)
+                    if e.concept is None or e.concept in {c.id for c in plan.codebook}]
         coder = ConceptCoder(plan.codebook, nlp, method=options.method,
                              threshold=options.threshold, examples=examples)
     except RuntimeError as exc:
@@ -281,12 +289,6 @@ def build_networks(options: NetworkOptions, *, on_message: Message | None = None
         statements, report = coded.statements, coded.report
         for note in coded.notes:
             say("info", f"warning: {note}")
-        known = {c.id for c in plan.codebook}
-        foreign = sorted({h.concept for codes in loaded.hand_codes.values() for h in codes}
-                         - known)
-        if foreign:
-            say("info", f"warning: hand codes with concepts not in {options.codebook} (kept,"
-                        f" labelled by their id): {', '.join(foreign)}")
         say("info", f"{coded.hand_coded} statement-concept pair(s) hand-coded,"
                     f" {coded.machine_coded} coded by the machine")
     else:

@@ -744,30 +744,10 @@ class Store:
             where.append(f"q.actor_key IN (SELECT alias_key FROM actor_aliases WHERE actor_id "
                          f"IN ({','.join('?' * len(actor_ids)) or 'NULL'}))")
             params += [int(a) for a in actor_ids]
-        if speaker and self.version >= ACTORS_VERSION:
-            # every alias of the actors the name is an alias (or the name) of
-            keys = sorted({k for k in (key_of(speaker, t) for t in ("person", "organization"))
-                           if k})
-            where.append(
-                f"(q.actor_key IN (SELECT alias_key FROM actor_aliases WHERE actor_id IN ("
-                f"SELECT actor_id FROM actor_aliases WHERE alias_key IN "
-                f"({','.join('?' * len(keys)) or 'NULL'}) UNION SELECT actor_id FROM actors "
-                f"WHERE name = ? COLLATE NOCASE)))")
-            params += [*keys, speaker.strip()]
-        if speaker:
-            # a person's key or a body's ("General Motors": "motors" / "general motors")
-            keys = sorted({k for k in ((_legacy_name_key(speaker),)
-                                       if self.version < NAME_KEY_VERSION else
-                                       (normalize_name(speaker), normalize_name(speaker,
-                                                                                "organization")))
-                           if k} or {""})
-            marks = ",".join("?" * len(keys))
-            cond = f"q.speaker_norm IN ({marks}) OR q.speaker_last IN ({marks})"
-            if self.version >= ACTORS_VERSION:
-                where[-1] = where[-1][:-1] + f" OR {cond})"
-            else:
-                where.append(f"({cond})")
-            params += [*keys, *keys]
+        if speaker:  # as the corpus page: the actors' aliases, the full or the last name
+            cond, p = self._speaker_condition(speaker)
+            where.append(cond)
+            params += p
         if since:
             where.append("d.date >= ?")
             params.append(since)

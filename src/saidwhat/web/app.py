@@ -202,7 +202,8 @@ def _review_values(app: ReviewApp, store: Store, doc_id: str) -> dict[str, Any]:
     if doc is None:
         raise BadRequest(f"no document {doc_id!r}", 404)
     view = store.reviewed_document(doc_id)
-    assert view is not None
+    if view is None:  # removed between the two reads
+        raise BadRequest(f"no document {doc_id!r}", 404)
     actors = store.actor_names()
     used = sorted({c.value.get("concept") for c in view.corrections if c.kind == "code"} - {None})
     concepts = ([(c.id, c.label) for c in app.codebook] if app.codebook
@@ -353,6 +354,10 @@ def _network_args(request: Request, app: ReviewApp) -> tuple[str, bool]:
 def _network(app: ReviewApp, kind: str, machine: bool) -> network_view.ReviewedNetwork:
     with app.reader() as store:
         try:
+            if machine and app.nlp is None:  # loaded once, on the first machine-coded view
+                from ..nlp import load_nlp
+
+                app.nlp = load_nlp()
             return network_view.build(store, app.codebook, kind, machine=machine, nlp=app.nlp)
         except RuntimeError as exc:  # no spaCy model for machine coding
             raise BadRequest(str(exc), 409) from None

@@ -35,19 +35,14 @@ def reviewed_statements(store: Any, codebook: Any, *, machine: bool = False, nlp
     ``machine``: attributions without a hand code are coded by
     :class:`saidwhat.network.coding.ConceptCoder` against ``codebook``."""
     from ..network.actors import ActorIndex
-    from ..network.reviewed import code_reviewed, load_reviewed, review_examples
+    from ..network.reviewed import code_reviewed, drop_foreign_codes, load_reviewed, review_examples
 
     corpus = load_reviewed(store, coder=coder)
     left_out = 0
     if codebook is not None:  # codes made against another codebook are not this network's
-        known = {c.id for c in codebook}
-        for key, codes in list(corpus.hand_codes.items()):
-            mine = [c for c in codes if c.concept in known]
-            left_out += len(codes) - len(mine)
-            if mine:
-                corpus.hand_codes[key] = mine
-            else:
-                del corpus.hand_codes[key]
+        before = sum(len(v) for v in corpus.hand_codes.values())
+        drop_foreign_codes(corpus.hand_codes, codebook)
+        left_out = before - sum(len(v) for v in corpus.hand_codes.values())
     concept_coder = None
     if machine:
         from ..network.coding import ConceptCoder
