@@ -188,6 +188,7 @@ class ConceptCoder:
         self.context = context
         self._profiles = self._build_profiles(codebook)
         self._ids = {p.concept.id for p in self._profiles}
+        self._profile_of = {p.concept.id: p for p in self._profiles}
         from .fewshot import ExampleIndex, codebook_examples
 
         labelled = (codebook_examples(codebook) if use_codebook_examples else []) + [
@@ -336,6 +337,12 @@ class ConceptCoder:
             if score < self.threshold:
                 continue
             qualifier, ev = r.context_polarity
+            if self._profile_of[cid].evaluated_terms:
+                # The context polarity is the statement's stance on the document's subject
+                # matter; a concept that evaluates its subject negatively ("X is failing")
+                # is supported by a statement against it, opposed by one for it.
+                qualifier = "oppose" if qualifier == "support" else "support"
+                ev = [*ev, f"concept '{cid}' speaks against its subject: reversed"]
             r.codes = [ConceptCode(cid, qualifier, score,
                                    (f"document topic '{cid}' (share {share:.2f})",), tuple(ev))]
 
@@ -361,6 +368,11 @@ class ConceptCoder:
         keyworded: set[str] = set()
         exampled: set[str] = set()
         reported = self.skip_narrative and cue_pol == "neutral"
+        if reported and not role and is_estimate(doc, flips):
+            # "X said the plan would raise $1.1 trillion", "98 percent of Y are Z": a report
+            # of figures, said neutrally and without a position, codes nothing.
+            return _Result([], {}, False, context_qualifier(doc, flips, evals, question,
+                                                             cue_pol, cue_word))
         narrated = 0
         for seg_start, seg_end in segments:
             if reported and is_narrative(doc[seg_start:seg_end]):
@@ -774,6 +786,50 @@ def takes_position(doc: Doc, flips: list[bool]) -> bool:
                 continue
             return True
     return False
+
+
+_OBLIGATION = frozenset({"should", "must", "need", "ought", "shall"})
+
+
+def is_estimate(doc: Doc, flips: list[bool]) -> bool:
+    """Does the content only report figures: an estimate or a statistic ("the plan would
+    raise $1.1 trillion", "98 percent of them are ...")? It has a number and nothing that
+    takes a position: no evaluative word, no modal of obligation, no first person, no
+    question. A negation inside a figure ("little or no increase") does not count."""
+    if not any(_is_quantity(t) for t in doc):
+        return False
+    if rhetorical_question(doc) or _evaluation_marks(doc, flips):
+        return False
+    for t in doc:
+        low, lemma = t.lower_, t.lemma_.lower()
+        if low in _FIRST_PERSON or lemma in _OBLIGATION or low in _OBLIGATION or (
+                low in _SELF and t.dep_.startswith("nsubj")):
+            return False
+        if lemma == "have" and t.i + 1 < len(doc) and doc[t.i + 1].lower_ == "to":
+            return False
+        if t.dep_ == "neg" and t.head.pos_ in ("VERB", "AUX"):
+            return False  # "would not blow open a hole": a verdict, not a figure
+    return True
+
+
+_TIME_NOUNS = frozenset({"year", "month", "week", "day", "decade", "hour", "century",
+                         "minute", "ago", "time"})
+
+
+def _is_quantity(t: Token) -> bool:
+    """A figure: money, a percentage or a count ("$1.1 trillion", "98 percent", "25
+    million people"), not an ordinal, a year or a duration ("the first", "2022", "two
+    years ago")."""
+    if t.text in ("$", "%", "€", "£") or t.lower_ in ("percent", "per cent"):
+        return True
+    if t.tag_ != "CD":
+        return False
+    digits = t.text.replace(",", "")
+    if digits.isdigit() and len(digits) == 4 and 1800 <= int(digits) <= 2100:
+        return False  # a year
+    head = t.head
+    return not (head.lemma_.lower() in _TIME_NOUNS or any(
+        c.lemma_.lower() in _TIME_NOUNS for c in t.children))
 
 
 def context_qualifier(doc: Doc, flips: list[bool], evals: list[int], question: bool,
