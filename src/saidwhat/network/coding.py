@@ -816,14 +816,22 @@ _TIME_NOUNS = frozenset({"year", "month", "week", "day", "decade", "hour", "cent
                          "minute", "ago", "time"})
 
 
+_SCALES = frozenset({"hundred", "thousand", "million", "billion", "trillion", "percent", "%"})
+
+
 def _is_quantity(t: Token) -> bool:
     """A figure: money, a percentage or a count ("$1.1 trillion", "98 percent", "25
     million people"), not an ordinal, a year or a duration ("the first", "2022", "two
-    years ago")."""
+    years ago"), nor a number in words without its scale."""
     if t.text in ("$", "%", "€", "£") or t.lower_ in ("percent", "per cent"):
         return True
     if t.tag_ != "CD":
         return False
+    if not any(ch.isdigit() for ch in t.text):
+        # a number in words is a figure only with its scale ("two million"); alone it is
+        # more often a name ("the number nine route") or a count in passing
+        nxt = t.doc[t.i + 1] if t.i + 1 < len(t.doc) else None
+        return nxt is not None and nxt.lower_ in _SCALES
     digits = t.text.replace(",", "")
     if digits.isdigit() and len(digits) == 4 and 1800 <= int(digits) <= 2100:
         return False  # a year
