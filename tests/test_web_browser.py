@@ -193,7 +193,12 @@ def test_review_a_document_in_the_browser_and_export_gold(server, page, tmp_path
     page.locator(f"#card-{first}.status-rejected").wait_for()
     page.keyboard.press("u")
     page.locator("#message", has_text="undid").wait_for()
-    assert page.locator(f"#card-{first}.status-rejected").count() == 0, page.inner_text("#history") + page.inner_text("#message")
+    # the message and the re-rendered card arrive in separate swaps: wait for the card
+    try:
+        page.locator(f"#card-{first}:not(.status-rejected)").wait_for()
+    except Exception as exc:  # say what the undo did
+        raise AssertionError(page.inner_text("#history") + page.inner_text("#message")) from exc
+    assert page.locator(f"#card-{first}.status-rejected").count() == 0
 
     page.click("#mark-reviewed")
     page.locator(".reviewed-mark").wait_for()
