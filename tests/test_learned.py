@@ -3,6 +3,7 @@ checksum, the parc scheme, and the contract's new fields."""
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import shutil
 from pathlib import Path
@@ -190,3 +191,68 @@ def test_learned_under_speech_keeps_every_rules_quote() -> None:
     learned = Extractor(config=cfg)(text).quotes
     spans = {(q.content.start, q.content.end) for q in learned}
     assert {(q.content.start, q.content.end) for q in rules} <= spans
+
+
+def test_run_learned_same_results_serial_workers_and_dask(tmp_path: Path) -> None:
+    """`run --extractor learned`: two worker processes and a local Dask cluster give the
+    serial run's results (each worker builds the pipeline, and loads the model, once)."""
+    from saidwhat.store import Store
+
+    corpus = tmp_path / "c.jsonl"
+    corpus.write_text("".join(json.dumps({"id": f"p{i}", "text": (
+        f"The port authority said on Friday that berth {i} would reopen. \u201cShips will dock "
+        f"again by the end of the month,\u201d said Lena Ostrova, its director. Unions "
+        f"complained they had not been consulted about shift {i}, and analysts expect delays."
+    )}) + "\n" for i in range(6)), encoding="utf-8")
+    cli = CliRunner()
+    backends: dict[str, list[str]] = {"serial": [], "workers": ["--workers", "2"]}
+    if importlib.util.find_spec("distributed") is not None:
+        backends["dask"] = ["--dask", "local", "--workers", "2"]
+    results = {}
+    for name, extra in backends.items():
+        db = str(tmp_path / f"{name}.db")
+        assert cli.invoke(main, ["ingest", str(corpus), "--db", db]).exit_code == 0
+        res = cli.invoke(main, ["run", "--db", db, "--extractor", "learned", "--scheme", "parc",
+                                "--batch-size", "2", *extra])
+        assert res.exit_code == 0, res.output
+        with Store(db, readonly=True) as store:
+            results[name] = sorted(store.iter_results(), key=lambda d: d["doc_id"])
+    serial = results.pop("serial")
+    assert len(serial) == 6 and all(d["quotes"] for d in serial)
+    for name, got in results.items():
+        assert got == serial, name
+
+
+def test_content_candidates_adjust_starts_and_ends() -> None:
+    from saidwhat.extract import Extractor
+    from saidwhat.learned.features import DocFeatures, content_candidates
+
+    ex = Extractor()
+    text = ("The mayor called for a ban on imports, which she said would help farmers. "
+            "He said in 2001 that he had concerns.")
+    sdoc = ex.nlp(text)
+    df = DocFeatures.of(ex.attribution.context(sdoc, "d", text))
+    called = next(t for t in sdoc if t.lower_ == "called")
+    spans = {text[s:e]: kinds for (s, e), kinds in content_candidates(called, df).items()}
+    assert any(k.startswith("x:cut") for k in spans.get("a ban on imports", []))
+    said = next(t for t in sdoc if t.lower_ == "said" and t.idx > 60)
+    spans = {text[s:e] for s, e in content_candidates(said, df)}
+    assert "that he had concerns" in spans
+
+
+def test_learned_under_speech_adds_only_sure_speech_verbs() -> None:
+    from saidwhat.extract import Extractor
+    from saidwhat.learned.component import LearnedMerge
+    from saidwhat.pipeline.candidates import Candidate
+
+    sdoc = Extractor().nlp("Officials believe the plan will fail.")
+    verb = sdoc[1]
+    merge = LearnedMerge(speech_min=0.9)
+
+    def cand(cls: str, p: float) -> Candidate:
+        return Candidate("indirect", (18, 36), [verb], verb, sdoc[0], 0, provenance="learned",
+                         confidence=p, cue_class=cls)
+
+    assert merge._adds_under_speech(cand("speech", 0.95))
+    assert not merge._adds_under_speech(cand("speech", 0.5))
+    assert not merge._adds_under_speech(cand("cognition", 0.99))

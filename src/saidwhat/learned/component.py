@@ -40,6 +40,8 @@ from .features import (
 from .model import AttributionModel, load_model
 
 PROBS_KEY = "learned_cue_probs"
+SPEECH_CLASSES = ("speech", "position")  # the cue classes the model may add under speech
+SPEECH_MIN = 0.9  # and the cue probability it needs for that
 LEARNED = "learned"
 
 
@@ -130,9 +132,21 @@ class LearnedCues:
 class LearnedMerge:
     """The merger for the learned extractor (see the module docstring)."""
 
-    def __init__(self, drop_rules: float | None = None, rules_content: bool = False) -> None:
+    def __init__(self, drop_rules: float | None = None, rules_content: bool = False,
+                 speech_classes: Sequence[str] = SPEECH_CLASSES,
+                 speech_min: float = SPEECH_MIN) -> None:
         self.drop_rules = drop_rules
         self.rules_content = rules_content
+        self.speech_classes = frozenset(speech_classes)
+        self.speech_min = speech_min
+
+    def _adds_under_speech(self, c: Candidate) -> bool:
+        """Under ``speech``: only a cue of reported speech or a stated position (not a
+        belief, an evidential or an unknown word), of a verb or "according to", that the
+        model is sure of, is added to the rules' attributions."""
+        verb = c.verb
+        return c.cue_class in self.speech_classes and c.confidence >= self.speech_min and \
+            verb is not None and verb.pos_ in ("VERB", "ADP")
 
     def __call__(self, doc: DocContext, candidates: list[Candidate]) -> list[Candidate]:
         probs: dict[int, float] = doc.cache.get(PROBS_KEY, {})
@@ -173,6 +187,8 @@ class LearnedMerge:
         for n, c in enumerate(learned):
             if not keep_learned[n] or c.content in seen:
                 continue
+            if speech and not self._adds_under_speech(c):
+                continue
             s, e = c.content
             if direct.covered(s, e) > 0.5 * (e - s):
                 continue
@@ -193,11 +209,15 @@ def make_learned_cues(model: str = "", cue_threshold: float = -1.0,
 
 @registry.mergers("learned_merge.v1")
 def make_learned_merge(model: str = "", drop_rules: float = -1.0,
-                       rules_content: int = -1) -> LearnedMerge:
-    """``drop_rules`` < 0 and ``rules_content`` < 0: the model's choice."""
+                       rules_content: int = -1, speech_classes: str = ",".join(SPEECH_CLASSES),
+                       speech_min: float = SPEECH_MIN) -> LearnedMerge:
+    """``drop_rules`` < 0 and ``rules_content`` < 0: the model's choice; ``speech_classes``
+    (comma-separated) and ``speech_min``: what the model may add under ``--scheme speech``."""
     loaded = load_model(Path(model) if model else None)
     if drop_rules < 0:
         drop_rules = loaded.drop_threshold
     if rules_content < 0:
         rules_content = int(loaded.thresholds.get("rules_content", 0))
-    return LearnedMerge(drop_rules, bool(rules_content))
+    return LearnedMerge(drop_rules, bool(rules_content),
+                        tuple(x.strip() for x in speech_classes.split(",") if x.strip()),
+                        speech_min)

@@ -199,9 +199,69 @@ def content_candidates(tok: Token, df: DocFeatures) -> dict[tuple[int, int], lis
                 seen.add(q)
                 _o, s, e, _c = df.quotes[q]
                 add((s, e), "q:left" if j < tok.i else "q:right")
+    # the text after the cue's own modifiers ("said [on Monday] [in a statement] that …")
+    p = tok.i + 1
+    for c in sorted((c for c in tok.children if c.i > tok.i), key=lambda c: c.i):
+        a, b = subtree_extent(c)
+        if a != p or c.dep_ not in CUE_MOD_DEPS:
+            break
+        p = b + 1
+    if p > tok.i + 1 and p < sent.end:
+        add(_trim(doc, p, sent.end), "m:after")
     for r in df.rules.get(tok.i, ()):
         add(r.content, f"rules:{r.kind}")
+    _edge_variants(doc, tok, out, add)
     return out
+
+
+CUE_MOD_DEPS = frozenset({"advmod", "npadvmod", "prep", "agent", "dative", "prt", "neg",
+                          "punct"})
+CUT_DEPS = frozenset({"relcl", "appos", "advcl", "conj", "acl", "npadvmod", "cc", "prep"})
+CUT_WORDS = frozenset({"who", "which", "when", "while", "and", "as", "after", "because",
+                       "but", "where", "before", "although", "since"})
+MAX_CUTS = 4  # end cuts per candidate
+
+
+def _edge_variants(doc: Doc, tok: Token, out: dict[tuple[int, int], list[str]],
+                   add: Callable[[tuple[int, int] | None, str], None]) -> None:
+    """Start and end adjustments of every candidate, where PolNeAR's spans differ most
+    often from the parse's phrases (measured on PolNeAR train): without a leading
+    preposition ("about [the cancellation]") or "to"; from a "that" after leading
+    modifiers ("in 2001 [that he had …]"); and cut before a comma that opens a relative
+    clause, apposition, participle or coordinated clause ("[a ban …], which he said …")."""
+    from ..pipeline.cues import token_index_at
+
+    for (s, e), kinds in list(out.items()):
+        base = kinds[0].split(":")[0]
+        a = token_index_at(doc, s)
+        b = token_index_at(doc, e - 1)
+        if a < 0 or b < a:
+            continue
+        first = doc[a]
+        if first.pos_ == "ADP" or first.lower_ == "to" and first.pos_ == "PART":
+            add(_trim(doc, a + 1, b + 1), f"x:lead:{base}")
+        for j in range(a + 1, min(b, a + 8)):
+            if doc[j].dep_ == "mark" and doc[j].lower_ in ("that", "whether", "if"):
+                add(_trim(doc, j, b + 1), f"x:mark:{base}")
+                break
+        cuts = 0
+        for j in range(a + 1, b):
+            if cuts >= MAX_CUTS:
+                break
+            t = doc[j]
+            if t.lower_ in CUT_WORDS and doc[j - 1].text != ",":
+                add(_trim(doc, a, j), f"x:cutw:{base}")
+                cuts += 1
+            elif t.text in (",", "—", "–", ";", "(") and j + 1 <= b:
+                nxt = r = doc[j + 1]
+                for _ in range(6):  # the phrase the comma opens: climb while inside it
+                    if r.head.i == r.i or not j < r.head.i <= b:
+                        break
+                    r = r.head
+                if r.dep_ in CUT_DEPS or nxt.lower_ in ("which", "who", "whom", "whose",
+                                                        "where"):
+                    add(_trim(doc, a, j), f"x:cut:{base}")
+                    cuts += 1
 
 
 INNER_DEPS = frozenset({"dobj", "pobj", "pcomp", "xcomp", "ccomp", "acomp", "attr", "advcl",
