@@ -25,6 +25,7 @@ from spacy.tokens import Token
 
 from ..config import registry
 from ..pipeline.candidates import Candidate, DocContext
+from ..pipeline.cues import governor_blocks
 from ..pipeline.intervals import SpanIndex
 from .features import (
     DocFeatures,
@@ -129,6 +130,43 @@ class LearnedCues:
         return out
 
 
+def speech_conventions(c: Candidate, doc: DocContext) -> bool:
+    """Whether a learned candidate keeps saidwhat's ``speech`` conventions, the tests the
+    rules' cues pass (:mod:`saidwhat.pipeline.cues`):
+
+    * a statement was made: no negated cue, no cue in an infinitive of intention, none
+      under a verb of not speaking ("did not say", "plans to say", "refused to say");
+    * a statement, not evidence: an evidential verb ("suggest", "show") whose subject is an
+      evidence noun ("findings", "data") is no attribution;
+    * what was said is neither the speaker nor the cue: the content overlaps neither the
+      source mention nor the cue ("was opposed by [most Republicans]", "according to [X]");
+    * what was said has words: at least ``content_min_words`` of them, or starts with a
+      noun ("said [enough]", "write [this]" are not statements).
+    """
+    verb, sdoc, lang = c.verb, doc.sdoc, doc.lang
+    s, e = c.content
+    if verb is not None and verb.pos_ == "VERB":
+        if governor_blocks(verb, lang):
+            return False
+        src = c.source
+        if src is not None and verb.lemma_.lower() in lang.word_list("evidential_cues") and \
+                src.lemma_.lower() in lang.word_list("evidence_nouns"):
+            return False
+    if c.source_extent is not None:
+        a, b = c.source_extent
+        if b > a and sdoc[a].idx < e and s < sdoc[b - 1].idx + len(sdoc[b - 1]):
+            return False
+    for t in c.cue or ():
+        if t.idx < e and s < t.idx + len(t):
+            return False
+    span = sdoc.char_span(s, e, alignment_mode="expand")
+    words = [t for t in span if not t.is_space and not t.is_punct] if span is not None else []
+    if len(words) < doc.settings.content_min_words and \
+            not (words and words[0].pos_ in ("NOUN", "PROPN")):
+        return False
+    return True
+
+
 class LearnedMerge:
     """The merger for the learned extractor (see the module docstring)."""
 
@@ -140,13 +178,14 @@ class LearnedMerge:
         self.speech_classes = frozenset(speech_classes)
         self.speech_min = speech_min
 
-    def _adds_under_speech(self, c: Candidate) -> bool:
+    def _adds_under_speech(self, c: Candidate, doc: DocContext) -> bool:
         """Under ``speech``: only a cue of reported speech or a stated position (not a
         belief, an evidential or an unknown word), of a verb or "according to", that the
-        model is sure of, is added to the rules' attributions."""
+        model is sure of, is added to the rules' attributions, and only where it passes the
+        tests the rules' own cues pass (:func:`speech_conventions`)."""
         verb = c.verb
         return c.cue_class in self.speech_classes and c.confidence >= self.speech_min and \
-            verb is not None and verb.pos_ in ("VERB", "ADP")
+            verb is not None and verb.pos_ in ("VERB", "ADP") and speech_conventions(c, doc)
 
     def __call__(self, doc: DocContext, candidates: list[Candidate]) -> list[Candidate]:
         probs: dict[int, float] = doc.cache.get(PROBS_KEY, {})
@@ -187,7 +226,7 @@ class LearnedMerge:
         for n, c in enumerate(learned):
             if not keep_learned[n] or c.content in seen:
                 continue
-            if speech and not self._adds_under_speech(c):
+            if speech and not self._adds_under_speech(c, doc):
                 continue
             s, e = c.content
             if direct.covered(s, e) > 0.5 * (e - s):

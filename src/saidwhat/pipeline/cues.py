@@ -117,7 +117,7 @@ def _coordinated_cut(comp: Token, verb: Token, lang: LanguagePack) -> int | None
     return cut
 
 
-def _governor_blocks(verb: Token, lang: LanguagePack) -> bool:
+def governor_blocks(verb: Token, lang: LanguagePack) -> bool:
     """"refused to reveal", "is expected to say", "did not say": no statement was made."""
     lab = lang.labels
     if any(c.dep_ == lab.neg for c in verb.children):
@@ -268,7 +268,7 @@ def find_cues(sdoc: Doc | Span, check: Callable[[], None] = _no_check,
         prep = _multiword_prep(tok, lang)
         if prep is None and lemma not in lex.cues:
             continue
-        if _governor_blocks(tok, lang):
+        if governor_blocks(tok, lang):
             continue
         cue = _cue_with_content(tok, prep, lang, settings)
         if cue is not None:
@@ -452,7 +452,7 @@ def find_cue_near(sdoc: Doc, start_char: int, end_char: int, side: str,
         tok = sdoc[i - n]
         if "\n" in tok.text:
             return None
-        if tok.pos_ == "VERB" and is_cue_verb(tok, lang) and not _governor_blocks(tok, lang):
+        if tok.pos_ == "VERB" and is_cue_verb(tok, lang) and not governor_blocks(tok, lang):
             return tok
     return None
 
