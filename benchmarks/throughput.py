@@ -131,12 +131,9 @@ _worker_extractor: Any = None  # one Extractor per pool worker process
 
 
 def _make_extractor(model: str | None, extractor: str = "rules") -> Any:
-    """The saidwhat Extractor of an engine: ``rules`` (the default pipeline) or
-    ``learned`` (``--extractor learned``, the shipped model)."""
+    """The saidwhat Extractor of an engine: ``rules`` (``--extractor rules``) or
+    ``learned`` (``--extractor learned``, the shipped model: the default pipeline)."""
     from saidwhat import Extractor
-
-    if extractor == "rules":
-        return Extractor(model)
     from saidwhat.config import extractor_overrides, load_config
 
     return Extractor(model, config=load_config().merge(extractor_overrides(extractor)))

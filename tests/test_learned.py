@@ -186,7 +186,7 @@ def test_learned_under_speech_keeps_every_rules_quote() -> None:
 
     text = ("\u201cWe will win,\u201d she said.\n\nThe minister said that taxes would rise, and "
             "officials believe the plan will fail.\n")
-    rules = Extractor()(text).quotes
+    rules = Extractor(config=load_config().merge(extractor_overrides("rules")))(text).quotes
     cfg = load_config().merge(extractor_overrides("learned", "speech"))
     learned = Extractor(config=cfg)(text).quotes
     spans = {(q.content.start, q.content.end) for q in learned}
@@ -245,14 +245,113 @@ def test_learned_under_speech_adds_only_sure_speech_verbs() -> None:
     from saidwhat.learned.component import LearnedMerge
     from saidwhat.pipeline.candidates import Candidate
 
-    sdoc = Extractor().nlp("Officials believe the plan will fail.")
+    ex = Extractor()
+    text = "Officials believe the plan will fail."
+    sdoc = ex.nlp(text)
+    doc = ex.attribution.context(sdoc, "d", text)
     verb = sdoc[1]
     merge = LearnedMerge(speech_min=0.9)
 
     def cand(cls: str, p: float) -> Candidate:
         return Candidate("indirect", (18, 36), [verb], verb, sdoc[0], 0, provenance="learned",
-                         confidence=p, cue_class=cls)
+                         confidence=p, cue_class=cls, source_extent=(0, 1))
 
-    assert merge._adds_under_speech(cand("speech", 0.95))
-    assert not merge._adds_under_speech(cand("speech", 0.5))
-    assert not merge._adds_under_speech(cand("cognition", 0.99))
+    assert merge._adds_under_speech(cand("speech", 0.95), doc)
+    assert not merge._adds_under_speech(cand("speech", 0.5), doc)
+    assert not merge._adds_under_speech(cand("cognition", 0.99), doc)
+
+
+@pytest.mark.parametrize(("text", "cue", "content", "source", "kept"), [
+    ("Officials said the plan will fail.", "said", "the plan will fail", "Officials", True),
+    # no statement was made
+    ("Officials did not say the plan will fail.", "say", "the plan will fail", "Officials",
+     False),
+    ("Officials plan to say the plan will fail.", "say", "the plan will fail", "Officials",
+     False),
+    # evidence, not a statement (the rules' own test)
+    ("Early results suggest that the plan works.", "suggest", "that the plan works",
+     "results", False),
+    # the content is the source: "opposed by [most residents]"
+    ("The plan was opposed by most residents.", "opposed", "most residents", "residents",
+     False),
+    # the content holds the cue
+    ("The plan, officials said, will fail.", "said", "The plan, officials said, will fail",
+     "officials", False),
+    # too few words to be a statement
+    ("The town said enough.", "said", "enough", "town", False),
+])
+def test_speech_conventions_of_a_learned_candidate(text: str, cue: str, content: str,
+                                                   source: str, kept: bool) -> None:
+    """Under speech a learned candidate passes the tests the rules' cues pass, whatever
+    the model's probability."""
+    from saidwhat.extract import Extractor
+    from saidwhat.learned.component import speech_conventions
+    from saidwhat.learned.features import source_extent
+    from saidwhat.pipeline.candidates import Candidate
+
+    ex = Extractor()
+    sdoc = ex.nlp(text)
+    doc = ex.attribution.context(sdoc, "d", text)
+    verb = next(t for t in sdoc if t.text == cue)
+    src = next(t for t in sdoc if t.text == source)
+    s = text.index(content)
+    c = Candidate("indirect", (s, s + len(content)), [verb], verb, src, 0,
+                  provenance="learned", confidence=0.99, cue_class="speech",
+                  source_extent=source_extent(src, verb, doc.lang))
+    assert speech_conventions(c, doc) is kept
+
+
+def test_learned_is_the_default_under_both_schemes_and_rules_is_todays_pipeline(
+        tmp_path: Path) -> None:
+    from saidwhat.config import build_pipeline
+    from saidwhat.learned.component import LearnedMerge
+    from saidwhat.pipeline.merge import TextOrderMerge
+
+    for scheme in (None, "speech", "parc"):
+        cfg = load_config().merge(extractor_overrides(None, scheme))
+        made = provenance(cfg)
+        assert made["extractor"] == "learned" and made["model_checksum"] == load_model().checksum
+        assert made["scheme"] == (scheme or "speech")
+        pipe = build_pipeline(cfg)
+        assert pipe.source_names[-1] == "learned" and isinstance(pipe.merger, LearnedMerge)
+    rules = load_config().merge(extractor_overrides("rules"))
+    pipe = build_pipeline(rules)
+    assert pipe.source_names == ["direct_quotes", "cue_speech", "name_colon"]
+    assert isinstance(pipe.merger, TextOrderMerge)
+    assert pipe.merger.one_per_cue and pipe.merger.dedupe_spans
+    assert provenance(rules)["extractor"] == "rules"
+    assert provenance(rules)["model_checksum"] is None
+    # a config's own sources are kept: --extractor only adds or drops the learned one
+    mine = load_config({"pipeline": {"sources": ["direct_quotes", "learned"]}})
+    assert extractor_overrides("rules", base=mine)["pipeline"]["sources"] == ["direct_quotes"]
+    assert extractor_overrides("learned", base=mine)["pipeline"]["sources"] == [
+        "direct_quotes", "learned"]
+    # the CLI without --extractor: learned, recorded in the eval JSON
+    out = tmp_path / "r.json"
+    res = CliRunner().invoke(main, ["eval", "--gold", str(TINY), "--json", str(out)])
+    assert res.exit_code == 0, res.output
+    d = json.loads(out.read_text())["provenance"]
+    assert d["extractor"] == "learned" and d["scheme"] == "speech"
+
+
+def test_default_under_speech_keeps_the_rules_span_conventions() -> None:
+    """The default (learned) under speech keeps every rules' quotation with the rules'
+    spans: a direct quotation without its marks, a nested attribution inside another."""
+    from saidwhat.extract import Extractor
+
+    text = ("\u201cWe will rebuild the bridge by spring,\u201d the mayor said.\n\n"
+            "The minister said that engineers had warned that the bridge would fail.\n")
+    rules = Extractor(config=load_config().merge(extractor_overrides("rules")))(text).quotes
+    default = Extractor()(text).quotes
+    assert provenance(Extractor().attribution.config)["extractor"] == "learned"
+
+    def spans(quotes: list[Quote]) -> set[tuple[str, str | None, str | None]]:
+        return {(q.kind, q.content.text, q.cue.text if q.cue else None) for q in quotes}
+
+    assert spans(rules) <= spans(default)
+    assert ("direct", "We will rebuild the bridge by spring,", "said") in spans(default)
+    said = [q for q in default if q.cue is not None and q.cue.text == "said"
+            and q.kind == "indirect"]
+    warned = [q for q in default if q.cue is not None and q.cue.text == "warned"]
+    assert said and warned
+    assert said[0].content.start <= warned[0].content.start < said[0].content.end

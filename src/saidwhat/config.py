@@ -7,8 +7,8 @@ attribution components by name; a fourth the language packs:
 config key                  registry             built in
 ==========================  ===================  ============================================
 ``@sources`` (``[sources.NAME]``)  ``registry.sources``  ``direct_quotes.v1``, ``cue_speech.v1``,
-                                                 ``name_colon.v1``
-``@mergers`` (``[merger]``)  ``registry.mergers``  ``text_order_merge.v1``
+                                                 ``name_colon.v1``, ``learned_cues.v1``
+``@mergers`` (``[merger]``)  ``registry.mergers``  ``text_order_merge.v1``, ``learned_merge.v1``
 ``@resolvers`` (``[resolver]``)  ``registry.resolvers``  ``rule_resolver.v1``
 ``[pipeline] lang``          ``registry.languages``  ``en``
 ==========================  ===================  ============================================
@@ -63,29 +63,42 @@ def _register_builtins() -> None:
 
 
 EXTRACTORS = ("rules", "learned")
-DEFAULT_EXTRACTOR = "rules"
+DEFAULT_EXTRACTOR = "learned"  # the default config's pipeline (default_config.cfg)
+LEARNED_SOURCE = "learned_cues.v1"
+RULES_MERGER: dict[str, Any] = {"@mergers": "text_order_merge.v1", "one_per_cue": True,
+                                "dedupe_spans": True}
 
 
 def extractor_overrides(extractor: str | None = None, scheme: str | None = None,
-                        model_dir: str | None = None) -> dict[str, Any]:
-    """The config to merge over a pipeline config for ``--extractor`` and ``--scheme``
-    (nothing for ``None``). ``learned``: the rules' sources, then ``learned_cues.v1``, with
-    ``learned_merge.v1`` deciding (:mod:`saidwhat.learned.component`); ``model_dir``: a
-    model folder other than the shipped one. ``--scheme parc`` without ``--extractor``
-    takes the learned extractor: it is trained on PARC-style gold and beats the rules there
-    (docs/evaluation.md); under ``speech`` the rules stay the default: there the learned one
-    only adds sure speech/position cues, and still scores a little under the rules on our gold
-    set."""
+                        model_dir: str | None = None,
+                        base: ConfigLike | None = None) -> dict[str, Any]:
+    """The config to merge over a pipeline config ``base`` (default: the default config) for
+    ``--extractor`` and ``--scheme`` (nothing for ``None``: the config's own pipeline, which
+    by default is the learned extractor under either scheme).
+
+    ``rules``: ``base``'s sources without the learned one, and ``text_order_merge.v1`` in
+    place of ``learned_merge.v1`` -- the rules' pipeline exactly as before the learned
+    extractor became the default. ``learned``: ``base``'s other sources, then
+    ``learned_cues.v1``, with ``learned_merge.v1`` deciding
+    (:mod:`saidwhat.learned.component`); ``model_dir``: a model folder other than the
+    shipped one."""
     out: dict[str, Any] = {}
-    if extractor is None and scheme == "parc":
-        extractor = "learned"
     if extractor is not None and extractor not in EXTRACTORS:
         raise ConfigError(f"unknown extractor {extractor!r} (known: {', '.join(EXTRACTORS)})")
-    if extractor == "learned":
-        model = model_dir or ""
-        out["pipeline"] = {"sources": ["direct_quotes", "cue_speech", "name_colon", "learned"]}
-        out["sources"] = {"learned": {"@sources": "learned_cues.v1", "model": model}}
-        out["merger"] = {"@mergers": "learned_merge.v1", "model": model}
+    if extractor is not None:
+        cfg = base if isinstance(base, Config) and "pipeline" in base else load_config(base)
+        sections = cfg.get("sources", {})
+        others = [n for n in cfg.get("pipeline", {}).get("sources", [])
+                  if sections.get(n, {}).get("@sources") != LEARNED_SOURCE]
+        if extractor == "rules":
+            out["pipeline"] = {"sources": others}
+            if cfg.get("merger", {}).get("@mergers") == "learned_merge.v1":
+                out["merger"] = dict(RULES_MERGER)
+        else:
+            model = model_dir or ""
+            out["pipeline"] = {"sources": [n for n in others if n != "learned"] + ["learned"]}
+            out["sources"] = {"learned": {"@sources": LEARNED_SOURCE, "model": model}}
+            out["merger"] = {"@mergers": "learned_merge.v1", "model": model}
     if scheme is not None:
         out["settings"] = {"scheme": scheme}
     return out
@@ -104,7 +117,7 @@ def provenance(config: ConfigLike | None = None) -> dict[str, Any]:
 
         names = cfg.get("pipeline", {}).get("sources", [])
         learned = next(cfg["sources"][n] for n in names
-                       if cfg["sources"][n].get("@sources") == "learned_cues.v1")
+                       if cfg["sources"][n].get("@sources") == LEARNED_SOURCE)
         checksum = model_checksum(learned.get("model") or None)
     return {"saidwhat_version": __version__, "extractor": extractor,
             "scheme": cfg.get("settings", {}).get("scheme", "speech"),
@@ -115,7 +128,7 @@ def extractor_of(config: Config) -> str:
     """``learned`` when the config's pipeline has the learned source, else ``rules``."""
     sections = config.get("sources", {})
     names = config.get("pipeline", {}).get("sources", [])
-    return "learned" if any(sections.get(n, {}).get("@sources") == "learned_cues.v1"
+    return "learned" if any(sections.get(n, {}).get("@sources") == LEARNED_SOURCE
                             for n in names) else "rules"
 
 

@@ -50,5 +50,5 @@ def extractor_options(f: Any) -> Any:
                           "saidwhat's spans) or parc (PARC 3.0 / PolNeAR conventions).")(f)
     return click.option("--extractor", type=click.Choice(EXTRACTORS), default=None,
                         help="rules or learned (the model shipped in the package, trained on "
-                             "PolNeAR; `saidwhat train`). Default: rules under --scheme "
-                             "speech, learned under --scheme parc.")(f)
+                             "PolNeAR; `saidwhat train`; the default under either scheme) "
+                             "or rules (the rules alone, as before the model).")(f)

@@ -54,10 +54,10 @@ def _load_extractor(model: str | None, doc_timeout: float | None = DEFAULT_DOC_T
     from ..nlp import ModelNotFoundError
 
     try:
-        overrides = extractor_overrides(extractor, scheme)
-        if config is None and not overrides:
+        if config is None and extractor is None and scheme is None:
             return Extractor(model, settings=Settings(doc_timeout=doc_timeout))
         cfg = load_config(Path(config)) if config is not None else load_config()
+        overrides = extractor_overrides(extractor, scheme, base=cfg)
         if overrides:
             cfg = cfg.merge(overrides)
         settings = settings_of(cfg)

@@ -240,7 +240,7 @@ def _run_config(path: str | None, max_chars: int | None, doc_timeout: float | No
                 extractor: str | None = None, scheme: str | None = None) -> str | None:
     """The pipeline config text the run's workers build from: ``path`` over the default,
     then the options; ``None`` (the default pipeline) when nothing is given."""
-    from ..config import ConfigError, extractor_overrides, load_config, settings_of
+    from ..config import ConfigError, extractor_of, extractor_overrides, load_config, settings_of
     from ..learned.model import ModelError, load_model
 
     overrides: dict[str, Any] = {}
@@ -249,24 +249,22 @@ def _run_config(path: str | None, max_chars: int | None, doc_timeout: float | No
     if doc_timeout is not None:
         overrides["doc_timeout"] = doc_timeout
     try:
-        chosen = extractor_overrides(extractor, scheme)
-    except ConfigError as exc:
-        raise click.BadParameter(str(exc), param_hint="--extractor") from None
-    if path is None and not overrides and not chosen:
-        return None
-    try:
         cfg = load_config(Path(path)) if path is not None else load_config()
+        chosen = extractor_overrides(extractor, scheme, base=cfg)
         if chosen:
             cfg = cfg.merge(chosen)
         if overrides:
             cfg = cfg.merge({"settings": overrides})
         settings_of(cfg)  # a bad [settings] is a usage error now, not in every worker
-        if extractor == "learned":
+        if extractor_of(cfg) == "learned":
             load_model(None)  # a missing or corrupt model is a usage error now
     except ModelError as exc:
         raise click.BadParameter(str(exc), param_hint="--extractor") from None
     except ConfigError as exc:
-        raise click.BadParameter(str(exc), param_hint="--config") from None
+        hint = "--extractor" if extractor is not None and path is None else "--config"
+        raise click.BadParameter(str(exc), param_hint=hint) from None
+    if path is None and not overrides and not chosen:
+        return None
     return cfg.to_str()
 
 

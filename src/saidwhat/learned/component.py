@@ -27,6 +27,7 @@ from ..config import registry
 from ..pipeline.candidates import Candidate, DocContext
 from ..pipeline.cues import governor_blocks
 from ..pipeline.intervals import SpanIndex
+from ..pipeline.merge import TextOrderMerge
 from .features import (
     DocFeatures,
     content_candidates,
@@ -44,6 +45,7 @@ PROBS_KEY = "learned_cue_probs"
 SPEECH_CLASSES = ("speech", "position")  # the cue classes the model may add under speech
 SPEECH_MIN = 0.9  # and the cue probability it needs for that
 LEARNED = "learned"
+_RECONCILE = TextOrderMerge()
 
 
 def cue_tokens(model: AttributionModel, tok: Token) -> list[Token]:
@@ -190,7 +192,9 @@ class LearnedMerge:
     def __call__(self, doc: DocContext, candidates: list[Candidate]) -> list[Candidate]:
         probs: dict[int, float] = doc.cache.get(PROBS_KEY, {})
         learned = [c for c in candidates if c.provenance == LEARNED]
-        rules = [c for c in candidates if c.provenance != LEARNED]
+        # the other sources' candidates are reconciled as text_order_merge.v1 does (the
+        # built-in sources already defer to earlier ones: nothing is dropped among them)
+        rules = _RECONCILE._reconcile([c for c in candidates if c.provenance != LEARNED])
         drop = self.drop_rules if self.drop_rules is not None else 0.0
         speech = doc.settings.scheme == "speech"
         if speech:
