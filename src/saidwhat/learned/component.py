@@ -12,8 +12,11 @@ attribution; under ``speech`` it is dropped.
 model does not beat) and their continuations. Under ``parc`` it lets the learned candidate
 replace the rules' indirect candidate of the same cue and drops rules' indirect candidates
 whose cue the model scores under ``drop_rules``; under ``speech`` (saidwhat's own span
-conventions) every rules' candidate stands and the model only adds cues the rules missed.
-Then it sorts as ``text_order_merge.v1`` does.
+conventions) every rules' candidate stands and the model only adds cues the rules missed,
+of the ``speech_classes``, over ``speech_min``, that pass the rules' own tests
+(:func:`speech_conventions`). The other sources' candidates are reconciled and everything
+sorted as ``text_order_merge.v1`` does. The default config uses these two components (the
+learned extractor is the default under both schemes); ``--extractor rules`` leaves them out.
 """
 
 from __future__ import annotations
