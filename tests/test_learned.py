@@ -355,3 +355,42 @@ def test_default_under_speech_keeps_the_rules_span_conventions() -> None:
     warned = [q for q in default if q.cue is not None and q.cue.text == "warned"]
     assert said and warned
     assert said[0].content.start <= warned[0].content.start < said[0].content.end
+
+
+def test_default_run_records_learned_and_a_broken_model_is_a_usage_error(
+        tmp_path: Path, monkeypatch) -> None:
+    """`run` without --extractor uses the learned extractor and says so; with the shipped
+    model missing, the default is a usage error naming the file, and `--extractor rules`
+    still runs."""
+    import saidwhat.learned.model as lm
+    from saidwhat.store import Store
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.txt").write_text("The mayor said that the bridge would reopen on Monday.\n")
+    cli = CliRunner()
+    db = str(tmp_path / "s.db")
+    assert cli.invoke(main, ["ingest", str(folder), "--db", db]).exit_code == 0
+    res = cli.invoke(main, ["run", "--db", db])
+    assert res.exit_code == 0, res.output
+    with Store(db, readonly=True) as store:
+        params = store.conn.execute("SELECT params FROM runs WHERE command='run'").fetchone()[0]
+    made = json.loads(params)["provenance"]
+    assert made["extractor"] == "learned" and made["scheme"] == "speech"
+    assert made["model_checksum"] == load_model().checksum
+
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    monkeypatch.setattr(lm, "default_model_dir", lambda: empty)
+    monkeypatch.setattr(lm, "_loaded", {})
+    db2 = str(tmp_path / "s2.db")
+    assert cli.invoke(main, ["ingest", str(folder), "--db", db2]).exit_code == 0
+    res = cli.invoke(main, ["run", "--db", db2])
+    assert res.exit_code == 2 and "model.json" in res.output
+    res = cli.invoke(main, ["run", "--db", db2, "--extractor", "rules"])
+    assert res.exit_code == 0, res.output
+    art = folder / "a.txt"
+    res = cli.invoke(main, ["extract", str(art)])
+    assert res.exit_code == 2 and "model.json" in res.output
+    res = cli.invoke(main, ["extract", str(art), "--extractor", "rules"])
+    assert res.exit_code == 0 and "the bridge would reopen on Monday" in res.output
