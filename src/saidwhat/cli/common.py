@@ -49,6 +49,6 @@ def extractor_options(f: Any) -> Any:
                      help="Annotation scheme: speech (default: reported speech and positions, "
                           "saidwhat's spans) or parc (PARC 3.0 / PolNeAR conventions).")(f)
     return click.option("--extractor", type=click.Choice(EXTRACTORS), default=None,
-                        help="rules or learned (the model shipped in the package, trained on "
-                             "PolNeAR; `saidwhat train`; the default under either scheme) "
+                        help="learned (the default under either scheme: the rules plus the model "
+                             "shipped in the package, trained on PolNeAR; `saidwhat train`) "
                              "or rules (the rules alone, as before the model).")(f)
