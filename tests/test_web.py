@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import re
 import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlencode
 
 import pytest
 
@@ -420,3 +422,58 @@ def test_serving_on_every_interface_never_allows_any_host(db: Path, monkeypatch)
     client = TestClient(real(db, coder="x", allowed_hosts=seen["hosts"]),
                         base_url="http://rebound.attacker.example")
     assert client.get("/").status_code == 400
+
+
+def _chunked_form(fields: dict[str, str], pad: int, chunk: int = 1 << 16) -> Iterator[bytes]:
+    """A form body sent in chunks with no Content-Length (Transfer-Encoding: chunked)."""
+    yield urlencode(fields).encode() + b"&pad="
+    for _ in range(pad // chunk):
+        yield b"x" * chunk
+
+
+@pytest.mark.parametrize("path, fields", [
+    ("/api/correct", {"doc_id": "d1", "action": "accept", "quote_id": "q1"}),
+    ("/api/actors", {"action": "rename", "actor": "city council", "name": "Renamed"}),
+])
+def test_a_chunked_body_over_the_limit_is_refused(client: TestClient, db: Path, path: str,
+                                                  fields: dict[str, str]) -> None:
+    """A body without Content-Length was read whole, past the 1 MiB limit, and saved."""
+    headers = {"content-type": "application/x-www-form-urlencoded", "X-CSRF-Token": token(client)}
+    r = client.post(path, content=_chunked_form(fields, 2 << 20), headers=headers,
+                    follow_redirects=False)
+    assert "content-length" not in {k.lower() for k in r.request.headers}
+    assert r.status_code == 413 and "too large" in r.text
+    with Store(db, readonly=True) as store:
+        assert store.corrections() == []
+        assert "Renamed" not in {a["name"] for a in store.actor_rows()}
+    small = client.post(path, content=_chunked_form(fields, 1 << 16), headers=headers,
+                        follow_redirects=False)
+    assert small.status_code in (200, 303), small.text  # under the limit: the write happens
+
+
+def test_the_body_limit_stops_reading_a_stream_once_it_is_over(db: Path) -> None:
+    """Counted as the chunks arrive: a 100 MiB stream is cut off after about 1 MiB."""
+    import anyio
+
+    app = create_app(db, coder="ann", allowed_hosts=["testserver"])
+    pulled = 0
+    sent: list[dict] = []
+
+    async def receive() -> dict:
+        nonlocal pulled
+        pulled += 1
+        return {"type": "http.request", "body": b"x" * (1 << 16), "more_body": pulled < 1600}
+
+    async def send(message: dict) -> None:
+        sent.append(message)
+
+    scope = {"type": "http", "http_version": "1.1", "method": "POST", "scheme": "http",
+             "path": "/api/correct", "raw_path": b"/api/correct", "query_string": b"",
+             "root_path": "", "client": ("127.0.0.1", 1), "server": ("testserver", 80),
+             "headers": [(b"host", b"testserver"),
+                         (b"content-type", b"application/x-www-form-urlencoded"),
+                         (b"transfer-encoding", b"chunked")]}
+    anyio.run(app, scope, receive, send)
+    assert sent[0]["status"] == 413
+    assert pulled <= (1 << 20) // (1 << 16) + 1  # 17 chunks of 64 KiB, not 1600
+    assert b"too large" in b"".join(m.get("body", b"") for m in sent[1:])

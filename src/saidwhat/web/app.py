@@ -53,6 +53,10 @@ class BadRequest(HTTPException):
         super().__init__(status_code=status_code, detail=detail)
 
 
+def too_large() -> BadRequest:
+    return BadRequest(f"request too large (over {MAX_BODY / (1 << 20):g} MiB)", 413)
+
+
 class ReviewApp:
     """The app's state: the store path, codebook, coder and the CSRF token."""
 
@@ -100,12 +104,14 @@ class ReviewApp:
         except ValueError:
             raise BadRequest("bad Content-Length") from None
         if size > MAX_BODY:
-            raise BadRequest("request too large", 413)
+            raise too_large()
         kind = request.headers.get("content-type", "").split(";")[0].strip()
         if kind not in ("application/x-www-form-urlencoded", "multipart/form-data"):
             raise BadRequest("send a form (application/x-www-form-urlencoded)", 415)
         try:
             data = await request.form(max_files=0, max_fields=100)
+        except HTTPException:  # BodyLimit's refusal of a body that streams past MAX_BODY
+            raise
         except Exception as exc:  # the form parser's refusal of broken bodies
             raise BadRequest(f"malformed form: {exc}") from None
         fields = {k: v for k, v in data.items() if isinstance(v, str)}
@@ -428,6 +434,33 @@ async def server_error(request: Request, exc: Exception) -> Response:
                     media_type="text/plain")
 
 
+class BodyLimit:
+    """Pure ASGI middleware: a request body is counted as it arrives and refused (413) once
+    it passes ``limit`` bytes, whether or not it declared a Content-Length (a chunked body
+    declares none); the rest is never read."""
+
+    def __init__(self, app: Any, limit: int = MAX_BODY) -> None:
+        self.app = app
+        self.limit = limit
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        seen = 0
+
+        async def counted() -> Any:
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > self.limit:
+                    raise too_large()  # inside the endpoint's read: its error handler answers
+            return message
+
+        await self.app(scope, counted, send)
+
+
 class SecurityHeaders:
     """Pure ASGI middleware: CSP and friends on every response."""
 
@@ -473,6 +506,7 @@ def create_app(db: str | Path, *, codebook: str | Path | None = None, coder: str
     ]
     app = Starlette(routes=routes, middleware=[
         Middleware(SecurityHeaders),
+        Middleware(BodyLimit),
         Middleware(TrustedHostMiddleware, allowed_hosts=review.allowed_hosts)],
         exception_handlers={HTTPException: http_error, Exception: server_error})
     app.state.review = review
