@@ -477,3 +477,47 @@ def test_the_body_limit_stops_reading_a_stream_once_it_is_over(db: Path) -> None
     assert sent[0]["status"] == 413
     assert pulled <= (1 << 20) // (1 << 16) + 1  # 17 chunks of 64 KiB, not 1600
     assert b"too large" in b"".join(m.get("body", b"") for m in sent[1:])
+
+
+def test_a_store_locked_past_the_wait_is_503_with_retry_after(client: TestClient, db: Path,
+                                                              monkeypatch) -> None:
+    import saidwhat.web.app as web_app
+
+    monkeypatch.setattr(web_app, "WRITE_WAIT_S", 0.2)
+    other = sqlite3.connect(db, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # a run committing a batch, for longer than the wait
+    try:
+        r = post(client, doc_id="d1", action="accept", quote_id="q1")
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert r.status_code == 503 and "busy" in r.text and "try again" in r.text
+    assert int(r.headers["retry-after"]) > 0
+    assert post(client, doc_id="d1", action="accept", quote_id="q1").status_code == 200
+
+
+def test_other_store_errors_are_a_500_that_names_the_problem(client: TestClient,
+                                                             db: Path) -> None:
+    """Only a busy store is 503; a missing table (an older or damaged store) or a file that
+    is no database will not pass by trying again."""
+    t = token(client)
+    conn = sqlite3.connect(db)
+    conn.execute("DROP TABLE corrections")
+    conn.commit()
+    conn.close()
+    for r in (client.get("/orphans"),
+              client.post("/api/correct", data={"doc_id": "d1", "action": "accept",
+                                                "quote_id": "q1", "csrf_token": t},
+                          headers={"HX-Request": "true"})):
+        assert r.status_code == 500, r.text
+        assert "no such table: corrections" in r.text and str(db) in r.text
+        assert "busy" not in r.text and "try again" not in r.text
+        assert "retry-after" not in r.headers
+    page = client.get("/orphans", headers={"accept": "text/html"})
+    assert "<h1>Error 500</h1>" in page.text and "no such table" in page.text
+    for suffix in ("-wal", "-shm"):
+        Path(f"{db}{suffix}").unlink(missing_ok=True)
+    db.write_bytes(b"this is not an SQLite file " * 200)
+    r = client.get("/")
+    assert r.status_code == 500 and "not a database" in r.text and str(db) in r.text
+    assert "busy" not in r.text

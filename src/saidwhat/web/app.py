@@ -13,6 +13,7 @@ a malformed request gets a 4xx with a message, never a traceback.
 from __future__ import annotations
 
 import hmac
+import logging
 import secrets
 import sqlite3
 import tempfile
@@ -33,13 +34,15 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from ..store.corrections import AGREEMENTS, SPEAKER_TYPES, CorrectionError
-from ..store.db import ActorEditError, Store, StoreError
+from ..store.db import ActorEditError, Store, StoreError, damage_message, is_damage
 from . import network_view
 from .render import safe_url, segments, speaker_label
 
 HERE = Path(__file__).parent
 PAGE_SIZE = 50
 MAX_BODY = 1 << 20  # a form is a few hundred bytes; anything over 1 MiB is refused
+WRITE_WAIT_S = 10.0  # a write waits this long for a run's batch commit; then 503
+RETRY_AFTER_S = 5  # what a 503 (store busy) tells the client to wait before trying again
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1", "[::1]")
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
        "img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; "
@@ -90,7 +93,7 @@ class ReviewApp:
     @contextmanager
     def writer(self) -> Iterator[Store]:
         with Store(self.db, create=False) as store:
-            store.set_busy_timeout(10)  # a run's batch commit comes first; then 503
+            store.set_busy_timeout(WRITE_WAIT_S)  # a run's batch commit comes first
             yield store
 
     def page(self, name: str, request: Request, status: int = 200, **values: Any) -> HTMLResponse:
@@ -409,10 +412,18 @@ async def codings_json(request: Request) -> Response:
 
 
 # -- errors and headers -------------------------------------------------------------------
+log = logging.getLogger(__name__)
+
+
 async def http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
-    app: ReviewApp = request.app.state.review
     detail = exc.detail if isinstance(exc.detail, str) else "bad request"
+    return _error_response(request, exc.status_code, detail)
+
+
+def _error_response(request: Request, status: int, detail: str,
+                    headers: dict[str, str] | None = None) -> Response:
+    app: ReviewApp = request.app.state.review
     if len(detail) > 500:  # a message quoting a huge parameter stays readable
         detail = detail[:500] + "…"
     # htmx shows the text in its flash line; scripts get text; a browser's plain form post
@@ -420,16 +431,49 @@ async def http_error(request: Request, exc: Exception) -> Response:
     wants_page = "text/html" in request.headers.get("accept", "")
     if request.headers.get("hx-request") == "true" or not (
             wants_page or not request.url.path.startswith("/api/")):
-        return Response(detail, status_code=exc.status_code, media_type="text/plain")
+        return Response(detail, status_code=status, media_type="text/plain",
+                        headers=headers)
     back = "/actors" if request.url.path == "/api/actors" else None
-    return app.page("error.html", request, status=exc.status_code, detail=detail,
-                    code=exc.status_code, back=back)
+    page = app.page("error.html", request, status=status, detail=detail, code=status,
+                    back=back)
+    page.headers.update(headers or {})
+    return page
+
+
+def is_busy(exc: BaseException) -> bool:
+    """Whether ``exc`` is SQLite saying another connection holds the lock (busy, locked)."""
+    if not isinstance(exc, sqlite3.OperationalError):
+        return False
+    code = getattr(exc, "sqlite_errorcode", None)
+    if code is not None:
+        return code & 0xFF in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
+    return "is locked" in str(exc)  # errors raised without a code
+
+
+async def store_error(request: Request, exc: Exception) -> Response:
+    """The store could not answer: busy (a run holds the write lock past WRITE_WAIT_S) is
+    503 with Retry-After; anything else (a table missing, a damaged file, not a store) will
+    not pass by waiting, so it is a 500 that names the problem."""
+    app: ReviewApp = request.app.state.review
+    if is_busy(exc):
+        return _error_response(
+            request, 503, f"the store is busy (a run is writing to it): try again in a few "
+                          f"seconds ({exc})", headers={"Retry-After": str(RETRY_AFTER_S)})
+    log.error("store error on %s", request.url.path, exc_info=exc)
+    if isinstance(exc, StoreError):
+        detail = str(exc)  # names the file and the reason
+    elif is_damage(exc):
+        detail = damage_message(app.db, exc)
+    elif "no such table" in str(exc) or "no such column" in str(exc):
+        detail = (f"{app.db}: {exc} (the store lacks part of the schema this saidwhat "
+                  "expects: an older or damaged store; `saidwhat status --check` lists "
+                  "the problems)")
+    else:
+        detail = f"{app.db}: {exc}"
+    return _error_response(request, 500, f"the store cannot be used: {detail}")
 
 
 async def server_error(request: Request, exc: Exception) -> Response:
-    if isinstance(exc, StoreError | sqlite3.OperationalError):
-        text = f"the store is busy or unavailable: {exc}"
-        return Response(text, status_code=503, media_type="text/plain")
     return Response("internal error (see the server's log)", status_code=500,
                     media_type="text/plain")
 
@@ -508,6 +552,7 @@ def create_app(db: str | Path, *, codebook: str | Path | None = None, coder: str
         Middleware(SecurityHeaders),
         Middleware(BodyLimit),
         Middleware(TrustedHostMiddleware, allowed_hosts=review.allowed_hosts)],
-        exception_handlers={HTTPException: http_error, Exception: server_error})
+        exception_handlers={HTTPException: http_error, StoreError: store_error,
+                            sqlite3.Error: store_error, Exception: server_error})
     app.state.review = review
     return app
