@@ -15,9 +15,11 @@ pytest.importorskip("starlette")
 pytest.importorskip("multipart")
 from click.testing import CliRunner  # noqa: E402
 from starlette.testclient import TestClient  # noqa: E402
+from store_fixtures import build_store as build_corpus_store  # noqa: E402
+from store_fixtures import span  # noqa: E402
 
 from saidwhat.cli import main  # noqa: E402
-from saidwhat.store import DocumentRecord, ExtractionResult, Store  # noqa: E402
+from saidwhat.store import Store  # noqa: E402
 from saidwhat.web.app import create_app  # noqa: E402
 
 CODEBOOK = str(Path(__file__).parent / "data" / "network" / "codebook.yaml")
@@ -28,13 +30,6 @@ TEXT = (f"Headline {EVIL} and {EVIL_IMG} </div></span><b>broken. "
         "\u201cWe need a congestion charge in the old town,\u201d said Mara Quill. "
         "The council said the charge would hurt shops. "
         "Residents argued that the buses were too slow.")
-
-
-def span(text: str, part: str, occurrence: int = 1) -> dict:
-    i = -1
-    for _ in range(occurrence):
-        i = text.index(part, i + 1)
-    return {"start": i, "end": i + len(part), "text": part}
 
 
 def quotes() -> list[dict]:
@@ -52,15 +47,11 @@ def quotes() -> list[dict]:
 
 
 def build_store(path: Path, n: int = 3) -> Path:
-    with Store(path) as store:
-        store.add_documents([DocumentRecord(
-            f"d{i}" if i else "d0&<x>", TEXT + " " * i, "txt", f"d{i}.txt",
-            title=f"{EVIL} title {i}", date=f"2024-02-0{i + 1}", outlet="Gazette",
-            url="javascript:alert(4)" if i == 0 else "https://example.org/a")
-            for i in range(n)], None)
-        store.save_results([ExtractionResult(i + 1, {"quotes": quotes(), "entities": []})
-                            for i in range(n)], None)
-    return path
+    return build_corpus_store(path, TEXT, quotes(), (
+        {"id": f"d{i}" if i else "d0&<x>", "title": f"{EVIL} title {i}",
+         "date": f"2024-02-0{i + 1}", "outlet": "Gazette",
+         "url": "javascript:alert(4)" if i == 0 else "https://example.org/a"}
+        for i in range(n)))
 
 
 @pytest.fixture()
