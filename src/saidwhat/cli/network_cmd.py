@@ -13,7 +13,14 @@ from typing import NoReturn
 import click
 
 from ..model import Document
-from .common import LazyChoice, output_path
+from .common import (
+    LazyChoice,
+    coding_method_option,
+    model_option,
+    no_csv_escape_option,
+    output_path,
+    threshold_option,
+)
 
 
 def _fail(message: str) -> NoReturn:
@@ -72,12 +79,8 @@ def _export_formats() -> tuple[str, ...]:
 @click.option("--step", help="Step between windows (default: the window length).")
 @click.option("--actors", "actors_path", type=click.Path(dir_okay=False),
               help="Actor attributes CSV (actor, organisation, party, type, aliases, ...).")
-@click.option("--method", default="lexical", show_default=True,
-              type=click.Choice(["lexical", "embeddings"]),
-              help="Concept coding method (embeddings needs saidwhat[embeddings]).")
-@click.option("--threshold", default=None, type=click.FloatRange(0.0, 1.0),
-              help="Minimum calibrated concept score, 0-1 (default 0.5; one keyword scores"
-                   " 0.63, two 0.86; docs/networks.md, Coding method).")
+@coding_method_option
+@threshold_option
 @click.option("--texts", multiple=True, type=click.Path(),
               help="<doc_id>.txt files or folders with the document texts (for .dna export).")
 @click.option("--plot", "plot_path", callback=output_path, help="Also draw the network to a .png or .svg.")
@@ -99,11 +102,8 @@ def _export_formats() -> tuple[str, ...]:
 @click.option("--duplicate-threshold", type=float, default=None,
               help="Jaccard similarity of word 3-grams from which two documents are one"
                    " story (default: Settings.near_duplicate_threshold, 0.7).")
-@click.option("--no-csv-escape", "no_csv_escape", is_flag=True,
-              help="CSV edge list / matrix / event list: write text cells exactly, even ones"
-                   " starting with = + - @ that spreadsheets run as formulas (by default they"
-                   " get a ' in front).")
-@click.option("--model", default=None, help="spaCy model (default: the installed English model).")
+@no_csv_escape_option
+@model_option
 @click.option("--no-corrections", "no_corrections", is_flag=True,
               help="--db: the machine's network alone (by default the review corrections of"
                    " `saidwhat serve` apply where there are any: rejected attributions out,"
@@ -177,7 +177,7 @@ def network_command(inputs: tuple[str, ...], codebook_path: str, db: str | None,
               help="Smallest cluster that becomes a concept.")
 @click.option("-o", "--output", callback=output_path,
               help="Write the suggested codebook here (YAML); default stdout.")
-@click.option("--model", default=None, help="spaCy model (default: the installed English model).")
+@model_option
 def concepts_command(inputs: tuple[str, ...], db: str | None, suggest: bool,
                      check_path: str | None, k: int | None, min_size: int,
                      output: str | None, model: str | None) -> None:

@@ -14,7 +14,7 @@ from typing import Any, NoReturn
 
 import click
 
-from .common import output_path
+from .common import coding_method_option, model_option, output_path, threshold_option
 
 
 def _fail(message: str) -> NoReturn:
@@ -82,14 +82,9 @@ def _store_records(db: str, coders: tuple[str, ...], codebook: str | None, model
 @click.option("--coded-only", is_flag=True,
               help="--db: an attribution a coder left uncoded is missing even in a document"
                    " they marked reviewed (by default it is their 'no concept').")
-@click.option("--method", default="lexical", show_default=True,
-              type=click.Choice(["lexical", "embeddings"]),
-              help="--codebook: the machine's coding method.")
-@click.option("--threshold", default=None, type=click.FloatRange(0, 1),
-              help="--codebook: the machine's minimum concept score, 0-1 (default: the "
-                   "coder's own, as `saidwhat network` uses).")
-@click.option("--model", default=None, help="spaCy model for --codebook (default: the"
-                                            " installed English model).")
+@coding_method_option
+@threshold_option
+@model_option
 @click.option("--level", default="nominal", show_default=True,
               type=click.Choice(["nominal", "ordinal", "interval", "ratio"]),
               help="Krippendorff's alpha metric (concept and agreement are categories:"

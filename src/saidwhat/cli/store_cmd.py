@@ -31,7 +31,15 @@ from ..store.db import (
     is_damage,
     is_disk_full,
 )
-from .common import extractor_options
+from .common import (
+    all_languages_option,
+    config_option,
+    doc_id_option,
+    extractor_options,
+    model_option,
+    no_csv_escape_option,
+    progress_option,
+)
 
 _FAILED = 1
 _SIGNAL_EXIT_BASE = 128  # the shell's convention: killed by signal N exits 128 + N
@@ -186,14 +194,9 @@ def _col(role: str) -> Callable[[Any], Any]:
                    "the same limit as `saidwhat extract --max-doc-chars`.")
 @click.option("--max-chars", "old_max_chars", default=None, hidden=True,
               type=click.IntRange(min=1))
-@click.option("--doc-id", "doc_id_rule", type=click.Choice(["stem", "path"]), default="stem",
-              show_default=True,
-              help="Ids of files: the file name without its suffix (stem), or the path as "
-                   "named (path: for crawls full of index.html). Records use their 'id'.")
-@click.option("--all-languages", is_flag=True,
-              help="Keep documents the English detector rejects.")
-@click.option("--progress/--no-progress", default=None,
-              help="Progress bar (default: when stderr is a terminal).")
+@doc_id_option
+@all_languages_option
+@progress_option()
 def ingest_command(paths: tuple[str, ...], db_path: str, text_col: str | None,
                    id_col: str | None, title_col: str | None, date_col: str | None,
                    outlet_col: str | None, url_col: str | None, author_col: str | None,
@@ -290,11 +293,8 @@ def _run_config(path: str | None, max_chars: int | None, doc_timeout: float | No
               help="Extract every document again (after a new model, config, extractor or "
                    "saidwhat version). Review corrections re-attach to their text; those that "
                    "no longer match are listed as orphaned (`saidwhat serve`, /orphans).")
-@click.option("--model", default=None, help="spaCy model (package name or path).")
-@click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False),
-              default=None, metavar="FILE",
-              help="Pipeline config (.cfg) over the default one, as for `saidwhat extract`; "
-                   "every worker builds the same pipeline from it.")
+@model_option
+@config_option
 @click.option("--max-chars", type=click.IntRange(1000, 1_000_000), default=None,
               help="Longer texts are extracted in chunks of at most this many characters "
                    "(default: the config's chunk_chars, 100,000).")
@@ -302,8 +302,7 @@ def _run_config(path: str | None, max_chars: int | None, doc_timeout: float | No
               metavar="SECONDS",
               help="Wall-clock budget of one document (default: the config's, 120 s); a "
                    "document over it is failed with the reason and the run goes on.")
-@click.option("--progress/--no-progress", default=None,
-              help="Progress bar (default: when stderr is a terminal).")
+@progress_option()
 @extractor_options
 def run_command(db_path: str, workers: int, batch_size: int, dask_address: str | None,
                 parts_dir: str | None, no_parts: bool, limit: int | None, retry_failed: bool,
@@ -402,9 +401,7 @@ def status_command(db_path: str, show_errors: bool, duplicates: bool, check: boo
 @click.option("--text/--no-text", "with_text", default=None,
               help="jsonl: include each document's text (default: only for HTML/WARC input, "
                    "whose offsets refer to the extracted text).")
-@click.option("--no-csv-escape", "no_csv_escape", is_flag=True,
-              help="csv: write text cells exactly, even ones starting with = + - @ that "
-                   "spreadsheets run as formulas (by default they get a ' in front).")
+@no_csv_escape_option
 def export_command(db_path: str, fmt: str, output: str, with_text: bool | None,
                    no_csv_escape: bool) -> None:
     """Write the results: JSONL in the extraction contract's shape (one line per document),
@@ -468,9 +465,7 @@ def _speaker_actors(store: Any, speaker: str) -> list[int] | None:
 @click.option("--limit", default=None, type=click.IntRange(min=1))
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "jsonl"]), default="table",
               show_default=True)
-@click.option("--no-csv-escape", "no_csv_escape", is_flag=True,
-              help="csv: write text cells exactly, even ones starting with = + - @ that "
-                   "spreadsheets run as formulas (by default they get a ' in front).")
+@no_csv_escape_option
 def quotes_command(db_path: str, speaker: str | None, since: str | None, until: str | None,
                    outlet: str | None, limit: int | None, fmt: str, no_csv_escape: bool) -> None:
     """Quick query: the quotes of a speaker, in a period, in an outlet."""

@@ -13,6 +13,8 @@ from typing import Any
 
 import click
 
+from .common import model_option
+
 
 def model_card(model: Any, command: str, train_path: str, dev_path: str | None,
                spacy_model: str) -> str:
@@ -62,7 +64,7 @@ def register(group: click.Group) -> None:
     @click.option("--seed", type=int, default=13, show_default=True)
     @click.option("--cache-dir", default=None, metavar="DIR",
                   help="Keep the parses here (spaCy DocBin) and reuse them on the next run.")
-    @click.option("--model", metavar="NAME", default=None, help="spaCy model for the parse.")
+    @model_option
     @click.option("--limit", type=click.IntRange(1), default=None,
                   help="Only the first N training documents.")
     def train_(train_path: str, dev_path: str | None, out_dir: str, seed: int,

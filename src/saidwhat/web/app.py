@@ -13,6 +13,7 @@ a malformed request gets a 4xx with a message, never a traceback.
 from __future__ import annotations
 
 import hmac
+import logging
 import secrets
 import sqlite3
 import tempfile
@@ -33,13 +34,15 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from ..store.corrections import AGREEMENTS, SPEAKER_TYPES, CorrectionError
-from ..store.db import ActorEditError, Store, StoreError
+from ..store.db import ActorEditError, Store, StoreError, damage_message, is_damage
 from . import network_view
 from .render import safe_url, segments, speaker_label
 
 HERE = Path(__file__).parent
 PAGE_SIZE = 50
 MAX_BODY = 1 << 20  # a form is a few hundred bytes; anything over 1 MiB is refused
+WRITE_WAIT_S = 10.0  # a write waits this long for a run's batch commit; then 503
+RETRY_AFTER_S = 5  # what a 503 (store busy) tells the client to wait before trying again
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1", "[::1]")
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
        "img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; "
@@ -51,6 +54,10 @@ EXPORT_TYPES = {"graphml": "application/graphml+xml", "gexf": "application/gexf+
 class BadRequest(HTTPException):
     def __init__(self, detail: str, status_code: int = 400) -> None:
         super().__init__(status_code=status_code, detail=detail)
+
+
+def too_large() -> BadRequest:
+    return BadRequest(f"request too large (over {MAX_BODY / (1 << 20):g} MiB)", 413)
 
 
 class ReviewApp:
@@ -86,7 +93,7 @@ class ReviewApp:
     @contextmanager
     def writer(self) -> Iterator[Store]:
         with Store(self.db, create=False) as store:
-            store.set_busy_timeout(10)  # a run's batch commit comes first; then 503
+            store.set_busy_timeout(WRITE_WAIT_S)  # a run's batch commit comes first
             yield store
 
     def page(self, name: str, request: Request, status: int = 200, **values: Any) -> HTMLResponse:
@@ -100,12 +107,14 @@ class ReviewApp:
         except ValueError:
             raise BadRequest("bad Content-Length") from None
         if size > MAX_BODY:
-            raise BadRequest("request too large", 413)
+            raise too_large()
         kind = request.headers.get("content-type", "").split(";")[0].strip()
         if kind not in ("application/x-www-form-urlencoded", "multipart/form-data"):
             raise BadRequest("send a form (application/x-www-form-urlencoded)", 415)
         try:
             data = await request.form(max_files=0, max_fields=100)
+        except HTTPException:  # BodyLimit's refusal of a body that streams past MAX_BODY
+            raise
         except Exception as exc:  # the form parser's refusal of broken bodies
             raise BadRequest(f"malformed form: {exc}") from None
         fields = {k: v for k, v in data.items() if isinstance(v, str)}
@@ -403,10 +412,18 @@ async def codings_json(request: Request) -> Response:
 
 
 # -- errors and headers -------------------------------------------------------------------
+log = logging.getLogger(__name__)
+
+
 async def http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
-    app: ReviewApp = request.app.state.review
     detail = exc.detail if isinstance(exc.detail, str) else "bad request"
+    return _error_response(request, exc.status_code, detail)
+
+
+def _error_response(request: Request, status: int, detail: str,
+                    headers: dict[str, str] | None = None) -> Response:
+    app: ReviewApp = request.app.state.review
     if len(detail) > 500:  # a message quoting a huge parameter stays readable
         detail = detail[:500] + "…"
     # htmx shows the text in its flash line; scripts get text; a browser's plain form post
@@ -414,18 +431,78 @@ async def http_error(request: Request, exc: Exception) -> Response:
     wants_page = "text/html" in request.headers.get("accept", "")
     if request.headers.get("hx-request") == "true" or not (
             wants_page or not request.url.path.startswith("/api/")):
-        return Response(detail, status_code=exc.status_code, media_type="text/plain")
+        return Response(detail, status_code=status, media_type="text/plain",
+                        headers=headers)
     back = "/actors" if request.url.path == "/api/actors" else None
-    return app.page("error.html", request, status=exc.status_code, detail=detail,
-                    code=exc.status_code, back=back)
+    page = app.page("error.html", request, status=status, detail=detail, code=status,
+                    back=back)
+    page.headers.update(headers or {})
+    return page
+
+
+def is_busy(exc: BaseException) -> bool:
+    """Whether ``exc`` is SQLite saying another connection holds the lock (busy, locked)."""
+    if not isinstance(exc, sqlite3.OperationalError):
+        return False
+    code = getattr(exc, "sqlite_errorcode", None)
+    if code is not None:
+        return code & 0xFF in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
+    return "is locked" in str(exc)  # errors raised without a code
+
+
+async def store_error(request: Request, exc: Exception) -> Response:
+    """The store could not answer: busy (a run holds the write lock past WRITE_WAIT_S) is
+    503 with Retry-After; anything else (a table missing, a damaged file, not a store) will
+    not pass by waiting, so it is a 500 that names the problem."""
+    app: ReviewApp = request.app.state.review
+    if is_busy(exc):
+        return _error_response(
+            request, 503, f"the store is busy (a run is writing to it): try again in a few "
+                          f"seconds ({exc})", headers={"Retry-After": str(RETRY_AFTER_S)})
+    log.error("store error on %s", request.url.path, exc_info=exc)
+    if isinstance(exc, StoreError):
+        detail = str(exc)  # names the file and the reason
+    elif is_damage(exc):
+        detail = damage_message(app.db, exc)
+    elif "no such table" in str(exc) or "no such column" in str(exc):
+        detail = (f"{app.db}: {exc} (the store lacks part of the schema this saidwhat "
+                  "expects: an older or damaged store; `saidwhat status --check` lists "
+                  "the problems)")
+    else:
+        detail = f"{app.db}: {exc}"
+    return _error_response(request, 500, f"the store cannot be used: {detail}")
 
 
 async def server_error(request: Request, exc: Exception) -> Response:
-    if isinstance(exc, StoreError | sqlite3.OperationalError):
-        text = f"the store is busy or unavailable: {exc}"
-        return Response(text, status_code=503, media_type="text/plain")
     return Response("internal error (see the server's log)", status_code=500,
                     media_type="text/plain")
+
+
+class BodyLimit:
+    """Pure ASGI middleware: a request body is counted as it arrives and refused (413) once
+    it passes ``limit`` bytes, whether or not it declared a Content-Length (a chunked body
+    declares none); the rest is never read."""
+
+    def __init__(self, app: Any, limit: int = MAX_BODY) -> None:
+        self.app = app
+        self.limit = limit
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        seen = 0
+
+        async def counted() -> Any:
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > self.limit:
+                    raise too_large()  # inside the endpoint's read: its error handler answers
+            return message
+
+        await self.app(scope, counted, send)
 
 
 class SecurityHeaders:
@@ -473,7 +550,9 @@ def create_app(db: str | Path, *, codebook: str | Path | None = None, coder: str
     ]
     app = Starlette(routes=routes, middleware=[
         Middleware(SecurityHeaders),
+        Middleware(BodyLimit),
         Middleware(TrustedHostMiddleware, allowed_hosts=review.allowed_hosts)],
-        exception_handlers={HTTPException: http_error, Exception: server_error})
+        exception_handlers={HTTPException: http_error, StoreError: store_error,
+                            sqlite3.Error: store_error, Exception: server_error})
     app.state.review = review
     return app
