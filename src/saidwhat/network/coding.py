@@ -287,9 +287,13 @@ class ConceptCoder:
                         continue
                     if doc is label_doc:
                         label_terms.add(term)
-                    if flips[t.i] ^ (evals[t.i] < 0):
+                    # A description is a summary of the topic, often of both sides ("praise
+                    # of X; or attacks on X as a fraud"): only its negators and reducing
+                    # words give a direction, not the evaluative words it lists.
+                    bad = evals[t.i] < 0 and doc is label_doc
+                    if flips[t.i] ^ bad:
                         reversed_terms.add(term)
-                        if (evals[t.i] < 0 and not flips[t.i]
+                        if (bad and not flips[t.i]
                                 and _subject_phrase(t) is not None):
                             evaluated_terms.add(term)
             profiles.append(_Profile(concept, keywords, words, reversed_terms,
@@ -529,6 +533,11 @@ class ConceptCoder:
                 rev = len(flip_sets[head] & inside) % 2 == 1
             else:
                 rev = len(flip_sets[head]) % 2 == 1
+            # A concept word that is itself evaluative ("a *fraud*", "*steadiness*"), or one
+            # an evaluative word modifies ("*good* judgment", "a *top-heavy* plan"), says
+            # which way the speaker leans, unless the concept's own label uses it that way.
+            if not ev and h.term not in prof.reversed_terms:
+                ev = _own_evaluation(doc[head], doc[h.start:h.end]) < 0
             stated = rev or ev or evals[head] > 0
             if ev and cue_pol == "oppose":
                 ev = False  # "criticised X as a crazy system": one opposition, not two
@@ -704,6 +713,30 @@ def evaluation_flips(doc: Doc, flips: list[bool]) -> list[int]:
         total = sum(vals)
         out[t.i] = -1 if total < 0 else (1 if total > 0 else 0)
     return out
+
+
+def _own_evaluation(t: Token, span: Span | None = None) -> int:
+    """-1 / +1 when the word itself, or an adjective or compound modifying it, is a negative
+    (or denial) / positive evaluative word of evaluation_polarity.tsv; 0 otherwise. A
+    negator on the word or its head reverses it ("not a *success*")."""
+    table = evaluation_words()
+
+    def sign(x: Token) -> int:
+        kind = table.get((x.lemma_.lower(),)) or table.get((x.lower_,))
+        if kind in ("negative", "denial"):
+            return -1
+        return 1 if kind == "positive" else 0
+
+    total = sign(t) + sum(sign(c) for c in t.children if c.dep_ in ("amod", "compound"))
+    if span is not None and len(span) > 1 and total == 0:
+        # a hyphenated or multi-word phrase ("trigger-happy"): the phrase as written
+        kind = table.get((span.text.lower(),)) or table.get(tuple(x.lemma_.lower() for x in span))
+        total = -1 if kind in ("negative", "denial") else (1 if kind == "positive" else 0)
+    if total == 0:
+        return 0
+    negated = any(c.dep_ == "neg" for c in (*t.children, *t.head.children))
+    val = -1 if total < 0 else 1
+    return -val if negated else val
 
 
 def _predicate(head: Token) -> set[int]:
