@@ -33,6 +33,7 @@ from typing import Any, Literal
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
+from ..settings import Settings
 from .codebook import Codebook, Concept
 from .lexicons import content_stance_words, cue_polarity, evaluation_words
 
@@ -48,33 +49,18 @@ _KEYWORD_WEIGHT = 1.0
 _LABEL_WEIGHT = 1.5
 _DESCRIPTION_WEIGHT = 1.0
 # Labelled examples (codebook examples, coded statements): the best cosine similarity of
-# TF-IDF lemma vectors, times this, is added to the concept's raw score when it reaches
-# _EXAMPLE_MIN_SIM; a statement with no concept words is coded by an example alone from
-# _EXAMPLE_ALONE_SIM; from _EXAMPLE_AGREEMENT_SIM a labelled example the rules misread
-# corrects the agreement of the statement (ConceptCoder.use_examples).
+# TF-IDF lemma vectors, times this, is added to the concept's raw score. The similarities
+# it takes (and the embeddings method's, the document topic's evidence and the default
+# threshold) are settings a user tunes: Settings.coding_* (saidwhat.settings).
 _EXAMPLE_WEIGHT = 2.0
-_EXAMPLE_MIN_SIM = 0.35
-_EXAMPLE_ALONE_SIM = 0.45
-_EXAMPLE_AGREEMENT_SIM = 0.6
-# ... or from _EXAMPLE_CLEAR_SIM when that concept's example is _EXAMPLE_MARGIN times as
-# similar as any other concept's (a clear nearest-neighbour choice).
+# An example also counts from _EXAMPLE_CLEAR_SIM when that concept's example is
+# _EXAMPLE_MARGIN times as similar as any other concept's (a clear nearest-neighbour choice).
 _EXAMPLE_CLEAR_SIM = 0.15
 _EXAMPLE_MARGIN = 1.5
-# Document topic: a statement without concept words gets its document's dominant concept
-# when the document's statements carry at least this much raw evidence; its raw score is
-# _CONTEXT_WEIGHT x the concept's share of that evidence.
-_CONTEXT_MIN_MASS = 1.0
+# Document topic: its raw score is _CONTEXT_WEIGHT x the concept's share of the evidence.
 _CONTEXT_WEIGHT = 1.0
-# Embeddings (method "embeddings"): a statement with no concept words is coded by
-# similarity alone from _EMBED_ALONE_SIM, when its nearest concept is _EMBED_MARGIN more
-# similar than the next one.
-_EMBED_ALONE_SIM = 0.5
-_EMBED_MARGIN = 0.1
-# ... and adds to a lexical match of its nearest concept from _EMBED_BOOST_SIM.
-_EMBED_BOOST_SIM = 0.45
-# The default --threshold on the calibrated score (see ConceptCode): about raw 0.7, i.e.
-# a keyword, or most of a label's specific words, or a close example.
-DEFAULT_THRESHOLD = 0.5
+# The default --threshold on the calibrated score (see ConceptCode).
+DEFAULT_THRESHOLD = Settings().coding_threshold
 # A concept whose only evidence is one label or description word counts this share of it.
 _SINGLE_WORD_FACTOR = 0.5
 
@@ -181,7 +167,8 @@ class ConceptCoder:
     def __init__(self, codebook: Codebook, nlp: Language | None = None, *,
                  method: str = "lexical", threshold: float | None = None,
                  skip_narrative: bool = True, examples: Sequence[Any] = (),
-                 use_codebook_examples: bool = True, context: bool = True) -> None:
+                 use_codebook_examples: bool = True, context: bool = True,
+                 settings: Settings | None = None) -> None:
         if method not in METHODS:
             raise ValueError(f"unknown coding method {method!r}; choose one of {METHODS}")
         if nlp is None:
@@ -189,7 +176,8 @@ class ConceptCoder:
             nlp = load_nlp()
         self.nlp = nlp
         self.codebook = codebook
-        self.threshold = DEFAULT_THRESHOLD if threshold is None else threshold
+        self.settings = settings or Settings()
+        self.threshold = self.settings.coding_threshold if threshold is None else threshold
         self.skip_narrative = skip_narrative
         self.method = method
         self.context = context
@@ -340,7 +328,7 @@ class ConceptCoder:
                 continue
             m = mass.get(item.group) or {}
             total = sum(m.values())
-            if not m or total < _CONTEXT_MIN_MASS:
+            if not m or total < self.settings.coding_context_min_mass:
                 continue
             cid = max(m, key=lambda c: m[c])
             share = m[cid] / total
@@ -439,7 +427,7 @@ class ConceptCoder:
         if nearest and not (reported and narrated == len(segments)):
             for cid, (sim, i) in nearest.items():
                 if cid is None or cid in best or not (
-                        sim >= _EXAMPLE_ALONE_SIM or _clear_nearest(nearest, cid)):
+                        sim >= self.settings.coding_example_alone_sim or _clear_nearest(nearest, cid)):
                     continue
                 if nearest.get(None, (0.0, -1))[0] >= sim:
                     continue  # closer to an example that codes nothing
@@ -458,7 +446,8 @@ class ConceptCoder:
             j = order[0]
             second = sims[order[1]] if len(order) > 1 else -1.0
             score = _sim_score(sims[j])
-            if (sims[j] >= _EMBED_ALONE_SIM and sims[j] - second >= _EMBED_MARGIN
+            if (sims[j] >= self.settings.coding_embed_alone_sim
+                    and sims[j] - second >= self.settings.coding_embed_margin
                     and calibrate(score) >= self.threshold
                     and (cue_pol != "neutral" or question or takes_position(doc, flips))):
                 q, aev = context_qualifier(doc, flips, evals, question, cue_pol, cue_word)
@@ -489,7 +478,7 @@ class ConceptCoder:
         """Flip a rule-based qualifier when the closest labelled example of the concept was
         coded the other way than the rules read it."""
         found = nearest.get(cid)
-        if found is None or found[0] < _EXAMPLE_AGREEMENT_SIM or found[1] >= len(self._rule_q):
+        if found is None or found[0] < self.settings.coding_example_agreement_sim or found[1] >= len(self._rule_q):
             return q, []
         sim, i = found
         rule, ex = self._rule_q[i], self._examples.examples[i]
@@ -553,15 +542,8 @@ class ConceptCoder:
             if own:
                 agreement.append(f"'{word}' is what the concept reduces")
         negated = neg_weight > lexical / 2
-        qualifier: Qualifier = "oppose" if negated else "support"
-        if question:
-            qualifier = "support"
-            agreement = ["rhetorical question: demands or defends"]
-        if cue_pol == "oppose":
-            qualifier = "support" if qualifier == "oppose" else "oppose"
-            agreement.append(f"cue '{cue_word}' opposes")
-        elif cue_pol == "support":
-            agreement.append(f"cue '{cue_word}' supports")
+        qualifier, agreement = question_and_cue("oppose" if negated else "support", agreement,
+                                                question, cue_pol, cue_word)
         return score, qualifier, [h.evidence for h in hits] + extra_ev, agreement
 
     def _hits(self, prof: _Profile, toks: list[Token], seq: list[str], seg_idx: list[int]) -> list[_Hit]:
@@ -593,7 +575,7 @@ class ConceptCoder:
                             sims: Sequence[float] | None) -> tuple[float, list[str]]:
         extra, evidence = 0.0, []
         found = nearest.get(prof.concept.id)
-        if found is not None and (found[0] >= _EXAMPLE_MIN_SIM or _clear_nearest(
+        if found is not None and (found[0] >= self.settings.coding_example_min_sim or _clear_nearest(
                 nearest, prof.concept.id)):
             sim, i = found
             extra += _EXAMPLE_WEIGHT * sim
@@ -603,7 +585,7 @@ class ConceptCoder:
             j = self._profiles.index(prof)
             # Only the statement's nearest concept gains: the embedding breaks ties and
             # lifts a weak lexical match, it does not add evidence to every concept.
-            nearest_concept = sims[j] >= max(sims) and sims[j] >= _EMBED_BOOST_SIM
+            nearest_concept = sims[j] >= max(sims) and sims[j] >= self.settings.coding_embed_boost_sim
             s = _sim_score(sims[j]) if nearest_concept else 0.0
             if s > 0:
                 extra += s
@@ -931,9 +913,19 @@ def context_qualifier(doc: Doc, flips: list[bool], evals: list[int], question: b
              and t.i < t.head.i) or (t.lower_ == "unless" and t.dep_ == "mark") for t in doc):
         q = "support"
         evidence.append("bad outcome without it")
+    return question_and_cue(q, evidence, question, cue_pol, cue_word)
+
+
+def question_and_cue(q: Qualifier, evidence: list[str], question: bool, cue_pol: str,
+                     cue_word: str) -> tuple[Qualifier, list[str]]:
+    """The last two steps of every agreement reading: a rhetorical question supports (it
+    demands or defends), then an opposing cue ("rejected", "criticised") reverses what the
+    content says, and a supporting one is noted."""
     if question:
         q = "support"
         evidence = ["rhetorical question: demands or defends"]
+    else:
+        evidence = list(evidence)
     if cue_pol == "oppose":
         q = "support" if q == "oppose" else "oppose"
         evidence.append(f"cue '{cue_word}' opposes")
