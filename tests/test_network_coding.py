@@ -232,3 +232,14 @@ def test_question_and_cue_is_one_step() -> None:
         "oppose", ["cue 'rejected' opposes"])
     q, ev = question_and_cue("oppose", ["'x' negated"], True, "oppose", "rejected")
     assert q == "oppose" and ev[-1] == "cue 'rejected' opposes"
+
+
+def test_hyphenated_evaluative_words_are_read_whole() -> None:
+    from saidwhat.network.coding import _hyphenated
+
+    doc = load_nlp()("It was still a top-heavy plan, not a well - made one.")
+    heavy = next(t for t in doc if t.text == "heavy")
+    assert _hyphenated(heavy) == "top-heavy"
+    assert _hyphenated(next(t for t in doc if t.text == "top")) == "top-heavy"
+    # spaced dashes are no hyphenated word
+    assert _hyphenated(next(t for t in doc if t.text == "well")) == "well"

@@ -704,7 +704,8 @@ def _own_evaluation(t: Token, span: Span | None = None) -> int:
     table = evaluation_words()
 
     def sign(x: Token) -> int:
-        kind = table.get((x.lemma_.lower(),)) or table.get((x.lower_,))
+        kind = (table.get((x.lemma_.lower(),)) or table.get((x.lower_,))
+                or table.get((_hyphenated(x),)))
         if kind in ("negative", "denial"):
             return -1
         return 1 if kind == "positive" else 0
@@ -719,6 +720,19 @@ def _own_evaluation(t: Token, span: Span | None = None) -> int:
     negated = any(c.dep_ == "neg" for c in (*t.children, *t.head.children))
     val = -1 if total < 0 else 1
     return -val if negated else val
+
+
+def _hyphenated(t: Token) -> str:
+    """The hyphenated word a token is part of, as written ("top-heavy" for "heavy" or
+    "top"), folded; the token alone when it has no hyphen beside it."""
+    doc, i = t.doc, t.i
+    if i + 2 < len(doc) and doc[i + 1].text == "-" and not t.whitespace_ \
+            and not doc[i + 1].whitespace_:
+        return f"{t.lower_}-{doc[i + 2].lower_}"
+    if i >= 2 and doc[i - 1].text == "-" and not doc[i - 2].whitespace_ \
+            and not doc[i - 1].whitespace_:
+        return f"{doc[i - 2].lower_}-{t.lower_}"
+    return t.lower_
 
 
 def _predicate(head: Token) -> set[int]:
@@ -751,7 +765,7 @@ def _evaluation_marks(doc: Doc, flips: list[bool]) -> dict[int, tuple[int, str]]
     marks: dict[int, tuple[int, str]] = {}
     lemmas = [t.lemma_.lower() for t in doc]
     for t in doc:
-        for key in ((lemmas[t.i],), (t.lower_,)):
+        for key in ((lemmas[t.i],), (t.lower_,), (_hyphenated(t),)):
             kind = table.get(key)
             if kind in ("negative", "positive", "denial"):
                 break
