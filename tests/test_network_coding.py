@@ -173,3 +173,73 @@ def test_embeddings_method_adds_similarity(monkeypatch: pytest.MonkeyPatch) -> N
     assert any(e.startswith("embedding similarity") for e in code.evidence)
     lexical = ConceptCoder(load_codebook(FIXTURE), load_nlp())
     assert lexical.code("More coaches please.", "urged") == []
+
+
+# -- issue 12: evaluative concept words, two-sided descriptions, coder settings ---------------
+def _fitness_codebook() -> Codebook:
+    """A two-sided description, as a DNA codebook writes it: praise; or attacks."""
+    return Codebook([Concept(
+        "mayor-fit", "The mayor is fit to lead the city",
+        "The mayor's judgment and record: praise of her steadiness and experience; or"
+        " attacks on her as a fraud, unfit or unstable.",
+        ("judgment", "fraud", "unstable", "trigger-happy", "steadiness"))], name="fitness")
+
+
+def test_an_evaluative_concept_word_sets_the_agreement() -> None:
+    coder = ConceptCoder(_fitness_codebook(), load_nlp())
+    assert codes_of(coder, "She is a fraud.", "said") == {"mayor-fit": "oppose"}
+    assert codes_of(coder, '"She\'s trigger-happy and very unstable."', "said") == {
+        "mayor-fit": "oppose"}
+    # an evaluative modifier of the concept word
+    assert codes_of(coder, '"I have good judgment,"', "said") == {"mayor-fit": "support"}
+    # one opposition, not two: the opposing cue and the accusation it names
+    assert codes_of(coder, "her opponent as a fraud", "attacked") == {"mayor-fit": "oppose"}
+
+
+def test_a_two_sided_description_does_not_reverse_its_terms() -> None:
+    coder = ConceptCoder(_fitness_codebook(), load_nlp())
+    (prof,) = coder._profiles
+    # "attacks on her as a fraud" lists the other side's words; it gives them no direction
+    assert prof.reversed_terms == set()
+    assert codes_of(coder, "the steadiness she brings to the job", "said") == {
+        "mayor-fit": "support"}
+
+
+def test_coder_thresholds_are_settings() -> None:
+    from dataclasses import replace
+
+    from saidwhat.settings import Settings
+
+    nlp = load_nlp()
+    cb = _fitness_codebook()
+    assert ConceptCoder(cb, nlp).threshold == Settings().coding_threshold
+    strict = ConceptCoder(cb, nlp, settings=replace(Settings(), coding_threshold=0.99))
+    assert strict.threshold == 0.99
+    assert codes_of(strict, "She is a fraud.", "said") == {}
+    # an explicit threshold (--threshold) still wins over the settings
+    assert ConceptCoder(cb, nlp, threshold=0.2, settings=strict.settings).threshold == 0.2
+    with pytest.raises(ValueError, match="coding_example_min_sim"):
+        Settings(coding_example_min_sim=1.5)
+    assert Settings.from_dict({"coding_context_min_mass": 2.0}).coding_context_min_mass == 2.0
+
+
+def test_question_and_cue_is_one_step() -> None:
+    from saidwhat.network.coding import question_and_cue
+
+    assert question_and_cue("oppose", ["x"], True, "neutral", "said") == (
+        "support", ["rhetorical question: demands or defends"])
+    assert question_and_cue("support", [], False, "oppose", "rejected") == (
+        "oppose", ["cue 'rejected' opposes"])
+    q, ev = question_and_cue("oppose", ["'x' negated"], True, "oppose", "rejected")
+    assert q == "oppose" and ev[-1] == "cue 'rejected' opposes"
+
+
+def test_hyphenated_evaluative_words_are_read_whole() -> None:
+    from saidwhat.network.coding import _hyphenated
+
+    doc = load_nlp()("It was still a top-heavy plan, not a well - made one.")
+    heavy = next(t for t in doc if t.text == "heavy")
+    assert _hyphenated(heavy) == "top-heavy"
+    assert _hyphenated(next(t for t in doc if t.text == "top")) == "top-heavy"
+    # spaced dashes are no hyphenated word
+    assert _hyphenated(next(t for t in doc if t.text == "well")) == "well"

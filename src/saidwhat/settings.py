@@ -109,6 +109,39 @@ class Settings:
     near_duplicate_num_perm: int = 128
     """MinHash permutations (datasketch): more is a closer Jaccard estimate, slower."""
 
+    # -- networks: concept coding (saidwhat.network.coding.ConceptCoder) -----------------
+    coding_threshold: float = 0.5
+    """The default minimum calibrated score for a concept to be coded on a statement
+    (``--threshold`` overrides it): about raw 0.7, i.e. a keyword, or most of a label's
+    specific words, or a close example."""
+
+    coding_example_min_sim: float = 0.35
+    """A labelled example (codebook examples, coded statements) at least this similar
+    (cosine of TF-IDF lemma vectors) adds to its concept's score on a statement."""
+
+    coding_example_alone_sim: float = 0.45
+    """A statement with no concept words is coded by a labelled example alone from this
+    similarity."""
+
+    coding_example_agreement_sim: float = 0.6
+    """From this similarity, a labelled example the rules misread corrects the agreement of
+    the statement the same way (few-shot learnt correction)."""
+
+    coding_context_min_mass: float = 1.0
+    """A statement without concept words takes its document's dominant concept only when
+    the document's statements carry at least this much raw concept evidence."""
+
+    coding_embed_alone_sim: float = 0.5
+    """Method ``embeddings``: a statement with no concept words is coded by similarity alone
+    from this cosine similarity ..."""
+
+    coding_embed_margin: float = 0.1
+    """... when its nearest concept is this much more similar than the next one."""
+
+    coding_embed_boost_sim: float = 0.45
+    """Method ``embeddings``: the statement's nearest concept gains from its similarity to a
+    lexical match from this cosine similarity."""
+
     # -- annotation scheme ----------------------------------------------------------------
     scheme: str = "speech"
     """What counts as an attribution and where its spans stop (``--scheme``): ``speech``
@@ -130,6 +163,13 @@ class Settings:
             raise ValueError("max_sentence_tokens must be at least 8 (or None)")
         if self.doc_timeout is not None and not self.doc_timeout > 0:
             raise ValueError("doc_timeout must be a positive number of seconds (or None)")
+        for name in ("coding_threshold", "coding_example_min_sim", "coding_example_alone_sim",
+                     "coding_example_agreement_sim", "coding_embed_alone_sim",
+                     "coding_embed_margin", "coding_embed_boost_sim"):
+            if not 0 <= getattr(self, name) <= 1:
+                raise ValueError(f"{name} must be in [0, 1] (got {getattr(self, name)!r})")
+        if self.coding_context_min_mass < 0:
+            raise ValueError("coding_context_min_mass must be >= 0")
         if self.chunk_chars < 1000:
             raise ValueError("chunk_chars must be at least 1000")
 

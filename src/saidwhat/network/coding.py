@@ -33,6 +33,7 @@ from typing import Any, Literal
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
+from ..settings import Settings
 from .codebook import Codebook, Concept
 from .lexicons import content_stance_words, cue_polarity, evaluation_words
 
@@ -48,33 +49,18 @@ _KEYWORD_WEIGHT = 1.0
 _LABEL_WEIGHT = 1.5
 _DESCRIPTION_WEIGHT = 1.0
 # Labelled examples (codebook examples, coded statements): the best cosine similarity of
-# TF-IDF lemma vectors, times this, is added to the concept's raw score when it reaches
-# _EXAMPLE_MIN_SIM; a statement with no concept words is coded by an example alone from
-# _EXAMPLE_ALONE_SIM; from _EXAMPLE_AGREEMENT_SIM a labelled example the rules misread
-# corrects the agreement of the statement (ConceptCoder.use_examples).
+# TF-IDF lemma vectors, times this, is added to the concept's raw score. The similarities
+# it takes (and the embeddings method's, the document topic's evidence and the default
+# threshold) are settings a user tunes: Settings.coding_* (saidwhat.settings).
 _EXAMPLE_WEIGHT = 2.0
-_EXAMPLE_MIN_SIM = 0.35
-_EXAMPLE_ALONE_SIM = 0.45
-_EXAMPLE_AGREEMENT_SIM = 0.6
-# ... or from _EXAMPLE_CLEAR_SIM when that concept's example is _EXAMPLE_MARGIN times as
-# similar as any other concept's (a clear nearest-neighbour choice).
+# An example also counts from _EXAMPLE_CLEAR_SIM when that concept's example is
+# _EXAMPLE_MARGIN times as similar as any other concept's (a clear nearest-neighbour choice).
 _EXAMPLE_CLEAR_SIM = 0.15
 _EXAMPLE_MARGIN = 1.5
-# Document topic: a statement without concept words gets its document's dominant concept
-# when the document's statements carry at least this much raw evidence; its raw score is
-# _CONTEXT_WEIGHT x the concept's share of that evidence.
-_CONTEXT_MIN_MASS = 1.0
+# Document topic: its raw score is _CONTEXT_WEIGHT x the concept's share of the evidence.
 _CONTEXT_WEIGHT = 1.0
-# Embeddings (method "embeddings"): a statement with no concept words is coded by
-# similarity alone from _EMBED_ALONE_SIM, when its nearest concept is _EMBED_MARGIN more
-# similar than the next one.
-_EMBED_ALONE_SIM = 0.5
-_EMBED_MARGIN = 0.1
-# ... and adds to a lexical match of its nearest concept from _EMBED_BOOST_SIM.
-_EMBED_BOOST_SIM = 0.45
-# The default --threshold on the calibrated score (see ConceptCode): about raw 0.7, i.e.
-# a keyword, or most of a label's specific words, or a close example.
-DEFAULT_THRESHOLD = 0.5
+# The default --threshold on the calibrated score (see ConceptCode).
+DEFAULT_THRESHOLD = Settings().coding_threshold
 # A concept whose only evidence is one label or description word counts this share of it.
 _SINGLE_WORD_FACTOR = 0.5
 
@@ -181,7 +167,8 @@ class ConceptCoder:
     def __init__(self, codebook: Codebook, nlp: Language | None = None, *,
                  method: str = "lexical", threshold: float | None = None,
                  skip_narrative: bool = True, examples: Sequence[Any] = (),
-                 use_codebook_examples: bool = True, context: bool = True) -> None:
+                 use_codebook_examples: bool = True, context: bool = True,
+                 settings: Settings | None = None) -> None:
         if method not in METHODS:
             raise ValueError(f"unknown coding method {method!r}; choose one of {METHODS}")
         if nlp is None:
@@ -189,7 +176,8 @@ class ConceptCoder:
             nlp = load_nlp()
         self.nlp = nlp
         self.codebook = codebook
-        self.threshold = DEFAULT_THRESHOLD if threshold is None else threshold
+        self.settings = settings or Settings()
+        self.threshold = self.settings.coding_threshold if threshold is None else threshold
         self.skip_narrative = skip_narrative
         self.method = method
         self.context = context
@@ -287,9 +275,13 @@ class ConceptCoder:
                         continue
                     if doc is label_doc:
                         label_terms.add(term)
-                    if flips[t.i] ^ (evals[t.i] < 0):
+                    # A description is a summary of the topic, often of both sides ("praise
+                    # of X; or attacks on X as a fraud"): only its negators and reducing
+                    # words give a direction, not the evaluative words it lists.
+                    bad = evals[t.i] < 0 and doc is label_doc
+                    if flips[t.i] ^ bad:
                         reversed_terms.add(term)
-                        if (evals[t.i] < 0 and not flips[t.i]
+                        if (bad and not flips[t.i]
                                 and _subject_phrase(t) is not None):
                             evaluated_terms.add(term)
             profiles.append(_Profile(concept, keywords, words, reversed_terms,
@@ -336,7 +328,7 @@ class ConceptCoder:
                 continue
             m = mass.get(item.group) or {}
             total = sum(m.values())
-            if not m or total < _CONTEXT_MIN_MASS:
+            if not m or total < self.settings.coding_context_min_mass:
                 continue
             cid = max(m, key=lambda c: m[c])
             share = m[cid] / total
@@ -435,7 +427,7 @@ class ConceptCoder:
         if nearest and not (reported and narrated == len(segments)):
             for cid, (sim, i) in nearest.items():
                 if cid is None or cid in best or not (
-                        sim >= _EXAMPLE_ALONE_SIM or _clear_nearest(nearest, cid)):
+                        sim >= self.settings.coding_example_alone_sim or _clear_nearest(nearest, cid)):
                     continue
                 if nearest.get(None, (0.0, -1))[0] >= sim:
                     continue  # closer to an example that codes nothing
@@ -454,7 +446,8 @@ class ConceptCoder:
             j = order[0]
             second = sims[order[1]] if len(order) > 1 else -1.0
             score = _sim_score(sims[j])
-            if (sims[j] >= _EMBED_ALONE_SIM and sims[j] - second >= _EMBED_MARGIN
+            if (sims[j] >= self.settings.coding_embed_alone_sim
+                    and sims[j] - second >= self.settings.coding_embed_margin
                     and calibrate(score) >= self.threshold
                     and (cue_pol != "neutral" or question or takes_position(doc, flips))):
                 q, aev = context_qualifier(doc, flips, evals, question, cue_pol, cue_word)
@@ -485,7 +478,7 @@ class ConceptCoder:
         """Flip a rule-based qualifier when the closest labelled example of the concept was
         coded the other way than the rules read it."""
         found = nearest.get(cid)
-        if found is None or found[0] < _EXAMPLE_AGREEMENT_SIM or found[1] >= len(self._rule_q):
+        if found is None or found[0] < self.settings.coding_example_agreement_sim or found[1] >= len(self._rule_q):
             return q, []
         sim, i = found
         rule, ex = self._rule_q[i], self._examples.examples[i]
@@ -529,6 +522,11 @@ class ConceptCoder:
                 rev = len(flip_sets[head] & inside) % 2 == 1
             else:
                 rev = len(flip_sets[head]) % 2 == 1
+            # A concept word that is itself evaluative ("a *fraud*", "*steadiness*"), or one
+            # an evaluative word modifies ("*good* judgment", "a *top-heavy* plan"), says
+            # which way the speaker leans, unless the concept's own label uses it that way.
+            if not ev and h.term not in prof.reversed_terms:
+                ev = _own_evaluation(doc[head], doc[h.start:h.end]) < 0
             stated = rev or ev or evals[head] > 0
             if ev and cue_pol == "oppose":
                 ev = False  # "criticised X as a crazy system": one opposition, not two
@@ -544,15 +542,8 @@ class ConceptCoder:
             if own:
                 agreement.append(f"'{word}' is what the concept reduces")
         negated = neg_weight > lexical / 2
-        qualifier: Qualifier = "oppose" if negated else "support"
-        if question:
-            qualifier = "support"
-            agreement = ["rhetorical question: demands or defends"]
-        if cue_pol == "oppose":
-            qualifier = "support" if qualifier == "oppose" else "oppose"
-            agreement.append(f"cue '{cue_word}' opposes")
-        elif cue_pol == "support":
-            agreement.append(f"cue '{cue_word}' supports")
+        qualifier, agreement = question_and_cue("oppose" if negated else "support", agreement,
+                                                question, cue_pol, cue_word)
         return score, qualifier, [h.evidence for h in hits] + extra_ev, agreement
 
     def _hits(self, prof: _Profile, toks: list[Token], seq: list[str], seg_idx: list[int]) -> list[_Hit]:
@@ -584,7 +575,7 @@ class ConceptCoder:
                             sims: Sequence[float] | None) -> tuple[float, list[str]]:
         extra, evidence = 0.0, []
         found = nearest.get(prof.concept.id)
-        if found is not None and (found[0] >= _EXAMPLE_MIN_SIM or _clear_nearest(
+        if found is not None and (found[0] >= self.settings.coding_example_min_sim or _clear_nearest(
                 nearest, prof.concept.id)):
             sim, i = found
             extra += _EXAMPLE_WEIGHT * sim
@@ -594,7 +585,7 @@ class ConceptCoder:
             j = self._profiles.index(prof)
             # Only the statement's nearest concept gains: the embedding breaks ties and
             # lifts a weak lexical match, it does not add evidence to every concept.
-            nearest_concept = sims[j] >= max(sims) and sims[j] >= _EMBED_BOOST_SIM
+            nearest_concept = sims[j] >= max(sims) and sims[j] >= self.settings.coding_embed_boost_sim
             s = _sim_score(sims[j]) if nearest_concept else 0.0
             if s > 0:
                 extra += s
@@ -706,6 +697,44 @@ def evaluation_flips(doc: Doc, flips: list[bool]) -> list[int]:
     return out
 
 
+def _own_evaluation(t: Token, span: Span | None = None) -> int:
+    """-1 / +1 when the word itself, or an adjective or compound modifying it, is a negative
+    (or denial) / positive evaluative word of evaluation_polarity.tsv; 0 otherwise. A
+    negator on the word or its head reverses it ("not a *success*")."""
+    table = evaluation_words()
+
+    def sign(x: Token) -> int:
+        kind = (table.get((x.lemma_.lower(),)) or table.get((x.lower_,))
+                or table.get((_hyphenated(x),)))
+        if kind in ("negative", "denial"):
+            return -1
+        return 1 if kind == "positive" else 0
+
+    total = sign(t) + sum(sign(c) for c in t.children if c.dep_ in ("amod", "compound"))
+    if span is not None and len(span) > 1 and total == 0:
+        # a hyphenated or multi-word phrase ("trigger-happy"): the phrase as written
+        kind = table.get((span.text.lower(),)) or table.get(tuple(x.lemma_.lower() for x in span))
+        total = -1 if kind in ("negative", "denial") else (1 if kind == "positive" else 0)
+    if total == 0:
+        return 0
+    negated = any(c.dep_ == "neg" for c in (*t.children, *t.head.children))
+    val = -1 if total < 0 else 1
+    return -val if negated else val
+
+
+def _hyphenated(t: Token) -> str:
+    """The hyphenated word a token is part of, as written ("top-heavy" for "heavy" or
+    "top"), folded; the token alone when it has no hyphen beside it."""
+    doc, i = t.doc, t.i
+    if i + 2 < len(doc) and doc[i + 1].text == "-" and not t.whitespace_ \
+            and not doc[i + 1].whitespace_:
+        return f"{t.lower_}-{doc[i + 2].lower_}"
+    if i >= 2 and doc[i - 1].text == "-" and not doc[i - 2].whitespace_ \
+            and not doc[i - 1].whitespace_:
+        return f"{doc[i - 2].lower_}-{t.lower_}"
+    return t.lower_
+
+
 def _predicate(head: Token) -> set[int]:
     """The predicate's words: the head's subtree without relative, adverbial and
     complement clauses of its own ("an inquiry should identify the bodies *that failed*")."""
@@ -736,7 +765,7 @@ def _evaluation_marks(doc: Doc, flips: list[bool]) -> dict[int, tuple[int, str]]
     marks: dict[int, tuple[int, str]] = {}
     lemmas = [t.lemma_.lower() for t in doc]
     for t in doc:
-        for key in ((lemmas[t.i],), (t.lower_,)):
+        for key in ((lemmas[t.i],), (t.lower_,), (_hyphenated(t),)):
             kind = table.get(key)
             if kind in ("negative", "positive", "denial"):
                 break
@@ -898,9 +927,19 @@ def context_qualifier(doc: Doc, flips: list[bool], evals: list[int], question: b
              and t.i < t.head.i) or (t.lower_ == "unless" and t.dep_ == "mark") for t in doc):
         q = "support"
         evidence.append("bad outcome without it")
+    return question_and_cue(q, evidence, question, cue_pol, cue_word)
+
+
+def question_and_cue(q: Qualifier, evidence: list[str], question: bool, cue_pol: str,
+                     cue_word: str) -> tuple[Qualifier, list[str]]:
+    """The last two steps of every agreement reading: a rhetorical question supports (it
+    demands or defends), then an opposing cue ("rejected", "criticised") reverses what the
+    content says, and a supporting one is noted."""
     if question:
         q = "support"
         evidence = ["rhetorical question: demands or defends"]
+    else:
+        evidence = list(evidence)
     if cue_pol == "oppose":
         q = "support" if q == "oppose" else "oppose"
         evidence.append(f"cue '{cue_word}' opposes")
