@@ -326,7 +326,46 @@ def content_features(tok: Token, span: tuple[int, int], kinds: list[str],
     for k in kinds:
         f += [f"k={k}", f"k|l={k}|{lemma}", f"k|p={k}|{tok.pos_}", f"k|d={k}|{tok.dep_}",
               f"k|n={k}|{_bucket(len(words))}", f"k|first={k}|{first if first in FIRST_WORDS else '_'}"]
-    return f
+    return f + _edge_conjunctions(tok, sdoc, a, b, kinds, df)
+
+
+def _edge_conjunctions(tok: Token, sdoc: Doc, a: int, b: int, kinds: list[str],
+                       df: DocFeatures) -> list[str]:
+    """Where the span ``a..b`` (tokens) starts and stops, in combination: the words just
+    outside each edge (two after the end: the word a comma opens, "which", "saying"), the
+    edge tokens' tags, each against the first generator's kind and the cue's lemma; whether
+    the span holds the cue or its subject; its verbs; unbalanced quotation marks."""
+    ft, lt = sdoc[a], sdoc[b]
+    n = len(sdoc)
+    after = sdoc[b + 1] if b + 1 < n else None
+    after2 = sdoc[b + 2] if b + 2 < n else None
+    before = sdoc[a - 1] if a > 0 else None
+    base = kinds[0].split(":")[0]
+    aft, aft2, bef = _edge(after), _edge2(after2), _edge(before)
+    lemma = tok.lemma_.lower()
+    out = [f"a2={aft}|{aft2}", f"ft={ft.tag_}", f"lt={lt.tag_}", f"ft|lt={ft.tag_}|{lt.tag_}",
+           f"b|a={bef}|{aft}", f"kb|a2={base}|{aft}|{aft2}", f"kb|bef={base}|{bef}",
+           f"kb|ft={base}|{ft.tag_}", f"kb|lt={base}|{lt.tag_}", f"l|ft={lemma}|{ft.tag_}",
+           f"l|bef={lemma}|{bef}", f"l|a={lemma}|{aft}", f"fdep={ft.dep_}|{ft.head.pos_}"]
+    subj = [c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")]
+    if subj and a <= subj[0].i <= b:
+        out.append("has_subj")
+    if a <= tok.i <= b:
+        out.append("has_cue")
+    out.append(f"verbs={_bucket(sum(1 for t in sdoc[a:b + 1] if t.pos_ == 'VERB'))}")
+    text = df.text[ft.idx:lt.idx + len(lt.text)]
+    opens = text.count("“") + text.count("‘")
+    closes = text.count("”") + text.count("’") - text.count("’s") - text.count("n’t")
+    if opens or closes:
+        out.append(f"qbal={'y' if opens == closes else 'open' if opens > closes else 'close'}")
+    return out
+
+
+def _edge2(t: Token | None) -> str:
+    """The second word after a span: its tag when it opens a participle or relative clause."""
+    if t is not None and t.tag_ in ("VBG", "VBN", "WDT", "WP", "WRB"):
+        return t.tag_
+    return _edge(t)
 
 
 def _edge(t: Token | None) -> str:

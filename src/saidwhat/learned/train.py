@@ -48,7 +48,8 @@ from .features import (
 from .model import AttributionModel, LinearModel
 
 MIN_COUNT = 2  # features seen fewer times in training are left out
-L2 = 1.0  # L2 penalty of every logistic regression
+L2 = 1.0  # L2 penalty of the cue and source logistic regressions
+CONTENT_L2 = 3.0  # the content ranker's (more, sparser conjunction features: chosen on dev)
 
 
 @dataclass
@@ -277,7 +278,7 @@ def train(train_golds: list[GoldDocument], train_docs: list[Doc],
     say(f"examples: cue {len(data.cue.labels)} ({sum(data.cue.labels)} positive), content "
         f"{len(data.content.labels)}, source {len(data.source.labels)}; {dict(data.stats)}")
     cue = fit(data.cue, seed)
-    content = fit(data.content, seed)
+    content = fit(data.content, seed, l2=CONTENT_L2)
     source = fit(data.source, seed)
     model = AttributionModel(cue, content, source, extent_table(data),
                              {"cue": 0.5, "source": 0.3, "drop_rules": 0.05,
@@ -293,7 +294,7 @@ def train(train_golds: list[GoldDocument], train_docs: list[Doc],
                   "dev_documents": len(dev_golds or []),
                   "dev_parc": {k: None if v is None else round(v, 4)
                                for k, v in dev_scores.items()},
-                  "min_count": MIN_COUNT, "l2": L2}
+                  "min_count": MIN_COUNT, "l2": L2, "content_l2": CONTENT_L2}
     return model
 
 
