@@ -214,6 +214,38 @@ def content_candidates(tok: Token, df: DocFeatures) -> dict[tuple[int, int], lis
     return out
 
 
+SET_OFF = frozenset({",", "—", "–"})
+
+
+def parenthetical_parts(tok: Token, span: tuple[int, int]) -> list[tuple[int, int]] | None:
+    """Both sides of a cue phrase set off inside its sentence ("The plan, she said, is dead"),
+    when the chosen content ``span`` is one of them: PARC annotates the content as the two
+    parts around the cue. None otherwise (the cue heads the sentence, or no commas)."""
+    doc = tok.doc
+    if tok.head.i == tok.i or tok.dep_ not in ("parataxis", "advcl", "ccomp", "conj", "dep"):
+        return None
+    lo_t, hi_t = subtree_extent(tok)
+    sent = tok.sent
+    if lo_t <= sent.start or hi_t + 1 >= sent.end:
+        return None
+    # the commas may belong to the cue's subtree or lie just outside it
+    if doc[lo_t].text not in SET_OFF and doc[lo_t - 1].text not in SET_OFF or \
+            doc[hi_t].text not in SET_OFF and doc[hi_t + 1].text not in SET_OFF:
+        return None
+    start = sent.start
+    while start < lo_t and (doc[start].pos_ == "CCONJ" or doc[start].is_punct):
+        start += 1  # PARC leaves a leading "But"/"And" out of the content
+    left = _trim(doc, start, lo_t)
+    right = _trim(doc, hi_t + 1, sent.end)
+    if left is None or right is None:
+        return None
+    if span[0] == right[0]:  # the ranker chose the right part: keep its end
+        return [left, span]
+    if span == left:
+        return [left, right]
+    return None
+
+
 CUE_MOD_DEPS = frozenset({"advmod", "npadvmod", "prep", "agent", "dative", "prt", "neg",
                           "punct"})
 CUT_DEPS = frozenset({"relcl", "appos", "advcl", "conj", "acl", "npadvmod", "cc", "prep"})
