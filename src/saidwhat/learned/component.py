@@ -80,7 +80,7 @@ class LearnedCues:
 
     def __call__(self, doc: DocContext, prior: Sequence[Candidate]) -> list[Candidate]:
         model = self.model
-        sdoc, text = doc.sdoc, doc.text
+        sdoc = doc.sdoc
         df = DocFeatures.of(doc, prior)
         parc = doc.settings.scheme == "parc"
         full = doc.full_index
@@ -125,7 +125,7 @@ class LearnedCues:
             s, e = best
             if (s, e) in quote_spans:
                 kind = "direct"
-            elif any(ch in text[s:e] for ch in "“”\"‘’") and full.covered(s, e) < e - s:
+            elif 0 < full.covered(s, e) < e - s:  # part of it quoted (not "Clinton’s")
                 kind = "mixed"
             else:
                 kind = "indirect"
