@@ -394,3 +394,51 @@ def test_default_run_records_learned_and_a_broken_model_is_a_usage_error(
     assert res.exit_code == 2 and "model.json" in res.output
     res = cli.invoke(main, ["extract", str(art), "--extractor", "rules"])
     assert res.exit_code == 0 and "the bridge would reopen on Monday" in res.output
+
+
+def test_parenthetical_cue_takes_both_sides_as_parts() -> None:
+    from saidwhat.extract import Extractor
+    from saidwhat.learned.features import _trim, parenthetical_parts
+    from saidwhat.pipeline.cues import subtree_extent
+
+    ex = Extractor()
+    text = "Voters were worried. But to prevent problems, he said, local officials should be vigilant."
+    sdoc = ex.nlp(text)
+    said = next(t for t in sdoc if t.lower_ == "said")
+    lo, hi = subtree_extent(said)
+    right = _trim(sdoc, hi + 1, said.sent.end)
+    assert right is not None and text[right[0]:right[1]] == "local officials should be vigilant"
+    parts = parenthetical_parts(said, right)
+    assert parts is not None
+    # PARC leaves the leading conjunction out; the ranker's right part is kept as chosen
+    assert [text[a:b] for a, b in parts] == ["to prevent problems",
+                                             "local officials should be vigilant"]
+    # a cue heading its sentence ("he said that ...") has no parenthetical parts
+    sdoc2 = ex.nlp("He said that officials should be vigilant.")
+    said2 = next(t for t in sdoc2 if t.lower_ == "said")
+    assert parenthetical_parts(said2, (8, 41)) is None
+
+
+def test_parc_split_quote_joins_across_an_aside_and_keeps_it() -> None:
+    from saidwhat.extract import Extractor
+
+    text = ("Voters were uneasy. \u201cThis is in their heads. This is in their minds,\u201d said "
+            "Smith, speaking of the health issue. \u201cIt is one of the things worrying them.\u201d")
+    cfg = load_config().merge(extractor_overrides("learned", "parc"))
+    quotes = Extractor(config=cfg)(text).quotes
+    split = [q for q in quotes if q.content_parts]
+    assert len(split) == 1 and len(split[0].content_parts or []) == 2
+    assert split[0].content_parts is not None
+    assert split[0].content_parts[1].text == "It is one of the things worrying them."
+    # the aside between the parts is not nested in the split quotation: it stays
+    assert not any(q.content.start < split[0].content_parts[0].end for q in quotes
+                   if q is not split[0] and q.content.start > split[0].content.start)
+
+
+def test_learned_kind_mixed_only_when_part_is_quoted() -> None:
+    from saidwhat.extract import Extractor
+
+    cfg = load_config().merge(extractor_overrides("learned", "parc"))
+    text = "The senator denied the mayor\u2019s claims about the budget on Monday."
+    quotes = Extractor(config=cfg)(text).quotes
+    assert quotes and all(q.kind != "mixed" for q in quotes)

@@ -33,7 +33,7 @@ fallback. Applied with numpy; trained with scipy's L-BFGS (`pip install saidwhat
   seen at least twice) and their weights: no passage of the training text.
 * **parser**: {spacy_model}
 * **command**: `{command}`
-* **seed**: {info.get('seed')}; L2 {info.get('l2')}; features seen at least
+* **seed**: {info.get('seed')}; L2 {info.get('l2')} (content ranker {info.get('content_l2', info.get('l2'))}); features seen at least
   {info.get('min_count')} times
 * **examples**: {info.get('examples')}
 * **train time**: {info.get('train_seconds')} s wall clock, fitting and model selection (the parse,

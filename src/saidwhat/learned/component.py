@@ -38,6 +38,7 @@ from .features import (
     cue_extent,
     cue_features,
     is_cue_candidate,
+    parenthetical_parts,
     source_candidates,
     source_extent,
     source_features,
@@ -79,7 +80,7 @@ class LearnedCues:
 
     def __call__(self, doc: DocContext, prior: Sequence[Candidate]) -> list[Candidate]:
         model = self.model
-        sdoc, text = doc.sdoc, doc.text
+        sdoc = doc.sdoc
         df = DocFeatures.of(doc, prior)
         parc = doc.settings.scheme == "parc"
         full = doc.full_index
@@ -118,10 +119,13 @@ class LearnedCues:
                 src_tok = None
             if src_tok is None and not parc:
                 continue
+            parts = parenthetical_parts(tok, best) if parc else None
+            if parts is not None:
+                best = (parts[0][0], parts[-1][1])
             s, e = best
             if (s, e) in quote_spans:
                 kind = "direct"
-            elif any(ch in text[s:e] for ch in "“”\"‘’") and full.covered(s, e) < e - s:
+            elif 0 < full.covered(s, e) < e - s:  # part of it quoted (not "Clinton’s")
                 kind = "mixed"
             else:
                 kind = "indirect"
@@ -130,7 +134,7 @@ class LearnedCues:
                 provenance=self.name, confidence=p, cue_class=_cue_class(tok, doc),
                 source_extent=source_extent(src_tok, tok, doc.lang, model.source_extent)
                 if src_tok is not None
-                else None, sourceless=src_tok is None))
+                else None, sourceless=src_tok is None, content_parts=parts))
         doc.cache[PROBS_KEY] = probs
         return out
 

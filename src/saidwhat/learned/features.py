@@ -214,6 +214,38 @@ def content_candidates(tok: Token, df: DocFeatures) -> dict[tuple[int, int], lis
     return out
 
 
+SET_OFF = frozenset({",", "—", "–"})
+
+
+def parenthetical_parts(tok: Token, span: tuple[int, int]) -> list[tuple[int, int]] | None:
+    """Both sides of a cue phrase set off inside its sentence ("The plan, she said, is dead"),
+    when the chosen content ``span`` is one of them: PARC annotates the content as the two
+    parts around the cue. None otherwise (the cue heads the sentence, or no commas)."""
+    doc = tok.doc
+    if tok.head.i == tok.i or tok.dep_ not in ("parataxis", "advcl", "ccomp", "conj", "dep"):
+        return None
+    lo_t, hi_t = subtree_extent(tok)
+    sent = tok.sent
+    if lo_t <= sent.start or hi_t + 1 >= sent.end:
+        return None
+    # the commas may belong to the cue's subtree or lie just outside it
+    if doc[lo_t].text not in SET_OFF and doc[lo_t - 1].text not in SET_OFF or \
+            doc[hi_t].text not in SET_OFF and doc[hi_t + 1].text not in SET_OFF:
+        return None
+    start = sent.start
+    while start < lo_t and (doc[start].pos_ == "CCONJ" or doc[start].is_punct):
+        start += 1  # PARC leaves a leading "But"/"And" out of the content
+    left = _trim(doc, start, lo_t)
+    right = _trim(doc, hi_t + 1, sent.end)
+    if left is None or right is None:
+        return None
+    if span[0] == right[0]:  # the ranker chose the right part: keep its end
+        return [left, span]
+    if span == left:
+        return [left, right]
+    return None
+
+
 CUE_MOD_DEPS = frozenset({"advmod", "npadvmod", "prep", "agent", "dative", "prt", "neg",
                           "punct"})
 CUT_DEPS = frozenset({"relcl", "appos", "advcl", "conj", "acl", "npadvmod", "cc", "prep"})
@@ -326,7 +358,46 @@ def content_features(tok: Token, span: tuple[int, int], kinds: list[str],
     for k in kinds:
         f += [f"k={k}", f"k|l={k}|{lemma}", f"k|p={k}|{tok.pos_}", f"k|d={k}|{tok.dep_}",
               f"k|n={k}|{_bucket(len(words))}", f"k|first={k}|{first if first in FIRST_WORDS else '_'}"]
-    return f
+    return f + _edge_conjunctions(tok, sdoc, a, b, kinds, df)
+
+
+def _edge_conjunctions(tok: Token, sdoc: Doc, a: int, b: int, kinds: list[str],
+                       df: DocFeatures) -> list[str]:
+    """Where the span ``a..b`` (tokens) starts and stops, in combination: the words just
+    outside each edge (two after the end: the word a comma opens, "which", "saying"), the
+    edge tokens' tags, each against the first generator's kind and the cue's lemma; whether
+    the span holds the cue or its subject; its verbs; unbalanced quotation marks."""
+    ft, lt = sdoc[a], sdoc[b]
+    n = len(sdoc)
+    after = sdoc[b + 1] if b + 1 < n else None
+    after2 = sdoc[b + 2] if b + 2 < n else None
+    before = sdoc[a - 1] if a > 0 else None
+    base = kinds[0].split(":")[0]
+    aft, aft2, bef = _edge(after), _edge2(after2), _edge(before)
+    lemma = tok.lemma_.lower()
+    out = [f"a2={aft}|{aft2}", f"ft={ft.tag_}", f"lt={lt.tag_}", f"ft|lt={ft.tag_}|{lt.tag_}",
+           f"b|a={bef}|{aft}", f"kb|a2={base}|{aft}|{aft2}", f"kb|bef={base}|{bef}",
+           f"kb|ft={base}|{ft.tag_}", f"kb|lt={base}|{lt.tag_}", f"l|ft={lemma}|{ft.tag_}",
+           f"l|bef={lemma}|{bef}", f"l|a={lemma}|{aft}", f"fdep={ft.dep_}|{ft.head.pos_}"]
+    subj = [c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")]
+    if subj and a <= subj[0].i <= b:
+        out.append("has_subj")
+    if a <= tok.i <= b:
+        out.append("has_cue")
+    out.append(f"verbs={_bucket(sum(1 for t in sdoc[a:b + 1] if t.pos_ == 'VERB'))}")
+    text = df.text[ft.idx:lt.idx + len(lt.text)]
+    opens = text.count("“") + text.count("‘")
+    closes = text.count("”") + text.count("’") - text.count("’s") - text.count("n’t")
+    if opens or closes:
+        out.append(f"qbal={'y' if opens == closes else 'open' if opens > closes else 'close'}")
+    return out
+
+
+def _edge2(t: Token | None) -> str:
+    """The second word after a span: its tag when it opens a participle or relative clause."""
+    if t is not None and t.tag_ in ("VBG", "VBN", "WDT", "WP", "WRB"):
+        return t.tag_
+    return _edge(t)
 
 
 def _edge(t: Token | None) -> str:

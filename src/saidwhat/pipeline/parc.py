@@ -46,31 +46,40 @@ def _verb_key(r: Candidate) -> int | None:
 
 
 def join_split_quotes(records: list[Candidate]) -> list[Candidate]:
-    """Consecutive quotations of one paragraph sharing a cue become one attribution."""
+    """Quotations of one paragraph sharing a cue become one attribution; what lies between
+    them (an aside such as "…,” she said, speaking of X. “…") does not keep them apart."""
     out: list[Candidate] = []
     for r in records:
-        prev = out[-1] if out else None
         key = _verb_key(r)
-        if prev is not None and key is not None and key == _verb_key(prev) and \
-                prev.kind in ("direct", "mixed") and r.kind in ("direct", "mixed") and \
-                prev.paragraph == r.paragraph and r.content[0] >= prev.content[1]:
-            parts = list(prev.content_parts or [prev.content]) + list(r.content_parts or [r.content])
-            prev.content = (parts[0][0], parts[-1][1])
-            prev.content_parts = parts
-            prev.confidence = min(prev.confidence, r.confidence)
+        first = None
+        if key is not None and r.kind in ("direct", "mixed"):
+            for prev in reversed(out):
+                if prev.paragraph != r.paragraph or prev.kind in ("direct", "mixed") and \
+                        _verb_key(prev) != key:
+                    break
+                if _verb_key(prev) == key and prev.kind in ("direct", "mixed"):
+                    first = prev
+                    break
+        if first is not None and r.content[0] >= first.content[1]:
+            parts = list(first.content_parts or [first.content]) + \
+                list(r.content_parts or [r.content])
+            first.content = (parts[0][0], parts[-1][1])
+            first.content_parts = parts
+            first.confidence = min(first.confidence, r.confidence)
             continue
         out.append(r)
     return out
 
 
 def drop_nested(records: list[Candidate]) -> list[Candidate]:
-    """Leave out the attributions whose cue lies inside another one's content."""
-    index = SpanIndex(r.content for r in records)
+    """Leave out the attributions whose cue lies inside another one's content (inside its
+    parts: the aside between a split quotation's parts is not nested in it)."""
+    index = SpanIndex(p for r in records for p in (r.content_parts or [r.content]))
     out = []
     for r in records:
         at = r.verb.idx if r.verb is not None else (r.cue[0].idx if r.cue else None)
         if at is not None:
-            own = 1 if r.content[0] <= at < r.content[1] else 0
+            own = sum(1 for a, b in (r.content_parts or [r.content]) if a <= at < b)
             if index.containing(at) > own:
                 continue
         out.append(r)
