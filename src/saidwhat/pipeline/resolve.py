@@ -190,6 +190,16 @@ class SpeakerResolver:
             return Speaker(), None
         doc = self.sdoc
         lex, lab, lang = self._lex, self._lab, self.lang
+        if verb is not None and self._in_quote(source.idx) and not self._in_quote(verb.idx):
+            # the parse took words of the quotation for the source ("‘… Full panic mode,’
+            # said Jane Doe"): the speaker is the verb's nominal outside the quotation
+            source = next((c for c in verb.children
+                           if c.pos_ in ("PROPN", "NOUN", "PRON") and not self._in_quote(c.idx)
+                           and c.dep_ in (lab.nsubj, lab.nsubjpass, lab.dobj, lab.npadvmod)),
+                          None)
+            if source is None:
+                return Speaker(), None
+            extent = None
         s, e = extent or mention_span(source, verb, lang, self.settings.mention_max_tokens)
         mention = doc[s:e]
         s, e = extent or np_span(source, lang)
@@ -294,14 +304,26 @@ class SpeakerResolver:
                 ent_anon.affiliation = affiliation
                 return Speaker(name=text, type="anonymous", role=None, affiliation=affiliation,
                                entity_id=ent_anon.id), mention
+        if has_org and det == "the" and source.tag_ != lab.tag_plural_noun and \
+                source.ent_type_ not in lang.organization_entity_labels and \
+                (head_lemma in lex.role_nouns or lower in lex.role_nouns):
+            # "the New York businessman", "the Democratic nominee": a place or party word
+            # modifies a person noun; the description is of a person named earlier (standard
+            # within-document coreference), not an organisation
+            person = self._person_with_role(source, core) or self._recent_person(
+                source.i, _role_gender(head_lemma, lang), role=head_lemma,
+                known_gender_first=True)
+            if person is not None:
+                return self._speaker_for(person, source.i), mention
         if has_org or head_lemma in lex.organization_heads or source.lower_ in lex.organization_heads:
             name = _organization_name(core, source, lang)
             org = self._add_entity(name, "organization", core, source.i)
             return Speaker(name=org.name, type="organization", entity_id=org.id), mention
         if head_lemma in lex.role_nouns or core.text.lower().removeprefix("the ") in lex.role_nouns:
-            if det == "the" or det is None:
+            # "his lawyer" is somebody else than the man just named (whose lawyer he is)
+            if (det == "the" or det is None) and not owner:
                 person = self._recent_person(source.i, _role_gender(head_lemma, lang),
-                                             role=head_lemma)
+                                             role=head_lemma, known_gender_first=True)
                 if person is not None:
                     return self._speaker_for(person, source.i), mention
         if det == "the" and source.pos_ == "NOUN" and source.tag_ != lab.tag_plural_noun and \
@@ -345,10 +367,14 @@ class SpeakerResolver:
         return hits[0] if len(hits) == 1 else None
 
     def _recent_person(self, token_i: int, gender: str, role: str | None = None,
-                       role_only: bool = False, subjects_first: bool = True) -> Entity | None:
+                       role_only: bool = False, subjects_first: bool = True,
+                       known_gender_first: bool = False) -> Entity | None:
         sent_floor = self._sentence_floor(token_i)
         before = [c for c in self._window(sent_floor, token_i) if c.entity.type == "person"
                   and (gender in ("any", None) or c.entity.gender in (None, gender))]
+        if known_gender_first and gender in ("m", "f"):
+            # "the first lady": a woman known as one before a person of unknown gender
+            before = [c for c in before if c.entity.gender == gender] or before
         if not before and gender in ("m", "f"):
             # "she" long after the only woman quoted: the last person who may be of that
             # gender, however far back

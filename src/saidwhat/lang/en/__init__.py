@@ -29,7 +29,7 @@ WORDS: dict[str, tuple[str, ...]] = {
     "that": ("that",),  # complementiser of "said in a statement that ..."
     "of": ("of",),
     # resolve: role nouns of a gender
-    "female_roles": ("actress", "mother", "widow", "chairwoman"),
+    "female_roles": ("actress", "mother", "widow", "chairwoman", "lady"),
     "male_roles": ("father",),
     "female_suffixes": ("woman",),
     "male_suffixes": ("man",),
