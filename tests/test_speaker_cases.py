@@ -261,3 +261,14 @@ def test_possessed_role_noun_is_not_the_possessor(extractor: Extractor) -> None:
     quotes = run(extractor, text)
     q = with_content(quotes, "he would not answer questions")
     assert q.speaker is None or q.speaker.name != "Tom Pagel", describe(quotes)
+
+
+def test_outsider_group_does_not_take_the_organisation_just_named(
+        extractor: Extractor) -> None:
+    # "Demonstrators" do not speak for the police department of the sentence before;
+    # "officials" (insiders) still may
+    text = ("The Halden Police Department said the officer had been put on leave.\n\n"
+            "Demonstrators said they wanted justice for the family.\n")
+    quotes = run(extractor, text)
+    q = with_content(quotes, "they wanted justice for the family")
+    assert q.speaker.type == "anonymous" and not q.speaker.affiliation, describe(quotes)

@@ -27,7 +27,7 @@ from typing import Any
 
 from .. import names
 from ..model import Quote, Speaker
-from .lexicons import anonymous_heads, official_voices
+from .lexicons import anonymous_heads, insider_heads, official_voices
 
 
 class ActorFileError(ValueError):
@@ -64,9 +64,16 @@ def _anonymous_label(speaker: Speaker) -> str:
     affiliation = (speaker.affiliation or "").strip()
     if not affiliation and speaker.name:
         heads = anonymous_heads()
-        words = [w for w in speaker.name.split() if w.lower() not in heads
-                 and w.lower() not in {"a", "an", "the", "one", "some", "senior", "several"}]
-        affiliation = " ".join(words)
+        words = [w for w in speaker.name.split()
+                 if w.lower() not in {"a", "an", "the", "one", "some", "senior", "several"}]
+        last = words[-1].lower() if words else ""
+        if last and last not in insider_heads() and \
+                (last in heads or last == (speaker.role or "").strip().lower()):
+            # an unnamed group of outsiders named by its own noun ("analysts",
+            # "Demonstrators"): that is its label; insiders ("officials", "Treasury
+            # sources") are grouped as "<affiliation> source"
+            return " ".join([*words[:-1], last])
+        affiliation = " ".join(w for w in words if w.lower() not in heads)
     affiliation = _org_name(affiliation)
     return f"{affiliation} source" if affiliation else "anonymous source"
 

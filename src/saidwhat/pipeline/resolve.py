@@ -459,7 +459,11 @@ class SpeakerResolver:
                 if pobj is not None:
                     s, e = np_span(pobj, lang)
                     return _strip_the(self.sdoc[s:e], lang)
-        # "a spokesperson" with no affiliation of its own speaks for the organisation just quoted
+        # "a spokesperson" with no affiliation of its own speaks for the organisation just
+        # quoted; "experts" or "demonstrators" do not (insider_heads.txt)
+        insiders = lang.read_list("insider_heads.txt")
+        if head.lemma_.lower() not in insiders and head.lower_ not in insiders:
+            return None
         org = self._recent_entity(head.i, types=("organization",))
         return org.name if org else None
 
