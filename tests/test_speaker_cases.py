@@ -272,3 +272,12 @@ def test_outsider_group_does_not_take_the_organisation_just_named(
     quotes = run(extractor, text)
     q = with_content(quotes, "they wanted justice for the family")
     assert q.speaker.type == "anonymous" and not q.speaker.affiliation, describe(quotes)
+
+
+def test_of_two_parsed_subjects_the_one_nearer_the_verb_speaks(extractor: Extractor) -> None:
+    # the small parser makes both the fronted phrase and the real subject subjects of "agree"
+    text = ("His promises to stick it to the rich notwithstanding, independent analyses agree"
+            " the top earners would be the biggest beneficiaries of his plans.\n")
+    quotes = run(extractor, text)
+    q = with_content(quotes, "the top earners would be the biggest beneficiaries of his plans")
+    assert q.speaker.name == "independent analyses", describe(quotes)

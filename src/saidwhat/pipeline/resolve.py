@@ -200,6 +200,15 @@ class SpeakerResolver:
             if source is None:
                 return Speaker(), None
             extent = None
+        if verb is not None and source.head.i == verb.i and source.dep_ == lab.nsubj:
+            # two subjects of one verb (a misparsed fronted phrase, "His promises …
+            # notwithstanding, analysts agree"): the verb's subject is the nearer one
+            # (set off by a comma: not the halves of one misparsed hyphenated word)
+            nearer = [c for c in verb.children if c.dep_ == lab.nsubj and source.i < c.i < verb.i
+                      and not self._in_quote(c.idx)
+                      and any(t.text == "," for t in doc[source.i:c.left_edge.i])]
+            if nearer:
+                source, extent = nearer[-1], None
         s, e = extent or mention_span(source, verb, lang, self.settings.mention_max_tokens)
         mention = doc[s:e]
         s, e = extent or np_span(source, lang)
