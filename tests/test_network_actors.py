@@ -125,3 +125,9 @@ def test_unnamed_outsider_groups_are_labelled_by_their_noun() -> None:
     got = resolve_all(speakers)
     assert got == ["analysts", "demonstrators", "anonymous source", "Treasury source",
                    "critics"]
+
+
+def test_group_named_by_a_pronoun_alone_keeps_it_as_label() -> None:
+    got = resolve_all([Speaker("some", "anonymous", role="some"),
+                       Speaker("some", "anonymous")])
+    assert got == ["some", "anonymous source"]

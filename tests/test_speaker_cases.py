@@ -281,3 +281,14 @@ def test_of_two_parsed_subjects_the_one_nearer_the_verb_speaks(extractor: Extrac
     quotes = run(extractor, text)
     q = with_content(quotes, "the top earners would be the biggest beneficiaries of his plans")
     assert q.speaker.name == "independent analyses", describe(quotes)
+
+
+def test_group_pronoun_is_an_unnamed_group_not_the_person_just_named(
+        extractor: Extractor) -> None:
+    text = ("Mayor Tom Baker visited the port on Monday. Some argue that the port should close."
+            " Some of the dockers said the port was safe.\n")
+    quotes = run(extractor, text)
+    some = with_content(quotes, "that the port should close")
+    assert some.speaker.name == "some" and some.speaker.type == "anonymous", describe(quotes)
+    part = with_content(quotes, "the port was safe")
+    assert part.speaker.name == "dockers" and part.speaker.type == "anonymous", describe(quotes)

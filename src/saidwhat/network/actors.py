@@ -66,9 +66,12 @@ def _anonymous_label(speaker: Speaker) -> str:
         heads = anonymous_heads()
         words = [w for w in speaker.name.split()
                  if w.lower() not in {"a", "an", "the", "one", "some", "senior", "several"}]
+        role = (speaker.role or "").strip().lower()
+        if not words and role and role == speaker.name.strip().lower():
+            return role  # a group named by a pronoun alone ("some", "many")
         last = words[-1].lower() if words else ""
         if last and last not in insider_heads() and \
-                (last in heads or last == (speaker.role or "").strip().lower()):
+                (last in heads or last == role):
             # an unnamed group of outsiders named by its own noun ("analysts",
             # "Demonstrators"): that is its label; insiders ("officials", "Treasury
             # sources") are grouped as "<affiliation> source"

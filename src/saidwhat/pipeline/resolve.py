@@ -250,6 +250,18 @@ class SpeakerResolver:
                     break
         if ent is not None:
             return self._speaker_for(ent, source.i), mention
+        if lower in lang.word_list("group_pronouns") and source.pos_ in ("PRON", "DET", "ADJ"):
+            # "Some argue …": an unnamed group, not the person just named; "some of the
+            # dockers" are of that group
+            pobj = next((g for c in source.children if c.dep_ == lab.prep
+                         and c.lower_ in lang.word_list("of")
+                         for g in c.children if g.dep_ == lab.pobj), None)
+            if pobj is not None:
+                speaker, _ = self.resolve(pobj)
+                return speaker, mention
+            group = self._add_entity(lower, "anonymous", core, source.i)
+            return Speaker(name=lower, type="anonymous", role=lower,
+                           entity_id=group.id), mention
         if source.pos_ == "PRON" or lower in lex.pronouns:
             gender, number = lex.pronouns.get(lower, ("any", "sg"))
             if lower in lang.first_and_second_person:
