@@ -292,3 +292,20 @@ def test_group_pronoun_is_an_unnamed_group_not_the_person_just_named(
     assert some.speaker.name == "some" and some.speaker.type == "anonymous", describe(quotes)
     part = with_content(quotes, "the port was safe")
     assert part.speaker.name == "dockers" and part.speaker.type == "anonymous", describe(quotes)
+
+
+def test_surname_ner_typed_otherwise_is_still_an_antecedent(extractor: Extractor) -> None:
+    # NER types the second "Halloran" as an organisation: it is still the person named
+    # before, so the next "He" is Halloran, not the man mentioned in between
+    from spacy.tokens import Span
+
+    text = ("Mark Halloran said praise from President Ivo Stanek would not change his policy. "
+            "He said Stanek had been a strong leader.\n\n"
+            "In his speech on Wednesday, Halloran proclaimed a new goal. "
+            "He told the crowd that he wants a calmer foreign policy.\n")
+    doc = extractor.nlp(text)
+    i = [t.i for t in doc if t.text == "Halloran"][-1]
+    doc.ents = [e for e in doc.ents if not e.start <= i < e.end] + [Span(doc, i, i + 1, "ORG")]
+    quotes = next(iter(extractor.pipe([doc]))).quotes
+    q = with_content(quotes, "that he wants a calmer foreign policy")
+    assert q.speaker.name == "Mark Halloran", describe(quotes)

@@ -109,6 +109,19 @@ class SpeakerResolver:
                 entity.roles.append(role)
             if not self._in_caption(ent.start_char) and not self._in_quote(ent.start_char):
                 self._add_candidate(_Candidate(ent.root.i, entity, _is_subject(ent, self.lang)))
+        # a surname that NER typed otherwise here ("…, Doe proclaimed" as ORG) is still the
+        # person named elsewhere in the article: a later pronoun may refer to it
+        for t in self.sdoc:
+            if t.i in self._person_tokens or t.pos_ != "PROPN" or not t.text[:1].isupper() \
+                    or t.dep_ == lab.compound or self._in_caption(t.idx) or self._in_quote(t.idx):
+                continue
+            word = fold(t.text)
+            hits = {id(e): e for e in (self.entities[p] for p in self._by_word.get(word, ()))
+                    if e.type == "person" and len(e.name.split()) > 1
+                    and fold(e.name.split()[-1]) == word}
+            if len(hits) == 1:
+                self._add_candidate(_Candidate(t.i, next(iter(hits.values())),
+                                               _is_subject(self.sdoc[t.i:t.i + 1], self.lang)))
         # gender from given names where the text gave no title
         for e in self.entities:
             if e.gender is None and e.type == "person":
