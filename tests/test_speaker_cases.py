@@ -309,3 +309,17 @@ def test_surname_ner_typed_otherwise_is_still_an_antecedent(extractor: Extractor
     quotes = next(iter(extractor.pipe([doc]))).quotes
     q = with_content(quotes, "that he wants a calmer foreign policy")
     assert q.speaker.name == "Mark Halloran", describe(quotes)
+
+
+def test_pronoun_prefers_a_person_of_its_gender_in_its_own_sentence(
+        extractor: Extractor) -> None:
+    # "Kit Varo" gives no gender; "she" in the same sentence is the woman, and Varo stays
+    # free for the later "he"
+    text = ("Governor Kit Varo described mayoral candidate Helen Marsh as a disgrace after "
+            "she said the police were biased.\n\n"
+            "\u201cThose comments are a disgrace,\u201d he said.\n")
+    quotes = run(extractor, text)
+    she = with_content(quotes, "the police were biased")
+    assert she.speaker.name == "Helen Marsh", describe(quotes)
+    he = with_content(quotes, "Those comments are a disgrace,")
+    assert he.speaker.name == "Kit Varo", describe(quotes)

@@ -409,6 +409,16 @@ class SpeakerResolver:
         if known_gender_first and gender in ("m", "f"):
             # "the first lady": a woman known as one before a person of unknown gender
             before = [c for c in before if c.entity.gender == gender] or before
+        elif gender in ("m", "f"):
+            # "Doe described Jane Roe as a disgrace after she attacked …": in the pronoun's
+            # own sentence, a person known to be of its gender comes before one of unknown
+            # gender (whom the pronoun would otherwise give that gender for good)
+            start = self.sdoc[token_i].sent.start
+            same = [c for c in before if c.token_i >= start]
+            if any(c.entity.gender == gender for c in same) and \
+                    any(c.entity.gender is None for c in same):
+                unsure = {id(c.entity) for c in same if c.entity.gender is None}
+                before = [c for c in before if id(c.entity) not in unsure]
         if not before and gender in ("m", "f"):
             # "she" long after the only woman quoted: the last person who may be of that
             # gender, however far back
