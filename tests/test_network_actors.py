@@ -112,3 +112,22 @@ def test_attribute_file_errors_name_file_and_line(tmp_path: Path, content: str, 
         load_actor_attributes(p)
     assert str(p) in str(info.value)
     assert message in str(info.value)
+
+
+def test_unnamed_outsider_groups_are_labelled_by_their_noun() -> None:
+    # issue 12: "analysts" or "Demonstrators" are a group of their own, not one
+    # "anonymous source" with every unnamed official; insiders still are
+    speakers = [Speaker("analysts", "anonymous", role="analysts"),
+                Speaker("Demonstrators", "anonymous", role="demonstrators"),
+                Speaker("officials", "anonymous", role="officials"),
+                Speaker("Treasury sources", "anonymous", role="sources"),
+                Speaker("several critics", "anonymous")]
+    got = resolve_all(speakers)
+    assert got == ["analysts", "demonstrators", "anonymous source", "Treasury source",
+                   "critics"]
+
+
+def test_group_named_by_a_pronoun_alone_keeps_it_as_label() -> None:
+    got = resolve_all([Speaker("some", "anonymous", role="some"),
+                       Speaker("some", "anonymous")])
+    assert got == ["some", "anonymous source"]

@@ -27,7 +27,7 @@ from typing import Any
 
 from .. import names
 from ..model import Quote, Speaker
-from .lexicons import anonymous_heads, official_voices
+from .lexicons import anonymous_heads, insider_heads, official_voices
 
 
 class ActorFileError(ValueError):
@@ -64,9 +64,19 @@ def _anonymous_label(speaker: Speaker) -> str:
     affiliation = (speaker.affiliation or "").strip()
     if not affiliation and speaker.name:
         heads = anonymous_heads()
-        words = [w for w in speaker.name.split() if w.lower() not in heads
-                 and w.lower() not in {"a", "an", "the", "one", "some", "senior", "several"}]
-        affiliation = " ".join(words)
+        words = [w for w in speaker.name.split()
+                 if w.lower() not in {"a", "an", "the", "one", "some", "senior", "several"}]
+        role = (speaker.role or "").strip().lower()
+        if not words and role and role == speaker.name.strip().lower():
+            return role  # a group named by a pronoun alone ("some", "many")
+        last = words[-1].lower() if words else ""
+        if last and last not in insider_heads() and \
+                (last in heads or last == role):
+            # an unnamed group of outsiders named by its own noun ("analysts",
+            # "Demonstrators"): that is its label; insiders ("officials", "Treasury
+            # sources") are grouped as "<affiliation> source"
+            return " ".join([*words[:-1], last])
+        affiliation = " ".join(w for w in words if w.lower() not in heads)
     affiliation = _org_name(affiliation)
     return f"{affiliation} source" if affiliation else "anonymous source"
 

@@ -42,6 +42,12 @@ def anonymous_heads() -> frozenset[str]:
 
 
 @lru_cache(maxsize=1)
+def insider_heads() -> frozenset[str]:
+    """Unnamed people who speak from inside an organisation ("officials", "a source")."""
+    return read_list("insider_heads.txt")
+
+
+@lru_cache(maxsize=1)
 def official_voices() -> frozenset[str]:
     """Roles that speak for their organisation ("a spokesperson for X" -> X)."""
     return read_list("official_voices.txt")

@@ -109,6 +109,19 @@ class SpeakerResolver:
                 entity.roles.append(role)
             if not self._in_caption(ent.start_char) and not self._in_quote(ent.start_char):
                 self._add_candidate(_Candidate(ent.root.i, entity, _is_subject(ent, self.lang)))
+        # a surname that NER typed otherwise here ("…, Doe proclaimed" as ORG) is still the
+        # person named elsewhere in the article: a later pronoun may refer to it
+        for t in self.sdoc:
+            if t.i in self._person_tokens or t.pos_ != "PROPN" or not t.text[:1].isupper() \
+                    or t.dep_ == lab.compound or self._in_caption(t.idx) or self._in_quote(t.idx):
+                continue
+            word = fold(t.text)
+            hits = {id(e): e for e in (self.entities[p] for p in self._by_word.get(word, ()))
+                    if e.type == "person" and len(e.name.split()) > 1
+                    and fold(e.name.split()[-1]) == word}
+            if len(hits) == 1:
+                self._add_candidate(_Candidate(t.i, next(iter(hits.values())),
+                                               _is_subject(self.sdoc[t.i:t.i + 1], self.lang)))
         # gender from given names where the text gave no title
         for e in self.entities:
             if e.gender is None and e.type == "person":
@@ -190,6 +203,25 @@ class SpeakerResolver:
             return Speaker(), None
         doc = self.sdoc
         lex, lab, lang = self._lex, self._lab, self.lang
+        if verb is not None and self._in_quote(source.idx) and not self._in_quote(verb.idx):
+            # the parse took words of the quotation for the source ("‘… Full panic mode,’
+            # said Jane Doe"): the speaker is the verb's nominal outside the quotation
+            source = next((c for c in verb.children
+                           if c.pos_ in ("PROPN", "NOUN", "PRON") and not self._in_quote(c.idx)
+                           and c.dep_ in (lab.nsubj, lab.nsubjpass, lab.dobj, lab.npadvmod)),
+                          None)
+            if source is None:
+                return Speaker(), None
+            extent = None
+        if verb is not None and source.head.i == verb.i and source.dep_ == lab.nsubj:
+            # two subjects of one verb (a misparsed fronted phrase, "His promises …
+            # notwithstanding, analysts agree"): the verb's subject is the nearer one
+            # (set off by a comma: not the halves of one misparsed hyphenated word)
+            nearer = [c for c in verb.children if c.dep_ == lab.nsubj and source.i < c.i < verb.i
+                      and not self._in_quote(c.idx)
+                      and any(t.text == "," for t in doc[source.i:c.left_edge.i])]
+            if nearer:
+                source, extent = nearer[-1], None
         s, e = extent or mention_span(source, verb, lang, self.settings.mention_max_tokens)
         mention = doc[s:e]
         s, e = extent or np_span(source, lang)
@@ -231,6 +263,18 @@ class SpeakerResolver:
                     break
         if ent is not None:
             return self._speaker_for(ent, source.i), mention
+        if lower in lang.word_list("group_pronouns") and source.pos_ in ("PRON", "DET", "ADJ"):
+            # "Some argue …": an unnamed group, not the person just named; "some of the
+            # dockers" are of that group
+            pobj = next((g for c in source.children if c.dep_ == lab.prep
+                         and c.lower_ in lang.word_list("of")
+                         for g in c.children if g.dep_ == lab.pobj), None)
+            if pobj is not None:
+                speaker, _ = self.resolve(pobj)
+                return speaker, mention
+            group = self._add_entity(lower, "anonymous", core, source.i)
+            return Speaker(name=lower, type="anonymous", role=lower,
+                           entity_id=group.id), mention
         if source.pos_ == "PRON" or lower in lex.pronouns:
             gender, number = lex.pronouns.get(lower, ("any", "sg"))
             if lower in lang.first_and_second_person:
@@ -294,14 +338,26 @@ class SpeakerResolver:
                 ent_anon.affiliation = affiliation
                 return Speaker(name=text, type="anonymous", role=None, affiliation=affiliation,
                                entity_id=ent_anon.id), mention
+        if has_org and det == "the" and source.tag_ != lab.tag_plural_noun and \
+                source.ent_type_ not in lang.organization_entity_labels and \
+                (head_lemma in lex.role_nouns or lower in lex.role_nouns):
+            # "the New York businessman", "the Democratic nominee": a place or party word
+            # modifies a person noun; the description is of a person named earlier (standard
+            # within-document coreference), not an organisation
+            person = self._person_with_role(source, core) or self._recent_person(
+                source.i, _role_gender(head_lemma, lang), role=head_lemma,
+                known_gender_first=True)
+            if person is not None:
+                return self._speaker_for(person, source.i), mention
         if has_org or head_lemma in lex.organization_heads or source.lower_ in lex.organization_heads:
             name = _organization_name(core, source, lang)
             org = self._add_entity(name, "organization", core, source.i)
             return Speaker(name=org.name, type="organization", entity_id=org.id), mention
         if head_lemma in lex.role_nouns or core.text.lower().removeprefix("the ") in lex.role_nouns:
-            if det == "the" or det is None:
+            # "his lawyer" is somebody else than the man just named (whose lawyer he is)
+            if (det == "the" or det is None) and not owner:
                 person = self._recent_person(source.i, _role_gender(head_lemma, lang),
-                                             role=head_lemma)
+                                             role=head_lemma, known_gender_first=True)
                 if person is not None:
                     return self._speaker_for(person, source.i), mention
         if det == "the" and source.pos_ == "NOUN" and source.tag_ != lab.tag_plural_noun and \
@@ -345,10 +401,24 @@ class SpeakerResolver:
         return hits[0] if len(hits) == 1 else None
 
     def _recent_person(self, token_i: int, gender: str, role: str | None = None,
-                       role_only: bool = False, subjects_first: bool = True) -> Entity | None:
+                       role_only: bool = False, subjects_first: bool = True,
+                       known_gender_first: bool = False) -> Entity | None:
         sent_floor = self._sentence_floor(token_i)
         before = [c for c in self._window(sent_floor, token_i) if c.entity.type == "person"
                   and (gender in ("any", None) or c.entity.gender in (None, gender))]
+        if known_gender_first and gender in ("m", "f"):
+            # "the first lady": a woman known as one before a person of unknown gender
+            before = [c for c in before if c.entity.gender == gender] or before
+        elif gender in ("m", "f"):
+            # "Doe described Jane Roe as a disgrace after she attacked …": in the pronoun's
+            # own sentence, a person known to be of its gender comes before one of unknown
+            # gender (whom the pronoun would otherwise give that gender for good)
+            start = self.sdoc[token_i].sent.start
+            same = [c for c in before if c.token_i >= start]
+            if any(c.entity.gender == gender for c in same) and \
+                    any(c.entity.gender is None for c in same):
+                unsure = {id(c.entity) for c in same if c.entity.gender is None}
+                before = [c for c in before if id(c.entity) not in unsure]
         if not before and gender in ("m", "f"):
             # "she" long after the only woman quoted: the last person who may be of that
             # gender, however far back
@@ -433,7 +503,11 @@ class SpeakerResolver:
                 if pobj is not None:
                     s, e = np_span(pobj, lang)
                     return _strip_the(self.sdoc[s:e], lang)
-        # "a spokesperson" with no affiliation of its own speaks for the organisation just quoted
+        # "a spokesperson" with no affiliation of its own speaks for the organisation just
+        # quoted; "experts" or "demonstrators" do not (insider_heads.txt)
+        insiders = lang.read_list("insider_heads.txt")
+        if head.lemma_.lower() not in insiders and head.lower_ not in insiders:
+            return None
         org = self._recent_entity(head.i, types=("organization",))
         return org.name if org else None
 

@@ -29,10 +29,12 @@ WORDS: dict[str, tuple[str, ...]] = {
     "that": ("that",),  # complementiser of "said in a statement that ..."
     "of": ("of",),
     # resolve: role nouns of a gender
-    "female_roles": ("actress", "mother", "widow", "chairwoman"),
+    "female_roles": ("actress", "mother", "widow", "chairwoman", "lady"),
     "male_roles": ("father",),
     "female_suffixes": ("woman",),
     "male_suffixes": ("man",),
+    # resolve: pronouns that stand for an unnamed group ("Some argue that …"), not a person
+    "group_pronouns": ("some", "many", "others", "several", "few", "most"),
     # resolve: endings of agent nouns, which name a person ("the pensioner", "the ecologist")
     "person_noun_suffixes": ("er", "or", "ist", "ian", "eer"),
     # cues: "Early results suggest that …": evidence, not a statement (no attribution)
