@@ -133,6 +133,9 @@ class _Profile:
     # Of those, the subjects the label evaluates ("*Obamacare* is failing"): a plain mention
     # of them says nothing about the claim; only a statement's own polarity on them counts.
     evaluated_terms: set[str] = field(default_factory=set)
+    # Terms only the description's other side uses ("...; or analyses that it is *tilted*
+    # toward the *wealthy*"): stating them argues against the concept.
+    other_side: set[str] = field(default_factory=set)
 
 
 @dataclass(slots=True)
@@ -284,8 +287,12 @@ class ConceptCoder:
                         if (bad and not flips[t.i]
                                 and _subject_phrase(t) is not None):
                             evaluated_terms.add(term)
+            # "...: calls for X; or rejections of it as Y": the words only the other side's
+            # part uses (its verbs and adjectives, and keywords) argue against the concept.
+            other = other_side_terms(desc_doc, label_terms,
+                                     {kseq for _, kseq in keywords}) - reversed_terms
             profiles.append(_Profile(concept, keywords, words, reversed_terms,
-                                     evaluated_terms))
+                                     evaluated_terms, other))
         return profiles
 
     # -- coding -----------------------------------------------------------------------
@@ -422,6 +429,11 @@ class ConceptCoder:
                        or cid in exampled else v[0] * _SINGLE_WORD_FACTOR),) + v[1:]
                 for cid, v in best.items()}
         best = {cid: v for cid, v in best.items() if calibrate(v[0]) >= self.threshold}
+        # An embedded question that takes no position ("[says] what his plan would do",
+        # "[decided] how to file the reports"): it names the topic, not a stance on it.
+        if best and cue_pol == "neutral" and not question and embedded_question(doc) and not (
+                takes_position(doc, flips)):
+            best = {}
         # Examples alone (a paraphrase of a labelled statement) can code a concept that has
         # no words in the statement: when close enough, or the neighbours' clear choice.
         if nearest and not (reported and narrated == len(segments)):
@@ -508,16 +520,20 @@ class ConceptCoder:
         neg_weight = 0.0
         # A word the concept itself reverses ("prosecution *failures*", "cut *emissions*")
         # says most about the direction: its vote counts double.
-        votes = {id(h): h.weight * (2.0 if h.term in prof.reversed_terms else 1.0) for h in hits}
+        # A word of the other side's claim ("*tilted* toward") weighs as much as a keyword.
+        votes = {id(h): (2.0 * max(h.weight, _KEYWORD_WEIGHT) if h.term in prof.other_side
+                         else h.weight * (2.0 if h.term in prof.reversed_terms else 1.0))
+                 for h in hits}
         lexical = sum(votes.values())
         for h in hits:
             # A phrase's polarity is its head's (the last word: "speed *limits*").
             head = _phrase_head(doc, h.start, h.end)
             ev = evals[head] < 0
-            subj = _subject_phrase(doc[head]) if ev else None
+            subj = _subject_phrase(doc[head]) if evals[head] != 0 else None
             if subj is not None:
                 # Said of a subject, a negator of the predicate is already in the evaluation
-                # ("X would not make roads safer"): only words inside the subject reverse it.
+                # ("X would not make roads safer", "X is not a hoax"): only words inside the
+                # subject reverse it.
                 inside = {x.i for x in subj.subtree}
                 rev = len(flip_sets[head] & inside) % 2 == 1
             else:
@@ -532,7 +548,10 @@ class ConceptCoder:
                 ev = False  # "criticised X as a crazy system": one opposition, not two
             own = h.term in prof.reversed_terms and (
                 stated or h.term not in prof.evaluated_terms)
-            if rev ^ ev ^ own:
+            other = h.term in prof.other_side
+            if other:
+                ev = False  # "a *political* ploy": the other side's phrase, one opposition
+            if rev ^ ev ^ own ^ other:
                 neg_weight += votes[id(h)]
             word = doc[h.start:h.end].text
             if rev:
@@ -541,6 +560,8 @@ class ConceptCoder:
                 agreement.append(f"'{word}' evaluated negatively")
             if own:
                 agreement.append(f"'{word}' is what the concept reduces")
+            if other:
+                agreement.append(f"'{word}' is the other side's word in the codebook")
         negated = neg_weight > lexical / 2
         qualifier, agreement = question_and_cue("oppose" if negated else "support", agreement,
                                                 question, cue_pol, cue_word)
@@ -808,6 +829,18 @@ def rhetorical_question(doc: Doc) -> bool:
     return False
 
 
+_WH_OPENERS = frozenset({"what", "how", "whether", "why", "when", "where", "which", "who",
+                         "whom"})
+
+
+def embedded_question(doc: Doc) -> bool:
+    """Is the content an embedded question ("what the plan would do", "how to count the
+    votes", "whether it would pass"), not a question of its own (no "?")?"""
+    words = [t for t in doc if not t.is_punct and not t.is_space]
+    return bool(words) and words[0].lower_ in _WH_OPENERS and not doc.text.rstrip(
+        " \"'’”").endswith("?")
+
+
 _POSITION_MODALS = frozenset({"should", "must", "need", "ought", "can", "could", "cannot",
                               "have", "afford"})
 _FIRST_PERSON = frozenset({"i", "we", "our", "us", "my", "me"})
@@ -823,8 +856,13 @@ def takes_position(doc: Doc, flips: list[bool]) -> bool:
         return True
     for t in doc:
         low = t.lower_
-        if low in _FIRST_PERSON or t.dep_ == "neg" or low in ("never", "nobody", "no"):
+        if low in _FIRST_PERSON or (t.dep_ == "neg" and not _fixed_negator(doc, t)) or (
+                low in ("never", "nobody", "no") and not _fixed_negator(doc, t)):
             return True
+        if t.pos_ == "VERB" and t.lemma_.lower() in _DEMAND_VERBS:
+            return True  # "they want justice", "residents demand a vote"
+        if _urgency_at(doc, t):
+            return True  # "approve it without delay"
         if (t.tag_ == "MD" or t.lemma_.lower() in ("need", "have")) and (
                 t.lemma_.lower() in _POSITION_MODALS or low in _POSITION_MODALS):
             if t.lemma_.lower() == "have" and not (t.i + 1 < len(doc) and doc[t.i + 1].lower_ == "to"):
@@ -834,6 +872,8 @@ def takes_position(doc: Doc, flips: list[bool]) -> bool:
 
 
 _OBLIGATION = frozenset({"should", "must", "need", "ought", "shall"})
+# Verbs of wanting and demanding: their clause states what the subject wants done.
+_DEMAND_VERBS = frozenset({"want", "demand", "wish", "insist", "deserve", "expect"})
 
 
 def is_estimate(doc: Doc, flips: list[bool]) -> bool:
@@ -909,7 +949,8 @@ def context_qualifier(doc: Doc, flips: list[bool], evals: list[int], question: b
             f"'{doc[i].text}'" for i, (v, _) in marks.items() if v > 0 and i not in conditional))
     else:
         roots = [s.root for s in doc.sents]
-        negated = bool(roots) and any(c.dep_ == "neg" or c.lower_ in ("never", "nobody")
+        negated = bool(roots) and any((c.dep_ == "neg" or c.lower_ in ("never", "nobody"))
+                                      and not _fixed_negator(doc, c)
                                       for c in roots[0].children) or any(
             t.lower_ in ("nobody", "nothing") and t.dep_.startswith("nsubj") for t in doc)
         main = roots[0] if roots else None
@@ -1082,6 +1123,8 @@ def flippers(doc: Doc) -> list[set[int]]:
     words = content_stance_words()
     counts: list[set[int]] = [set() for _ in range(len(doc))]
     for t in doc:
+        if _fixed_negator(doc, t):
+            continue  # "no matter what", "not only ... but": the negator negates nothing
         kind = words.get(t.lower_) or words.get(t.lemma_.lower())
         if kind is None and t.i + 1 < len(doc):  # two-word entries: "rule out", "distance from"
             kind = words.get(f"{t.lemma_.lower()} {doc[t.i + 1].lower_}")
@@ -1094,12 +1137,17 @@ def flippers(doc: Doc) -> list[set[int]]:
                 continue
             scope = _scope(t)
         elif kind == "negation":
-            # "not"/"never" modify a verb; "no" a noun: their head's subtree is the scope.
-            scope = _scope(t.head) if t.head.i != t.i else _scope(t)
+            # "not"/"never" modify a verb; "no" a noun: their head's subtree is the scope,
+            # less a clause fronted before it ("X will help, it won't even be close": the
+            # quote before the negated comment is not negated).
+            head = t.head if t.head.i != t.i else t
+            scope = _scope(head) - {i for c in head.children if c.i < head.i
+                                    and c.dep_ in ("ccomp", "parataxis") for i in
+                                    (x.i for x in c.subtree)}
         elif kind == "reduce" and t.dep_ in ("amod", "compound"):
             scope = {t.head.i}  # "lower limits": the limit is lowered
         elif kind == "reduce":
-            scope = _scope(t, arguments_only=True) - {t.i}
+            scope = _reduce_scope(t)
         elif kind == "oppose":
             scope = _scope(t) - {t.i}
         else:
@@ -1108,6 +1156,102 @@ def flippers(doc: Doc) -> list[set[int]]:
             if i != t.i:
                 counts[i].add(t.i)
     return counts
+
+
+# Markers that open the other side of a description ("praise of X; or attacks on it",
+# "building homes, as opposed to refusing them").
+_OTHER_SIDE = (("rather", "than"), ("as", "opposed", "to"), ("instead", "of"))
+
+
+def other_side_terms(desc: Doc, label_terms: set[str],
+                     keywords: set[tuple[str, ...]]) -> set[str]:
+    """Terms a codebook description gives only to the side against the concept: the part
+    after "; or", "rather than", "as opposed to" or "instead of". Of them, the predicates
+    (verbs and adjectives: "*tilted* toward", "taken for *granted*") and the last word of
+    each keyword written there ("in *panic* mode"); not nouns of the topic, which either
+    side names, nor subjects ("*avoiding* taxes is smart"), complements ("the temperament
+    to *lead*"), light verbs, stance words, or words the part itself negates or reduces
+    ("as opposed to refusing *planning permission*")."""
+    words = [t.lower_ for t in desc]
+    start = None
+    for t in desc:
+        if t.text == ";" and t.i + 1 < len(desc) and desc[t.i + 1].lower_ == "or":
+            start = t.i + 2
+        for marker in _OTHER_SIDE:
+            if tuple(words[t.i:t.i + len(marker)]) == marker:
+                start = t.i + len(marker)
+        if start is not None:
+            break
+    if start is None:
+        return set()
+    # the marker itself ("as *opposed* to") negates nothing
+    flips = [len(f - set(range(start - 3, start))) % 2 == 1 for f in flippers(desc)]
+    stance = content_stance_words()
+    table = evaluation_words()
+    first = {stem(t.lemma_) for t in desc[:start] if _is_term(t)} | label_terms
+
+    def eligible(t: Token) -> bool:
+        lemma = t.lemma_.lower()
+        if not _is_term(t) or flips[t.i] or lemma in _LIGHT_VERBS or lemma in stance:
+            return False
+        if (table.get((lemma,)) is not None or table.get((_hyphenated(t),)) is not None
+                or _reduce_kind(desc, t) is not None):
+            return False
+        if t.dep_ in ("xcomp", "acl", "relcl") and any(
+                c.dep_ == "aux" and c.lower_ == "to" for c in t.children):
+            return False  # a complement: "the temperament *to lead*"
+        return not any(a.dep_ in _SUBJECTS for a in (t, *t.ancestors) if a.i >= start)
+
+    rest = [t for t in desc[start:] if _is_term(t)]
+    seq = [stem(t.lemma_) for t in rest]
+    out = {term for t, term in zip(rest, seq, strict=True)
+           if t.pos_ in ("VERB", "ADJ") and term not in first and eligible(t)}
+    for kseq in keywords:
+        n = len(kseq)
+        for i in range(len(seq) - n + 1):
+            span = desc[rest[i].i:rest[i + n - 1].i + 1]
+            evaluative = any(table.get((x.lemma_.lower(),)) or table.get((_hyphenated(x),))
+                             for x in span)  # "con artist" already says which side
+            if (tuple(seq[i:i + n]) == kseq and kseq[-1] not in first and not evaluative
+                    and eligible(rest[i + n - 1])):
+                out.add(kseq[-1])
+    return out
+
+
+_SUBJECTS = frozenset({"nsubj", "nsubjpass", "csubj", "csubjpass"})
+_LIGHT_VERBS = frozenset({"take", "make", "get", "give", "have", "do", "go", "come", "put",
+                          "keep", "see", "say", "use"})
+
+
+def _fixed_negator(doc: Doc, t: Token) -> bool:
+    """Is ``t`` the negator of a fixed phrase that negates nothing ("no matter", "not
+    only"; ``stance_content.tsv``, kind ``fixed``)?"""
+    return t.i + 1 < len(doc) and content_stance_words().get(
+        f"{t.lower_} {doc[t.i + 1].lower_}") == "fixed"
+
+
+# Prepositions that bring a reducing noun's object: "a ban *on* X", "an end *to* X", "cuts
+# *to* X", "a reduction *in* X" ("of" counts for every reducing word).
+_REDUCED_BY_NOUN = frozenset({"on", "to", "in"})
+
+
+def _reduce_scope(t: Token) -> set[int]:
+    """What a reducing word lowers or removes: its arguments ("ban *phones*"), a noun's
+    object ("a ban *on phones*", "an end *to the freeze*"); with a "from" phrase ("stop X
+    *from doing Y*", "prevent X *from Y*") what is stopped is Y, not the one held back."""
+    scope = _scope(t, arguments_only=True) - {t.i}
+    if t.pos_ == "NOUN":
+        for c in t.children:
+            if c.dep_ == "prep" and c.lower_ in _REDUCED_BY_NOUN:
+                scope |= {x.i for x in c.subtree}
+    if t.pos_ == "VERB":
+        froms = [c for c in t.children if c.dep_ == "prep" and c.lower_ == "from"
+                 and any(x.dep_ in ("pcomp", "pobj") for x in c.children)]
+        held = [c for c in t.children if c.dep_ in ("dobj", "nsubjpass")]
+        if froms and held:
+            scope -= {x.i for c in held for x in c.subtree}
+            scope |= {x.i for c in froms for x in c.subtree} - {c.i for c in froms}
+    return scope
 
 
 def _reduce_kind(doc: Doc, t: Token) -> str | None:
@@ -1123,6 +1267,11 @@ def _reduce_kind(doc: Doc, t: Token) -> str | None:
         if kind == "reduce" and len(words) > 1 and words[0] == lemma:
             nxt = [x.lemma_.lower() for x in doc[t.i + 1:t.i + len(words)]]
             if nxt == list(words[1:]):
+                return "reduce"
+            # a particle after the object: "phase coal *out*", "keep phones *out* of schools"
+            if len(words) == 2 and t.pos_ == "VERB" and any(
+                    c.dep_ in ("prt", "prep", "advmod") and c.lower_ == words[1] and c.i > t.i
+                    for c in t.children):
                 return "reduce"
     return None
 

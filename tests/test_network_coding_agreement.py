@@ -1,0 +1,136 @@
+"""Concept coding, issue 12 (third round): agreement from meaning and concept precision.
+One test per general pattern, with invented sentences: negated evaluations, idioms whose
+negator negates nothing, a quote fronted before a negated comment, what a reducing word
+reduces, the codebook's other side, and a concept named in passing."""
+
+from __future__ import annotations
+
+import pytest
+
+from saidwhat.network.codebook import Codebook, Concept
+from saidwhat.network.coding import CodingItem, ConceptCoder
+from saidwhat.nlp import load_nlp
+
+BOOK = Codebook([
+    Concept("climate", "Governments should act urgently to cut greenhouse gas emissions",
+            "Measures against global warming: cutting carbon emissions, phasing out coal.",
+            ("climate change", "emissions", "global warming")),
+    Concept("fares", "Bus fares should be raised",
+            "Raising ticket prices to pay for the bus network.",
+            ("fare increase", "fare rise", "fares")),
+    Concept("wealth", "A tax on large fortunes should be introduced",
+            "An annual levy on the net assets of the richest households.",
+            ("wealth tax", "billionaires")),
+    Concept("charge", "A congestion charge should be introduced",
+            "Charging drivers who enter the centre.", ("congestion charge",)),
+    # A description with both sides: "...; or objections that ..."
+    Concept("bypass", "The town bypass should be built",
+            "Calls to build the bypass to relieve traffic in the old centre; or objections that"
+            " the scheme is oversized and would mostly serve haulage firms.",
+            ("bypass", "relief road", "haulage firms")),
+])
+
+
+@pytest.fixture(scope="module")
+def coder() -> ConceptCoder:
+    return ConceptCoder(BOOK, load_nlp())
+
+
+def coded(coder: ConceptCoder, content: str, cue: str | None = "said") -> dict[str, str]:
+    return {c.concept_id: c.qualifier for c in coder.code(content, cue)}
+
+
+def agreement_evidence(coder: ConceptCoder, content: str, concept: str) -> list[str]:
+    return next(list(c.agreement_evidence) for c in coder.code(content, "said")
+                if c.concept_id == concept)
+
+
+# -- negation -----------------------------------------------------------------------------
+def test_a_negated_negative_evaluation_supports(coder: ConceptCoder) -> None:
+    """"X is not a hoax": the negator is already inside the evaluation; it must not count a
+    second time against X."""
+    assert coded(coder, "Global warming is not a hoax") == {"climate": "support"}
+    assert coded(coder, "The fare rise is not a disaster for passengers") == {"fares": "support"}
+    # a negated positive evaluation still opposes
+    assert coded(coder, "The fare rise is not a good idea") == {"fares": "oppose"}
+
+
+def test_idioms_whose_negator_negates_nothing(coder: ConceptCoder) -> None:
+    """"not only X but Y", "no matter what ...": no negation of what follows."""
+    assert coded(coder, "The wealth tax is not only fair but popular") == {"wealth": "support"}
+    assert coded(coder, "Not only is the wealth tax fair, it is popular") == {
+        "wealth": "support"}
+    assert coded(coder, "No matter what the lobby says, billionaires will pay the wealth"
+                        " tax") == {"wealth": "support"}
+
+
+def test_a_quote_fronted_before_a_negated_comment_is_not_negated(coder: ConceptCoder) -> None:
+    """"X will help, it won't even be close": the negated comment does not reach back into
+    the quote the parser hangs under it."""
+    assert coded(coder, "\u201cThe wealth tax will fund every school,\u201d \u201cThey will"
+                        " see the difference \u2014 it won\u2019t even be close.\u201d") == {
+        "wealth": "support"}
+
+
+# -- what a reducing word reduces ---------------------------------------------------------
+def test_stop_someone_from_doing_something_reduces_the_deed(coder: ConceptCoder) -> None:
+    """"stop X from Y", "prevent X from Y": what is stopped is Y, not X."""
+    assert coded(coder, "the council wants to stop the city from introducing a congestion"
+                        " charge") == {"charge": "oppose"}
+    assert coded(coder, "the rules prevent the council from raising bus fares") == {
+        "fares": "oppose"}
+
+
+def test_a_reducing_noun_reduces_its_object(coder: ConceptCoder) -> None:
+    """"a ban on X", "an end to X": the object of the noun is reduced."""
+    assert coded(coder, "residents want an end to the congestion charge") == {
+        "charge": "oppose"}
+    assert coded(coder, "the mayor wants a freeze on fares") == {"fares": "oppose"}
+
+
+def test_a_particle_after_the_object_completes_the_reducing_verb(coder: ConceptCoder) -> None:
+    """"phase X out", "keep X out of Y"."""
+    assert coded(coder, "the city should phase the congestion charge out by next year") == {
+        "charge": "oppose"}
+
+
+# -- the codebook's other side -------------------------------------------------------------
+def test_the_descriptions_other_side_argues_against_the_concept(coder: ConceptCoder) -> None:
+    """A description "calls for X; or objections that it is Y": stating Y opposes X."""
+    assert coded(coder, "the bypass scheme is oversized for a town this small") == {
+        "bypass": "oppose"}
+    assert coded(coder, "the new bypass would mostly help haulage firms") == {"bypass": "oppose"}
+    # the concept's own side still supports, and negating the other side supports
+    assert coded(coder, "the bypass will relieve traffic in the old centre") == {
+        "bypass": "support"}
+    assert coded(coder, "the bypass is not oversized at all") == {"bypass": "support"}
+    ev = agreement_evidence(coder, "the bypass scheme is oversized for a town this small",
+                            "bypass")
+    assert any("other side" in e and "oversized" in e for e in ev), ev
+
+
+# -- a concept named in passing -------------------------------------------------------------
+def test_an_embedded_question_without_a_position_codes_nothing(coder: ConceptCoder) -> None:
+    """"[says] what the congestion charge would do", "[decided] how to count the fares": an
+    embedded question names the topic, not a stance on it; a position with the same words,
+    a polar cue or a real question is coded."""
+    assert coded(coder, "what the congestion charge would do") == {}
+    assert coded(coder, "how to count the bus fares in the annual report") == {}
+    assert coded(coder, "the congestion charge must come in this year") == {"charge": "support"}
+    assert coded(coder, "what the congestion charge would do", "questioned") == {
+        "charge": "oppose"}
+    assert coded(coder, "why should drivers not pay a congestion charge?") == {
+        "charge": "support"}
+    # a position inside the embedded question still counts
+    assert coded(coder, "why we must bring in the congestion charge now") == {
+        "charge": "support"}
+
+
+def test_wanting_something_is_a_position_for_the_document_topic(coder: ConceptCoder) -> None:
+    """A statement without concept words takes its document's concept when it takes a
+    position; wanting or demanding something does ("they want it done by spring")."""
+    items = [CodingItem("the congestion charge is the only way to clean the air", "said",
+                        group="d"),
+             CodingItem("the residents want it in place by spring", "said", group="d")]
+    got = coder.code_many(items)
+    assert [c.concept_id for c in got[1]] == ["charge"]
