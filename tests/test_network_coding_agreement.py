@@ -134,3 +134,16 @@ def test_wanting_something_is_a_position_for_the_document_topic(coder: ConceptCo
              CodingItem("the residents want it in place by spring", "said", group="d")]
     got = coder.code_many(items)
     assert [c.concept_id for c in got[1]] == ["charge"]
+
+
+def test_a_keyword_phrase_with_one_content_word_is_matched_whole() -> None:
+    """"get out the vote" keeps one content word ("vote"): that word alone ("he voted for
+    the bill") is not the keyword; the whole phrase is."""
+    book = Codebook([Concept("turnout", "The campaign will mobilise its supporters",
+                             "Canvassing and rallies before polling day.",
+                             ("get out the vote",))])
+    coder = ConceptCoder(book, load_nlp())
+    assert coded(coder, "she voted for the bill in the spring") == {}
+    [code] = coder.code("volunteers will get out the vote in every county", "said")
+    assert code.concept_id == "turnout"
+    assert any("get out the vote" in e and "get out vote" in e for e in code.evidence)

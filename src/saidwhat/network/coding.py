@@ -136,6 +136,8 @@ class _Profile:
     # Terms only the description's other side uses ("...; or analyses that it is *tilted*
     # toward the *wealthy*"): stating them argues against the concept.
     other_side: set[str] = field(default_factory=set)
+    # Keywords of several words with one content word, by their full lemma sequence.
+    phrases: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 @dataclass(slots=True)
@@ -258,10 +260,16 @@ class ConceptCoder:
                 for t in terms:
                     words[t] = (total * idf(t) / mass, where)
             keywords = []
+            phrases: dict[str, tuple[str, ...]] = {}
             for kw, kw_doc in zip(concept.keywords, self.nlp.pipe(concept.keywords), strict=True):
                 seq = tuple(_terms(kw_doc)) or tuple(stem(t.lemma_) for t in kw_doc if not t.is_punct)
                 if seq:
                     keywords.append((kw, seq))
+                # A phrase that keeps one content word ("get out the vote": "vote") is matched
+                # whole: its one word alone is not the phrase.
+                full = _phrase_lemmas(kw_doc)
+                if len(seq) == 1 and len(full) >= 2:
+                    phrases[kw] = full
             # The label decides a term's direction; the description only for terms the label
             # does not have.
             reversed_terms: set[str] = set()
@@ -292,7 +300,7 @@ class ConceptCoder:
             other = other_side_terms(desc_doc, label_terms,
                                      {kseq for _, kseq in keywords}) - reversed_terms
             profiles.append(_Profile(concept, keywords, words, reversed_terms,
-                                     evaluated_terms, other))
+                                     evaluated_terms, other, phrases))
         return profiles
 
     # -- coding -----------------------------------------------------------------------
@@ -576,6 +584,11 @@ class ConceptCoder:
                 if (tuple(seq[k:k + n]) == kseq and k + n - 1 <= seg_idx[-1]
                         and used.isdisjoint(range(k, k + n))):
                     span = toks[k:k + n]
+                    if kw in prof.phrases:
+                        whole = _phrase_at(span[0], prof.phrases[kw], kseq[0])
+                        if whole is None:
+                            continue
+                        span = whole
                     hits.append(_Hit(_KEYWORD_WEIGHT, span[0].i, span[-1].i + 1,
                                      f"keyword '{kw}': '{' '.join(t.text for t in span)}'",
                                      kseq[-1], keyword=True))
@@ -618,6 +631,40 @@ def ExampleIndex_empty() -> Any:  # noqa: N802
     from .fewshot import ExampleIndex
 
     return ExampleIndex([], [])
+
+
+def _phrase_lemmas(doc: Doc | Span) -> tuple[str, ...]:
+    """A phrase's lemmas without determiners and punctuation ("get out the vote" -> get,
+    out, vote)."""
+    return tuple(t.lemma_.lower() for t in doc if not t.is_punct and t.pos_ != "DET"
+                 and t.tag_ != "POS")
+
+
+def _phrase_at(tok: Token, lemmas: tuple[str, ...], term: str) -> list[Token] | None:
+    """The tokens of the phrase ``lemmas`` around ``tok`` (its one content word, ``term``),
+    skipping determiners, or None when the words around it are not the phrase."""
+    doc = tok.doc
+    for j, lemma in enumerate(lemmas):
+        if stem(lemma) != term:
+            continue
+        out: list[Token] = []
+        i = tok.i
+        # walk back j words, forward the rest, over determiners
+        back, k = [], i - 1
+        while len(back) < j and k >= 0:
+            if not (doc[k].is_punct or doc[k].pos_ == "DET"):
+                back.insert(0, doc[k])
+            k -= 1
+        fwd, k = [], i + 1
+        while len(fwd) < len(lemmas) - j - 1 and k < len(doc):
+            if not (doc[k].is_punct or doc[k].pos_ == "DET"):
+                fwd.append(doc[k])
+            k += 1
+        out = [*back, tok, *fwd]
+        if len(out) == len(lemmas) and all(
+                t.lemma_.lower() == w or t.lower_ == w for t, w in zip(out, lemmas, strict=True)):
+            return out
+    return None
 
 
 def _phrase_head(doc: Doc, start: int, end: int) -> int:
