@@ -147,3 +147,13 @@ def test_a_keyword_phrase_with_one_content_word_is_matched_whole() -> None:
     [code] = coder.code("volunteers will get out the vote in every county", "said")
     assert code.concept_id == "turnout"
     assert any("get out the vote" in e and "get out vote" in e for e in code.evidence)
+
+
+def test_a_keyword_with_a_number_needs_its_number() -> None:
+    """"four-day week": a "five-day week" is not the keyword."""
+    book = Codebook([Concept("short-week", "Firms should adopt shorter working hours",
+                             "Cutting hours without cutting pay.", ("four-day week",))])
+    coder = ConceptCoder(book, load_nlp())
+    assert coded(coder, "staff are happier on a five-day week") == {}
+    assert coded(coder, "staff are happier on a four-day week") == {"short-week": "support"}
+

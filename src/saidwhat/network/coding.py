@@ -265,10 +265,12 @@ class ConceptCoder:
                 seq = tuple(_terms(kw_doc)) or tuple(stem(t.lemma_) for t in kw_doc if not t.is_punct)
                 if seq:
                     keywords.append((kw, seq))
-                # A phrase that keeps one content word ("get out the vote": "vote") is matched
-                # whole: its one word alone is not the phrase.
+                # A phrase that keeps one content word ("get out the vote": "vote"), or loses
+                # a number ("four-day week"), is matched whole: "voted", "five-day week" are
+                # not the keyword.
                 full = _phrase_lemmas(kw_doc)
-                if len(seq) == 1 and len(full) >= 2:
+                if (len(seq) == 1 and len(full) >= 2) or any(
+                        t.like_num and stem(t.lemma_) not in seq for t in kw_doc):
                     phrases[kw] = full
             # The label decides a term's direction; the description only for terms the label
             # does not have.
