@@ -157,3 +157,39 @@ def test_a_keyword_with_a_number_needs_its_number() -> None:
     assert coded(coder, "staff are happier on a five-day week") == {}
     assert coded(coder, "staff are happier on a four-day week") == {"short-week": "support"}
 
+
+
+# -- a polar cue aimed at the person a concept evaluates ---------------------------------------
+PEOPLE = Codebook([
+    Concept("mayor-fit", "Maria Olsen is fit to be mayor",
+            "Her judgment, experience and record as qualifications for the office.",
+            ("experience", "judgment")),
+    Concept("buses", "The city should run more buses",
+            "More routes and more frequent services.", ("bus routes", "buses")),
+    Concept("chief-culpable", "Peter Varga bears responsibility for the failures at the port",
+            "Claims that the harbour chief was to blame.", ("harbour chief",)),
+    Concept("nation", "Norway needs a stronger navy", "More ships.", ("navy",)),
+])
+
+
+@pytest.fixture(scope="module")
+def people() -> ConceptCoder:
+    return ConceptCoder(PEOPLE, load_nlp())
+
+
+def test_attacking_or_praising_a_person_codes_the_concept_about_them(
+        people: ConceptCoder) -> None:
+    """"attacked X for ...": the cue's stance is on X, and the concept whose label judges X
+    takes it; the reason that follows is not a stance of its own."""
+    assert coded(people, "Maria Olsen for her handling of the bus routes", "attacked") == {
+        "mayor-fit": "oppose"}
+    assert coded(people, "Maria Olsen as a steady hand", "praised") == {"mayor-fit": "support"}
+    # a label that judges the person unfavourably: an attack agrees with it
+    assert coded(people, "Peter Varga over the delays", "criticised") == {
+        "chief-culpable": "support"}
+    [code] = people.code("Maria Olsen for her handling of the bus routes", "attacked")
+    assert any("targets 'Maria Olsen'" in e for e in code.evidence)
+    assert any("whom the label judges favourably" in e for e in code.agreement_evidence)
+    # a neutral cue, or a country in the label, is no such target
+    assert coded(people, "Maria Olsen will speak at noon", "said") == {}
+    assert "nation" not in coded(people, "Norway for its fishing quotas", "criticised")

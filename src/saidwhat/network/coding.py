@@ -138,6 +138,9 @@ class _Profile:
     other_side: set[str] = field(default_factory=set)
     # Keywords of several words with one content word, by their full lemma sequence.
     phrases: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # A label that evaluates a named person ("Hillary Clinton is fit to be president": +1;
+    # "X bears responsibility for the failures": -1): the name's words and the sign.
+    person: tuple[frozenset[str], int] | None = None
 
 
 @dataclass(slots=True)
@@ -302,7 +305,7 @@ class ConceptCoder:
             other = other_side_terms(desc_doc, label_terms,
                                      {kseq for _, kseq in keywords}) - reversed_terms
             profiles.append(_Profile(concept, keywords, words, reversed_terms,
-                                     evaluated_terms, other, phrases))
+                                     evaluated_terms, other, phrases, _label_person(label_doc)))
         return profiles
 
     # -- coding -----------------------------------------------------------------------
@@ -365,6 +368,7 @@ class ConceptCoder:
     def _code_doc(self, doc: Doc, cue: tuple[str, str], sims: Sequence[float] | None,
                   role: bool = False) -> _Result:
         cue_pol, cue_word = cue
+        target = self._person_target(doc, cue_pol, cue_word) if not role else None
         if cue_pol == "oppose" and _starts_with_person(doc):
             # "accused X of ...", "criticised X over ...": the opposition targets X, not the
             # claim that follows.
@@ -444,6 +448,14 @@ class ConceptCoder:
         if best and cue_pol == "neutral" and not question and embedded_question(doc) and not (
                 takes_position(doc, flips)):
             best = {}
+        if target is not None:
+            # "attacked X for ...", "praised X as ...": the cue's stance is on the person the
+            # concept's label evaluates; it decides that concept's agreement.
+            cid, q, ev_t, aev_t = target
+            raw = best[cid][0] + _KEYWORD_WEIGHT if cid in best else _KEYWORD_WEIGHT
+            old_ev = best[cid][3] if cid in best else []
+            # the rest of the content is the reason for the stance, not a stance of its own
+            best = {cid: (raw, raw, q, [*old_ev, ev_t], [aev_t])}
         # Examples alone (a paraphrase of a labelled statement) can code a concept that has
         # no words in the statement: when close enough, or the neighbours' clear choice.
         if nearest and not (reported and narrated == len(segments)):
@@ -488,6 +500,28 @@ class ConceptCoder:
         codes.sort(key=lambda c: -c.score)
         return _Result(codes, raw_all, position,
                        context_qualifier(doc, flips, evals, question, cue_pol, cue_word))
+
+    def _person_target(self, doc: Doc, cue_pol: str, cue_word: str
+                       ) -> tuple[str, Qualifier, str, str] | None:
+        """With a polar cue whose object opens the content ("attacked *Clinton* for ...",
+        "praised *Trump* as ..."), the concept whose label evaluates that person: (concept,
+        qualifier, evidence, agreement evidence), or None."""
+        if cue_pol == "neutral" or not _starts_with_person(doc):
+            return None
+        chunk = next(iter(doc.noun_chunks))
+        names = {t.lower_ for t in chunk if t.pos_ == "PROPN"}
+        found = [p for p in self._profiles if p.person is not None and names & p.person[0]]
+        if len(found) != 1:
+            return None  # no concept, or several, about this person
+        prof = found[0]
+        assert prof.person is not None
+        sign = prof.person[1] * (1 if cue_pol == "support" else -1)
+        q: Qualifier = "support" if sign > 0 else "oppose"
+        verdict = "favourably" if prof.person[1] > 0 else "unfavourably"
+        return (prof.concept.id, q, f"cue '{cue_word}' targets '{chunk.text}', the person the"
+                f" label evaluates",
+                f"cue '{cue_word}' {'supports' if cue_pol == 'support' else 'opposes'}"
+                f" '{chunk.text}', whom the label judges {verdict}")
 
     def _example_qualifier(self, ex: Any, sim: float, flips: list[bool], evals: list[int],
                            question: bool, cue_pol: str, cue_word: str, doc: Doc
@@ -633,6 +667,31 @@ def ExampleIndex_empty() -> Any:  # noqa: N802
     from .fewshot import ExampleIndex
 
     return ExampleIndex([], [])
+
+
+def _label_person(label: Doc) -> tuple[frozenset[str], int] | None:
+    """The named person a label evaluates, and how: its main subject is a name ("Donald
+    Trump is fit ...", "Keir Starmer bears responsibility for past failures") and its
+    predicate an evaluation (+1 favourable, -1 unfavourable)."""
+    roots = [t for t in label if t.dep_ == "ROOT"]
+    if not roots:
+        return None
+    subj = next((c for c in roots[0].children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    if subj is None or subj.pos_ != "PROPN" or any(
+            x.tag_ == "POS" or x.dep_ == "case" for x in subj.subtree):
+        return None
+    if label.has_annotation("ENT_IOB") and subj.ent_type_ not in ("PERSON", ""):
+        return None  # a country or a law ("The United States needs ...") is not a person
+    names = frozenset(x.lower_ for x in subj.subtree if x.pos_ == "PROPN")
+    flips = negation_flips(label)
+    sign = evaluation_flips(label, flips)[subj.i]
+    if sign == 0:
+        # a predicate adjective the evaluation lexicon lacks ("fit to be president"):
+        # favourable unless negated
+        comp = [c for c in roots[0].children if c.dep_ in ("acomp", "attr")]
+        if roots[0].lemma_ == "be" and comp and comp[0].pos_ == "ADJ":
+            sign = -1 if flips[comp[0].i] else 1
+    return (names, sign) if names and sign else None
 
 
 def _phrase_lemmas(doc: Doc | Span) -> tuple[str, ...]:
