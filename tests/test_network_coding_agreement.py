@@ -193,3 +193,12 @@ def test_attacking_or_praising_a_person_codes_the_concept_about_them(
     # a neutral cue, or a country in the label, is no such target
     assert coded(people, "Maria Olsen will speak at noon", "said") == {}
     assert "nation" not in coded(people, "Norway for its fishing quotas", "criticised")
+
+
+def test_a_participle_in_a_compound_adjective_is_not_the_verb_keyword() -> None:
+    """"hard-won" is not "win"; "win" itself is."""
+    book = Codebook([Concept("victory", "The party will win the election",
+                             "Polls and chances.", ("win",))])
+    coder = ConceptCoder(book, load_nlp())
+    assert coded(coder, "she will put her hard-won savings into the shop") == {}
+    assert coded(coder, "she will win the seat") == {"victory": "support"}

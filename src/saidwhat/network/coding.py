@@ -620,6 +620,8 @@ class ConceptCoder:
                 if (tuple(seq[k:k + n]) == kseq and k + n - 1 <= seg_idx[-1]
                         and used.isdisjoint(range(k, k + n))):
                     span = toks[k:k + n]
+                    if n == 1 and "-" not in kw and _in_compound_adjective(span[0]):
+                        continue  # "hard-won" is not "win"
                     if kw in prof.phrases:
                         whole = _phrase_at(span[0], prof.phrases[kw], kseq[0])
                         if whole is None:
@@ -667,6 +669,14 @@ def ExampleIndex_empty() -> Any:  # noqa: N802
     from .fewshot import ExampleIndex
 
     return ExampleIndex([], [])
+
+
+def _in_compound_adjective(t: Token) -> bool:
+    """Is ``t`` a participle after a hyphen, in a compound adjective ("hard-*won*",
+    "long-*awaited*", "much-*needed*")?"""
+    doc = t.doc
+    return (t.tag_ in ("VBN", "VBD") and t.i >= 2 and doc[t.i - 1].text == "-"
+            and not doc[t.i - 1].whitespace_ and not doc[t.i - 2].whitespace_)
 
 
 def _label_person(label: Doc) -> tuple[frozenset[str], int] | None:
