@@ -202,3 +202,22 @@ def test_a_participle_in_a_compound_adjective_is_not_the_verb_keyword() -> None:
     coder = ConceptCoder(book, load_nlp())
     assert coded(coder, "she will put her hard-won savings into the shop") == {}
     assert coded(coder, "she will win the seat") == {"victory": "support"}
+
+
+def test_judging_the_person_a_label_judges_codes_that_concept(people: ConceptCoder) -> None:
+    """"X is weak and dishonest": a clause that evaluates the person of a label codes the
+    concept even without its keywords; the possessive ("X's plan is weak") judges the plan."""
+    assert coded(people, "Maria Olsen is weak and dishonest") == {"mayor-fit": "oppose"}
+    assert coded(people, "Maria Olsen is not a disaster") == {"mayor-fit": "support"}
+    assert coded(people, "Peter Varga is honest") == {"chief-culpable": "oppose"}
+    assert "mayor-fit" not in coded(people, "Maria Olsen's plan is weak")
+    [code] = people.code("Maria Olsen is weak and dishonest", "said")
+    assert any("judged unfavourably" in e for e in code.agreement_evidence)
+
+
+def test_common_words_of_veracity_and_propriety_evaluate() -> None:
+    """"false", "baseless", "corrupt", "excellent" are evaluations (evaluation_polarity.tsv)."""
+    coder = ConceptCoder(BOOK, load_nlp())
+    assert coded(coder, "the claims about the congestion charge are false") == {
+        "charge": "oppose"}
+    assert coded(coder, "the wealth tax is excellent policy") == {"wealth": "support"}

@@ -448,6 +448,13 @@ class ConceptCoder:
         if best and cue_pol == "neutral" and not question and embedded_question(doc) and not (
                 takes_position(doc, flips)):
             best = {}
+        judged = (self._person_judged(doc, evals) if target is None and not role
+                  and not (reported and narrated == len(segments)) else None)
+        if judged is not None and judged[0] not in best:
+            # "X is weak and dishonest": an evaluation of the person a label judges codes
+            # that concept, without its keywords.
+            cid, q, ev_j, aev_j = judged
+            best[cid] = (_KEYWORD_WEIGHT, _KEYWORD_WEIGHT, q, [ev_j], [aev_j])
         if target is not None:
             # "attacked X for ...", "praised X as ...": the cue's stance is on the person the
             # concept's label evaluates; it decides that concept's agreement.
@@ -522,6 +529,30 @@ class ConceptCoder:
                 f" label evaluates",
                 f"cue '{cue_word}' {'supports' if cue_pol == 'support' else 'opposes'}"
                 f" '{chunk.text}', whom the label judges {verdict}")
+
+    def _person_judged(self, doc: Doc, evals: list[int]
+                       ) -> tuple[str, Qualifier, str, str] | None:
+        """A clause whose subject is the person a concept's label judges and whose
+        predicate evaluates them ("Trump is weak and dishonest", "Clinton has been
+        outstanding"): (concept, qualifier, evidence, agreement evidence), or None."""
+        for t in doc:
+            if t.dep_ not in ("nsubj", "nsubjpass") or evals[t.i] == 0 or not t.is_title:
+                continue  # (a capitalised name, whatever its tag: "Trump" is often a noun)
+            names = {x.lower_ for x in t.subtree if x.is_title}
+            if any(x.tag_ == "POS" or x.dep_ == "case" for x in t.subtree):
+                continue  # "Trump's plan is weak" judges the plan
+            found = [p for p in self._profiles if p.person is not None and names & p.person[0]]
+            if len(found) != 1:
+                continue
+            prof = found[0]
+            assert prof.person is not None
+            q: Qualifier = "support" if evals[t.i] * prof.person[1] > 0 else "oppose"
+            subject = " ".join(x.text for x in t.subtree)
+            said = "favourably" if evals[t.i] > 0 else "unfavourably"
+            return (prof.concept.id, q, f"'{subject}' judged: the person the label evaluates",
+                    f"'{subject}' judged {said}; the label judges them"
+                    f" {'favourably' if prof.person[1] > 0 else 'unfavourably'}")
+        return None
 
     def _example_qualifier(self, ex: Any, sim: float, flips: list[bool], evals: list[int],
                            question: bool, cue_pol: str, cue_word: str, doc: Doc
