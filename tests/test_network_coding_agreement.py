@@ -221,3 +221,15 @@ def test_common_words_of_veracity_and_propriety_evaluate() -> None:
     assert coded(coder, "the claims about the congestion charge are false") == {
         "charge": "oppose"}
     assert coded(coder, "the wealth tax is excellent policy") == {"wealth": "support"}
+
+
+def test_a_denied_outcome_unless_something_is_done_argues_for_it(coder: ConceptCoder) -> None:
+    """"We will never clear the air unless ...": a negated outcome in the absence of the
+    thing argues for it (a statement without concept words, on its document's topic)."""
+    items = [CodingItem("the congestion charge is the only way to clean the air", "said",
+                        group="d"),
+             CodingItem("our children will never walk to school unless something is done",
+                        "said", group="d")]
+    got = coder.code_many(items)
+    assert [(c.concept_id, c.qualifier) for c in got[1]] == [("charge", "support")]
+    assert "bad outcome without it" in got[1][0].agreement_evidence

@@ -1089,6 +1089,7 @@ def context_qualifier(doc: Doc, flips: list[bool], evals: list[int], question: b
     total = sum(v for i, (v, _) in marks.items() if i not in conditional)
     evidence: list[str] = []
     q: Qualifier = "support"
+    negated = False
     if total < 0:
         q = "oppose"
         evidence.append("negative evaluation: " + ", ".join(
@@ -1110,9 +1111,9 @@ def context_qualifier(doc: Doc, flips: list[bool], evals: list[int], question: b
             q = "oppose"
             evidence.append("negated main clause" if negated else
                             f"main verb '{main.text}' reduces or opposes")
-    # "Without X, routes will be cut" / "unless X, ...": a bad outcome in the absence of X
-    # argues for X.
-    if q == "oppose" and total < 0 and any(
+    # "Without X, routes will be cut" / "unless X, ...", "we will never afford a home unless
+    # X": a bad or denied outcome in the absence of X argues for X.
+    if q == "oppose" and (total < 0 or negated) and any(
             (t.lower_ == "without" and t.head.i != t.i and t.head.dep_ == "ROOT"
              and t.i < t.head.i) or (t.lower_ == "unless" and t.dep_ == "mark") for t in doc):
         q = "support"
