@@ -16,7 +16,10 @@ The default method is lexical and syntactic and runs on CPU with spaCy only:
   ``multiword_cues.tsv``) times the polarity inside the content: a negator or an
   opposing predicate ("not", "no", "reject", "against": ``lang/en/lexicons/stance_content.tsv``)
   flips the concept words in its syntactic scope (the subtree of the word it modifies,
-  less a "but ..." conjunct).
+  less a "but ..." conjunct); a two-sided description ("calls for X; or objections that it
+  is Y") gives Y's words to the side against the concept; a polar cue aimed at, or a
+  clause judging, the person a label judges ("attacked Clinton for ...") codes that
+  concept by the label's verdict (docs/networks.md, Coding method).
 
 ``method="embeddings"`` (extra ``saidwhat[embeddings]``) adds sentence-embedding similarity
 to the concept's label, description and examples, with the all-MiniLM-L6-v2 model shipped in
