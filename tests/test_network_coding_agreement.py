@@ -233,3 +233,16 @@ def test_a_denied_outcome_unless_something_is_done_argues_for_it(coder: ConceptC
     got = coder.code_many(items)
     assert [(c.concept_id, c.qualifier) for c in got[1]] == [("charge", "support")]
     assert "bad outcome without it" in got[1][0].agreement_evidence
+
+
+def test_a_single_word_of_a_second_concept_is_a_mention_in_passing(coder: ConceptCoder) -> None:
+    """A statement that argues one concept with several of its words does not also code a
+    concept of which it has one word only; the setting turns it off."""
+    text = "the wealth tax on billionaires would help families with their fares"
+    assert coded(coder, text) == {"wealth": "support"}
+    from dataclasses import replace
+
+    from saidwhat.settings import Settings
+    both = ConceptCoder(BOOK, load_nlp(),
+                        settings=replace(Settings(), coding_drop_passing_mentions=False))
+    assert set(coded(both, text)) == {"wealth", "fares"}

@@ -115,6 +115,11 @@ class Settings:
     (``--threshold`` overrides it): about raw 0.7, i.e. a keyword, or most of a label's
     specific words, or a close example."""
 
+    coding_drop_passing_mentions: bool = True
+    """A statement coded for a concept with two or more of its words (or a close example)
+    does not also code a concept of which it has a single word only and on which it says
+    nothing (no negation or evaluation of that word)."""
+
     coding_example_min_sim: float = 0.35
     """A labelled example (codebook examples, coded statements) at least this similar
     (cosine of TF-IDF lemma vectors) adds to its concept's score on a statement."""

@@ -501,6 +501,15 @@ class ConceptCoder:
             cue_pol != "neutral" or question or takes_position(doc, flips))
         if role:
             best = {}
+        # Beside a concept with several words in the statement, one that has only a single
+        # word of its own, on which nothing is said ("voters" in a statement on the tax
+        # plan's middle class), is a mention in passing, not a second claim; "not X but Y"
+        # says something of X.
+        strong = {cid for cid in best if len(words_of.get(cid, ())) >= 2 or cid in exampled}
+        if strong and self.settings.coding_drop_passing_mentions:
+            best = {cid: v for cid, v in best.items()
+                    if cid in strong or cid not in words_of
+                    or any(not e.startswith("cue ") for e in v[4])}
         codes = []
         for cid, (total, _, q, ev, aev) in best.items():
             if calibrate(total) < self.threshold:
