@@ -246,3 +246,17 @@ def test_a_single_word_of_a_second_concept_is_a_mention_in_passing(coder: Concep
     both = ConceptCoder(BOOK, load_nlp(),
                         settings=replace(Settings(), coding_drop_passing_mentions=False))
     assert set(coded(both, text)) == {"wealth", "fares"}
+
+
+def test_what_the_other_side_reduces_is_what_the_concept_keeps() -> None:
+    """In "...; or objections that it would cut bus services", the services are what the
+    concept keeps: mentioning them approvingly does not oppose it; the other side's own
+    act ("scrap") still does."""
+    book = Codebook([Concept("tram", "The tram line should be extended",
+                             "Extending the tram line to the suburbs; or objections that it"
+                             " would cut bus services, and calls to scrap it.",
+                             ("tram line", "bus services"))])
+    coder = ConceptCoder(book, load_nlp())
+    assert coded(coder, "the tram line and the bus services will both grow") == {
+        "tram": "support"}
+    assert coded(coder, "the council should scrap the tram line") == {"tram": "oppose"}

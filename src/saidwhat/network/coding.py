@@ -283,6 +283,7 @@ class ConceptCoder:
             reversed_terms: set[str] = set()
             evaluated_terms: set[str] = set()
             label_terms = set()
+            other_start = _other_side_start(desc_doc)
             for doc in (label_doc, desc_doc):
                 flips = negation_flips(doc)
                 evals = evaluation_flips(doc, flips)
@@ -291,6 +292,15 @@ class ConceptCoder:
                         continue
                     term = stem(t.lemma_)
                     if doc is desc_doc and term in label_terms:
+                        continue
+                    if doc is desc_doc and t.i >= other_start:
+                        # the other side's part: its reducing and opposing verbs are the other
+                        # side's acts ("rather than *freezing* or *cutting* them"), but what
+                        # they negate or reduce ("attacks on him as lacking the
+                        # *temperament*") is what the concept affirms
+                        if t.pos_ == "VERB" and (_reduce_kind(doc, t) is not None or (
+                                content_stance_words().get(t.lemma_.lower()) == "oppose")):
+                            reversed_terms.add(term)
                         continue
                     if doc is label_doc:
                         label_terms.add(term)
@@ -1325,6 +1335,19 @@ def flippers(doc: Doc) -> list[set[int]]:
 _OTHER_SIDE = (("rather", "than"), ("as", "opposed", "to"), ("instead", "of"))
 
 
+def _other_side_start(desc: Doc) -> int:
+    """Where a description's other side begins (after "; or", "rather than", "as opposed
+    to", "instead of"); its length when it has none."""
+    words = [t.lower_ for t in desc]
+    for t in desc:
+        if t.text == ";" and t.i + 1 < len(desc) and desc[t.i + 1].lower_ == "or":
+            return t.i + 2
+        for marker in _OTHER_SIDE:
+            if tuple(words[t.i:t.i + len(marker)]) == marker:
+                return t.i + len(marker)
+    return len(desc)
+
+
 def other_side_terms(desc: Doc, label_terms: set[str],
                      keywords: set[tuple[str, ...]]) -> set[str]:
     """Terms a codebook description gives only to the side against the concept: the part
@@ -1334,17 +1357,8 @@ def other_side_terms(desc: Doc, label_terms: set[str],
     side names, nor subjects ("*avoiding* taxes is smart"), complements ("the temperament
     to *lead*"), light verbs, stance words, or words the part itself negates or reduces
     ("as opposed to refusing *planning permission*")."""
-    words = [t.lower_ for t in desc]
-    start = None
-    for t in desc:
-        if t.text == ";" and t.i + 1 < len(desc) and desc[t.i + 1].lower_ == "or":
-            start = t.i + 2
-        for marker in _OTHER_SIDE:
-            if tuple(words[t.i:t.i + len(marker)]) == marker:
-                start = t.i + len(marker)
-        if start is not None:
-            break
-    if start is None:
+    start = _other_side_start(desc)
+    if start >= len(desc):
         return set()
     # the marker itself ("as *opposed* to") negates nothing
     flips = [len(f - set(range(start - 3, start))) % 2 == 1 for f in flippers(desc)]
