@@ -57,6 +57,28 @@ def test_examples_the_rules_misread_correct_the_agreement_of_a_statement(nlp) ->
         "fares": "support"}
 
 
+def test_words_a_concepts_examples_share_code_a_statement_the_codebook_misses(nlp) -> None:
+    # A labels-only codebook (as DNA's sample): nothing in the statement names either concept.
+    book = Codebook([Concept("transit", "More money for public transport"),
+                     Concept("police", "More police on the streets")])
+    text = "the number 12 tram should run every ten minutes"
+    assert ConceptCoder(book, nlp).code(text, "said") == []
+    examples = [
+        LabelledExample("the tram line to the airport must be finished", "said", "transit",
+                        "support", "review"),
+        LabelledExample("a tram every five minutes would transform the east end", "said",
+                        "transit", "support", "review"),
+        # the nearest single example is the police one ("ten minutes"): no paraphrase decides
+        LabelledExample("officers must arrive within ten minutes of a call", "said", "police",
+                        "support", "review"),
+        LabelledExample("every neighbourhood needs officers it knows by name", "said", "police",
+                        "support", "review"),
+    ]
+    [code] = ConceptCoder(book, nlp, examples=examples).code(text, "said")
+    assert (code.concept_id, code.qualifier) == ("transit", "support")
+    assert "example words 'tram'" in code.evidence
+
+
 def test_far_examples_change_nothing(nlp) -> None:
     plain = ConceptCoder(BOOK, nlp)
     taught = ConceptCoder(BOOK, nlp, examples=[

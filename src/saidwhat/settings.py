@@ -154,11 +154,11 @@ class Settings:
     """Few-shot: how many of the most similar labelled examples vote on a statement's
     concept."""
 
-    coding_fewshot_cue_bonus: float = 0.2
+    coding_fewshot_cue_bonus: float = 0.1
     """Few-shot agreement: an example with the statement's cue lemma ("warned", "rejected")
     counts this much more similar when it teaches the agreement."""
 
-    coding_fewshot_concept_prior: float = 0.1
+    coding_fewshot_concept_prior: float = 0.05
     """Few-shot agreement: every example of the concept that the rules read as they read the
     statement counts this much, however dissimilar (a concept whose statements the rules
     misread the same way, over and over, is corrected)."""

@@ -519,20 +519,24 @@ class CurvePoint:
     agreement_accuracy: float
     n: int
     agreement_n: float
+    both_accuracy: float = 0.0  # concept and agreement right, of the statements with a concept
 
 
-def may_teach(items: Sequence[ShotItem], j: int, i: int) -> bool:
+def may_teach(items: Sequence[ShotItem], j: int, i: int, other_documents: bool = False
+              ) -> bool:
     """May statement ``j`` be an example when statement ``i`` is coded? Never itself, nor a
     statement with the same text, nor one whose content overlaps ``i``'s in its document (a
-    statement coded twice, or a part of it): that would be ``i``'s own label."""
+    statement coded twice, or a part of it): that would be ``i``'s own label. With
+    ``other_documents``, no statement of ``i``'s document either (leave one document out)."""
     a, b = items[i], items[j]
-    if j == i or a.text == b.text:
+    if j == i or a.text == b.text or (other_documents and a.group == b.group):
         return False
     return not (a.group == b.group and a.span is not None and b.span is not None
                 and a.span[0] < b.span[1] and b.span[0] < a.span[1])
 
 
-def draw_examples(items: Sequence[ShotItem], i: int, k: int, rng: Any) -> list[int]:
+def draw_examples(items: Sequence[ShotItem], i: int, k: int, rng: Any,
+                  other_documents: bool = False) -> list[int]:
     """k statements per concept (all there are where a concept has fewer: leave one out)
     from those that may teach statement ``i``, drawn with ``rng``; in concept order."""
     by_concept: dict[str, list[int]] = defaultdict(list)
@@ -541,7 +545,7 @@ def draw_examples(items: Sequence[ShotItem], i: int, k: int, rng: Any) -> list[i
             by_concept[it.concept].append(j)
     out: list[int] = []
     for _, pool in sorted(by_concept.items()):
-        pool = [j for j in pool if may_teach(items, j, i)]
+        pool = [j for j in pool if may_teach(items, j, i, other_documents)]
         out += rng.sample(pool, min(k, len(pool)))
     return out
 
@@ -550,8 +554,8 @@ def fewshot_curve(items: Sequence[ShotItem], codebook: Any, nlp: Any, *,
                   ks: Sequence[int] = (0, 1, 3, 5), seeds: int = 3,
                   codebook_examples: bool = False, threshold: float | None = None,
                   top_only: bool = False, settings: Any = None,
-                  record: list[tuple[int, int, int, list[Any]]] | None = None
-                  ) -> list[CurvePoint]:
+                  record: list[tuple[int, int, int, list[Any]]] | None = None,
+                  other_documents: bool = False) -> list[CurvePoint]:
     """Concept and agreement accuracy with k labelled examples per concept, cross-validated
     leave one statement out: each statement is coded with k examples per concept drawn
     (seeded) from the *other* statements (:func:`may_teach`: never itself, one with the same
@@ -560,6 +564,7 @@ def fewshot_curve(items: Sequence[ShotItem], codebook: Any, nlp: Any, *,
     codebook's labels, descriptions and keywords alone. Averaged over ``seeds`` draws.
     ``top_only``: only the best-scoring concept counts (forced choice, as DNA's sample is
     scored). ``record``: a list that gets (k, seed, statement index, codes) of every coding.
+    ``other_documents``: examples only from other documents than the statement's.
 
     The codebook's coding of a statement does not depend on the examples (they act after
     it: :func:`saidwhat.network.fewshot.learn_from_examples`, the coder's own few-shot step),
@@ -615,7 +620,7 @@ def fewshot_curve(items: Sequence[ShotItem], codebook: Any, nlp: Any, *,
             rng = random.Random(1000 * k + seed)
             for i, it in enumerate(items):
                 r = dc_replace(zero[i])
-                shots = draw_examples(items, i, k, rng) if k else []
+                shots = draw_examples(items, i, k, rng, other_documents) if k else []
                 exs = list(base) + [LabelledExample(items[j].text, items[j].cue,
                                                     items[j].concept,
                                                     items[j].agreement or "support",
@@ -636,8 +641,10 @@ def fewshot_curve(items: Sequence[ShotItem], codebook: Any, nlp: Any, *,
                     right += 1
                     agree_n += 1
                     agree += got[it.concept] == it.agreement
+        coded_n = sum(it.concept is not None for it in items)
         out.append(CurvePoint(k, right / (runs * max(1, len(items))),
-                              agree / max(1, agree_n), len(items), agree_n / runs))
+                              agree / max(1, agree_n), len(items), agree_n / runs,
+                              agree / (runs * max(1, coded_n))))
     return out
 
 
@@ -664,7 +671,8 @@ def dna_shot_items(path: str | Path) -> tuple[list[ShotItem], Any]:
 
 
 def fewshot_table(gold_path: str | Path | None, dna_path: str | Path | None, nlp: Any,
-                  ks: Sequence[int] = (0, 1, 3, 5), seeds: int = 3) -> str:
+                  ks: Sequence[int] = (0, 1, 3, 5), seeds: int = 3,
+                  other_documents: bool = False, settings: Any = None) -> str:
     """The markdown table of docs/evaluation.md's few-shot section."""
     from ..network.codebook import load_codebook
 
@@ -674,22 +682,27 @@ def fewshot_table(gold_path: str | Path | None, dna_path: str | Path | None, nlp
         for gs in gold.sets:
             items = gold_shot_items(gs)
             cb = load_codebook(gs.codebook_path)
-            for p in fewshot_curve(items, cb, nlp, ks=ks, seeds=seeds):
+            for p in fewshot_curve(items, cb, nlp, ks=ks, seeds=seeds, settings=settings,
+                                   other_documents=other_documents):
                 rows.append((f"coding gold: {gs.name}", f"k={p.k}", p))
             if any(c.examples for c in cb):
-                [p] = fewshot_curve(items, cb, nlp, ks=(0,), codebook_examples=True)
+                [p] = fewshot_curve(items, cb, nlp, ks=(0,), codebook_examples=True,
+                                    settings=settings)
                 rows.append((f"coding gold: {gs.name}", "codebook examples", p))
     if dna_path is not None and Path(dna_path).is_file():
         items, cb = dna_shot_items(dna_path)
         # Forced choice, as saidwhat.network.evaluate_dna: the best concept however weak.
         for p in fewshot_curve(items, cb, nlp, ks=ks, seeds=seeds, threshold=1e-9,
-                               top_only=True):
+                               top_only=True, settings=settings,
+                               other_documents=other_documents):
             rows.append(("DNA sample.dna (labels only, forced choice)", f"k={p.k}", p))
     lines = ["| data | examples per concept | statements | concept accuracy |"
-             " agreement accuracy (concept right) |", "|---|---|---|---|---|"]
+             " agreement accuracy (concept right) | both right (of coded statements) |",
+             "|---|---|---|---|---|---|"]
     for data, k, p in rows:
         lines.append(f"| {data} | {k} | {p.n} | {p.concept_accuracy:.3f} |"
-                     f" {p.agreement_accuracy:.3f} (n={p.agreement_n:.0f}) |")
+                     f" {p.agreement_accuracy:.3f} (n={p.agreement_n:.0f}) |"
+                     f" {p.both_accuracy:.3f} |")
     return "\n".join(lines) + "\n"
 
 
@@ -704,8 +717,11 @@ def main(argv: Sequence[str] | None = None) -> None:
     ap.add_argument("--gold", default="tests/data/coding-gold")
     ap.add_argument("--dna", default="../shared/data/dna/sample.dna")
     ap.add_argument("--seeds", type=int, default=3)
+    ap.add_argument("--other-documents", action="store_true",
+                    help="draw examples only from other documents than the statement's")
     args = ap.parse_args(argv)
-    print(fewshot_table(args.gold, args.dna, load_nlp(), seeds=args.seeds), end="")
+    print(fewshot_table(args.gold, args.dna, load_nlp(), seeds=args.seeds,
+                        other_documents=args.other_documents), end="")
 
 
 if __name__ == "__main__":
