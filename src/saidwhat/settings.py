@@ -120,17 +120,53 @@ class Settings:
     does not also code a concept of which it has a single word only and on which it says
     nothing (no negation or evaluation of that word)."""
 
-    coding_example_min_sim: float = 0.35
-    """A labelled example (codebook examples, coded statements) at least this similar
-    (cosine of TF-IDF lemma vectors) adds to its concept's score on a statement."""
+    coding_example_min_sim: float = 0.25
+    """Few-shot (saidwhat.network.fewshot): labelled examples (codebook examples, coded
+    statements) vote on a statement's concept only when the nearest is at least this
+    similar (cosine of TF-IDF lemma vectors); farther, the learner abstains."""
 
-    coding_example_alone_sim: float = 0.45
-    """A statement with no concept words is coded by a labelled example alone from this
-    similarity."""
+    coding_example_alone_sim: float = 0.3
+    """Few-shot: a concept the codebook does not see in a statement is coded from the
+    examples' vote only when one of its examples is at least this similar."""
 
     coding_example_agreement_sim: float = 0.6
-    """From this similarity, a labelled example the rules misread corrects the agreement of
-    the statement the same way (few-shot learnt correction)."""
+    """Few-shot agreement: the statement takes the agreement its concept's examples were
+    coded with, where the rules read them as they read the statement and read them wrong,
+    when their weights (similarity + cue bonus + concept prior, summed) reach this."""
+
+    coding_fewshot_weight: float = 0.7
+    """Few-shot: the weight ``w`` of the labelled examples' vote ``p`` (their similarity-
+    weighted share of the nearest examples) against the codebook's calibrated score ``s``:
+    the concept scores ``1 - (1 - s) * (1 - w * p)`` (0: examples only correct agreements)."""
+
+    coding_fewshot_paraphrase_sim: float = 0.4
+    """Few-shot: in a statement that does not visibly take a position (said neutrally, with
+    nothing modal or evaluative), a concept the codebook does not see is coded from the
+    examples only when one is at least this similar (a paraphrase)."""
+
+    coding_fewshot_document_bonus: float = 0.0
+    """Few-shot: an example coded in the statement's own document (the review app's hand
+    codes) counts this much more similar in the concept vote: a document's statements
+    mostly share its topic."""
+
+    coding_fewshot_word_weight: float = 1.0
+    """Few-shot: words that at least two of a concept's examples use (and its codebook entry
+    does not) count as its evidence, up to this much each (a keyword is 1.0): a word all
+    its examples use and no other concept's; less by the share that use it and the other
+    concepts whose examples use it too (0: off)."""
+
+    coding_fewshot_neighbours: int = 5
+    """Few-shot: how many of the most similar labelled examples vote on a statement's
+    concept."""
+
+    coding_fewshot_cue_bonus: float = 0.1
+    """Few-shot agreement: an example with the statement's cue lemma ("warned", "rejected")
+    counts this much more similar when it teaches the agreement."""
+
+    coding_fewshot_concept_prior: float = 0.05
+    """Few-shot agreement: every example of the concept that the rules read as they read the
+    statement counts this much, however dissimilar (a concept whose statements the rules
+    misread the same way, over and over, is corrected)."""
 
     coding_context_min_mass: float = 1.0
     """A statement without concept words takes its document's dominant concept only when
@@ -169,10 +205,14 @@ class Settings:
         if self.doc_timeout is not None and not self.doc_timeout > 0:
             raise ValueError("doc_timeout must be a positive number of seconds (or None)")
         for name in ("coding_threshold", "coding_example_min_sim", "coding_example_alone_sim",
-                     "coding_example_agreement_sim", "coding_embed_alone_sim",
+                     "coding_example_agreement_sim", "coding_embed_alone_sim", "coding_fewshot_weight",
+                     "coding_fewshot_cue_bonus", "coding_fewshot_concept_prior",
+                     "coding_fewshot_paraphrase_sim", "coding_fewshot_document_bonus",
                      "coding_embed_margin", "coding_embed_boost_sim"):
             if not 0 <= getattr(self, name) <= 1:
                 raise ValueError(f"{name} must be in [0, 1] (got {getattr(self, name)!r})")
+        if self.coding_fewshot_neighbours < 1:
+            raise ValueError("coding_fewshot_neighbours must be at least 1")
         if self.coding_context_min_mass < 0:
             raise ValueError("coding_context_min_mass must be >= 0")
         if self.chunk_chars < 1000:

@@ -501,13 +501,15 @@ def _speaker_name(quote: Any) -> str | None:
 # -- few-shot learning curve ----------------------------------------------------------------
 @dataclass(slots=True)
 class ShotItem:
-    """A statement for the few-shot curve: its text, cue, document and gold coding."""
+    """A statement for the few-shot curve: its text, cue, document and gold coding, and where
+    its content is in the document (to keep an overlapping statement out of its examples)."""
 
     text: str
     cue: str | None
     group: str
     concept: str | None
     agreement: str | None
+    span: tuple[int, int] | None = None
 
 
 @dataclass(slots=True)
@@ -517,71 +519,121 @@ class CurvePoint:
     agreement_accuracy: float
     n: int
     agreement_n: float
+    both_accuracy: float = 0.0  # concept and agreement right, of the statements with a concept
+
+
+def may_teach(items: Sequence[ShotItem], j: int, i: int, other_documents: bool = False
+              ) -> bool:
+    """May statement ``j`` be an example when statement ``i`` is coded? Never itself, nor a
+    statement with the same text, nor one whose content overlaps ``i``'s in its document (a
+    statement coded twice, or a part of it): that would be ``i``'s own label. With
+    ``other_documents``, no statement of ``i``'s document either (leave one document out)."""
+    a, b = items[i], items[j]
+    if j == i or a.text == b.text or (other_documents and a.group == b.group):
+        return False
+    return not (a.group == b.group and a.span is not None and b.span is not None
+                and a.span[0] < b.span[1] and b.span[0] < a.span[1])
+
+
+def draw_examples(items: Sequence[ShotItem], i: int, k: int, rng: Any,
+                  other_documents: bool = False) -> list[int]:
+    """k statements per concept (all there are where a concept has fewer: leave one out)
+    from those that may teach statement ``i``, drawn with ``rng``; in concept order."""
+    by_concept: dict[str, list[int]] = defaultdict(list)
+    for j, it in enumerate(items):
+        if it.concept is not None:
+            by_concept[it.concept].append(j)
+    out: list[int] = []
+    for _, pool in sorted(by_concept.items()):
+        pool = [j for j in pool if may_teach(items, j, i, other_documents)]
+        out += rng.sample(pool, min(k, len(pool)))
+    return out
 
 
 def fewshot_curve(items: Sequence[ShotItem], codebook: Any, nlp: Any, *,
                   ks: Sequence[int] = (0, 1, 3, 5), seeds: int = 3,
                   codebook_examples: bool = False, threshold: float | None = None,
-                  top_only: bool = False) -> list[CurvePoint]:
-    """Concept and agreement accuracy with k labelled examples per concept, leave one
-    statement out: each statement is coded with k examples per concept drawn (seeded) from
-    the other statements (never itself, nor another statement with the same text).
-    ``codebook_examples=False`` strips the codebook's own examples, so k = 0 is the codebook's
-    labels, descriptions and keywords alone. Averaged over ``seeds`` draws. ``top_only``:
-    only the best-scoring concept counts (forced choice, as DNA's sample is scored)."""
+                  top_only: bool = False, settings: Any = None,
+                  record: list[tuple[int, int, int, list[Any]]] | None = None,
+                  other_documents: bool = False) -> list[CurvePoint]:
+    """Concept and agreement accuracy with k labelled examples per concept, cross-validated
+    leave one statement out: each statement is coded with k examples per concept drawn
+    (seeded) from the *other* statements (:func:`may_teach`: never itself, one with the same
+    text, or one overlapping it), all of a concept's other statements where it has k or
+    fewer. ``codebook_examples=False`` strips the codebook's own examples, so k = 0 is the
+    codebook's labels, descriptions and keywords alone. Averaged over ``seeds`` draws.
+    ``top_only``: only the best-scoring concept counts (forced choice, as DNA's sample is
+    scored). ``record``: a list that gets (k, seed, statement index, codes) of every coding.
+    ``other_documents``: examples only from other documents than the statement's.
+
+    The codebook's coding of a statement does not depend on the examples (they act after
+    it: :func:`saidwhat.network.fewshot.learn_from_examples`, the coder's own few-shot step),
+    so it is computed once, with its document's statements for the document topic, and each
+    draw's examples revise it."""
     import random
     from dataclasses import replace as dc_replace
 
     from ..network.codebook import Codebook
-    from ..network.coding import CodingItem, ConceptCoder, _Result, polarity_of_cue
-    from ..network.fewshot import LabelledExample
+    from ..network.coding import CodingItem, ConceptCoder, _Result, _terms, polarity_of_cue
+    from ..network.fewshot import (
+        ExampleIndex,
+        LabelledExample,
+        Prepared,
+        cue_keys,
+        learn_from_examples,
+    )
     from ..network.fewshot import codebook_examples as cb_ex
 
     if not codebook_examples:
         codebook = Codebook([dc_replace(c, examples=()) for c in codebook], name=codebook.name)
-    coder = ConceptCoder(codebook, nlp, use_codebook_examples=False, threshold=threshold)
+    coder = ConceptCoder(codebook, nlp, use_codebook_examples=False, threshold=threshold,
+                         settings=settings)
     docs = list(nlp.pipe(it.text for it in items))
+    terms = [_terms(d) for d in docs]
+    keys = cue_keys(nlp, [it.cue for it in items])
     cue_docs = {c: polarity_of_cue(d) for c, d in
                 zip(sorted({it.cue or "" for it in items}),
                     nlp.pipe(sorted({it.cue or "" for it in items})), strict=True)}
     base = cb_ex(codebook) if codebook_examples else []
     base_docs = list(nlp.pipe(e.text for e in base))
+    base_terms = [_terms(d) for d in base_docs]
+    base_keys = cue_keys(nlp, [e.cue for e in base])
     # What the rules alone make of each statement's agreement (examples learn from it).
     rules = [coder.rule_qualifier(d, cue_docs[it.cue or ""], it.concept)
              if it.concept is not None else None for d, it in zip(docs, items, strict=True)]
     by_group: dict[str, list[int]] = defaultdict(list)
     for i, it in enumerate(items):
         by_group[it.group].append(i)
-    by_concept: dict[str, list[int]] = defaultdict(list)
-    for i, it in enumerate(items):
-        if it.concept is not None:
-            by_concept[it.concept].append(i)
+    zero: list[_Result | None] = [None] * len(items)
+    for group, members in by_group.items():
+        results = [coder._code_doc(docs[j], cue_docs[items[j].cue or ""], None)
+                   for j in members]
+        coder._code_from_context([CodingItem(items[j].text, items[j].cue, group)
+                                  for j in members], results)
+        for j, r in zip(members, results, strict=True):
+            zero[j] = r
     out = []
     for k in ks:
         right = agree = agree_n = 0
-        for seed in range(seeds if k else 1):
+        runs = seeds if k else 1
+        for seed in range(runs):
             rng = random.Random(1000 * k + seed)
             for i, it in enumerate(items):
-                exs, ex_docs = list(base), list(base_docs)
-                ex_rules: list[str | None] = [None] * len(base)
-                if k:
-                    for cid, pool in sorted(by_concept.items()):
-                        pool = [j for j in pool if j != i and items[j].text != it.text]
-                        for j in rng.sample(pool, min(k, len(pool))):
-                            exs.append(LabelledExample(items[j].text, items[j].cue, cid,
-                                                       items[j].agreement or "support",
-                                                       "labelled"))
-                            ex_docs.append(docs[j])
-                            ex_rules.append(rules[j])
-                coder.use_examples(exs, ex_docs, ex_rules)
-                group = by_group[it.group]
-                results: list[_Result] = [coder._code_doc(docs[j], cue_docs[items[j].cue or ""],
-                                                          None) for j in group]
-                coder._code_from_context([CodingItem(items[j].text, items[j].cue, it.group)
-                                          for j in group], results)
-                codes = results[group.index(i)].codes
-                if top_only:
-                    codes = codes[:1]
+                r = dc_replace(zero[i])
+                shots = draw_examples(items, i, k, rng, other_documents) if k else []
+                exs = list(base) + [LabelledExample(items[j].text, items[j].cue,
+                                                    items[j].concept,
+                                                    items[j].agreement or "support",
+                                                    "labelled", items[j].group)
+                                    for j in shots]
+                if exs:
+                    prep = Prepared(ExampleIndex(exs, base_terms + [terms[j] for j in shots]),
+                                    [None] * len(base) + [rules[j] for j in shots],
+                                    base_keys + [keys[j] for j in shots])
+                    learn_from_examples(coder, prep, [docs[i]], [keys[i]], [r], [it.group])
+                codes = r.codes[:1] if top_only else r.codes
+                if record is not None:
+                    record.append((k, seed, i, codes))
                 got = {c.concept_id: c.qualifier for c in codes}
                 if it.concept is None:
                     right += not got
@@ -589,14 +641,16 @@ def fewshot_curve(items: Sequence[ShotItem], codebook: Any, nlp: Any, *,
                     right += 1
                     agree_n += 1
                     agree += got[it.concept] == it.agreement
-        runs = seeds if k else 1
+        coded_n = sum(it.concept is not None for it in items)
         out.append(CurvePoint(k, right / (runs * max(1, len(items))),
-                              agree / max(1, agree_n), len(items), agree_n / runs))
+                              agree / max(1, agree_n), len(items), agree_n / runs,
+                              agree / (runs * max(1, coded_n))))
     return out
 
 
 def gold_shot_items(gs: GoldSet) -> list[ShotItem]:
-    return [ShotItem(g.text(d.text), g.cue_text(d.text), d.doc_id, g.concept, g.agreement)
+    return [ShotItem(g.text(d.text), g.cue_text(d.text), d.doc_id, g.concept, g.agreement,
+                     (g.start, g.end))
             for d in gs.documents for g in d.statements]
 
 
@@ -611,12 +665,14 @@ def dna_shot_items(path: str | Path) -> tuple[list[ShotItem], Any]:
     codebook = codebook_from_labels(labels)
     ids = {c.label: c.id for c in codebook}
     items = [ShotItem(s.text, None, f"dna{s.document_id}", ids[str(s.values["concept"])],
-                      "support" if s.values.get("agreement") else "oppose") for s in statements]
+                      "support" if s.values.get("agreement") else "oppose", (s.start, s.stop))
+             for s in statements]
     return items, codebook
 
 
 def fewshot_table(gold_path: str | Path | None, dna_path: str | Path | None, nlp: Any,
-                  ks: Sequence[int] = (0, 1, 3, 5), seeds: int = 3) -> str:
+                  ks: Sequence[int] = (0, 1, 3, 5), seeds: int = 3,
+                  other_documents: bool = False, settings: Any = None) -> str:
     """The markdown table of docs/evaluation.md's few-shot section."""
     from ..network.codebook import load_codebook
 
@@ -626,22 +682,27 @@ def fewshot_table(gold_path: str | Path | None, dna_path: str | Path | None, nlp
         for gs in gold.sets:
             items = gold_shot_items(gs)
             cb = load_codebook(gs.codebook_path)
-            for p in fewshot_curve(items, cb, nlp, ks=ks, seeds=seeds):
+            for p in fewshot_curve(items, cb, nlp, ks=ks, seeds=seeds, settings=settings,
+                                   other_documents=other_documents):
                 rows.append((f"coding gold: {gs.name}", f"k={p.k}", p))
             if any(c.examples for c in cb):
-                [p] = fewshot_curve(items, cb, nlp, ks=(0,), codebook_examples=True)
+                [p] = fewshot_curve(items, cb, nlp, ks=(0,), codebook_examples=True,
+                                    settings=settings)
                 rows.append((f"coding gold: {gs.name}", "codebook examples", p))
     if dna_path is not None and Path(dna_path).is_file():
         items, cb = dna_shot_items(dna_path)
         # Forced choice, as saidwhat.network.evaluate_dna: the best concept however weak.
         for p in fewshot_curve(items, cb, nlp, ks=ks, seeds=seeds, threshold=1e-9,
-                               top_only=True):
+                               top_only=True, settings=settings,
+                               other_documents=other_documents):
             rows.append(("DNA sample.dna (labels only, forced choice)", f"k={p.k}", p))
     lines = ["| data | examples per concept | statements | concept accuracy |"
-             " agreement accuracy (concept right) |", "|---|---|---|---|---|"]
+             " agreement accuracy (concept right) | both right (of coded statements) |",
+             "|---|---|---|---|---|---|"]
     for data, k, p in rows:
         lines.append(f"| {data} | {k} | {p.n} | {p.concept_accuracy:.3f} |"
-                     f" {p.agreement_accuracy:.3f} (n={p.agreement_n:.0f}) |")
+                     f" {p.agreement_accuracy:.3f} (n={p.agreement_n:.0f}) |"
+                     f" {p.both_accuracy:.3f} |")
     return "\n".join(lines) + "\n"
 
 
@@ -656,8 +717,11 @@ def main(argv: Sequence[str] | None = None) -> None:
     ap.add_argument("--gold", default="tests/data/coding-gold")
     ap.add_argument("--dna", default="../shared/data/dna/sample.dna")
     ap.add_argument("--seeds", type=int, default=3)
+    ap.add_argument("--other-documents", action="store_true",
+                    help="draw examples only from other documents than the statement's")
     args = ap.parse_args(argv)
-    print(fewshot_table(args.gold, args.dna, load_nlp(), seeds=args.seeds), end="")
+    print(fewshot_table(args.gold, args.dna, load_nlp(), seeds=args.seeds,
+                        other_documents=args.other_documents), end="")
 
 
 if __name__ == "__main__":

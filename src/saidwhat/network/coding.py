@@ -345,6 +345,9 @@ class ConceptCoder:
                                           role=_role_description(item)))
         if self.context:
             self._code_from_context(its, results)
+        from .fewshot import learn  # few-shot: what labelled examples teach (none: no change)
+
+        learn(self, contents, [i.cue for i in its], results, [i.group for i in its])
         return [r.codes for r in results]
 
     def _code_from_context(self, items: Sequence[CodingItem], results: list[_Result]) -> None:
@@ -393,7 +396,8 @@ class ConceptCoder:
         term_toks = [t for t in doc if _is_term(t)]
         term_seq = [stem(t.lemma_) for t in term_toks]
         segments = clause_segments(doc)
-        nearest = self._examples.nearest(term_seq) if len(self._examples) else {}
+        # Labelled examples act after the codebook's coding (fewshot.learn_from_examples).
+        nearest: dict[str | None, tuple[float, int]] = {}
 
         best: dict[str, tuple[float, float, Qualifier, list[str], list[str]]] = {}
         raw_all: dict[str, float] = {}

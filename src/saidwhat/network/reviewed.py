@@ -297,7 +297,8 @@ def review_examples(documents: list[Document], hand_codes: dict[tuple[str, str],
             continue
         doc, quote = by_key[key]
         text, cue = own_words(doc, quote), (quote.cue.text if quote.cue else None)
-        out += [LabelledExample(text, cue, code.concept, code.agreement, "review")
+        out += [LabelledExample(text, cue, code.concept, code.agreement, "review",
+                                doc.doc_id)
                 for code in codes]
     return out
 

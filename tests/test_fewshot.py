@@ -1,0 +1,139 @@
+"""Few-shot coding (issue 12, "Learning from the researcher"): labelled examples correct the
+codebook's coding (saidwhat.network.fewshot), and the learning curve's cross-validation never
+lets a statement teach itself (saidwhat.evaluation.coding)."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from saidwhat.evaluation.coding import ShotItem, draw_examples, fewshot_curve, may_teach
+from saidwhat.network.codebook import Codebook, Concept
+from saidwhat.network.coding import ConceptCoder
+from saidwhat.network.fewshot import LabelledExample
+from saidwhat.nlp import load_nlp
+
+BOOK = Codebook([
+    Concept("fares", "Bus fares should be raised",
+            "Raising ticket prices to pay for the bus network.",
+            ("fare increase", "fare rise", "fares")),
+    Concept("speed", "Speed limits in towns should be lowered",
+            "Slower speed limits on residential streets.", ("speed limits",)),
+])
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return load_nlp()
+
+
+def coded(coder: ConceptCoder, content: str, cue: str) -> dict[str, str]:
+    return {c.concept_id: c.qualifier for c in coder.code(content, cue)}
+
+
+def test_examples_the_rules_misread_correct_the_agreement_of_a_statement(nlp) -> None:
+    # A warning about a fare rise's harm opposes it; the rules see a plain mention of the
+    # fare rise, said neutrally ("warned"), and read support.
+    text = "the fare rise would leave pensioners stranded at home"
+    plain = ConceptCoder(BOOK, nlp)
+    assert coded(plain, text, "warned") == {"fares": "support"}
+    # The researcher coded two such warnings: neither is a paraphrase of the statement, but
+    # the rules read both as support, as they read the statement, and both were coded oppose.
+    examples = [
+        LabelledExample("a fare rise would leave students waiting at empty stops", "warned",
+                        "fares", "oppose", "review"),
+        LabelledExample("the fare increase would mean fewer trips to see the grandchildren",
+                        "warned", "fares", "oppose", "review"),
+    ]
+    for ex in examples:
+        assert coded(plain, ex.text, ex.cue) == {"fares": "support"}
+    taught = ConceptCoder(BOOK, nlp, examples=examples)
+    [code] = taught.code(text, "warned")
+    assert (code.concept_id, code.qualifier) == ("fares", "oppose")
+    assert any(e.startswith("learnt from") and "same cue" in e for e in code.agreement_evidence)
+    # ... and what the rules read right stays as they read it: a statement for the rise.
+    assert coded(taught, "the fare rise is needed to keep the buses running", "said") == {
+        "fares": "support"}
+
+
+def test_words_a_concepts_examples_share_code_a_statement_the_codebook_misses(nlp) -> None:
+    # A labels-only codebook (as DNA's sample): nothing in the statement names either concept.
+    book = Codebook([Concept("transit", "More money for public transport"),
+                     Concept("police", "More police on the streets")])
+    text = "the number 12 tram should run every ten minutes"
+    assert ConceptCoder(book, nlp).code(text, "said") == []
+    examples = [
+        LabelledExample("the tram line to the airport must be finished", "said", "transit",
+                        "support", "review"),
+        LabelledExample("a tram every five minutes would transform the east end", "said",
+                        "transit", "support", "review"),
+        # the nearest single example is the police one ("ten minutes"): no paraphrase decides
+        LabelledExample("officers must arrive within ten minutes of a call", "said", "police",
+                        "support", "review"),
+        LabelledExample("every neighbourhood needs officers it knows by name", "said", "police",
+                        "support", "review"),
+    ]
+    [code] = ConceptCoder(book, nlp, examples=examples).code(text, "said")
+    assert (code.concept_id, code.qualifier) == ("transit", "support")
+    assert "example words 'tram'" in code.evidence
+
+
+def test_far_examples_change_nothing(nlp) -> None:
+    plain = ConceptCoder(BOOK, nlp)
+    taught = ConceptCoder(BOOK, nlp, examples=[
+        LabelledExample("slower streets save the lives of children", "said", "speed", "support",
+                        "review")])
+    for text in ("fares should not be raised", "the weather was fine on Tuesday"):
+        assert taught.code(text, "said") == plain.code(text, "said")
+
+
+def test_no_examples_is_the_codebook_alone(nlp) -> None:
+    plain = ConceptCoder(BOOK, nlp)
+    none = ConceptCoder(BOOK, nlp, examples=[])
+    texts = ["fares should not be raised", "speed limits save lives", "a fine day"]
+    assert [none.code(t, "said") for t in texts] == [plain.code(t, "said") for t in texts]
+
+
+# -- cross-validation: no statement is its own example ---------------------------------------
+def _items() -> list[ShotItem]:
+    """Statements that share no words with one another, each with a shorter statement of
+    the same words and concept inside it (a statement coded twice, or in part): only those
+    twins could teach them their concept."""
+    words = ["apricot orchard", "granite quarry", "violin workshop", "lighthouse keeper",
+             "glacier expedition", "saffron harvest", "tram depot", "puppet theatre"]
+    out = []
+    for n, w in enumerate(words):
+        concept = "a" if n % 2 else "b"
+        long_text = f"the {w} matters enormously"
+        out.append(ShotItem(long_text, "said", f"doc{n}", concept, "support", (0, len(long_text))))
+        out.append(ShotItem(f"the {w}", "said", f"doc{n}", concept, "support",
+                            (0, len(f"the {w}"))))
+    return out
+
+
+def test_draws_never_include_the_statement_or_an_overlapping_one() -> None:
+    items = _items() + [ShotItem("the tram depot matters enormously", "said", "doc99", "a",
+                                 "support", (5, 40))]
+    rng = random.Random(0)
+    for i in range(len(items)):
+        for k in (1, 3, 5):
+            shots = draw_examples(items, i, k, rng)
+            assert i not in shots
+            assert all(items[j].text != items[i].text for j in shots)
+            assert all(not (items[j].group == items[i].group) for j in shots)
+            per_concept = {c: sum(items[j].concept == c for j in shots) for c in ("a", "b")}
+            for c, got in per_concept.items():
+                pool = [j for j, it in enumerate(items) if it.concept == c
+                        and may_teach(items, j, i)]
+                assert got == min(k, len(pool))  # k per concept, all there are when fewer
+
+
+def test_the_curve_learns_nothing_from_a_statement_itself(nlp) -> None:
+    book = Codebook([Concept("a", "Alpha"), Concept("b", "Beta")])
+    items = _items()
+    points = fewshot_curve(items, book, nlp, ks=(0, 5), seeds=2, threshold=1e-9,
+                           top_only=True)
+    # With its own words (itself, or its twin) among the examples each statement would be
+    # coded right; from the others, which share none of its words, nothing is learnt.
+    assert [p.concept_accuracy for p in points] == [0.0, 0.0]
