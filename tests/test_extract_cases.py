@@ -169,6 +169,23 @@ def test_us_multi_paragraph_quote_in_double_quotes(extractor: Extractor) -> None
     assert q.speaker.name == "Maria Lund"
 
 
+def test_stray_straight_mark_does_not_run_into_a_curly_quote(extractor: Extractor) -> None:
+    """A paragraph opening with a stray straight mark (a conversion artefact) is no
+    multi-paragraph quotation with the next paragraph's curly one: the quotation a
+    paragraph opens runs on only where the next one opens with the same mark."""
+    from saidwhat.pipeline.quotes import find_quotes
+
+    text = ('"The hall was half empty.\n\n'
+            "“Here he is at last,” the organiser said. “We can start now.”\n\n"
+            "The speech began at nine.")
+    spans = [text[q.start:q.end] for q in find_quotes(text)]
+    assert "Here he is at last," in spans
+    assert not any("half empty" in s and "Here he is" in s for s in spans)
+    quotes = run(extractor, text)
+    q = with_content(quotes, "Here he is at last")
+    assert "half empty" not in q.content.text
+
+
 def test_continuation_quote_without_cue_belongs_to_previous_speaker(
         extractor: Extractor) -> None:
     text = ("‘The ferry is the island’s lifeline,’ said Bryn Cadwallader, the harbour master.\n"

@@ -279,6 +279,14 @@ def test_learned_under_speech_adds_only_sure_speech_verbs() -> None:
      "officials", False),
     # too few words to be a statement
     ("The town said enough.", "said", "enough", "town", False),
+    # a noun in the cue's prepositional phrase is its channel, not what was said
+    ("Writing in the Sunday Herald, the minister warned of cuts.", "Writing", "Sunday",
+     "minister", False),
+    # an adverbial noun ("[drought]-declared") is no statement either
+    ("More than 2,000 farms have been drought-declared.", "declared", "drought", "farms",
+     False),
+    # a noun object still is ("announced [cuts]")
+    ("The minister announced cuts.", "announced", "cuts", "minister", True),
 ])
 def test_speech_conventions_of_a_learned_candidate(text: str, cue: str, content: str,
                                                    source: str, kept: bool) -> None:
@@ -442,3 +450,68 @@ def test_learned_kind_mixed_only_when_part_is_quoted() -> None:
     text = "The senator denied the mayor\u2019s claims about the budget on Monday."
     quotes = Extractor(config=cfg)(text).quotes
     assert quotes and all(q.kind != "mixed" for q in quotes)
+
+
+def test_source_candidates_stand_for_the_whole_phrase_and_never_a_date() -> None:
+    """A source head inside an apposition or a later conjunct stands for the phrase's head
+    (PolNeAR marks "Obama and Clinton", "Apple's chief executive, Tim Cook" whole), and a
+    date ("said Monday") is no source candidate."""
+    from saidwhat.extract import Extractor
+    from saidwhat.learned.features import DocFeatures, source_candidates, source_extent
+
+    ex = Extractor()
+    text = ("Obama and Clinton said the deal was good. "
+            "Apple's chief executive, Tim Cook, said the firm would appeal. "
+            "The police chief said Monday that the officer would be charged.")
+    sdoc = ex.nlp(text)
+    df = DocFeatures.of(ex.attribution.context(sdoc, "d", text))
+    lang = ex.attribution.lang
+    saids = [t for t in sdoc if t.lower_ == "said"]
+    heads = [{sdoc[i].text for i in source_candidates(t, df)} for t in saids]
+    assert "Clinton" not in heads[0] and "Obama" in heads[0]
+    assert "Cook" not in heads[1]
+    assert "Monday" not in heads[2]
+    first = sdoc[next(i for i in source_candidates(saids[0], df) if sdoc[i].text == "Obama")]
+    s, e = source_extent(first, saids[0], lang)
+    assert sdoc[s:e].text == "Obama and Clinton"
+    # a dateline before a dash is not the speaker's phrase
+    # (the parser hangs "Obama" from "WASHINGTON" as an apposition)
+    text = "WASHINGTON -- President Obama, speaking on Friday, said the talks had failed."
+    sdoc = ex.nlp(text)
+    df = DocFeatures.of(ex.attribution.context(sdoc, "d", text))
+    said = next(t for t in sdoc if t.lower_ == "said")
+    assert "Obama" in {sdoc[i].text for i in source_candidates(said, df)}
+
+
+def test_source_extent_keys_tell_a_modifier_set_off_by_a_comma() -> None:
+    from saidwhat.extract import Extractor
+    from saidwhat.learned.features import source_extent
+
+    ex = Extractor()
+    text = ("Jane Doe, speaking to reporters, said the plan was dead. "
+            "A lawyer representing the family said the plan was dead.")
+    sdoc = ex.nlp(text)
+    lang = ex.attribution.lang
+    table = {"R:acl|,1": 0.3, "R:acl|,0": 0.9}  # set off: left out; bare: kept
+    said = [t for t in sdoc if t.lower_ == "said"]
+    doe = next(t for t in sdoc if t.text == "Doe")
+    lawyer = next(t for t in sdoc if t.text == "lawyer")
+    s, e = source_extent(doe, said[0], lang, table)
+    assert sdoc[s:e].text == "Jane Doe"
+    s, e = source_extent(lawyer, said[1], lang, table)
+    assert sdoc[s:e].text == "A lawyer representing the family"
+
+
+def test_passive_cue_offers_its_subject_as_content() -> None:
+    """PolNeAR's content of a passive cue is often its subject ("[The story] was first
+    reported by the Post"): the subject is a content candidate."""
+    from saidwhat.extract import Extractor
+    from saidwhat.learned.features import DocFeatures, content_candidates
+
+    ex = Extractor()
+    text = "The registration problem was first reported by the local paper."
+    sdoc = ex.nlp(text)
+    df = DocFeatures.of(ex.attribution.context(sdoc, "d", text))
+    reported = next(t for t in sdoc if t.lower_ == "reported")
+    spans = {text[s:e]: kinds for (s, e), kinds in content_candidates(reported, df).items()}
+    assert "c:nsubjpass" in spans.get("The registration problem", [])

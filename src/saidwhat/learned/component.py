@@ -150,7 +150,9 @@ def speech_conventions(c: Candidate, doc: DocContext) -> bool:
     * what was said is neither the speaker nor the cue: the content overlaps neither the
       source mention nor the cue ("was opposed by [most Republicans]", "according to [X]");
     * what was said has words: at least ``content_min_words`` of them, or starts with a
-      noun ("said [enough]", "write [this]" are not statements).
+      noun that is neither in a prepositional phrase of the cue nor an adverbial noun
+      ("said [enough]", "write [this]", "writing in [the Sunday Telegraph]", "[drought]-
+      declared" are not statements).
     """
     verb, sdoc, lang = c.verb, doc.sdoc, doc.lang
     s, e = c.content
@@ -171,9 +173,24 @@ def speech_conventions(c: Candidate, doc: DocContext) -> bool:
     span = sdoc.char_span(s, e, alignment_mode="expand")
     words = [t for t in span if not t.is_space and not t.is_punct] if span is not None else []
     if len(words) < doc.settings.content_min_words and \
-            not (words and words[0].pos_ in ("NOUN", "PROPN")):
+            not (words and words[0].pos_ in ("NOUN", "PROPN") and words[0].dep_ != "npadvmod"
+                  and not _in_cue_phrase(words[0], verb)):
         return False
     return True
+
+
+def _in_cue_phrase(t: Token, verb: Token | None) -> bool:
+    """Whether ``t`` lies in a prepositional phrase of the cue verb: "writing in [the Sunday
+    Telegraph]", "speaking on [Monday]" name the channel or the time, not what was said."""
+    if verb is None:
+        return False
+    for _ in range(4):
+        if t.dep_ == "prep" and t.head.i == verb.i:
+            return True
+        if t.head.i == t.i:
+            return False
+        t = t.head
+    return False
 
 
 class LearnedMerge:

@@ -31,6 +31,11 @@ FIRST_WORDS = frozenset({"that", "to", "whether", "if", "how", "what", "why", "w
                          "i", "there", "his", "her", "their"})
 SOURCE_DEPS = frozenset({"nsubj", "nsubjpass", "poss", "agent", "dobj", "dative", "appos"})
 NP_INNER_DEPS = frozenset({"compound", "amod", "case", "det", "nummod", "quantmod", "advmod"})
+NP_JOIN_DEPS = frozenset({"appos", "conj"})  # a source head climbs these to a nominal head
+NOMINAL = frozenset({"NOUN", "PROPN", "PRON"})
+TIME_ENTS = frozenset({"DATE", "TIME"})  # "said [Monday]" is never the source
+DATELINE_ENTS = frozenset({"GPE", "DATE", "TIME"})
+CLAUSE_DEPS = frozenset({"ccomp", "acl", "relcl", "advcl", "xcomp", "csubj"})
 QUOTE_WINDOW = 4  # tokens between a quotation's marks and its cue
 ENT_WINDOW = 12  # tokens around a cue where a named entity may be its source
 
@@ -98,6 +103,15 @@ def cue_features(tok: Token, df: DocFeatures) -> list[str]:
             f.append(f"l|c{c.dep_}={lemma}|{c.lower_}")
         if c.dep_ in ("nsubj", "nsubjpass"):
             f.append(f"subj={c.pos_}|{c.ent_type_}")
+            f.append(f"subjl={c.lemma_.lower()}")  # "experts say", "records show"
+            f.append(f"l|subj={lemma}|{c.pos_}|{c.ent_type_}")
+        elif c.dep_ in ("dobj", "xcomp", "attr"):  # "make [claim]", "decline [to comment]"
+            f.append(f"c{c.dep_}l={c.lemma_.lower()}")
+            f.append(f"l|c{c.dep_}l={lemma}|{c.lemma_.lower()}")
+        if c.dep_ in CLAUSE_DEPS and c.i > tok.i:  # how a clause after it opens: "claim [that]"
+            w = c.left_edge.lower_ if c.left_edge.dep_ in ("mark", "aux", "advmod") else c.dep_
+            f.append(f"copen={c.dep_}|{w}")
+            f.append(f"l|copen={lemma}|{w}")
     for d in deps:
         f.append(f"cd={d}")
         f.append(f"l|cd={lemma}|{d}")
@@ -105,7 +119,7 @@ def cue_features(tok: Token, df: DocFeatures) -> list[str]:
     doc = tok.doc
     prev = doc[tok.i - 1].lower_ if tok.i > 0 else "<s>"
     nxt = doc[tok.i + 1].lower_ if tok.i + 1 < len(doc) else "</s>"
-    f += [f"prev={prev}", f"next={nxt}", f"l|next={lemma}|{nxt}"]
+    f += [f"prev={prev}", f"next={nxt}", f"l|next={lemma}|{nxt}", f"l|prev={lemma}|{prev}"]
     q = df.quote_at[tok.i] if df.quote_at else -1
     if q >= 0:
         f.append("inq")
@@ -166,6 +180,9 @@ def content_candidates(tok: Token, df: DocFeatures) -> dict[tuple[int, int], lis
             if c.i > tok.i:
                 add(_trim(doc, tok.i + 1, b + 1), f"cr:{c.dep_}")
             _variants(c, a, b, f"{c.dep_}", add)
+        elif c.dep_ == "nsubjpass":  # "[The story] was first reported by the Post"
+            a, b = subtree_extent(c)
+            add(_trim(doc, a, b + 1), "c:nsubjpass")
         elif c.dep_ in ("prep", "agent") and c.i > tok.i:
             for o in c.children:
                 if o.dep_ in ("pobj", "pcomp"):
@@ -425,13 +442,16 @@ def source_candidates(tok: Token, df: DocFeatures) -> dict[int, list[str]]:
     lang = df.lang
 
     def add(t: Token | None, kind: str) -> None:
-        # a word inside a noun phrase ("House" of "House Speaker", "’s") stands for its head
+        # a word inside a noun phrase ("House" of "House Speaker", "’s") stands for its head;
+        # so does an apposition or a later conjunct of a noun ("Apple's chief executive,
+        # [Tim Cook]", "Obama and [Clinton]": PolNeAR's source is the whole phrase)
         hops = 0
-        while t is not None and t.dep_ in NP_INNER_DEPS and t.head.i != t.i and hops < 4 and \
-                t.head.i != tok.i:
+        while t is not None and t.head.i != t.i and hops < 4 and t.head.i != tok.i and (
+                t.dep_ in NP_INNER_DEPS or t.dep_ in NP_JOIN_DEPS and _joins(t)):
             t = t.head
             hops += 1
-        if t is not None and not t.is_punct and not t.is_space and t.i != tok.i:
+        if t is not None and not t.is_punct and not t.is_space and t.i != tok.i and \
+                t.ent_type_ not in TIME_ENTS:
             out.setdefault(t.i, []).append(kind)
 
     for c in tok.children:
@@ -457,6 +477,16 @@ def source_candidates(tok: Token, df: DocFeatures) -> dict[int, list[str]]:
         if ent.label_ in ("PERSON", "ORG", "NORP", "GPE"):
             add(ent.root, f"ent:{ent.label_}")
     return out
+
+
+def _joins(t: Token) -> bool:
+    """Whether ``t`` (an apposition or conjunct) belongs to the noun phrase of its head: a
+    nominal head, and for an apposition no dateline or date ("WASHINGTON -- President
+    Obama", a misparse)."""
+    head = t.head
+    if head.pos_ not in NOMINAL:
+        return False
+    return t.dep_ != "appos" or head.ent_type_ not in DATELINE_ENTS
 
 
 def source_features(tok: Token, cand: Token, kinds: list[str]) -> list[str]:
@@ -509,9 +539,15 @@ def source_modifiers(cand: Token, s: int, e: int) -> list[Token]:
 
 
 def source_extent_keys(child: Token, head: Token) -> tuple[str, ...]:
+    """The keys of the source-extent table, most specific first: the modifier's word, then
+    whether a comma sets it off (PolNeAR keeps "a lawyer [who represents X]" but often
+    leaves out ", speaking to reporters"), with and without its tag."""
     side = "R" if child.i > head.i else "L"
-    return (f"{side}:{child.dep_}|{child.lower_}", f"{side}:{child.dep_}|{child.tag_}",
-            f"{side}:{child.dep_}")
+    d = child.dep_
+    lo = child.left_edge.i
+    comma = int(lo > 0 and child.doc[lo - 1].text in SET_OFF)
+    return (f"{side}:{d}|{child.lower_}", f"{side}:{d}|,{comma}|{child.tag_}",
+            f"{side}:{d}|,{comma}", f"{side}:{d}|{child.tag_}", f"{side}:{d}")
 
 
 # -------------------------------------------------------------------------------- cue

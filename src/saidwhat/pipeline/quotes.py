@@ -9,7 +9,7 @@ and unbalanced marks (dropped without losing the rest of the document).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 from ..quotemarks import ENGLISH_PAIRED, TWO_CHARACTER_MARKS
@@ -25,6 +25,8 @@ class Mark:
     family: Family
     role: Role
     weak: bool = False  # a closing ’ that may be a plural-possessive apostrophe ("councils’ plans")
+    text: str = ""  # the mark itself: a quotation runs on into the next paragraph only when
+    # that paragraph opens with the same mark (a stray straight " before a curly “…” does not)
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,7 +94,7 @@ def _marks(text: str, start: int, end: int) -> list[Mark]:
     for m in _MARK_CHARS.finditer(text, start, end):
         mark = _classify(text, m)
         if mark is not None:
-            out.append(mark)
+            out.append(replace(mark, text=m.group()))
     return out
 
 
@@ -129,7 +131,7 @@ def find_quotes(text: str) -> list[QuoteSpan]:
             open_mark = None
         if open_mark is not None:
             nxt = paras[pi + 1][0] if pi + 1 < len(paras) else len(text)
-            if _opens_paragraph(text, nxt, open_mark.family, marks_by_para, pi + 1):
+            if _opens_paragraph(text, nxt, open_mark, marks_by_para, pi + 1):
                 carry = open_mark
             else:
                 # unbalanced: the quotation runs to the end of its paragraph, no further
@@ -144,12 +146,14 @@ def find_quotes(text: str) -> list[QuoteSpan]:
     return quotes
 
 
-def _opens_paragraph(text: str, start: int, family: Family, marks_by_para: list[list[Mark]],
+def _opens_paragraph(text: str, start: int, opener: Mark, marks_by_para: list[list[Mark]],
                      pi: int) -> bool:
+    """Whether paragraph ``pi`` (at ``start``) opens with the same mark as ``opener``."""
     if pi >= len(marks_by_para) or not marks_by_para[pi]:
         return False
     first = marks_by_para[pi][0]
-    return first.role == "open" and first.family == family and not text[start:first.start].strip()
+    return first.role == "open" and first.family == opener.family and \
+        first.text == opener.text and not text[start:first.start].strip()
 
 
 def _closes_later(marks: list[Mark], i: int) -> bool:

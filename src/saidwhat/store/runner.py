@@ -518,6 +518,7 @@ def dask_backend(address: str, model: str | None, workers: int, parts_dir: Path 
 
         def run(batches: Iterator[Batch]) -> Iterator[list[ExtractionResult]]:
             pending.clear()
+            retried_alone: set[Any] = set()  # documents already given a task of their own
 
             def submit(batch: Batch) -> None:
                 if parts_dir is not None:
@@ -536,14 +537,17 @@ def dask_backend(address: str, model: str | None, workers: int, parts_dir: Path 
                     except KilledWorker as exc:
                         # Dask retried the task on other workers and each one died: redo
                         # its documents one per task to find the one that kills them.
-                        if len(batch) == 1:
+                        if len(batch) == 1 and batch[0][0] in retried_alone:
                             tries = getattr(exc, "allowed_failures", 0) + 1
                             last = getattr(getattr(exc, "last_worker", None), "address", "?")
                             yield [ExtractionResult(batch[0][0], None, (
                                 f"worker died: {tries} Dask worker(s) died extracting this "
                                 f"document (the last: {last}; see its log)"))]
                         else:
+                            # a task queued on the dying worker dies with it, guilty or not:
+                            # each document gets one more task of its own before it is failed
                             for doc in batch:
+                                retried_alone.add(doc[0])
                                 submit([doc])
                         continue
                     if parts_dir is not None:
