@@ -6,23 +6,17 @@ reduces, the codebook's other side, and a concept named in passing."""
 from __future__ import annotations
 
 import pytest
+from coding_fixtures import CHARGE, CLIMATE, FARES, WEALTH, coded
 
 from saidwhat.network.codebook import Codebook, Concept
 from saidwhat.network.coding import CodingItem, ConceptCoder
 from saidwhat.nlp import load_nlp
 
 BOOK = Codebook([
-    Concept("climate", "Governments should act urgently to cut greenhouse gas emissions",
-            "Measures against global warming: cutting carbon emissions, phasing out coal.",
-            ("climate change", "emissions", "global warming")),
-    Concept("fares", "Bus fares should be raised",
-            "Raising ticket prices to pay for the bus network.",
-            ("fare increase", "fare rise", "fares")),
-    Concept("wealth", "A tax on large fortunes should be introduced",
-            "An annual levy on the net assets of the richest households.",
-            ("wealth tax", "billionaires")),
-    Concept("charge", "A congestion charge should be introduced",
-            "Charging drivers who enter the centre.", ("congestion charge",)),
+    CLIMATE,
+    FARES,
+    WEALTH,
+    CHARGE,
     # A description with both sides: "...; or objections that ..."
     Concept("bypass", "The town bypass should be built",
             "Calls to build the bypass to relieve traffic in the old centre; or objections that"
@@ -34,10 +28,6 @@ BOOK = Codebook([
 @pytest.fixture(scope="module")
 def coder() -> ConceptCoder:
     return ConceptCoder(BOOK, load_nlp())
-
-
-def coded(coder: ConceptCoder, content: str, cue: str | None = "said") -> dict[str, str]:
-    return {c.concept_id: c.qualifier for c in coder.code(content, cue)}
 
 
 def agreement_evidence(coder: ConceptCoder, content: str, concept: str) -> list[str]:

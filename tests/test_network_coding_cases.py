@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from coding_fixtures import CHARGE, CLIMATE, FARES, WEALTH, coded
 
 from saidwhat.network.codebook import Codebook, Concept, check_codebook
 from saidwhat.network.coding import (
@@ -20,29 +21,18 @@ from saidwhat.network.fewshot import LabelledExample, codebook_examples, read_ex
 from saidwhat.nlp import load_nlp
 
 BOOK = Codebook([
-    Concept("climate", "Governments should act urgently to cut greenhouse gas emissions",
-            "Measures against global warming: cutting carbon emissions, phasing out coal.",
-            ("climate change", "emissions", "global warming")),
-    Concept("fares", "Bus fares should be raised",
-            "Raising ticket prices to pay for the bus network.",
-            ("fare increase", "fare rise", "fares")),
-    Concept("wealth", "A tax on large fortunes should be introduced",
-            "An annual levy on the net assets of the richest households.",
-            ("wealth tax", "billionaires")),
+    CLIMATE,
+    FARES,
+    WEALTH,
     Concept("speed", "Speed limits in towns should be lowered",
             "Slower speed limits on residential streets.", ("speed limits",)),
-    Concept("charge", "A congestion charge should be introduced",
-            "Charging drivers who enter the centre.", ("congestion charge",)),
+    CHARGE,
 ])
 
 
 @pytest.fixture(scope="module")
 def coder() -> ConceptCoder:
     return ConceptCoder(BOOK, load_nlp())
-
-
-def coded(coder: ConceptCoder, content: str, cue: str | None = "said") -> dict[str, str]:
-    return {c.concept_id: c.qualifier for c in coder.code(content, cue)}
 
 
 # -- agreement flipped: the error kinds ----------------------------------------------
