@@ -115,6 +115,12 @@ class Settings:
     (``--threshold`` overrides it): about raw 0.7, i.e. a keyword, or most of a label's
     specific words, or a close example."""
 
+    coding_own_side: bool = True
+    """A statement by the person a concept's label is about (or by their campaign) takes
+    that person's side: it supports a label favourable to them ("X's plan would benefit
+    workers") and opposes an unfavourable one ("X's emails deserve scrutiny"), whatever
+    its words read. Needs the speaker (network building and ``eval --coding`` pass it)."""
+
     coding_drop_passing_mentions: bool = True
     """A statement coded for a concept with two or more of its words (or a close example)
     does not also code a concept of which it has a single word only and on which it says

@@ -136,8 +136,9 @@ def code_documents(docs: Sequence[Document], coder: ConceptCoder,
 
     codes = coder.code_many([CodingItem(own_words(d, q), q.cue.text if q.cue else None,
                                         group=d.doc_id, text=d.text or "",
-                                        cue_start=q.cue.start if q.cue else None)
-                             for d, q, _ in items])
+                                        cue_start=q.cue.start if q.cue else None,
+                                        speaker=a.name)
+                             for d, q, a in items])
     out: list[CodedStatement] = []
     for (d, q, actor), concept_codes in zip(items, codes, strict=True):
         if not concept_codes:

@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from spacy.language import Language
@@ -38,7 +38,7 @@ from spacy.tokens import Doc, Span, Token
 
 from ..settings import Settings
 from .codebook import Codebook, Concept
-from .lexicons import content_stance_words, cue_polarity, evaluation_words
+from .lexicons import content_stance_words, cue_polarity, evaluation_words, owner_unfavourable
 
 Qualifier = Literal["support", "oppose"]
 METHODS = ("lexical", "embeddings")
@@ -118,6 +118,7 @@ class CodingItem:
     group: str | None = None
     text: str = ""
     cue_start: int | None = None
+    speaker: str | None = None  # the resolved speaker's name: an actor speaks for their own side
 
 
 def calibrate(raw: float) -> float:
@@ -144,6 +145,10 @@ class _Profile:
     # A label that evaluates a named person ("Hillary Clinton is fit to be president": +1;
     # "X bears responsibility for the failures": -1): the name's words and the sign.
     person: tuple[frozenset[str], int] | None = None
+    # The person the label is about, its subject or the subject's possessor ("*Donald
+    # Trump*'s tax plan would benefit ...", "*Hillary Clinton*'s emails deserve scrutiny"),
+    # and whether the label is favourable (+1) or unfavourable (-1) to them.
+    owner: tuple[str, int] | None = None
 
 
 @dataclass(slots=True)
@@ -318,7 +323,8 @@ class ConceptCoder:
             other = other_side_terms(desc_doc, label_terms,
                                      {kseq for _, kseq in keywords}) - reversed_terms
             profiles.append(_Profile(concept, keywords, words, reversed_terms,
-                                     evaluated_terms, other, phrases, _label_person(label_doc)))
+                                     evaluated_terms, other, phrases, _label_person(label_doc),
+                                     _label_owner(label_doc)))
         return profiles
 
     # -- coding -----------------------------------------------------------------------
@@ -345,10 +351,29 @@ class ConceptCoder:
                                           role=_role_description(item)))
         if self.context:
             self._code_from_context(its, results)
+        for item, r in zip(its, results, strict=True):
+            if item.speaker:
+                r.codes = [self._own_side(c, item.speaker) for c in r.codes]
         from .fewshot import learn  # few-shot: what labelled examples teach (none: no change)
 
         learn(self, contents, [i.cue for i in its], results, [i.group for i in its])
         return [r.codes for r in results]
+
+    def _own_side(self, code: ConceptCode, speaker: str) -> ConceptCode:
+        """A statement by the person a concept's label is about, or by their campaign,
+        speaks for their own side: for a label favourable to them ("X's plan would benefit
+        workers") it supports, for an unfavourable one ("X's emails deserve scrutiny") it
+        opposes, whatever its words read ("X railed against the loopholes")."""
+        owner = self._profile_of[code.concept_id].owner
+        if owner is None or not self.settings.coding_own_side or not _speaks_for(speaker, owner[0]):
+            return code
+        q: Qualifier = "support" if owner[1] > 0 else "oppose"
+        note = (f"speaker '{speaker}' is whom the label is about"
+                f" ({'favourably' if owner[1] > 0 else 'unfavourably'}): speaks for their own side")
+        if q == code.qualifier:
+            return replace(code, agreement_evidence=(*code.agreement_evidence, note))
+        return replace(code, qualifier=q, agreement_evidence=(
+            note, *(f"overridden: {e}" for e in code.agreement_evidence)))
 
     def _code_from_context(self, items: Sequence[CodingItem], results: list[_Result]) -> None:
         """Statements without concept words take their document's dominant concept."""
@@ -759,6 +784,57 @@ def _label_person(label: Doc) -> tuple[frozenset[str], int] | None:
         if roots[0].lemma_ == "be" and comp and comp[0].pos_ == "ADJ":
             sign = -1 if flips[comp[0].i] else 1
     return (names, sign) if names and sign else None
+
+
+def _label_owner(label: Doc) -> tuple[str, int] | None:
+    """The person a label is about, its subject ("Donald Trump is fit ...") or the
+    subject's possessor ("Donald Trump's tax plan would ..."), and whether the label is
+    favourable (+1) or unfavourable (-1) to them: unfavourable when it evaluates them or
+    their matter negatively, negates its predicate, or speaks of blame or scrutiny
+    (``owner_unfavourable.txt``)."""
+    person = _label_person(label)
+    roots = [t for t in label if t.dep_ == "ROOT"]
+    if not roots:
+        return None
+    subj = next((c for c in roots[0].children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    if subj is None:
+        return None
+    if person is not None:
+        return " ".join(x.text for x in subj.subtree if x.pos_ == "PROPN"), person[1]
+    poss = next((c for c in subj.children if c.dep_ == "poss" and c.pos_ == "PROPN"), None)
+    if poss is None and subj.pos_ == "PROPN" and not any(c.dep_ == "poss" for c in subj.children):
+        poss = subj  # "Hillary Clinton leads Donald Trump": a neutral predicate of a person
+    if poss is None or (label.has_annotation("ENT_IOB")
+                        and poss.ent_type_ not in ("PERSON", "")):
+        return None
+    name = " ".join(x.text for x in (poss.subtree if poss is not subj else (
+        x for x in subj.subtree if x.dep_ in ("compound", "nsubj", "nsubjpass", "flat")))
+        if x.pos_ == "PROPN")
+    if not name:
+        return None
+    subject = {x.i for x in subj.subtree}
+    predicate = [t for t in label if t.i not in subject]
+    flips = negation_flips(label)
+    evals = evaluation_flips(label, flips)
+    unfavourable = owner_unfavourable()
+    sign = -1 if (any(t.lemma_.lower() in unfavourable or t.lower_ in unfavourable
+                      for t in predicate)
+                  or any(t.dep_ == "neg" for t in predicate)
+                  or evals[subj.i] < 0) else 1
+    return name, sign
+
+
+def _speaks_for(speaker: str, owner: str) -> bool:
+    """Is ``speaker`` the person ``owner`` or their campaign ("Clinton campaign")?"""
+    from ..names import same_name
+
+    words = speaker.split()
+    if words and words[-1].lower() in _CAMPAIGN_WORDS:
+        words = words[:-1]
+    return bool(words) and same_name(" ".join(words), owner)
+
+
+_CAMPAIGN_WORDS = frozenset({"campaign", "camp"})
 
 
 def _phrase_lemmas(doc: Doc | Span) -> tuple[str, ...]:

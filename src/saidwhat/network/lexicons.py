@@ -59,3 +59,10 @@ def evaluation_words() -> dict[tuple[str, ...], str]:
     (``lang/en/lexicons/evaluation_polarity.tsv``)."""
     return {tuple(r[0].lower().split()): r[1] for r in read_table("evaluation_polarity.tsv")
             if len(r) >= 2}
+
+
+@lru_cache(maxsize=1)
+def owner_unfavourable() -> frozenset[str]:
+    """Words that make a codebook label unfavourable to the person it is about
+    (``lang/en/lexicons/owner_unfavourable.txt``)."""
+    return read_list("owner_unfavourable.txt")
