@@ -9,7 +9,7 @@ import pytest
 from saidwhat.model import Document
 from saidwhat.network.build import code_documents
 from saidwhat.network.codebook import Codebook, Concept
-from saidwhat.network.coding import ConceptCoder, CodingItem, _label_owner
+from saidwhat.network.coding import CodingItem, ConceptCoder, _label_owner
 from saidwhat.nlp import load_nlp
 from saidwhat.settings import Settings
 
