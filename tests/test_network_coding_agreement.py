@@ -250,3 +250,26 @@ def test_what_the_other_side_reduces_is_what_the_concept_keeps() -> None:
     assert coded(coder, "the tram line and the bus services will both grow") == {
         "tram": "support"}
     assert coded(coder, "the council should scrap the tram line") == {"tram": "oppose"}
+
+
+AUDIT = Concept("audit", "The council's contracts need an independent audit",
+                "Calls to audit the council's contracts; or dismissals of the audit.",
+                ("audit", "contracts"))
+INTAKE = Concept("intake", "The country should take in more refugees",
+                 "Refugee resettlement numbers.", ("refugees",))
+
+
+@pytest.mark.parametrize(("content", "want"), [
+    # negating what is said of the matter, with no evaluation, is not against the matter
+    ("Audits are not optional", "support"),
+    ("the audit is not over", "support"),
+    # ... but negating its going ahead, or the label's own act, is
+    ("the audit should not go ahead", "oppose"),
+    ("the audit must not continue", "oppose"),
+    ("the country should not take in more refugees", "oppose"),
+    ("an audit is not needed", "oppose"),
+])
+def test_a_negated_predicate_and_its_subject(content: str, want: str) -> None:
+    coder = ConceptCoder(Codebook([AUDIT, INTAKE]), load_nlp())
+    got = coded(coder, content)
+    assert list(got.values()) == [want], got

@@ -149,6 +149,9 @@ class _Profile:
     # Trump*'s tax plan would benefit ...", "*Hillary Clinton*'s emails deserve scrutiny"),
     # and whether the label is favourable (+1) or unfavourable (-1) to them.
     owner: tuple[str, int] | None = None
+    # The label's lemmas: a negated predicate that is the label's own act ("should not *take
+    # in* more people") negates the concept, its subject included.
+    label_lemmas: frozenset[str] = frozenset()
 
 
 @dataclass(slots=True)
@@ -324,7 +327,8 @@ class ConceptCoder:
                                      {kseq for _, kseq in keywords}) - reversed_terms
             profiles.append(_Profile(concept, keywords, words, reversed_terms,
                                      evaluated_terms, other, phrases, _label_person(label_doc),
-                                     _label_owner(label_doc)))
+                                     _label_owner(label_doc),
+                                     frozenset(t.lemma_.lower() for t in label_doc)))
         return profiles
 
     # -- coding -----------------------------------------------------------------------
@@ -663,7 +667,7 @@ class ConceptCoder:
                 inside = {x.i for x in subj.subtree}
                 rev = len(flip_sets[head] & inside) % 2 == 1
             else:
-                rev = len(flip_sets[head]) % 2 == 1
+                rev = len(flip_sets[head] - _predicate_negators(doc[head], prof.label_lemmas)) % 2 == 1
             # A concept word that is itself evaluative ("a *fraud*", "*steadiness*"), or one
             # an evaluative word modifies ("*good* judgment", "a *top-heavy* plan"), says
             # which way the speaker leans, unless the concept's own label uses it that way.
@@ -1021,6 +1025,24 @@ def _predicate(head: Token) -> set[int]:
             out.add(c.i)
             stack.append(c)
     return out
+
+
+def _predicate_negators(t: Token, label_lemmas: frozenset[str]) -> set[int]:
+    """The negators of the predicate whose active subject contains ``t`` ("*Subpoenas* are
+    not optional", "the *FBI* was not forthcoming"): with no evaluation to say which way,
+    negating what is said of a matter says nothing against the matter itself. They count
+    for a passive subject, the predicate's object ("*phones* are not allowed"), and for a
+    predicate that is the label's own verb ("the *country* should not take in more")."""
+    subj = _subject_phrase(t)
+    if subj is None or subj.dep_ != "nsubj":
+        return set()
+    verb = subj.head
+    if verb.lemma_.lower() in label_lemmas and verb.lemma_.lower() not in _AUXILIARY_LEMMAS:
+        return set()
+    return {c.i for c in verb.children if c.dep_ == "neg" or c.lower_ == "never"}
+
+
+_AUXILIARY_LEMMAS = frozenset({"be", "have", "do"})
 
 
 def _subject_phrase(t: Token) -> Token | None:
