@@ -265,7 +265,7 @@ INTAKE = Concept("intake", "The country should take in more refugees",
     ("the audit is not over", "support"),
     # ... but negating its going ahead, or the label's own act, is
     ("the audit should not go ahead", "oppose"),
-    ("the audit must not continue", "oppose"),
+    ("the audit must not proceed", "oppose"),
     ("the country should not take in more refugees", "oppose"),
     ("an audit is not needed", "oppose"),
 ])
