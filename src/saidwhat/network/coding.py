@@ -51,15 +51,9 @@ _KEYWORD_WEIGHT = 1.0
 # them is the (IDF-weighted) share of its words the clause contains.
 _LABEL_WEIGHT = 1.5
 _DESCRIPTION_WEIGHT = 1.0
-# Labelled examples (codebook examples, coded statements): the best cosine similarity of
-# TF-IDF lemma vectors, times this, is added to the concept's raw score. The similarities
-# it takes (and the embeddings method's, the document topic's evidence and the default
+# Labelled examples act after the codebook's coding (saidwhat.network.fewshot). Their
+# similarities (and the embeddings method's, the document topic's evidence and the default
 # threshold) are settings a user tunes: Settings.coding_* (saidwhat.settings).
-_EXAMPLE_WEIGHT = 2.0
-# An example also counts from _EXAMPLE_CLEAR_SIM when that concept's example is
-# _EXAMPLE_MARGIN times as similar as any other concept's (a clear nearest-neighbour choice).
-_EXAMPLE_CLEAR_SIM = 0.15
-_EXAMPLE_MARGIN = 1.5
 # Document topic: its raw score is _CONTEXT_WEIGHT x the concept's share of the evidence.
 _CONTEXT_WEIGHT = 1.0
 # The default --threshold on the calibrated score (see ConceptCode).
@@ -236,11 +230,7 @@ class ConceptCoder:
 
     def rule_qualifier(self, doc: Doc, cue: tuple[str, str], concept: str) -> str:
         """What the rules (without examples) make of a statement's agreement on a concept."""
-        saved, self._examples = self._examples, ExampleIndex_empty()
-        try:
-            r = self._code_doc(doc, cue, None)
-        finally:
-            self._examples = saved
+        r = self._code_doc(doc, cue, None)  # examples act only in fewshot.learn
         got = {c.concept_id: c.qualifier for c in r.codes}
         return got.get(concept, r.context_polarity[0])
 
@@ -426,7 +416,6 @@ class ConceptCoder:
         term_seq = [stem(t.lemma_) for t in term_toks]
         segments = clause_segments(doc)
         # Labelled examples act after the codebook's coding (fewshot.learn_from_examples).
-        nearest: dict[str | None, tuple[float, int]] = {}
 
         best: dict[str, tuple[float, float, Qualifier, list[str], list[str]]] = {}
         raw_all: dict[str, float] = {}
@@ -463,9 +452,9 @@ class ConceptCoder:
                 free = [h for h in hits if claimed.isdisjoint(range(h.start, h.end))]
                 if rank > 0 and not any(h.keyword for h in free):
                     continue
-                # Statement-level evidence (examples, embeddings) counts once per concept.
+                # Statement-level evidence (embeddings) counts once per concept.
                 coded = self._clause_code(prof, free, doc, flip_sets, evals, question, cue_pol,
-                                          cue_word, nearest, sims,
+                                          cue_word, sims,
                                           with_statement=prof.concept.id not in best)
                 if coded is None:
                     continue
@@ -509,22 +498,6 @@ class ConceptCoder:
             old_ev = best[cid][3] if cid in best else []
             # the rest of the content is the reason for the stance, not a stance of its own
             best = {cid: (raw, raw, q, [*old_ev, ev_t], [aev_t])}
-        # Examples alone (a paraphrase of a labelled statement) can code a concept that has
-        # no words in the statement: when close enough, or the neighbours' clear choice.
-        if nearest and not (reported and narrated == len(segments)):
-            for cid, (sim, i) in nearest.items():
-                if cid is None or cid in best or not (
-                        sim >= self.settings.coding_example_alone_sim or _clear_nearest(nearest, cid)):
-                    continue
-                if nearest.get(None, (0.0, -1))[0] >= sim:
-                    continue  # closer to an example that codes nothing
-                ex = self._examples.examples[i]
-                q, aev = self._example_qualifier(ex, sim, flips, evals, question, cue_pol,
-                                                 cue_word, doc)
-                raw = _EXAMPLE_WEIGHT * sim
-                if calibrate(raw) >= self.threshold:
-                    best[cid] = (raw, raw, q, [f"example '{_short(ex.text)}' similarity"
-                                               f" {sim:.2f}"], aev)
         # A statement with no lexical hit can still be coded by similarity alone.
         # It must be close and the clear choice over the next concept, in a statement that
         # takes a position; its agreement is read as for a statement without concept words.
@@ -557,8 +530,7 @@ class ConceptCoder:
         for cid, (total, _, q, ev, aev) in best.items():
             if calibrate(total) < self.threshold:
                 continue
-            q, learnt = self._learnt_correction(cid, q, nearest)
-            codes.append(ConceptCode(cid, q, calibrate(total), tuple(ev), tuple(aev + learnt)))
+            codes.append(ConceptCode(cid, q, calibrate(total), tuple(ev), tuple(aev)))
         codes.sort(key=lambda c: -c.score)
         return _Result(codes, raw_all, position,
                        context_qualifier(doc, flips, evals, question, cue_pol, cue_word))
@@ -609,30 +581,9 @@ class ConceptCoder:
                     f" {'favourably' if prof.person[1] > 0 else 'unfavourably'}")
         return None
 
-    def _example_qualifier(self, ex: Any, sim: float, flips: list[bool], evals: list[int],
-                           question: bool, cue_pol: str, cue_word: str, doc: Doc
-                           ) -> tuple[Qualifier, list[str]]:
-        return context_qualifier(doc, flips, evals, question, cue_pol, cue_word)
-
-    def _learnt_correction(self, cid: str, q: Qualifier,
-                           nearest: dict[str | None, tuple[float, int]]
-                           ) -> tuple[Qualifier, list[str]]:
-        """Flip a rule-based qualifier when the closest labelled example of the concept was
-        coded the other way than the rules read it."""
-        found = nearest.get(cid)
-        if found is None or found[0] < self.settings.coding_example_agreement_sim or found[1] >= len(self._rule_q):
-            return q, []
-        sim, i = found
-        rule, ex = self._rule_q[i], self._examples.examples[i]
-        if rule is None or rule == ex.agreement:
-            return q, []
-        flipped: Qualifier = "oppose" if q == "support" else "support"
-        return flipped, [f"learnt from '{_short(ex.text)}' (similarity {sim:.2f}): coded"
-                         f" {ex.agreement} where the rules read {rule}"]
-
     def _clause_code(self, prof: _Profile, hits: list[_Hit], doc: Doc, flip_sets: list[set[int]],
                      evals: list[int], question: bool, cue_pol: str, cue_word: str,
-                     nearest: dict[str | None, tuple[float, int]], sims: Sequence[float] | None,
+                     sims: Sequence[float] | None,
                      with_statement: bool = True
                      ) -> tuple[float, Qualifier, list[str], list[str]] | None:
         """Raw score, qualifier and evidence of one concept in one clause, or None."""
@@ -640,7 +591,7 @@ class ConceptCoder:
             return None  # a name alone is not a claim
         lexical = sum(h.weight for h in hits)
         # Examples and embeddings judge the whole statement, not a clause.
-        extra, extra_ev = (self._statement_evidence(prof, nearest, sims) if with_statement
+        extra, extra_ev = (self._statement_evidence(prof, sims) if with_statement
                            else (0.0, []))
         score = lexical + extra
         # The clause's polarity is the weighted vote of its concept words: each is reversed
@@ -729,16 +680,10 @@ class ConceptCoder:
                              term, name_only=toks[k].pos_ == "PROPN"))
         return hits
 
-    def _statement_evidence(self, prof: _Profile, nearest: dict[str | None, tuple[float, int]],
-                            sims: Sequence[float] | None) -> tuple[float, list[str]]:
+    def _statement_evidence(self, prof: _Profile, sims: Sequence[float] | None
+                            ) -> tuple[float, list[str]]:
+        """The embeddings method's statement-level evidence for ``prof``."""
         extra, evidence = 0.0, []
-        found = nearest.get(prof.concept.id)
-        if found is not None and (found[0] >= self.settings.coding_example_min_sim or _clear_nearest(
-                nearest, prof.concept.id)):
-            sim, i = found
-            extra += _EXAMPLE_WEIGHT * sim
-            evidence.append(f"example '{_short(self._examples.examples[i].text)}'"
-                            f" similarity {sim:.2f}")
         if sims is not None:
             j = self._profiles.index(prof)
             # Only the statement's nearest concept gains: the embedding breaks ties and
@@ -749,12 +694,6 @@ class ConceptCoder:
                 extra += s
                 evidence.append(f"embedding similarity {sims[j]:.2f}")
         return extra, evidence
-
-
-def ExampleIndex_empty() -> Any:  # noqa: N802
-    from .fewshot import ExampleIndex
-
-    return ExampleIndex([], [])
 
 
 def _in_compound_adjective(t: Token) -> bool:
@@ -879,18 +818,6 @@ def _phrase_head(doc: Doc, start: int, end: int) -> int:
     """The token of doc[start:end] whose head lies outside it (the last one if several)."""
     heads = [t.i for t in doc[start:end] if not start <= t.head.i < end or t.head.i == t.i]
     return heads[-1] if heads else end - 1
-
-
-def _clear_nearest(nearest: dict[str | None, tuple[float, int]], cid: str) -> bool:
-    """Is ``cid`` the nearest neighbours' clear choice: its best example at least
-    _EXAMPLE_CLEAR_SIM and _EXAMPLE_MARGIN times as similar as any other concept's?"""
-    sim = nearest[cid][0]
-    others = [v[0] for c, v in nearest.items() if c != cid]
-    return sim >= _EXAMPLE_CLEAR_SIM and all(sim >= _EXAMPLE_MARGIN * o for o in others)
-
-
-def _short(text: str, n: int = 40) -> str:
-    return text if len(text) <= n else text[: n - 1] + "…"
 
 
 _RELATIVE = frozenset({"who", "which", "that", "whose"})
