@@ -36,6 +36,7 @@ from typing import Any, Literal
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
+from ..names import same_name
 from ..settings import Settings
 from .codebook import Codebook, Concept
 from .lexicons import content_stance_words, cue_polarity, evaluation_words, owner_unfavourable
@@ -315,9 +316,10 @@ class ConceptCoder:
             # part uses (its verbs and adjectives, and keywords) argue against the concept.
             other = other_side_terms(desc_doc, label_terms,
                                      {kseq for _, kseq in keywords}) - reversed_terms
+            person = _label_person(label_doc)
             profiles.append(_Profile(concept, keywords, words, reversed_terms,
-                                     evaluated_terms, other, phrases, _label_person(label_doc),
-                                     _label_owner(label_doc),
+                                     evaluated_terms, other, phrases, person,
+                                     _label_owner(label_doc, person),
                                      frozenset(t.lemma_.lower() for t in label_doc)))
         return profiles
 
@@ -346,7 +348,7 @@ class ConceptCoder:
         if self.context:
             self._code_from_context(its, results)
         for item, r in zip(its, results, strict=True):
-            if item.speaker:
+            if item.speaker and self.settings.coding_own_side:
                 r.codes = [self._own_side(c, item.speaker) for c in r.codes]
         from .fewshot import learn  # few-shot: what labelled examples teach (none: no change)
 
@@ -359,7 +361,7 @@ class ConceptCoder:
         workers") it supports, for an unfavourable one ("X's emails deserve scrutiny") it
         opposes, whatever its words read ("X railed against the loopholes")."""
         owner = self._profile_of[code.concept_id].owner
-        if owner is None or not self.settings.coding_own_side or not _speaks_for(speaker, owner[0]):
+        if owner is None or not _speaks_for(speaker, owner[0]):
             return code
         q: Qualifier = "support" if owner[1] > 0 else "oppose"
         note = (f"speaker '{speaker}' is whom the label is about"
@@ -421,7 +423,7 @@ class ConceptCoder:
         raw_all: dict[str, float] = {}
         words_of: dict[str, set[str]] = {}
         keyworded: set[str] = set()
-        exampled: set[str] = set()
+        embedded: set[str] = set()  # concepts the embeddings method found statement evidence for
         reported = self.skip_narrative and cue_pol == "neutral"
         if reported and not role and is_estimate(doc, flips):
             # "X said the plan would raise $1.1 trillion", "98 percent of Y are Z": a report
@@ -464,8 +466,8 @@ class ConceptCoder:
                 words_of.setdefault(cid, set()).update(h.term for h in free)
                 if any(h.keyword for h in free):
                     keyworded.add(cid)
-                if any(e.startswith(("example", "embedding")) for e in evidence):
-                    exampled.add(cid)
+                if any(e.startswith("embedding") for e in evidence):
+                    embedded.add(cid)
                 # Several clauses on one concept add up; the strongest one sets the qualifier.
                 total, top, q_top, ev, aev = best.get(prof.concept.id,
                                                       (0.0, 0.0, qualifier, [], []))
@@ -473,9 +475,9 @@ class ConceptCoder:
                                          qualifier if score > top else q_top, ev + evidence,
                                          aev + agr_ev if score <= top else agr_ev + aev)
         # One label or description word alone ("country") is weak evidence: it counts half
-        # without a keyword, a second concept word or an example.
+        # without a keyword, a second concept word or embedding evidence.
         best = {cid: ((v[0] if cid in keyworded or len(words_of.get(cid, ())) >= 2
-                       or cid in exampled else v[0] * _SINGLE_WORD_FACTOR),) + v[1:]
+                       or cid in embedded else v[0] * _SINGLE_WORD_FACTOR),) + v[1:]
                 for cid, v in best.items()}
         best = {cid: v for cid, v in best.items() if calibrate(v[0]) >= self.threshold}
         # An embedded question that takes no position ("[says] what his plan would do",
@@ -521,7 +523,7 @@ class ConceptCoder:
         # word of its own, on which nothing is said ("voters" in a statement on the tax
         # plan's middle class), is a mention in passing, not a second claim; "not X but Y"
         # says something of X.
-        strong = {cid for cid in best if len(words_of.get(cid, ())) >= 2 or cid in exampled}
+        strong = {cid for cid in best if len(words_of.get(cid, ())) >= 2 or cid in embedded}
         if strong and self.settings.coding_drop_passing_mentions:
             best = {cid: v for cid, v in best.items()
                     if cid in strong or cid not in words_of
@@ -729,13 +731,13 @@ def _label_person(label: Doc) -> tuple[frozenset[str], int] | None:
     return (names, sign) if names and sign else None
 
 
-def _label_owner(label: Doc) -> tuple[str, int] | None:
+def _label_owner(label: Doc, person: tuple[frozenset[str], int] | None
+                 ) -> tuple[str, int] | None:
     """The person a label is about, its subject ("Donald Trump is fit ...") or the
     subject's possessor ("Donald Trump's tax plan would ..."), and whether the label is
     favourable (+1) or unfavourable (-1) to them: unfavourable when it evaluates them or
     their matter negatively, negates its predicate, or speaks of blame or scrutiny
-    (``owner_unfavourable.txt``)."""
-    person = _label_person(label)
+    (``owner_unfavourable.txt``). ``person``: what :func:`_label_person` made of it."""
     roots = [t for t in label if t.dep_ == "ROOT"]
     if not roots:
         return None
@@ -743,17 +745,12 @@ def _label_owner(label: Doc) -> tuple[str, int] | None:
     if subj is None:
         return None
     if person is not None:
-        return " ".join(x.text for x in subj.subtree if x.pos_ == "PROPN"), person[1]
-    poss = next((c for c in subj.children if c.dep_ == "poss" and c.pos_ == "PROPN"), None)
-    if poss is None and subj.pos_ == "PROPN" and not any(c.dep_ == "poss" for c in subj.children):
-        poss = subj  # "Hillary Clinton leads Donald Trump": a neutral predicate of a person
-    if poss is None or (label.has_annotation("ENT_IOB")
-                        and poss.ent_type_ not in ("PERSON", "")):
-        return None
-    name = " ".join(x.text for x in (poss.subtree if poss is not subj else (
-        x for x in subj.subtree if x.dep_ in ("compound", "nsubj", "nsubjpass", "flat")))
-        if x.pos_ == "PROPN")
-    if not name:
+        return _name_of(subj), person[1]
+    named = next((c for c in subj.children if c.dep_ == "poss" and c.pos_ == "PROPN"), None)
+    if named is None and subj.pos_ == "PROPN" and not any(c.dep_ == "poss" for c in subj.children):
+        named = subj  # "Hillary Clinton leads Donald Trump": a neutral predicate of a person
+    if named is None or (label.has_annotation("ENT_IOB")
+                         and named.ent_type_ not in ("PERSON", "")):
         return None
     subject = {x.i for x in subj.subtree}
     predicate = [t for t in label if t.i not in subject]
@@ -764,13 +761,18 @@ def _label_owner(label: Doc) -> tuple[str, int] | None:
                       for t in predicate)
                   or any(t.dep_ == "neg" for t in predicate)
                   or evals[subj.i] < 0) else 1
-    return name, sign
+    return _name_of(named), sign
+
+
+def _name_of(head: Token) -> str:
+    """A name's words: its head and the proper nouns compounded with it ("Donald Trump")."""
+    return " ".join(x.text for x in sorted(
+        (head, *(c for c in head.children if c.dep_ in ("compound", "flat") and c.pos_ == "PROPN")),
+        key=lambda x: x.i))
 
 
 def _speaks_for(speaker: str, owner: str) -> bool:
     """Is ``speaker`` the person ``owner`` or their campaign ("Clinton campaign")?"""
-    from ..names import same_name
-
     words = speaker.split()
     if words and words[-1].lower() in _CAMPAIGN_WORDS:
         words = words[:-1]
