@@ -9,7 +9,7 @@ import pytest
 from saidwhat.model import Document
 from saidwhat.network.build import code_documents
 from saidwhat.network.codebook import Codebook, Concept
-from saidwhat.network.coding import CodingItem, ConceptCoder, _label_owner
+from saidwhat.network.coding import CodingItem, ConceptCoder, _label_owner, _label_person
 from saidwhat.nlp import load_nlp
 from saidwhat.settings import Settings
 
@@ -45,7 +45,8 @@ def qualifiers(coder: ConceptCoder, content: str, cue: str, speaker: str | None
     ("The country should take in more refugees", None),
 ])
 def test_the_person_a_label_is_about_and_how(nlp, label: str, owner) -> None:  # type: ignore[no-untyped-def]
-    assert _label_owner(nlp(label)) == owner
+    doc = nlp(label)
+    assert _label_owner(doc, _label_person(doc)) == owner
 
 
 def test_the_owner_of_a_favourable_label_supports_it_whatever_the_cue(coder: ConceptCoder) -> None:
