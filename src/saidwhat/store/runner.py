@@ -149,6 +149,9 @@ def _exit_with_parent(parent: int) -> None:
 # itself with SIGKILL, as the kernel's OOM killer would. Honoured only by the function that
 # worker processes (pool, solo, Dask) run, never by the process that writes the store.
 KILL_WORKER_ENV = "SAIDWHAT_TEST_KILL_WORKER_ON"
+# Under Dask, a document is failed once the workers running it alone have died this many
+# times: a task of one innocent document can be queued on a worker another document kills.
+_DASK_SOLO_DEATHS = 2
 
 
 # -- progress from workers ----------------------------------------------------------------
@@ -518,7 +521,9 @@ def dask_backend(address: str, model: str | None, workers: int, parts_dir: Path 
 
         def run(batches: Iterator[Batch]) -> Iterator[list[ExtractionResult]]:
             pending.clear()
-            retried_alone: set[Any] = set()  # documents already given a task of their own
+            # Deaths of each document's own tasks: one alone is not proof (another document
+            # may kill the worker its task was queued on), _DASK_SOLO_DEATHS are.
+            solo_deaths: dict[Any, int] = {}
 
             def submit(batch: Batch) -> None:
                 if parts_dir is not None:
@@ -537,17 +542,21 @@ def dask_backend(address: str, model: str | None, workers: int, parts_dir: Path 
                     except KilledWorker as exc:
                         # Dask retried the task on other workers and each one died: redo
                         # its documents one per task to find the one that kills them.
-                        if len(batch) == 1 and batch[0][0] in retried_alone:
-                            tries = getattr(exc, "allowed_failures", 0) + 1
+                        tries = getattr(exc, "allowed_failures", 0) + 1
+                        if len(batch) == 1 and batch[0][0] in solo_deaths:
+                            solo_deaths[batch[0][0]] += tries
+                        if len(batch) == 1 and solo_deaths.get(batch[0][0], 0) >= _DASK_SOLO_DEATHS:
                             last = getattr(getattr(exc, "last_worker", None), "address", "?")
                             yield [ExtractionResult(batch[0][0], None, (
-                                f"worker died: {tries} Dask worker(s) died extracting this "
-                                f"document (the last: {last}; see its log)"))]
+                                f"worker died: {solo_deaths[batch[0][0]]} Dask worker(s) died"
+                                f" extracting this document alone (the last: {last}; see its"
+                                " log)"))]
                         else:
                             # a task queued on the dying worker dies with it, guilty or not:
-                            # each document gets one more task of its own before it is failed
+                            # each document gets tasks of its own until it has killed
+                            # _DASK_SOLO_DEATHS workers alone
                             for doc in batch:
-                                retried_alone.add(doc[0])
+                                solo_deaths.setdefault(doc[0], 0)
                                 submit([doc])
                         continue
                     if parts_dir is not None:
