@@ -449,7 +449,8 @@ def evaluate_coding(gold: CodingGold, coder_factory: CoderFactory, *, given_span
 
             # Statements of one document share its topic, as in end-to-end coding.
             codes = coder.code_many([CodingItem(g.text(d.text), g.cue_text(d.text),
-                                                group=f"{gs.name}:{d.doc_id}", speaker=g.actor)
+                                                group=f"{gs.name}:{d.doc_id}", speaker=g.actor,
+                                                text=d.text)
                                      for d, g in items])
             for (d, g), cs in zip(items, codes, strict=True):
                 r = StatementResult(gs.name, d.doc_id, g, g.text(d.text), True, g.actor,

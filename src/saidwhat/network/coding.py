@@ -36,10 +36,10 @@ from typing import Any, Literal
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
-from ..names import same_name
 from ..settings import Settings
 from .codebook import Codebook, Concept
 from .lexicons import content_stance_words, cue_polarity, evaluation_words, owner_unfavourable
+from .sides import label_sides, name_of, speaker_side
 
 Qualifier = Literal["support", "oppose"]
 METHODS = ("lexical", "embeddings")
@@ -144,6 +144,9 @@ class _Profile:
     # Trump*'s tax plan would benefit ...", "*Hillary Clinton*'s emails deserve scrutiny"),
     # and whether the label is favourable (+1) or unfavourable (-1) to them.
     owner: tuple[str, int] | None = None
+    # Every person the label takes a side on, the owner first ("biased against *X*": +1;
+    # "which *X* has failed to do": -1; saidwhat.network.sides.label_sides).
+    sides: tuple[tuple[str, int], ...] = ()
     # The label's lemmas: a negated predicate that is the label's own act ("should not *take
     # in* more people") negates the concept, its subject included.
     label_lemmas: frozenset[str] = frozenset()
@@ -317,9 +320,10 @@ class ConceptCoder:
             other = other_side_terms(desc_doc, label_terms,
                                      {kseq for _, kseq in keywords}) - reversed_terms
             person = _label_person(label_doc)
+            owner = _label_owner(label_doc, person)
             profiles.append(_Profile(concept, keywords, words, reversed_terms,
-                                     evaluated_terms, other, phrases, person,
-                                     _label_owner(label_doc, person),
+                                     evaluated_terms, other, phrases, person, owner,
+                                     label_sides(label_doc, owner),
                                      frozenset(t.lemma_.lower() for t in label_doc)))
         return profiles
 
@@ -349,23 +353,27 @@ class ConceptCoder:
             self._code_from_context(its, results)
         for item, r in zip(its, results, strict=True):
             if item.speaker and self.settings.coding_own_side:
-                r.codes = [self._own_side(c, item.speaker) for c in r.codes]
+                r.codes = [self._own_side(c, item.speaker, item.text) for c in r.codes]
         from .fewshot import learn  # few-shot: what labelled examples teach (none: no change)
 
         learn(self, contents, [i.cue for i in its], results, [i.group for i in its])
         return [r.codes for r in results]
 
-    def _own_side(self, code: ConceptCode, speaker: str) -> ConceptCode:
-        """A statement by the person a concept's label is about, or by their campaign,
-        speaks for their own side: for a label favourable to them ("X's plan would benefit
-        workers") it supports, for an unfavourable one ("X's emails deserve scrutiny") it
-        opposes, whatever its words read ("X railed against the loopholes")."""
-        owner = self._profile_of[code.concept_id].owner
-        if owner is None or not _speaks_for(speaker, owner[0]):
-            return code
-        q: Qualifier = "support" if owner[1] > 0 else "oppose"
-        note = (f"speaker '{speaker}' is whom the label is about"
-                f" ({'favourably' if owner[1] > 0 else 'unfavourably'}): speaks for their own side")
+    def _own_side(self, code: ConceptCode, speaker: str, text: str = "") -> ConceptCode:
+        """A statement by a person the concept's label takes a side on, or by one who speaks
+        for them (their campaign, spokesperson, running mate: saidwhat.network.sides),
+        speaks for that side: for a label favourable to them ("X's plan would benefit
+        workers", "the debates are biased against X") it supports, for an unfavourable one
+        ("X's emails deserve scrutiny", "..., which X has failed to do") it opposes,
+        whatever its words read ("X railed against the loopholes"). ``text``: the article,
+        where the speaker's role is introduced ("X campaign manager Y")."""
+        side = speaker_side(speaker, self._profile_of[code.concept_id].sides, text)
+        if side is None:
+            return code  # nobody's side, or two opposed sides
+        name, sign, is_them = side
+        q: Qualifier = "support" if sign > 0 else "oppose"
+        note = (f"speaker '{speaker}' {'is' if is_them else 'speaks for'} '{name}', whom the"
+                f" label {'favours' if sign > 0 else 'disfavours'}: speaks for their own side")
         if q == code.qualifier:
             return replace(code, agreement_evidence=(*code.agreement_evidence, note))
         return replace(code, qualifier=q, agreement_evidence=(
@@ -745,7 +753,7 @@ def _label_owner(label: Doc, person: tuple[frozenset[str], int] | None
     if subj is None:
         return None
     if person is not None:
-        return _name_of(subj), person[1]
+        return name_of(subj), person[1]
     named = next((c for c in subj.children if c.dep_ == "poss" and c.pos_ == "PROPN"), None)
     if named is None and subj.pos_ == "PROPN" and not any(c.dep_ == "poss" for c in subj.children):
         named = subj  # "Hillary Clinton leads Donald Trump": a neutral predicate of a person
@@ -761,25 +769,7 @@ def _label_owner(label: Doc, person: tuple[frozenset[str], int] | None
                       for t in predicate)
                   or any(t.dep_ == "neg" for t in predicate)
                   or evals[subj.i] < 0) else 1
-    return _name_of(named), sign
-
-
-def _name_of(head: Token) -> str:
-    """A name's words: its head and the proper nouns compounded with it ("Donald Trump")."""
-    return " ".join(x.text for x in sorted(
-        (head, *(c for c in head.children if c.dep_ in ("compound", "flat") and c.pos_ == "PROPN")),
-        key=lambda x: x.i))
-
-
-def _speaks_for(speaker: str, owner: str) -> bool:
-    """Is ``speaker`` the person ``owner`` or their campaign ("Clinton campaign")?"""
-    words = speaker.split()
-    if words and words[-1].lower() in _CAMPAIGN_WORDS:
-        words = words[:-1]
-    return bool(words) and same_name(" ".join(words), owner)
-
-
-_CAMPAIGN_WORDS = frozenset({"campaign", "camp"})
+    return name_of(named), sign
 
 
 def _phrase_lemmas(doc: Doc | Span) -> tuple[str, ...]:

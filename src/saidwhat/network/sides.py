@@ -1,0 +1,196 @@
+"""Whose side a codebook label takes, and who speaks for whom.
+
+A concept's label often names people ("Donald Trump's tax plan would benefit ...", "the
+debates are biased against X", "..., which X has failed to do", "Y leads X"). A statement
+by such a person, or by someone speaking for them (their campaign, spokesperson, running
+mate, surrogate), takes that person's side of the label: a careful coder codes Trump's
+campaign manager as supporting "Trump's plan would benefit workers" whatever words the
+quote uses (DNA's actor-concept coding; Leifeld 2017). This module finds the people a label
+takes sides on (:func:`label_sides`) and whether a speaker speaks for one of them
+(:func:`speaks_for`), from the speaker's name ("Clinton campaign", "Trump surrogates") or
+from how the article introduces them ("Clinton campaign manager Robby Mook", "Kellyanne
+Conway, Trump's campaign manager"). The role words are data: ``camp_roles.txt``.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from spacy.tokens import Doc, Token
+
+from ..lexicon import read_list
+from ..names import same_name
+from .lexicons import cue_polarity, evaluation_words, owner_unfavourable
+
+
+@lru_cache(maxsize=1)
+def camp_roles() -> frozenset[str]:
+    """Words for someone who speaks for a person: "campaign", "running mate", "spokesman"
+    (``lang/en/lexicons/camp_roles.txt``)."""
+    return read_list("camp_roles.txt")
+
+
+def name_of(head: Token) -> str:
+    """A name's words: its head and the proper nouns compounded with it ("Donald Trump")."""
+    return " ".join(x.text for x in sorted(
+        (head, *(c for c in head.children if c.dep_ in ("compound", "flat")
+                 and c.pos_ == "PROPN")),
+        key=lambda x: x.i))
+
+
+def _person_heads(label: Doc) -> list[tuple[Token, str]]:
+    """The people a label names, as (the token that stands for them in the parse, their
+    name): proper nouns that head their name, tagged as people or untagged, and names
+    before a camp word ("the *Obama* administration": the administration stands for them)."""
+    out = []
+    for t in label:
+        if t.pos_ != "PROPN":
+            continue
+        if label.has_annotation("ENT_IOB") and t.ent_type_ not in ("PERSON", ""):
+            continue
+        if t.dep_ in ("compound", "flat"):
+            if t.head.pos_ == "NOUN" and t.head.lower_ in camp_roles():
+                out.append((t.head, name_of(t)))
+            continue
+        out.append((t, name_of(t)))
+    return out
+
+
+def _negative(t: Token) -> bool:
+    """A predicate that judges its subject badly: "fail", "lie", a negative evaluation, a
+    blame word (``owner_unfavourable.txt``), or any negated predicate."""
+    lemma = t.lemma_.lower()
+    kind = evaluation_words().get((lemma,))
+    return (kind in ("negative", "denial") or lemma in owner_unfavourable()
+            or lemma in _FAILING or any(c.dep_ == "neg" for c in t.children))
+
+
+# Nouns of moving away from something: "a *break* from X's policy".
+_AWAY = frozenset({"break", "departure", "shift", "move", "turn", "change"})
+# Predicates of failing: "X has failed to", "X refused to", "X neglected".
+_FAILING = frozenset({"fail", "refuse", "neglect", "ignore"})
+
+
+def _side_of(p: Token, owner: tuple[str, int] | None) -> int:
+    """How a label stands to a person it names but is not about: +1 when it takes their
+    side ("biased *against* X": a wrong done to X; "unite *behind* X"; "back X"), -1 when
+    it judges them ("which X has *failed* to do") or ranks them behind the label's subject
+    ("Y leads X"), 0 when it says nothing of them ("X should embrace Y": a demand)."""
+    # climb from the name to the word that governs it
+    head = p
+    while head.dep_ in ("conj", "appos", "poss", "nmod") and head.head is not head:
+        head = head.head
+    gov = head.head
+    if head.dep_ == "pobj" and gov.lower_ == "against":
+        return 1
+    if head.dep_ == "pobj" and gov.lower_ == "behind":
+        return 1
+    if head.dep_ == "pobj" and gov.lower_ == "from" and (
+            gov.head.lemma_.lower() in _AWAY or evaluation_words().get(
+                (gov.head.lemma_.lower(),)) == "reduce"):
+        return -1  # "a break from X's policy", "a departure from X"
+    if head.dep_ in ("nsubj", "nsubjpass") and _negative(gov):
+        return -1
+    if head.dep_ == "dobj" and gov.pos_ == "VERB":
+        if cue_polarity().get(gov.lemma_.lower()) == "support":
+            return 1  # "Republicans should endorse X"
+        if owner is not None and owner[1] > 0 and any(
+                c.dep_ == "nsubj" and c.pos_ == "PROPN" for c in gov.children):
+            return -1  # "Y leads X": X is behind the person the label favours
+    return 0
+
+
+def label_sides(label: Doc, owner: tuple[str, int] | None) -> tuple[tuple[str, int], ...]:
+    """The people a label takes a side on, with +1 (they would support it) or -1 (they
+    would oppose it): ``owner``, the person the label is about (its subject or the
+    subject's possessor; ``coding._label_owner``), first, then the others it names (see
+    :func:`_side_of`). Names lose a trailing camp word ("Obama *administration*")."""
+    sides: list[tuple[str, int]] = [owner] if owner is not None else []
+    for p, written in _person_heads(label):
+        name = _strip_camp(written)
+        if not name or any(same_name(name, s[0]) for s in sides):
+            continue
+        sign = _side_of(p, owner)
+        if sign:
+            sides.append((name, sign))
+    return tuple(sides)
+
+
+def _strip_camp(name: str) -> str:
+    words = name.split()
+    while words and words[-1].lower() in camp_roles():
+        words = words[:-1]
+    return " ".join(words)
+
+
+def _speaker_parts(speaker: str) -> list[str]:
+    """A joint speaker's members ("Barack Obama and Hillary Clinton")."""
+    return [p.strip() for p in re.split(r",| and | & ", speaker) if p.strip()]
+
+
+def speaker_side(speaker: str, sides: tuple[tuple[str, int], ...], text: str = ""
+                 ) -> tuple[str, int, bool] | None:
+    """The side of a label ``speaker`` speaks for: (the person, their sign, whether the
+    speaker is that person), or None when they speak for nobody the label names, or for
+    opposed sides. Every member of a joint speaker ("Barack Obama and Hillary Clinton")
+    must speak for a side, and all for the same one."""
+    parts = _speaker_parts(speaker)
+    found: list[tuple[str, int, bool]] = []
+    for part in parts:
+        mine = [(name, sign, same_name(part, name)) for name, sign in sides
+                if speaks_for(part, name, text)]
+        if not mine:
+            return None
+        found.extend(mine)
+    if not found or len({sign for _, sign, _ in found}) > 1:
+        return None
+    return found[0][0], found[0][1], all(is_them for _, _, is_them in found)
+
+
+def speaks_for(speaker: str, person: str, text: str = "") -> bool:
+    """Is ``speaker`` the person, one who speaks for them by name ("Clinton campaign",
+    "Trump surrogates", "Clinton's campaign"), or, in ``text``, introduced as one of their
+    camp ("Clinton campaign manager Robby Mook", "Mook, Clinton's campaign manager",
+    "a spokesman for Trump, Jason Miller")?"""
+    return bool(speaker.split()) and _one_speaks_for(speaker.strip(), person, text)
+
+
+def _one_speaks_for(speaker: str, person: str, text: str) -> bool:
+    words = re.sub(r"['’]s\b", "", speaker).split()
+    stripped = True
+    while stripped and len(words) > 1:
+        stripped = False
+        for n in (3, 2, 1):  # "Clinton campaign manager", "Trump surrogates"
+            if len(words) > n and " ".join(words[-n:]).lower() in camp_roles():
+                words, stripped = words[:-n], True
+                break
+    if words and same_name(" ".join(words), person):
+        return True
+    return bool(text) and _introduced_as_camp(speaker, person, text)
+
+
+def _introduced_as_camp(speaker: str, person: str, text: str) -> bool:
+    surname = re.escape(speaker.split()[-1])
+    theirs = re.escape(person.split()[-1])
+    roles = "|".join(sorted((re.escape(r) for r in camp_roles()), key=len, reverse=True))
+    return _camp_pattern(surname, theirs, roles).search(text) is not None
+
+
+@lru_cache(maxsize=256)
+def _camp_pattern(surname: str, theirs: str, roles: str) -> re.Pattern[str]:
+    # Names are matched as written (capitalised); the role words in any case.
+    role = rf"(?i:(?:{roles})s?)"
+    poss = r"(?:['’]s)?"
+    name_words = r"(?:[A-Z][\w.'’-]*\s+){0,3}"
+    # only a rank between the name and the role: "Clinton's *former* campaign manager", not
+    # "Anderson, who saw Clinton's running mate"
+    small = r"(?:(?i:former|senior|longtime|top|chief|deputy|national|new|then)\s+)?"
+    return re.compile(
+        # "Clinton campaign manager Robby Mook", "Trump's running mate, Mike Pence"
+        rf"\b{theirs}{poss}\s+{small}{role},?\s+{name_words}{surname}\b"
+        # "Robby Mook, Clinton's campaign manager", "Pence, Trump's running mate"
+        rf"|\b{surname},\s+(?:(?i:a|an|the)\s+)?{small}{theirs}{poss}\s+{small}{role}\b"
+        # "Kellyanne Conway, campaign manager for Donald Trump", "a spokesman for Trump, Jason Miller"
+        rf"|\b{surname},\s+(?:(?i:a|an|the)\s+)?{small}{role}\s+(?i:for|to|of)\s+{name_words}{theirs}\b"
+        rf"|{role}\s+(?i:for|to)\s+{name_words}{theirs},?\s+{name_words}{surname}\b")
