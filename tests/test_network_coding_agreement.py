@@ -273,3 +273,17 @@ def test_a_negated_predicate_and_its_subject(content: str, want: str) -> None:
     coder = ConceptCoder(Codebook([AUDIT, INTAKE]), load_nlp())
     got = coded(coder, content)
     assert list(got.values()) == [want], got
+
+
+@pytest.mark.parametrize(("cue", "expected"), [
+    ("refused to endorse", "oppose"),
+    ("did not back", "oppose"),
+    ("never opposed", "support"),
+    ("did not say", "neutral"),  # a neutral cue stays neutral
+    ("endorsed", "support"),
+    ("rejected", "oppose"),
+])
+def test_a_negator_or_refusal_in_the_cue_reverses_its_polar_word(cue: str, expected: str) -> None:
+    from saidwhat.network.coding import polarity_of_cue
+
+    assert polarity_of_cue(load_nlp()(cue))[0] == expected

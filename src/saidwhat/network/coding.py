@@ -1188,21 +1188,38 @@ def _sim_score(sim: float) -> float:
 
 
 def polarity_of_cue(cue_doc: Doc) -> tuple[str, str]:
-    """(support|oppose|neutral, the cue words that decided it) for a cue span."""
+    """(support|oppose|neutral, the cue words that decided it) for a cue span. A negator or
+    an opposing predicate before the polar word reverses it ("*refused to* endorse", "did
+    *not* back": oppose; ``stance_content.tsv``); a neutral cue stays neutral ("did not
+    say")."""
+    pol, at = _cue_word_polarity(cue_doc)
+    if pol == "neutral":
+        return pol, cue_doc.text
+    stance = content_stance_words()
+    flips = sum(1 for t in cue_doc[:at] if t.dep_ == "neg" or stance.get(t.lower_) in (
+        "negation", "oppose") or stance.get(t.lemma_.lower()) in ("negation", "oppose"))
+    if flips % 2:
+        pol = "oppose" if pol == "support" else "support"
+    return pol, cue_doc.text
+
+
+def _cue_word_polarity(cue_doc: Doc) -> tuple[str, int]:
+    """The cue's polar word's polarity and its token index (neutral, 0 when none)."""
     table = cue_polarity()
-    lemmas = [t.lemma_.lower() for t in cue_doc if not t.is_punct]
+    toks = [t for t in cue_doc if not t.is_punct]
+    lemmas = [t.lemma_.lower() for t in toks]
     for i, lemma in enumerate(lemmas):  # a verb with a later particle: "distanced herself from"
         for later in lemmas[i + 1:]:
             pol = table.get(f"{lemma} {later}")
             if pol is not None:
-                return pol, cue_doc.text
-    for lemma in lemmas:
+                return pol, toks[i].i
+    for i, lemma in enumerate(lemmas):
         pol = table.get(lemma)
         # A verb that takes its polarity from its particle ("call for", "call on") is
         # neutral without it ("called the plan a disgrace": the content says it).
         if pol is not None and pol != "neutral" and not _polar_by_particle(lemma, pol, table):
-            return pol, cue_doc.text
-    return "neutral", cue_doc.text
+            return pol, toks[i].i
+    return "neutral", 0
 
 
 def _polar_by_particle(lemma: str, pol: str, table: dict[str, str]) -> bool:
