@@ -74,6 +74,10 @@ class Settings:
     name_colon_max_name_tokens: int = 4
     """Tokens of the name before the colon, at most."""
 
+    cue_colon_max_tokens: int = 12
+    """Tokens, at most, of a paragraph "The governor added:" that introduces the next
+    paragraph as a quotation (``cue_colon.v1``)."""
+
     # -- indirect speech ---------------------------------------------------------------
     content_min_words: int = 2
     """Words of an indirect quotation's content, at least (one noun is enough: ``announced

@@ -4,7 +4,9 @@
   beside them, a ``Name: ‘…’`` colon, or going on from the previous quotation's speaker;
 * ``cue_speech.v1`` (:class:`CueSpeech`) -- indirect and mixed speech from cue verbs in the
   parse ("said that …", "according to …", "called for …");
-* ``name_colon.v1`` (:class:`NameColon`) -- headline and transcript lines "Jane Doe: words".
+* ``name_colon.v1`` (:class:`NameColon`) -- headline and transcript lines "Jane Doe: words";
+* ``cue_colon.v1`` (:class:`CueColon`) -- a paragraph "The governor added:" introducing the
+  next one, a block quotation whose marks a web page's markup kept and the text lost.
 
 :func:`classify_quotes` (run once per document, before the sources) splits the quotations
 into whole ones (speech) and quoted fragments inside a clause.
@@ -20,7 +22,7 @@ from ..config import registry
 from ..lang import LanguagePack
 from ..settings import Settings
 from .candidates import Candidate, DocContext
-from .cues import Cue, find_cue_near, find_cues, subject_of, token_index_at
+from .cues import Cue, find_cue_near, find_cues, is_cue_verb, subject_of, token_index_at
 from .intervals import SpanIndex
 from .quotes import QuoteSpan
 
@@ -106,6 +108,8 @@ class DirectQuotes:
                 if verb is not None:
                     break
             para = doc.paragraph_of(q.start)
+            if verb is None:
+                verb = cue_colon_before(doc, para)  # "The governor added:\n\n“…”"
             colon = colon_source(sdoc, q, lang) if verb is None else None
             came = came_from(sdoc, q, lang) if verb is None and colon is None else None
             if came is not None:
@@ -133,6 +137,30 @@ class DirectQuotes:
             out.append(rec)
             prev = rec
         return out
+
+
+def cue_colon_before(doc: DocContext, para: int) -> Token | None:
+    """The cue verb of the paragraph before ``para`` when that paragraph is a short
+    sentence of a speaker and a cue ending in a colon ("The governor added:", "Limbaugh
+    told listeners:"), which introduces paragraph ``para`` as the speaker's words."""
+    if para == 0 or para >= len(doc.paragraphs):
+        return None
+    ps, pe = doc.paragraphs[para - 1]
+    text = doc.text
+    end = pe
+    while end > ps and text[end - 1].isspace():
+        end -= 1
+    if end <= ps or text[end - 1] != ":":
+        return None
+    span = doc.sdoc.char_span(ps, end - 1, alignment_mode="contract")
+    if span is None or not 2 <= len(span) <= doc.settings.cue_colon_max_tokens:
+        return None
+    lang = doc.lang
+    for tok in span:
+        if tok.dep_ == lang.labels.root and is_cue_verb(tok, lang) and \
+                subject_of(tok, lang, doc.settings.subject_max_hops) is not None:
+            return tok
+    return None
 
 
 def _inverted_object_subject(verb: Token, q: QuoteSpan, lang: LanguagePack) -> Token | None:
@@ -248,6 +276,43 @@ class NameColon:
         return out
 
 
+class CueColon:
+    """A paragraph of a speaker and a cue ending in a colon ("The governor added:")
+    introduces the next paragraph as the speaker's words, without quotation marks: a web
+    page's block quotation whose markup was lost. Defers to text already taken by earlier
+    sources (a next paragraph in quotation marks is the direct quotes')."""
+
+    name = "cue_colon"
+
+    def __init__(self, confidence: float = 1.0) -> None:
+        self.confidence = confidence
+
+    def __call__(self, doc: DocContext, prior: Sequence[Candidate]) -> list[Candidate]:
+        text, lang = doc.text, doc.lang
+        taken = SpanIndex(r.content for r in prior)
+        used_verbs = {r.verb.i for r in prior if r.verb is not None}
+        out = []
+        for n in range(1, len(doc.paragraphs)):
+            ps, pe = doc.paragraphs[n]
+            start = ps
+            while start < pe and text[start].isspace():
+                start += 1
+            end = pe
+            while end > start and text[end - 1].isspace():
+                end -= 1
+            if start >= end or text[start] in lang.quote_openers or taken.overlapping(start, end):
+                continue
+            if len(text[start:end].split()) < doc.settings.content_min_words:
+                continue
+            verb = cue_colon_before(doc, n)
+            if verb is None or verb.i in used_verbs:
+                continue
+            out.append(Candidate("direct", (start, end), cue_tokens(verb, lang), verb,
+                                 subject_of(verb, lang, doc.settings.subject_max_hops), n,
+                                 provenance=self.name, confidence=self.confidence))
+        return out
+
+
 # ---------------------------------------------------------------------- indirect speech
 
 class CueSpeech:
@@ -316,6 +381,11 @@ def make_direct_quotes(confidence: float = 1.0) -> DirectQuotes:
 @registry.sources("cue_speech.v1")
 def make_cue_speech(confidence: float = 1.0) -> CueSpeech:
     return CueSpeech(confidence)
+
+
+@registry.sources("cue_colon.v1")
+def make_cue_colon(confidence: float = 1.0) -> CueColon:
+    return CueColon(confidence)
 
 
 @registry.sources("name_colon.v1")
