@@ -287,3 +287,22 @@ def test_a_negator_or_refusal_in_the_cue_reverses_its_polar_word(cue: str, expec
     from saidwhat.network.coding import polarity_of_cue
 
     assert polarity_of_cue(load_nlp()(cue))[0] == expected
+
+
+CHECKS = Concept("live-checks", "Hosts should check the guests' claims live on air",
+                 "Calls for hosts to call out lies and falsehoods on air; or objections that"
+                 " checking is the guests' own job and that hosts should stay neutral.",
+                 ("lies", "falsehoods", "call out"))
+
+
+@pytest.mark.parametrize(("content", "expected"), [
+    # a negative word of the description's own side is the concept's matter
+    ("the hosts must call out the lies guests tell", "support"),
+    ("the guest tells so many lies that someone has to check them", "support"),
+    # a modifier's verdict still counts
+    ("calling out lies is a pointless, biased exercise", "oppose"),
+])
+def test_a_negative_word_of_the_concepts_own_side_is_no_verdict(content: str, expected: str) -> None:
+    coder = ConceptCoder(Codebook([CHECKS], "checks"), load_nlp())
+    got = {c.concept_id: c.qualifier for c in coder.code(content, "said")}
+    assert got.get("live-checks") == expected

@@ -135,6 +135,10 @@ class _Profile:
     # Terms only the description's other side uses ("...; or analyses that it is *tilted*
     # toward the *wealthy*"): stating them argues against the concept.
     other_side: set[str] = field(default_factory=set)
+    # Terms only the description's own side uses, in a two-sided description ("calls for
+    # the moderator to call out *lies*; or objections that ..."): a negative word there is
+    # the concept's own matter, not the speaker's verdict on it.
+    own_side: set[str] = field(default_factory=set)
     # Keywords of several words with one content word, by their full lemma sequence.
     phrases: dict[str, tuple[str, ...]] = field(default_factory=dict)
     # A label that evaluates a named person ("Hillary Clinton is fit to be president": +1;
@@ -319,10 +323,15 @@ class ConceptCoder:
             # part uses (its verbs and adjectives, and keywords) argue against the concept.
             other = other_side_terms(desc_doc, label_terms,
                                      {kseq for _, kseq in keywords}) - reversed_terms
+            own_side: set[str] = set()
+            if other_start < len(desc_doc):
+                before = {stem(t.lemma_) for t in desc_doc[:other_start] if _is_term(t)}
+                after = {stem(t.lemma_) for t in desc_doc[other_start:] if _is_term(t)}
+                own_side = before - after - label_terms
             person = _label_person(label_doc)
             owner = _label_owner(label_doc, person)
             profiles.append(_Profile(concept, keywords, words, reversed_terms,
-                                     evaluated_terms, other, phrases, person, owner,
+                                     evaluated_terms, other, own_side, phrases, person, owner,
                                      label_sides(label_doc, owner),
                                      frozenset(t.lemma_.lower() for t in label_doc)))
         return profiles
@@ -633,7 +642,10 @@ class ConceptCoder:
             # an evaluative word modifies ("*good* judgment", "a *top-heavy* plan"), says
             # which way the speaker leans, unless the concept's own label uses it that way.
             if not ev and h.term not in prof.reversed_terms:
-                ev = _own_evaluation(doc[head], doc[h.start:h.end]) < 0
+                # a word of the concept's own side keeps only its modifiers' verdict
+                # ("call out *lies*" is the matter; "a *regressive* tax cut" a verdict)
+                ev = _own_evaluation(doc[head], doc[h.start:h.end],
+                                     modifiers_only=h.term in prof.own_side) < 0
             stated = rev or ev or evals[head] > 0
             if ev and cue_pol == "oppose":
                 ev = False  # "criticised X as a crazy system": one opposition, not two
@@ -892,10 +904,11 @@ def evaluation_flips(doc: Doc, flips: list[bool]) -> list[int]:
     return out
 
 
-def _own_evaluation(t: Token, span: Span | None = None) -> int:
+def _own_evaluation(t: Token, span: Span | None = None, modifiers_only: bool = False) -> int:
     """-1 / +1 when the word itself, or an adjective or compound modifying it, is a negative
     (or denial) / positive evaluative word of evaluation_polarity.tsv; 0 otherwise. A
-    negator on the word or its head reverses it ("not a *success*")."""
+    negator on the word or its head reverses it ("not a *success*"). ``modifiers_only``:
+    the word's own polarity does not count, only its modifiers'."""
     table = evaluation_words()
 
     def sign(x: Token) -> int:
@@ -905,8 +918,9 @@ def _own_evaluation(t: Token, span: Span | None = None) -> int:
             return -1
         return 1 if kind == "positive" else 0
 
-    total = sign(t) + sum(sign(c) for c in t.children if c.dep_ in ("amod", "compound"))
-    if span is not None and len(span) > 1 and total == 0:
+    total = (0 if modifiers_only else sign(t)) + sum(
+        sign(c) for c in t.children if c.dep_ in ("amod", "compound"))
+    if span is not None and len(span) > 1 and total == 0 and not modifiers_only:
         # a hyphenated or multi-word phrase ("trigger-happy"): the phrase as written
         kind = table.get((span.text.lower(),)) or table.get(tuple(x.lemma_.lower() for x in span))
         total = -1 if kind in ("negative", "denial") else (1 if kind == "positive" else 0)
