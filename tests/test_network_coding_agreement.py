@@ -306,3 +306,19 @@ def test_a_negative_word_of_the_concepts_own_side_is_no_verdict(content: str, ex
     coder = ConceptCoder(Codebook([CHECKS], "checks"), load_nlp())
     got = {c.concept_id: c.qualifier for c in coder.code(content, "said")}
     assert got.get("live-checks") == expected
+
+
+RACE = Concept("lopez-leads", "Maria Lopez leads Tom Reilly in the race for mayor",
+               "Polls of the mayoral race: findings that Lopez is ahead; or that the race is tied.",
+               ("poll", "lead", "ahead", "percentage points", "likely voters"))
+BUDGET = Concept("road-budget", "The road budget should be increased",
+                 "Spending on road repairs.", ("road budget", "road repairs"))
+
+
+def test_figures_on_a_concepts_own_terms_are_its_finding_a_figure_in_passing_is_not() -> None:
+    coder = ConceptCoder(Codebook([RACE, BUDGET], "race"), load_nlp())
+    got = {c.concept_id: c.qualifier
+           for c in coder.code("Lopez leads Reilly by 5 percentage points among likely voters", "shows")}
+    assert got == {"lopez-leads": "support"}
+    # one concept word beside a figure: a report of figures, coded as nothing
+    assert coder.code("the road budget would cost $40 million over five years", "said") == []

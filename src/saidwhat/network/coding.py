@@ -442,7 +442,8 @@ class ConceptCoder:
         keyworded: set[str] = set()
         embedded: set[str] = set()  # concepts the embeddings method found statement evidence for
         reported = self.skip_narrative and cue_pol == "neutral"
-        if reported and not role and is_estimate(doc, flips):
+        if reported and not role and is_estimate(doc, flips) and not self._figures_on_topic(
+                term_toks, term_seq):
             # "X said the plan would raise $1.1 trillion", "98 percent of Y are Z": a report
             # of figures, said neutrally and without a position, codes nothing.
             return _Result([], {}, False, context_qualifier(doc, flips, evals, question,
@@ -553,6 +554,14 @@ class ConceptCoder:
         codes.sort(key=lambda c: -c.score)
         return _Result(codes, raw_all, position,
                        context_qualifier(doc, flips, evals, question, cue_pol, cue_word))
+
+    def _figures_on_topic(self, toks: list[Token], seq: list[str]) -> bool:
+        """Do figures speak to a concept itself: two or more of one concept's keywords
+        ("Clinton *led* by 5 *percentage points* among *likely voters*")? A poll's or a
+        count's finding then is the statement, not a figure said in passing."""
+        every = list(range(len(toks)))
+        return any(len({h.term for h in self._hits(prof, toks, seq, every) if h.keyword}) >= 2
+                   for prof in self._profiles)
 
     def _person_target(self, doc: Doc, cue_pol: str, cue_word: str
                        ) -> tuple[str, Qualifier, str, str] | None:
