@@ -322,3 +322,26 @@ def test_figures_on_a_concepts_own_terms_are_its_finding_a_figure_in_passing_is_
     assert got == {"lopez-leads": "support"}
     # one concept word beside a figure: a report of figures, coded as nothing
     assert coder.code("the road budget would cost $40 million over five years", "said") == []
+
+
+BYPASS = Concept("bypass", "The town bypass should be built",
+                 "Building the proposed bypass road around the town centre.",
+                 ("bypass", "relief road"))
+
+
+@pytest.mark.parametrize(("content", "cue", "takes_topic"), [
+    ("the decision", "welcomed", True),  # an anaphor of the matter
+    ("the village needed it", "said", True),  # a clause
+    ("Jill Moss", "backed", False),  # another person named
+    ("us", "plotted against", False),  # a pronoun of persons
+    ("rural road safety", "urged", False),  # a bare noun phrase: a matter, not a position
+])
+def test_a_short_statement_takes_its_documents_topic_only_as_a_clause_or_an_anaphor(
+        content: str, cue: str, takes_topic: bool) -> None:
+    coder = ConceptCoder(Codebook([BYPASS], "bypass"), load_nlp())
+    topic = [CodingItem("the bypass would take lorries out of the town centre", "said", group="d"),
+             CodingItem("the relief road must be built this year", "said", group="d")]
+    got = coder.code_many([*topic, CodingItem(content, cue, group="d")])[-1]
+    assert bool(got) is takes_topic
+    if got:
+        assert any("document topic" in e for e in got[0].evidence)

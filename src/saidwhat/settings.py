@@ -182,6 +182,11 @@ class Settings:
     """A statement without concept words takes its document's dominant concept only when
     the document's statements carry at least this much raw concept evidence."""
 
+    coding_context_min_words: int = 6
+    """...and only when its content has at least this many words ("the threats today",
+    "us" name a matter or a target, not a position on the concept), unless it is a person
+    the concept's label names ("endorsed *Trump*")."""
+
     coding_embed_alone_sim: float = 0.5
     """Method ``embeddings``: a statement with no concept words is coded by similarity alone
     from this cosine similarity ..."""
@@ -223,6 +228,8 @@ class Settings:
                 raise ValueError(f"{name} must be in [0, 1] (got {getattr(self, name)!r})")
         if self.coding_fewshot_neighbours < 1:
             raise ValueError("coding_fewshot_neighbours must be at least 1")
+        if self.coding_context_min_words < 0:
+            raise ValueError("coding_context_min_words must be >= 0")
         if self.coding_context_min_mass < 0:
             raise ValueError("coding_context_min_mass must be >= 0")
         if self.chunk_chars < 1000:

@@ -36,6 +36,7 @@ from typing import Any, Literal
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
+from ..names import same_name
 from ..settings import Settings
 from .codebook import Codebook, Concept
 from .lexicons import content_stance_words, cue_polarity, evaluation_words, owner_unfavourable
@@ -359,7 +360,7 @@ class ConceptCoder:
                                           sims[k] if sims is not None else None,
                                           role=_role_description(item)))
         if self.context:
-            self._code_from_context(its, results)
+            self._code_from_context(its, results, contents)
         for item, r in zip(its, results, strict=True):
             if item.speaker and self.settings.coding_own_side:
                 r.codes = [self._own_side(c, item.speaker, item.text) for c in r.codes]
@@ -388,8 +389,11 @@ class ConceptCoder:
         return replace(code, qualifier=q, agreement_evidence=(
             note, *(f"overridden: {e}" for e in code.agreement_evidence)))
 
-    def _code_from_context(self, items: Sequence[CodingItem], results: list[_Result]) -> None:
-        """Statements without concept words take their document's dominant concept."""
+    def _code_from_context(self, items: Sequence[CodingItem], results: list[_Result],
+                           docs: Sequence[Doc]) -> None:
+        """Statements without concept words take their document's dominant concept; a
+        short one only when it is a clause, an anaphor ("welcomed *the decision*") or a
+        person the concept's label names (:meth:`_short_takes_topic`)."""
         mass: dict[str, dict[str, float]] = {}
         for item, r in zip(items, results, strict=True):
             if item.group is None:
@@ -397,7 +401,7 @@ class ConceptCoder:
             m = mass.setdefault(item.group, {})
             for cid, raw in r.raw.items():
                 m[cid] = m.get(cid, 0.0) + raw
-        for item, r in zip(items, results, strict=True):
+        for item, r, doc in zip(items, results, docs, strict=True):
             if item.group is None or r.codes or not r.position:
                 continue
             m = mass.get(item.group) or {}
@@ -405,6 +409,9 @@ class ConceptCoder:
             if not m or total < self.settings.coding_context_min_mass:
                 continue
             cid = max(m, key=lambda c: m[c])
+            if len(item.content.split()) < self.settings.coding_context_min_words and not (
+                    self._short_takes_topic(doc, cid)):
+                continue
             share = m[cid] / total
             score = calibrate(_CONTEXT_WEIGHT * share + r.raw.get(cid, 0.0))
             if score < self.threshold:
@@ -418,6 +425,32 @@ class ConceptCoder:
                 ev = [*ev, f"concept '{cid}' speaks against its subject: reversed"]
             r.codes = [ConceptCode(cid, qualifier, score,
                                    (f"document topic '{cid}' (share {share:.2f})",), tuple(ev))]
+
+    def _short_takes_topic(self, doc: Doc, cid: str) -> bool:
+        """May a short content take its document's concept ``cid``? A clause does ("the
+        village needed the houses"), and so does an anaphor without a name ("welcomed *the
+        decision*", "backed *it*") or a person the concept's label names ("endorsed
+        *Trump*"); another name ("backed *Jill Stein*"), a pronoun of persons ("plotted
+        against *us*") or a bare noun phrase ("*radical ideology*") names a matter or a
+        target, not a position on the concept."""
+        words = [t for t in doc if not t.is_punct]
+        if not words:
+            return False
+        sides = self._profile_of[cid].sides
+        if any(same_name(" ".join(t.text for t in words), side) for side, _ in sides):
+            return True
+        if any(t.dep_ in ("nsubj", "nsubjpass") for t in words) and any(
+                t.pos_ in ("VERB", "AUX") for t in words):
+            return True
+        names = [t for t in words if t.pos_ == "PROPN"]
+        if names:
+            name = " ".join(t.text for t in names)
+            return any(same_name(name, side) for side, _ in sides)
+        root = next((t for t in words if t.dep_ == "ROOT"), words[0])
+        if root.pos_ == "PRON":
+            return root.lower_ in _ANAPHORS
+        return root.pos_ == "NOUN" and any(
+            c.dep_ == "det" and c.lower_ in _ANAPHORIC_DETERMINERS for c in root.children)
 
     def _code_doc(self, doc: Doc, cue: tuple[str, str], sims: Sequence[float] | None,
                   role: bool = False) -> _Result:
@@ -1058,6 +1091,9 @@ def embedded_question(doc: Doc) -> bool:
 
 _POSITION_MODALS = frozenset({"should", "must", "need", "ought", "can", "could", "cannot",
                               "have", "afford"})
+# What stands for a matter already named: "backed *it*", "welcomed *the* decision".
+_ANAPHORS = frozenset({"it", "this", "that", "these", "those"})
+_ANAPHORIC_DETERMINERS = frozenset({"the", "this", "that", "these", "those", "such"})
 _FIRST_PERSON = frozenset({"i", "we", "our", "us", "my", "me"})
 
 
