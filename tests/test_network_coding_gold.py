@@ -137,6 +137,10 @@ def test_eval_coding_cli_json(tmp_path: Path) -> None:
     assert data["edges"]["f1"] == 1.0 and len(data["statements"]) == 4
     bad = CliRunner().invoke(main, ["eval", "--coding", str(tmp_path / "nope")])
     assert bad.exit_code == 2
+    # the extractor's options apply end to end only
+    bad = CliRunner().invoke(main, ["eval", "--coding", str(tmp_path), "--given-spans",
+                                    "--scheme", "parc"])
+    assert bad.exit_code == 2 and "end to end" in bad.output
 
 
 def test_seed_network_recovers_the_careful_coders_edges(shared_dir: Path, tmp_path: Path,

@@ -129,8 +129,10 @@ def eval_command(gold_path: str, pred_path: str | None, model: str | None, json_
 
 
 def coding_command(coding_path: str, model: str | None, json_path: str | None, fmt: str,
-                   errors: bool, method: str, threshold: float | None, given_spans: bool) -> None:
-    """Score concept coding against a coding gold (saidwhat.evaluation.coding)."""
+                   errors: bool, method: str, threshold: float | None, given_spans: bool,
+                   extractor_name: str | None = None, scheme: str | None = None) -> None:
+    """Score concept coding against a coding gold (saidwhat.evaluation.coding); end to end
+    with the extractor ``--extractor``/``--scheme`` choose (the default's otherwise)."""
     from ..evaluation.coding import CodingGoldError, evaluate_coding, load_coding_gold
     from ..network.codebook import CodebookError
     from ..network.coding import ConceptCoder
@@ -147,8 +149,11 @@ def coding_command(coding_path: str, model: str | None, json_path: str | None, f
     extractor = None
     if not given_spans:
         from ..extract import Extractor
+        from ..services.evaluate import pipeline_config
 
-        extractor = Extractor(model=model)
+        extractor = Extractor(model=model, config=pipeline_config(extractor_name, scheme))
+    elif extractor_name or scheme:
+        raise click.UsageError("--extractor and --scheme only apply end to end (no --given-spans)")
     try:
         report = evaluate_coding(gold, lambda cb: ConceptCoder(cb, nlp, method=method, **extra),
                                  given_spans=given_spans, extractor=extractor)
@@ -219,7 +224,7 @@ def register(group: click.Group) -> None:
             if gold_path is not None:
                 raise click.UsageError("give --gold or --coding, not both")
             coding_command(coding_path, model, json_path, fmt, errors, method, threshold,
-                           given_spans)
+                           given_spans, extractor, scheme)
             return
         if gold_path is None:
             raise click.UsageError("Missing option '--gold' (or --coding)")
