@@ -345,3 +345,18 @@ def test_a_short_statement_takes_its_documents_topic_only_as_a_clause_or_an_anap
     assert bool(got) is takes_topic
     if got:
         assert any("document topic" in e for e in got[0].evidence)
+
+
+BIAS = Concept("hiring-bias", "Bias in council hiring is a serious problem",
+               "Whether bias against women in council hiring is real and must be tackled.",
+               ("hiring bias", "bias", "council hiring"))
+
+
+@pytest.mark.parametrize(("content", "cue"), [
+    ("the low pay gap progress on bias in council hiring", "blamed"),
+    ("the pay gap, which she blamed on bias in council hiring", "cited"),
+])
+def test_blaming_a_harm_on_the_concepts_problem_supports_confronting_it(content: str, cue: str) -> None:
+    coder = ConceptCoder(Codebook([BIAS], "bias"), load_nlp())
+    got = {c.concept_id: c.qualifier for c in coder.code(content, cue)}
+    assert got.get("hiring-bias") == "support"

@@ -463,6 +463,13 @@ class ConceptCoder:
         flip_sets = flippers(doc)
         flips = [len(f) % 2 == 1 for f in flip_sets]
         evals = evaluation_flips(doc, flips)
+        blamed = _blamed(doc, cue_word)
+        for i in blamed:
+            # "blamed the shootings *on implicit bias*": the cause blamed is judged bad
+            if evals[i] == 0:
+                evals[i] = -1
+        if blamed and cue_pol == "oppose" and _is_blame(cue_word):
+            cue_pol = "neutral"  # the blame is aimed at the cause, said in the content
         question = rhetorical_question(doc)
         term_toks = [t for t in doc if _is_term(t)]
         term_seq = [stem(t.lemma_) for t in term_toks]
@@ -758,6 +765,28 @@ class ConceptCoder:
                 extra += s
                 evidence.append(f"embedding similarity {sims[j]:.2f}")
         return extra, evidence
+
+
+def _is_blame(text: str) -> bool:
+    return any(w.lower().startswith("blam") for w in text.split())
+
+
+def _blamed(doc: Doc, cue_word: str) -> set[int]:
+    """Tokens of the cause a statement blames something on: the object of "on" after a
+    verb "blame" in the content ("problems *that he blamed on the policies of X*"), or,
+    with a cue "blamed", the "on" phrase that opens the content ("[blamed] the shootings
+    *on implicit bias*")."""
+    out: set[int] = set()
+    for t in doc:
+        if t.lower_ != "on" or t.dep_ != "prep":
+            continue
+        verb = t.head
+        by_cue = _is_blame(cue_word) and verb.dep_ == "ROOT"
+        if by_cue or (verb.pos_ == "VERB" and verb.lemma_.lower() == "blame"):
+            for obj in t.children:
+                if obj.dep_ == "pobj":
+                    out.update(x.i for x in obj.subtree)
+    return out
 
 
 def _in_compound_adjective(t: Token) -> bool:
