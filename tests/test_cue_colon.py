@@ -44,3 +44,10 @@ def test_a_quotation_in_marks_after_a_cue_colon_takes_that_cue(ex: Extractor) ->
 def test_a_colon_paragraph_that_is_no_cue_introduces_nothing(ex: Extractor, intro: str) -> None:
     text = f"The council met on Monday.\n\n{intro}\n\nMain Street, Mill Lane and the old bridge road."
     assert not any(c.startswith("Main Street") for c, _, _ in quotes(ex, text))
+
+
+def test_a_name_colon_quotation_after_a_cue_colon_keeps_its_own_speaker(ex: Extractor) -> None:
+    text = ("The plan was unveiled on Monday.\n\nCouncillor Dev Patel added:\n\n"
+            "Mayor Ann Jones: “It is a costly failure that the town cannot afford.”")
+    got = quotes(ex, text)
+    assert not any(cue == "added" and "costly failure" in c for c, cue, _ in got)

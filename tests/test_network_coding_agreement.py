@@ -280,6 +280,12 @@ def test_a_negated_predicate_and_its_subject(content: str, want: str) -> None:
     ("did not back", "oppose"),
     ("never opposed", "support"),
     ("did not say", "neutral"),  # a neutral cue stays neutral
+    ("declined to endorse", "oppose"),
+    ("no longer backs", "oppose"),
+    # idioms whose negator negates nothing of the polar word
+    ("did not hesitate to criticise", "oppose"),
+    ("not only endorsed", "support"),
+    ("never failed to praise", "support"),
     ("endorsed", "support"),
     ("rejected", "oppose"),
 ])

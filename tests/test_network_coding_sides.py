@@ -36,6 +36,13 @@ def sides(nlp, label: str):  # type: ignore[no-untyped-def]
     ("The city needs new parks and a break from Tom Reilly's planning policy", {"Tom Reilly": -1}),
     # a demand on a person says nothing of their own side
     ("Flooding is getting worse, and the council and Tom Reilly should act on it", {}),
+    ("The council and Tom Reilly should not cut the library budget", {}),
+    # a negated verdict is no verdict
+    ("Voters believe that Maria Okafor did not lie about the audit", {}),
+    # the side of a person's adversaries is against the person
+    ("Party members should endorse Tom Reilly's rivals", {"Tom Reilly": -1}),
+    # a camp word after the name: the camp stands for the person
+    ("The council hearings are biased against the Okafor campaign", {"Okafor": 1}),
 ])
 def test_the_people_a_label_takes_sides_on(nlp, label: str, expected) -> None:  # type: ignore[no-untyped-def]
     assert sides(nlp, label) == expected
@@ -59,6 +66,12 @@ ARTICLE = ("Okafor campaign manager Dev Patel said the audit was unfair. Lena Mo
     ("Sam Kerr", "Maria Okafor", ARTICLE, False),  # met her running mate: not of her camp
     ("Joe Bloggs", "Maria Okafor", ARTICLE, True),
     ("Lena Moss", "Maria Okafor", ARTICLE, False),
+    # the role is someone else's, or the name closes no introduction
+    ("Lena Moss", "Maria Okafor", "Reilly attacked the Okafor campaign, Moss said on Sunday.",
+     False),
+    ("Lena Moss", "Maria Okafor", "According to Moss, Okafor's campaign is in trouble.", False),
+    ("Zoe Patel", "Maria Okafor", ARTICLE, False),  # Dev Patel is of the camp, not Zoe
+    ("Lena Moss", "Maria Okafor", "He criticised the Okafor team\n\nMoss said so.", False),
 ])
 def test_who_speaks_for_whom(speaker: str, person: str, text: str, expected: bool) -> None:
     assert speaks_for(speaker, person, text) is expected
@@ -70,6 +83,11 @@ def test_a_joint_speaker_takes_a_side_only_when_all_its_members_share_it() -> No
     assert speaker_side("Tom Reilly and Sam Kerr", both_failed) is None
     rivals = (("Maria Okafor", 1), ("Tom Reilly", -1))
     assert speaker_side("Maria Okafor and Tom Reilly", rivals) is None
+    # a title after a comma is no second member
+    assert speaker_side("Tom Reilly, D-Ohio", rivals) == ("Tom Reilly", -1, True)
+    # the person themselves, whatever the article says of others' camps
+    text = "The ads target Okafor's campaign, Tom Reilly said."
+    assert speaker_side("Tom Reilly", rivals, text) == ("Tom Reilly", -1, True)
 
 
 FLOODS = Concept("flood-defences",

@@ -138,6 +138,8 @@ def coding_command(coding_path: str, model: str | None, json_path: str | None, f
     from ..network.coding import ConceptCoder
     from ..nlp import load_nlp
 
+    if given_spans and (extractor_name or scheme):
+        raise click.UsageError("--extractor and --scheme only apply end to end (no --given-spans)")
     try:
         gold = load_coding_gold(coding_path)
     except CodingGoldError as exc:
@@ -152,8 +154,6 @@ def coding_command(coding_path: str, model: str | None, json_path: str | None, f
         from ..services.evaluate import pipeline_config
 
         extractor = Extractor(model=model, config=pipeline_config(extractor_name, scheme))
-    elif extractor_name or scheme:
-        raise click.UsageError("--extractor and --scheme only apply end to end (no --given-spans)")
     try:
         report = evaluate_coding(gold, lambda cb: ConceptCoder(cb, nlp, method=method, **extra),
                                  given_spans=given_spans, extractor=extractor)

@@ -511,6 +511,8 @@ class ShotItem:
     concept: str | None
     agreement: str | None
     span: tuple[int, int] | None = None
+    speaker: str | None = None  # the gold actor: a speaker speaks for their own side
+    document: str = ""  # the document's text, where speakers' roles are introduced
 
 
 @dataclass(slots=True)
@@ -609,8 +611,10 @@ def fewshot_curve(items: Sequence[ShotItem], codebook: Any, nlp: Any, *,
     for group, members in by_group.items():
         results = [coder._code_doc(docs[j], cue_docs[items[j].cue or ""], None)
                    for j in members]
-        coder._code_from_context([CodingItem(items[j].text, items[j].cue, group)
-                                  for j in members], results)
+        coding_items = [CodingItem(items[j].text, items[j].cue, group, text=items[j].document,
+                                   speaker=items[j].speaker) for j in members]
+        coder._code_from_context(coding_items, results, [docs[j] for j in members])
+        coder._apply_own_side(coding_items, results)  # as code_many does
         for j, r in zip(members, results, strict=True):
             zero[j] = r
     out = []
@@ -651,7 +655,7 @@ def fewshot_curve(items: Sequence[ShotItem], codebook: Any, nlp: Any, *,
 
 def gold_shot_items(gs: GoldSet) -> list[ShotItem]:
     return [ShotItem(g.text(d.text), g.cue_text(d.text), d.doc_id, g.concept, g.agreement,
-                     (g.start, g.end))
+                     (g.start, g.end), g.actor, d.text)
             for d in gs.documents for g in d.statements]
 
 

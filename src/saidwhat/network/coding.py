@@ -361,13 +361,20 @@ class ConceptCoder:
                                           role=_role_description(item)))
         if self.context:
             self._code_from_context(its, results, contents)
-        for item, r in zip(its, results, strict=True):
-            if item.speaker and self.settings.coding_own_side:
-                r.codes = [self._own_side(c, item.speaker, item.text) for c in r.codes]
+        self._apply_own_side(its, results)
         from .fewshot import learn  # few-shot: what labelled examples teach (none: no change)
 
         learn(self, contents, [i.cue for i in its], results, [i.group for i in its])
         return [r.codes for r in results]
+
+    def _apply_own_side(self, items: Sequence[CodingItem], results: list[_Result]) -> None:
+        """:meth:`_own_side` on every code of statements with a speaker (when the setting
+        is on)."""
+        if not self.settings.coding_own_side:
+            return
+        for item, r in zip(items, results, strict=True):
+            if item.speaker:
+                r.codes = [self._own_side(c, item.speaker, item.text) for c in r.codes]
 
     def _own_side(self, code: ConceptCode, speaker: str, text: str = "") -> ConceptCode:
         """A statement by a person the concept's label takes a side on, or by one who speaks
@@ -1284,8 +1291,16 @@ def polarity_of_cue(cue_doc: Doc) -> tuple[str, str]:
     if pol == "neutral":
         return pol, cue_doc.text
     stance = content_stance_words()
-    flips = sum(1 for t in cue_doc[:at] if t.dep_ == "neg" or stance.get(t.lower_) in (
-        "negation", "oppose") or stance.get(t.lemma_.lower()) in ("negation", "oppose"))
+    word = cue_doc[at]
+    # only a negator of the polar word itself ("did *not* back", "*no longer* backs") or a
+    # refusal that governs it ("*refused* to endorse"): "did not hesitate to criticise" and
+    # "not only endorsed" keep the word's polarity
+    flips = sum(c.dep_ == "neg" for c in word.children) + sum(
+        g.dep_ == "neg" for a in word.children if a.dep_ == "advmod" for g in a.children)
+    gov = word.head
+    if word.dep_ == "xcomp" and gov is not word and {
+            stance.get(gov.lower_), stance.get(gov.lemma_.lower())} & {"negation", "oppose"}:
+        flips += 1 + sum(c.dep_ == "neg" for c in gov.children)
     if flips % 2:
         pol = "oppose" if pol == "support" else "support"
     return pol, cue_doc.text

@@ -42,30 +42,42 @@ def name_of(head: Token) -> str:
 def _person_heads(label: Doc) -> list[tuple[Token, str]]:
     """The people a label names, as (the token that stands for them in the parse, their
     name): proper nouns that head their name, tagged as people or untagged, and names
-    before a camp word ("the *Obama* administration": the administration stands for them)."""
+    before a camp word ("the *Obama* administration", "the *Trump* campaign": the camp
+    stands for them; the tagger often calls such a name an organisation or a place)."""
     out = []
+    tagged = label.has_annotation("ENT_IOB")
     for t in label:
         if t.pos_ != "PROPN":
             continue
-        if label.has_annotation("ENT_IOB") and t.ent_type_ not in ("PERSON", ""):
-            continue
         if t.dep_ in ("compound", "flat"):
-            if t.head.pos_ == "NOUN" and t.head.lower_ in camp_roles():
+            if t.head.pos_ == "NOUN" and t.head.lower_ in camp_roles() and (
+                    not tagged or t.ent_type_ in ("PERSON", "ORG", "FAC", "")):
                 out.append((t.head, name_of(t)))
+            continue
+        if tagged and t.ent_type_ not in ("PERSON", ""):
             continue
         out.append((t, name_of(t)))
     return out
 
 
 def _negative(t: Token) -> bool:
-    """A predicate that judges its subject badly: "fail", "lie", a negative evaluation, a
-    blame word (``owner_unfavourable.txt``), or any negated predicate."""
-    lemma = t.lemma_.lower()
-    kind = evaluation_words().get((lemma,))
-    return (kind in ("negative", "denial") or lemma in owner_unfavourable()
-            or lemma in _FAILING or any(c.dep_ == "neg" for c in t.children))
+    """A predicate that judges its subject badly: "fail", "lie", a negative evaluation or
+    a blame word (``owner_unfavourable.txt``), on the verb or its complement, unless
+    negated ("did not lie"); or a negated predicate that is no verdict of its own ("X has
+    not acted"). A demand ("X should not cut Y") judges nobody."""
+
+    def bad(x: Token) -> bool:
+        lemma = x.lemma_.lower()
+        return (evaluation_words().get((lemma,)) in ("negative", "denial")
+                or lemma in owner_unfavourable() or lemma in _FAILING)
+
+    if any(c.dep_ == "aux" and c.lower_ in _DEMAND_MODALS for c in t.children):
+        return False
+    judged = bad(t) or any(bad(c) for c in t.children if c.dep_ in ("acomp", "attr"))
+    return judged != any(c.dep_ == "neg" for c in t.children)
 
 
+_DEMAND_MODALS = frozenset({"should", "must", "ought", "shall"})
 # Nouns of moving away from something: "a *break* from X's policy".
 _AWAY = frozenset({"break", "departure", "shift", "move", "turn", "change"})
 # Predicates of failing: "X has failed to", "X refused to", "X neglected".
@@ -77,10 +89,30 @@ def _side_of(p: Token, owner: tuple[str, int] | None) -> int:
     side ("biased *against* X": a wrong done to X; "unite *behind* X"; "back X"), -1 when
     it judges them ("which X has *failed* to do") or ranks them behind the label's subject
     ("Y leads X"), 0 when it says nothing of them ("X should embrace Y": a demand)."""
-    # climb from the name to the word that governs it
-    head = p
-    while head.dep_ in ("conj", "appos", "poss", "nmod") and head.head is not head:
-        head = head.head
+    sign = _governed_side(p, owner)
+    # "endorse X's *rivals*", "biased against X's *critics*": the side of X's adversaries
+    adversary = any(x.dep_ == "poss" and x.head.lemma_.lower() in _ADVERSARIES
+                    for x in _climb(p))
+    return -sign if adversary else sign
+
+
+def _climb(p: Token) -> list[Token]:
+    """The tokens from a name up to the phrase that stands in its clause ("X's plan")."""
+    chain = [p]
+    while chain[-1].dep_ in ("conj", "appos", "poss", "nmod") and chain[-1].head is not chain[-1]:
+        chain.append(chain[-1].head)
+    return chain
+
+
+# Nouns of a person's adversaries: "X's rivals" are against X.
+_ADVERSARIES = frozenset({"rival", "opponent", "critic", "challenger", "enemy", "detractor"})
+# Verbs ranking a subject ahead of its object ("Y leads X") or behind it ("Y trails X").
+_AHEAD = frozenset({"lead", "beat", "defeat", "outpoll", "outpace", "top"})
+_BEHIND = frozenset({"trail"})
+
+
+def _governed_side(p: Token, owner: tuple[str, int] | None) -> int:
+    head = _climb(p)[-1]
     gov = head.head
     if head.dep_ == "pobj" and gov.lower_ == "against":
         return 1
@@ -95,9 +127,11 @@ def _side_of(p: Token, owner: tuple[str, int] | None) -> int:
     if head.dep_ == "dobj" and gov.pos_ == "VERB":
         if cue_polarity().get(gov.lemma_.lower()) == "support":
             return 1  # "Republicans should endorse X"
-        if owner is not None and owner[1] > 0 and any(
+        lemma = gov.lemma_.lower()
+        if owner is not None and (lemma in _AHEAD or lemma in _BEHIND) and any(
                 c.dep_ == "nsubj" and c.pos_ == "PROPN" for c in gov.children):
-            return -1  # "Y leads X": X is behind the person the label favours
+            # "Y leads X": X is on the other side of the person the label is about
+            return -owner[1] if lemma in _AHEAD else owner[1]
     return 0
 
 
@@ -125,8 +159,9 @@ def _strip_camp(name: str) -> str:
 
 
 def _speaker_parts(speaker: str) -> list[str]:
-    """A joint speaker's members ("Barack Obama and Hillary Clinton")."""
-    return [p.strip() for p in re.split(r",| and | & ", speaker) if p.strip()]
+    """A joint speaker's members ("Barack Obama and Hillary Clinton"); a comma's tail is a
+    title or a state ("Tim Kaine, D-Va."), not a member."""
+    return [p.strip() for p in re.split(r" and | & ", speaker.split(",")[0]) if p.strip()]
 
 
 def speaker_side(speaker: str, sides: tuple[tuple[str, int], ...], text: str = ""
@@ -138,8 +173,10 @@ def speaker_side(speaker: str, sides: tuple[tuple[str, int], ...], text: str = "
     parts = _speaker_parts(speaker)
     found: list[tuple[str, int, bool]] = []
     for part in parts:
-        mine = [(name, sign, same_name(part, name)) for name, sign in sides
-                if speaks_for(part, name, text)]
+        # a speaker who is one of the people named speaks for themselves; the article's
+        # mentions of them beside others' camps say nothing more
+        mine = [(name, sign, True) for name, sign in sides if same_name(part, name)] or [
+            (name, sign, False) for name, sign in sides if speaks_for(part, name, text)]
         if not mine:
             return None
         found.extend(mine)
@@ -170,27 +207,56 @@ def _one_speaks_for(speaker: str, person: str, text: str) -> bool:
     return bool(text) and _introduced_as_camp(speaker, person, text)
 
 
+@lru_cache(maxsize=4096)
 def _introduced_as_camp(speaker: str, person: str, text: str) -> bool:
-    surname = re.escape(speaker.split()[-1])
-    theirs = re.escape(person.split()[-1])
-    roles = "|".join(sorted((re.escape(r) for r in camp_roles()), key=len, reverse=True))
-    return _camp_pattern(surname, theirs, roles).search(text) is not None
+    """Does ``text`` introduce ``speaker`` as one of ``person``'s camp? Cheap when it
+    names only one of them (no pattern is run), and remembered per (speaker, person,
+    text): a document's statements ask the same question again and again."""
+    words = speaker.split()
+    surname, theirs = words[-1].strip(".,"), person.split()[-1]
+    if not surname or surname not in text or theirs not in text:
+        return False
+    for m in _camp_pattern(re.escape(surname), re.escape(theirs)).finditer(text):
+        written = next((g for g in m.groups() if g), "").split()
+        # a first name written before the surname must be the speaker's ("Jason Miller"
+        # is not "Zell Miller")
+        if len(words) < 2 or not written or same_name(" ".join([*written, surname]), speaker):
+            return True
+    return False
+
+
+@lru_cache(maxsize=1)
+def _roles() -> str:
+    return "|".join(sorted((re.escape(r) for r in camp_roles()), key=len, reverse=True))
 
 
 @lru_cache(maxsize=256)
-def _camp_pattern(surname: str, theirs: str, roles: str) -> re.Pattern[str]:
-    # Names are matched as written (capitalised); the role words in any case.
-    role = rf"(?i:(?:{roles})s?)"
+def _camp_pattern(surname: str, theirs: str) -> re.Pattern[str]:
+    # Names are matched as written (capitalised), the role words in any case, within one
+    # paragraph ([ \t], not \s); an appositive must close after the name ("..., Mook,
+    # said", "... Mook."), so that "attacked the Clinton campaign, Conway said" is no
+    # introduction of Conway.
+    role = rf"\b(?i:(?:{_roles()})s?)\b"
     poss = r"(?:['’]s)?"
-    name_words = r"(?:[A-Z][\w.'’-]*\s+){0,3}"
+    names = r"(?:[A-Z][\w.'’-]*[ \t]+){0,3}"
+
+    def first(n: int) -> str:
+        return rf"(?P<first{n}>(?:[A-Z][\w.'’-]*[ \t]+){{0,3}})"
+
     # only a rank between the name and the role: "Clinton's *former* campaign manager", not
     # "Anderson, who saw Clinton's running mate"
-    small = r"(?:(?i:former|senior|longtime|top|chief|deputy|national|new|then)\s+)?"
+    small = r"(?:(?i:former|senior|longtime|top|chief|deputy|national|new|then)[ \t]+)?"
+    end = r"(?=[ \t]*[,.;:)]|[ \t]*$)"
+    art = r"(?:(?i:a|an|the)[ \t]+)?"
     return re.compile(
-        # "Clinton campaign manager Robby Mook", "Trump's running mate, Mike Pence"
-        rf"\b{theirs}{poss}\s+{small}{role},?\s+{name_words}{surname}\b"
+        # "Clinton campaign manager Robby Mook"
+        rf"\b{theirs}{poss}[ \t]+{small}{role}[ \t]+{first(1)}{surname}\b"
+        # "Trump's running mate, Mike Pence, said"
+        rf"|\b{theirs}{poss}[ \t]+{small}{role},[ \t]+{first(2)}{surname}\b{end}"
         # "Robby Mook, Clinton's campaign manager", "Pence, Trump's running mate"
-        rf"|\b{surname},\s+(?:(?i:a|an|the)\s+)?{small}{theirs}{poss}\s+{small}{role}\b"
-        # "Kellyanne Conway, campaign manager for Donald Trump", "a spokesman for Trump, Jason Miller"
-        rf"|\b{surname},\s+(?:(?i:a|an|the)\s+)?{small}{role}\s+(?i:for|to|of)\s+{name_words}{theirs}\b"
-        rf"|{role}\s+(?i:for|to)\s+{name_words}{theirs},?\s+{name_words}{surname}\b")
+        rf"|\b{surname},[ \t]+{art}{small}{theirs}{poss}[ \t]+{small}{role}{end}"
+        # "Kellyanne Conway, campaign manager for Donald Trump,"
+        rf"|\b{surname},[ \t]+{art}{small}{role}[ \t]+(?i:for|to|of)[ \t]+{names}{theirs}\b{end}"
+        # "a spokesman for Trump, Jason Miller,"
+        rf"|{role}[ \t]+(?i:for|to)[ \t]+{names}{theirs},[ \t]+{first(3)}{surname}\b{end}",
+        re.MULTILINE)

@@ -108,9 +108,10 @@ class DirectQuotes:
                 if verb is not None:
                     break
             para = doc.paragraph_of(q.start)
-            if verb is None:
-                verb = cue_colon_before(doc, para)  # "The governor added:\n\n“…”"
             colon = colon_source(sdoc, q, lang) if verb is None else None
+            if verb is None and colon is None and \
+                    not text[doc.paragraphs[para][0]:q.open_start].strip():
+                verb = cue_colon_before(doc, para)  # "The governor added:\n\n“…”"
             came = came_from(sdoc, q, lang) if verb is None and colon is None else None
             if came is not None:
                 rec = Candidate("direct", (q.start, q.end), list(came[:2]), came[0], came[2], para)
