@@ -522,10 +522,14 @@ def dask_backend(address: str, model: str | None, workers: int, parts_dir: Path 
         def run(batches: Iterator[Batch]) -> Iterator[list[ExtractionResult]]:
             pending.clear()
             # Deaths of each document's own tasks: one alone is not proof (another document
-            # may kill the worker its task was queued on), _DASK_SOLO_DEATHS are.
+            # may kill the worker its task was queued on), _DASK_SOLO_DEATHS are. Suspects
+            # (the documents of a task that died) are retried one at a time, each alone in
+            # its task, so that a suspect's death is its own, not a neighbour's.
             solo_deaths: dict[Any, int] = {}
+            suspects: list[Any] = []
+            alone: list[Any] = []  # the future of the suspect now running, if any
 
-            def submit(batch: Batch) -> None:
+            def submit(batch: Batch) -> Any:
                 if parts_dir is not None:
                     fut = client.submit(extract_batch_to_parquet, batch, model,
                                         str(parts_dir), config, queue_name, pure=False)
@@ -533,32 +537,42 @@ def dask_backend(address: str, model: str | None, workers: int, parts_dir: Path 
                     fut = client.submit(_worker_extract_batch, batch, model, config,
                                         queue_name, pure=False)
                 pending[fut] = batch
+                return fut
+
+            def next_suspect() -> None:
+                if not alone and suspects:
+                    alone.append(submit([suspects.pop(0)]))
 
             def collect(done: Any) -> Iterator[list[ExtractionResult]]:
                 for fut in done:
                     batch = pending.pop(fut)
+                    was_alone = bool(alone) and alone[0] is fut
+                    if was_alone:
+                        alone.clear()
                     try:
                         value = fut.result()
                     except KilledWorker as exc:
                         # Dask retried the task on other workers and each one died: redo
                         # its documents one per task to find the one that kills them.
                         tries = getattr(exc, "allowed_failures", 0) + 1
-                        if len(batch) == 1 and batch[0][0] in solo_deaths:
-                            solo_deaths[batch[0][0]] += tries
-                        if len(batch) == 1 and solo_deaths.get(batch[0][0], 0) >= _DASK_SOLO_DEATHS:
+                        doc = batch[0] if len(batch) == 1 else None
+                        if doc is not None and was_alone:
+                            solo_deaths[doc[0]] = solo_deaths.get(doc[0], 0) + tries
+                        if doc is not None and solo_deaths.get(doc[0], 0) >= _DASK_SOLO_DEATHS:
                             last = getattr(getattr(exc, "last_worker", None), "address", "?")
-                            yield [ExtractionResult(batch[0][0], None, (
-                                f"worker died: {solo_deaths[batch[0][0]]} Dask worker(s) died"
+                            yield [ExtractionResult(doc[0], None, (
+                                f"worker died: {solo_deaths[doc[0]]} Dask worker(s) died"
                                 f" extracting this document alone (the last: {last}; see its"
                                 " log)"))]
+                        elif doc is not None and was_alone:
+                            suspects.insert(0, doc)  # again, before the other suspects
                         else:
                             # a task queued on the dying worker dies with it, guilty or not:
-                            # each document gets tasks of its own until it has killed
-                            # _DASK_SOLO_DEATHS workers alone
-                            for doc in batch:
-                                solo_deaths.setdefault(doc[0], 0)
-                                submit([doc])
+                            # each of its documents is a suspect, tried alone in turn
+                            suspects.extend(batch)
+                        next_suspect()
                         continue
+                    next_suspect()
                     if parts_dir is not None:
                         yield read_parquet_part(value)
                         os.remove(value)
