@@ -1,7 +1,8 @@
 """The built-in candidate sources, registered in ``saidwhat.sources``:
 
 * ``direct_quotes.v1`` (:class:`DirectQuotes`) -- quotations from the marks, with the cue
-  beside them, a ``Name: ‘…’`` colon, or going on from the previous quotation's speaker;
+  beside them, "According to Name, ‘…’", a ``Name: ‘…’`` colon, a cue paragraph "Name
+  added:" before, or going on from the previous quotation's speaker;
 * ``cue_speech.v1`` (:class:`CueSpeech`) -- indirect and mixed speech from cue verbs in the
   parse ("said that …", "according to …", "called for …");
 * ``name_colon.v1`` (:class:`NameColon`) -- headline and transcript lines "Jane Doe: words";
@@ -108,6 +109,9 @@ class DirectQuotes:
                 if verb is not None:
                     break
             para = doc.paragraph_of(q.start)
+            according = according_before(sdoc, q, lang) if verb is None else None
+            if according is not None:
+                verb = according[0]
             colon = colon_source(sdoc, q, lang) if verb is None else None
             if verb is None and colon is None and \
                     not text[doc.paragraphs[para][0]:q.open_start].strip():
@@ -117,6 +121,9 @@ class DirectQuotes:
                 rec = Candidate("direct", (q.start, q.end), list(came[:2]), came[0], came[2], para)
             elif colon is not None:
                 rec = Candidate("direct", (q.start, q.end), [colon[0]], None, colon[1], para)
+            elif according is not None:
+                rec = Candidate("direct", (q.start, q.end), [according[0], according[1]],
+                                according[0], according[2], para)
             elif verb is not None:
                 rec = Candidate("direct", (q.start, q.end), cue_tokens(verb, lang), verb,
                                 subject_of(verb, lang, settings.subject_max_hops) or
@@ -138,6 +145,33 @@ class DirectQuotes:
             out.append(rec)
             prev = rec
         return out
+
+
+def according_before(sdoc: Doc, q: QuoteSpan, lang: LanguagePack
+                     ) -> tuple[Token, Token, Token] | None:
+    """"According to Jane Doe, ‘…’": the phrase right before the opening mark introduces
+    the quotation. Returns "according", "to" and the source head."""
+    i = token_index_at(sdoc, q.open_start)
+    j = i - 1
+    while j >= 0 and (sdoc[j].is_space or sdoc[j].text in (",", ":")):
+        j -= 1  # the comma after the source
+    if j < 0:
+        return None
+    according_to = lang.word_list("according_to")
+    start = max(0, j - 12)
+    for t in sdoc[start:j + 1]:
+        if t.lower_ != "according":
+            continue
+        to = next((c for c in t.children if c.lower_ in according_to), None)
+        if to is None and t.i + 1 < len(sdoc) and sdoc[t.i + 1].lower_ in according_to:
+            to = sdoc[t.i + 1]
+        if to is None:
+            continue
+        src = next((c for c in to.children if c.dep_ == lang.labels.pobj), None)
+        if src is None or src.right_edge.i != j or "\n" in sdoc[t.i:j + 1].text:
+            continue
+        return t, to, src
+    return None
 
 
 def cue_colon_before(doc: DocContext, para: int) -> Token | None:
