@@ -151,10 +151,17 @@ def label_sides(label: Doc, owner: tuple[str, int] | None) -> tuple[tuple[str, i
     return tuple(sides)
 
 
-def _strip_camp(name: str) -> str:
+def _strip_camp(name: str, keep: int = 0) -> str:
+    """``name`` without its trailing camp words ("Obama administration", "Clinton campaign
+    manager"), longest phrase first, keeping at least ``keep`` words."""
     words = name.split()
-    while words and words[-1].lower() in camp_roles():
-        words = words[:-1]
+    stripped = True
+    while stripped and len(words) > keep:
+        stripped = False
+        for n in (3, 2, 1):
+            if len(words) - n >= keep and " ".join(words[-n:]).lower() in camp_roles():
+                words, stripped = words[:-n], True
+                break
     return " ".join(words)
 
 
@@ -190,28 +197,21 @@ def speaks_for(speaker: str, person: str, text: str = "") -> bool:
     "Trump surrogates", "Clinton's campaign"), or, in ``text``, introduced as one of their
     camp ("Clinton campaign manager Robby Mook", "Mook, Clinton's campaign manager",
     "a spokesman for Trump, Jason Miller")?"""
-    return bool(speaker.split()) and _one_speaks_for(speaker.strip(), person, text)
-
-
-def _one_speaks_for(speaker: str, person: str, text: str) -> bool:
-    words = re.sub(r"['’]s\b", "", speaker).split()
-    stripped = True
-    while stripped and len(words) > 1:
-        stripped = False
-        for n in (3, 2, 1):  # "Clinton campaign manager", "Trump surrogates"
-            if len(words) > n and " ".join(words[-n:]).lower() in camp_roles():
-                words, stripped = words[:-n], True
-                break
-    if words and same_name(" ".join(words), person):
+    speaker = speaker.strip()
+    if not speaker:
+        return False
+    # "Trump surrogates", "Clinton's campaign": the name before the camp words
+    if same_name(_strip_camp(re.sub(r"['’]s\b", "", speaker), keep=1), person):
         return True
     return bool(text) and _introduced_as_camp(speaker, person, text)
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=256)
 def _introduced_as_camp(speaker: str, person: str, text: str) -> bool:
     """Does ``text`` introduce ``speaker`` as one of ``person``'s camp? Cheap when it
     names only one of them (no pattern is run), and remembered per (speaker, person,
-    text): a document's statements ask the same question again and again."""
+    text): a document's statements ask the same question again and again, one document
+    after another (a small cache: each entry keeps its document's text alive)."""
     words = speaker.split()
     surname, theirs = words[-1].strip(".,"), person.split()[-1]
     if not surname or surname not in text or theirs not in text:

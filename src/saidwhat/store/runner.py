@@ -527,7 +527,7 @@ def dask_backend(address: str, model: str | None, workers: int, parts_dir: Path 
             # its task, so that a suspect's death is its own, not a neighbour's.
             solo_deaths: dict[Any, int] = {}
             suspects: list[Any] = []
-            alone: list[Any] = []  # the future of the suspect now running, if any
+            alone: Any = None  # the future of the suspect now running, if any
 
             def submit(batch: Batch) -> Any:
                 if parts_dir is not None:
@@ -540,15 +540,17 @@ def dask_backend(address: str, model: str | None, workers: int, parts_dir: Path 
                 return fut
 
             def next_suspect() -> None:
-                if not alone and suspects:
-                    alone.append(submit([suspects.pop(0)]))
+                nonlocal alone
+                if alone is None and suspects:
+                    alone = submit([suspects.pop(0)])
 
             def collect(done: Any) -> Iterator[list[ExtractionResult]]:
+                nonlocal alone
                 for fut in done:
                     batch = pending.pop(fut)
-                    was_alone = bool(alone) and alone[0] is fut
+                    was_alone = alone is fut
                     if was_alone:
-                        alone.clear()
+                        alone = None
                     try:
                         value = fut.result()
                     except KilledWorker as exc:
