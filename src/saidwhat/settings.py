@@ -90,6 +90,10 @@ class Settings:
     mention_max_tokens: int = 60
     """A source mention longer than this is a runaway parse: the core noun phrase is kept."""
 
+    cataphora_max_tokens: int = 80
+    """A role named before its person ("…, the power minister said. Power Minister Jane Doe
+    …") is that person when introduced at most this many tokens later."""
+
     lookback_sentences: int = 8
     """Pronouns and role nouns ("she", "the minister") refer to people named at most this
     many sentences back."""

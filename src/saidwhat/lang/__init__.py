@@ -61,6 +61,7 @@ class Labels:
     conj: str = "conj"
     prep: str = "prep"
     pobj: str = "pobj"
+    agent: str = "agent"
     pcomp: str = "pcomp"
     prt: str = "prt"
     neg: str = "neg"

@@ -15,6 +15,7 @@ text order with one :class:`SpeakerResolver`. A learned resolver replaces it by 
 from __future__ import annotations
 
 import bisect
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -93,7 +94,7 @@ class SpeakerResolver:
     def _index_people(self) -> None:
         lex = self._lex
         lab = self._lab
-        for ent in _person_spans(self.sdoc, self.lang):
+        for ent in _trim_headline_names(_person_spans(self.sdoc, self.lang), self.lang):
             if ent.root.dep_ == lab.compound and ent.root.head.pos_ == "NOUN" and \
                     ent.root.head.i >= ent.end:
                 continue  # "the Elmstead branch": a name modifying a common noun is no person
@@ -231,6 +232,12 @@ class SpeakerResolver:
         if lower in lang.relative_pronouns and source.head.dep_ == lab.relcl:
             speaker, _ = self.resolve(source.head.head)
             return speaker, mention
+        author = _author_of(source, lang)
+        if author is not None:
+            # "according to an analysis by X": the work speaks with its author's words
+            speaker, _ = self.resolve(author)
+            if speaker.name:
+                return speaker, mention
         owner = {t.i for c in source.children if c.dep_ == lab.poss for t in c.subtree}
         ent = self._person_tokens.get(source.i) or next(
             (self._person_tokens[t.i] for t in core
@@ -291,8 +298,11 @@ class SpeakerResolver:
             person = self._add_person_mention(core)
             return self._speaker_for(person, source.i), mention
         head_lemma = source.lemma_.lower()
-        words = [t for t in core if t.lower_ not in lang.articles and not t.is_punct]
-        text = " ".join(t.text for t in words) if words else core.text
+        words = [t for t in core if t.lower_ not in lang.articles
+                 and (not t.is_punct or t.text in lang.dashes + "-‑" and not t.whitespace_)]
+        # "city's engineers", not "city 's engineers": the text's own spacing, articles out
+        text = "".join(t.text + (t.whitespace_ and " ") for t in words).strip() if words \
+            else core.text
         has_org = any(t.ent_type_ in lang.organization_entity_labels for t in core)
         det = next((t.lower_ for t in core if t.dep_ in (lab.det, lab.nummod)), None)
         indefinite = lang.indefinite_determiners
@@ -362,8 +372,10 @@ class SpeakerResolver:
                     return self._speaker_for(person, source.i), mention
         if det == "the" and source.pos_ == "NOUN" and source.tag_ != lab.tag_plural_noun and \
                 not has_org and head_lemma.endswith(lang.word_list("person_noun_suffixes")) and \
-                head_lemma not in lex.channel_nouns and lower not in lex.channel_nouns:
+                head_lemma not in lex.channel_nouns and lower not in lex.channel_nouns and \
+                head_lemma not in lex.role_nouns:
             # an epithet ("the pensioner", "the veteran driver"): the person just spoken of
+            # (a role noun, "the mayor", was looked for by its role above)
             person = self._recent_person(source.i, _role_gender(head_lemma, lang),
                                          subjects_first=False)
             if person is not None:
@@ -432,6 +444,14 @@ class SpeakerResolver:
                 return max(with_role, key=lambda c: c.token_i).entity
             if role_only:
                 return None
+            # "the mayor" is not the person just introduced as a lawyer: a known occupation
+            # other than the one asked rules a person out
+            occupations = self.lang.read_list("occupations.txt")
+            before = [c for c in before
+                      if not any((h := _role_head(r, self.lang)) in occupations and h != role
+                                 for r in c.entity.roles)]
+            if not before:
+                return None
             # "the minister" is not the shadow minister or a former one
             current = [c for c in before
                        if not any(w in r.lower() for r in c.entity.roles
@@ -460,7 +480,18 @@ class SpeakerResolver:
                 if _role_head(r, self.lang) in (lemma, lower) and \
                         mods <= {_strip_possessive(w, self.lang) for w in r.lower().split()}:
                     return e
-        return None
+        # a lede names the role before the person ("…, the power minister said on Friday.
+        # Power Minister Jane Doe said …"): the first person introduced after it with that
+        # role, within a few sentences, when only one is
+        later = self.candidates[bisect.bisect_right(self._candidate_keys, head.i):]
+        found = {id(c.entity): c.entity for c in later
+                 if c.token_i - head.i <= self.settings.cataphora_max_tokens
+                 and c.entity.type == "person"
+                 and (gender not in ("m", "f") or c.entity.gender in (None, gender))
+                 and any(_role_head(r, self.lang) in (lemma, lower) and
+                         mods <= {_strip_possessive(w, self.lang) for w in r.lower().split()}
+                         for r in c.entity.roles)}
+        return next(iter(found.values())) if len(found) == 1 else None
 
     def _recent_entity(self, token_i: int, types: tuple[str, ...]) -> Entity | None:
         floor = self._sentence_floor(token_i)
@@ -535,6 +566,38 @@ class SpeakerResolver:
         return [e for e in self.entities if e.mentions]
 
 
+def _author_of(source: Token, lang: LanguagePack) -> Token | None:
+    """The author of a work named as the source ("an analysis by X", "a statement from X",
+    "X's report", "a speech X delivered", "a study released by X"), or None."""
+    if source.pos_ != "NOUN" or (source.lemma_.lower() not in lang.read_list("authored_works.txt")
+                                 and source.lower_ not in lang.read_list("authored_works.txt")):
+        return None
+    lab = lang.labels
+    preps = lang.word_list("author_preps")
+    authoring = lang.word_list("authoring_verbs")
+
+    def by_object(head: Token) -> Token | None:
+        return next((g for c in head.children if c.dep_ in (lab.prep, lab.agent)
+                     and c.lower_ in preps for g in c.children if g.dep_ == lab.pobj), None)
+
+    for c in source.children:
+        if c.dep_ == lab.poss and c.pos_ in ("PROPN", "NOUN", "PRON"):
+            return c
+    found = by_object(source)
+    if found is not None:
+        return found
+    for c in source.children:
+        if c.dep_ in (lab.relcl, lab.acl) and c.lemma_.lower() in authoring:
+            subj = next((g for g in c.children if g.dep_ == lab.nsubj
+                         and g.lower_ not in lang.relative_pronouns), None)
+            if subj is not None and subj.i > source.i:
+                return subj
+            found = by_object(c)
+            if found is not None:
+                return found
+    return None
+
+
 def _strip_possessive(text: str, lang: LanguagePack) -> str:
     for suffix in lang.possessive_suffixes:
         text = text.removesuffix(suffix)
@@ -602,7 +665,7 @@ def _person_spans(sdoc: Doc, lang: LanguagePack) -> list[Span]:
     ("Mr Doe"), in text order."""
     lex = lang.lexicons
     courtesy = lang.courtesy_titles
-    spans = [_extend_left(e, lang) for e in sdoc.ents if e.label_ == "PERSON"]
+    spans = [_extend_right(_extend_left(e, lang), lang) for e in sdoc.ents if e.label_ == "PERSON"]
     covered = {t.i for e in spans for t in e}
     for tok in sdoc:
         if tok.text.lower() in courtesy and tok.text.lower() in lex.honorifics and \
@@ -621,6 +684,49 @@ def _person_spans(sdoc: Doc, lang: LanguagePack) -> list[Span]:
     return sorted(spans, key=lambda e: e.start)
 
 
+def _title_case_lines(text: str) -> list[tuple[int, int]]:
+    """Lines written in title case (headlines: "Senator Seeks New Vote As Session Ends"),
+    where NER takes a capitalised verb or adjective for part of a name."""
+    out = []
+    pos = 0
+    for line in text.split("\n"):
+        words = [w for w in re.findall(r"[^\W\d_]{4,}", line)]
+        if len(words) >= 2 and sum(w[0].isupper() for w in words) >= 0.8 * len(words):
+            out.append((pos, pos + len(line)))
+        pos += len(line) + 1
+    return out
+
+
+def _trim_headline_names(spans: list[Span], lang: LanguagePack) -> list[Span]:
+    """A person named in a title-case headline, cut to the words that name a person in the
+    body: "Derelict Smith" and "Smith Seeks" are Smith when the body names a Smith and no
+    "Derelict" or "Seeks"."""
+    if not spans:
+        return spans
+    lines = _title_case_lines(spans[0].doc.text)
+    if not lines:
+        return spans
+
+    def in_headline(e: Span) -> bool:
+        return any(s <= e.start_char < t for s, t in lines)
+
+    body = {fold(t.text) for e in spans if not in_headline(e) for t in e}
+    if not body:
+        return spans
+    out = []
+    for e in spans:
+        if in_headline(e) and any(fold(t.text) in body for t in e):
+            start, end = e.start, e.end
+            doc = e.doc
+            while start < end and fold(doc[start].text) not in body:
+                start += 1
+            while end > start and fold(doc[end - 1].text) not in body:
+                end -= 1
+            e = doc[start:end]
+        out.append(e)
+    return out
+
+
 def _extend_left(ent: Span, lang: LanguagePack) -> Span:
     """NER sometimes keeps only the surname ("Dame Harriet [Quayle]"): take the given names back."""
     lex = lang.lexicons
@@ -635,6 +741,21 @@ def _extend_left(ent: Span, lang: LanguagePack) -> Span:
             break
         start -= 1
     return doc[start:ent.end] if start != ent.start else ent
+
+
+def _extend_right(ent: Span, lang: LanguagePack) -> Span:
+    """NER sometimes takes the title for the name ("[Chief Superintendent] Ann Doe"): a span
+    that ends in a role noun runs on over the capitalised names after it."""
+    lex = lang.lexicons
+    doc = ent.doc
+    if ent[-1].lower_ not in lex.role_nouns:
+        return ent
+    end = ent.end
+    while end < len(doc) and doc[end].pos_ == "PROPN" and doc[end].text[:1].isupper() and \
+            doc[end].lower_ not in lex.role_nouns and doc[end].ent_type_ in ("", "PERSON") and \
+            doc[end].whitespace_ is not None and end - ent.end < 3:
+        end += 1
+    return doc[ent.start:end] if end > ent.end else ent
 
 
 def _is_subject(ent: Span, lang: LanguagePack) -> bool:
@@ -679,6 +800,11 @@ def _person_names(ent: Span, lang: LanguagePack) -> _Names | None:
         title = toks[0].text
         gender = gender or lex.honorifics.get(toks[0].text.lower())
         toks = toks[1:]
+    last_role = max((i for i, t in enumerate(toks[:-2]) if t.lower_ in lex.role_nouns), default=-1)
+    if last_role >= 0:
+        # "Garda Superintendent Liam Doyle": the words up to the title's noun are the title
+        title = " ".join(t.text for t in toks[:last_role + 1])
+        toks = toks[last_role + 1:]
     words = _name_words(toks)
     if not words or not any(w[:1].isupper() for w in words):
         return None

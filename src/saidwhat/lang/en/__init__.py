@@ -45,6 +45,11 @@ WORDS: dict[str, tuple[str, ...]] = {
     "come_from": ("come", "from"),
     # resolve._affiliation: "a spokesman for the council"
     "affiliation_preps": ("for", "at", "from", "of", "in", "close"),
+    # resolve._author_of: "an analysis by X", "a statement from X", "a speech X delivered"
+    "author_preps": ("by", "from"),
+    "authoring_verbs": ("deliver", "give", "write", "release", "publish", "issue", "make",
+                        "send", "post", "prepare", "commission", "conduct", "produce", "file",
+                        "author", "pen", "air", "run"),
     # cues.find_cue_near: marks that open another quotation
     "quote_open_tokens": ("“", "‘"),
 }

@@ -1,0 +1,78 @@
+"""Speakers behind works, titles and headlines: "according to an analysis by X", a role named
+before its person, a title NER took for the name, a title-case headline. Invented texts;
+names, places and organisations are fictional."""
+
+from __future__ import annotations
+
+from test_extract_cases import describe, run, with_content
+
+from saidwhat import Extractor
+
+
+def test_analysis_by_a_person_gives_the_person(extractor: Extractor) -> None:
+    text = ("Some families would pay more under the plan, according to an analysis by "
+            "Lily Brand, a former tax aide.\n")
+    q = with_content(run(extractor, text), "Some families would pay more under the plan")
+    assert q.speaker.name == "Lily Brand", describe([q])
+
+
+def test_report_by_a_body_gives_the_body(extractor: Extractor) -> None:
+    text = "Rents will rise by a fifth, according to a report by the Housing Council.\n"
+    q = with_content(run(extractor, text), "Rents will rise by a fifth")
+    assert q.speaker.name == "Housing Council", describe([q])
+    assert q.speaker.type == "organization", describe([q])
+
+
+def test_speech_a_person_delivered_gives_the_person(extractor: Extractor) -> None:
+    text = ("Margit Kemp said on Monday that the fund would grow.\n\n"
+            "The goal is to curb short-term investors, according to a speech Mrs. Kemp "
+            "delivered in July.\n")
+    q = with_content(run(extractor, text), "The goal is to curb short-term investors")
+    assert q.speaker.name == "Margit Kemp", describe([q])
+
+
+def test_a_work_with_no_author_stays_itself(extractor: Extractor) -> None:
+    # no author named: the speaker is not some person named nearby
+    text = ("Olek Varga opened the new ward on Monday.\n\n"
+            "Waiting times will double, according to a report.\n")
+    q = with_content(run(extractor, text), "Waiting times will double")
+    assert q.speaker.name != "Olek Varga", describe([q])
+
+
+def test_role_named_before_its_person_in_a_lede(extractor: Extractor) -> None:
+    text = ("Larnia will double its solar capacity by 2032, the energy minister said on "
+            "Friday.\n\n"
+            "Energy Minister Tove Ranald said solar power was the only way to replace coal.\n")
+    q = with_content(run(extractor, text), "Larnia will double its solar capacity by 2032")
+    assert q.speaker.name == "Tove Ranald", describe([q])
+
+
+def test_role_before_two_people_of_that_role_is_nobody_named(extractor: Extractor) -> None:
+    text = ("Larnia will double its solar capacity by 2032, the minister said on Friday.\n\n"
+            "Energy Minister Tove Ranald and Finance Minister Ewan Castell met in the "
+            "capital.\n")
+    q = with_content(run(extractor, text), "Larnia will double its solar capacity by 2032")
+    assert q.speaker.name not in ("Tove Ranald", "Ewan Castell"), describe([q])
+
+
+def test_a_different_occupation_is_not_the_person_just_named(extractor: Extractor) -> None:
+    text = ("The lawyer, Mark Dunmore, said in a letter that the hearing was fruitless.\n\n"
+            "The mayor has called the plan a disaster.\n")
+    q = with_content(run(extractor, text), "the plan a disaster")
+    assert q.speaker.name != "Mark Dunmore", describe([q])
+
+
+def test_a_title_ner_took_for_the_name(extractor: Extractor) -> None:
+    text = ("Speed limits on rural roads will fall next year.\n\n"
+            "Garda Superintendent Liam Doyle said lower limits alone would not make roads "
+            "safer without more enforcement.\n")
+    q = with_content(run(extractor, text), "lower limits alone would not make roads safer without more enforcement")
+    assert q.speaker.name == "Liam Doyle", describe([q])
+
+
+def test_a_headline_verb_is_no_part_of_a_name(extractor: Extractor) -> None:
+    text = ("Hartley Seeks More Funding As He Opens Clinic.\n\n"
+            "Governor Paul Hartley called for more money for rural clinics on Monday.\n\n"
+            "\"We are reminded of the families who wait for months,\" Hartley said.\n")
+    q = with_content(run(extractor, text), "We are reminded of the families who wait for months,")
+    assert q.speaker.name == "Paul Hartley", describe([q])
