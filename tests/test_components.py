@@ -89,14 +89,15 @@ def swapped(extractor: Extractor) -> Extractor:
 
 def test_the_default_config_names_the_built_in_components() -> None:
     pipe = build_pipeline()  # the learned extractor: the rules' sources, then the model
-    assert pipe.source_names == ["direct_quotes", "cue_speech", "name_colon", "cue_colon", "learned"]
+    assert pipe.source_names == ["direct_quotes", "cue_speech", "name_colon", "cue_colon", "noun_cues",
+                                 "learned"]
     assert isinstance(pipe, Attribution)
     assert all(isinstance(s, CandidateSource) for _, s in pipe.sources)
     assert isinstance(pipe.merger, Merger) and isinstance(pipe.resolver, Resolver)
     assert pipe.settings == Settings()
     assert pipe.lang.code == "en"
     for name in ("direct_quotes.v1", "cue_speech.v1", "name_colon.v1", "cue_colon.v1",
-                 "learned_cues.v1"):
+                 "noun_cues.v1", "learned_cues.v1"):
         assert registry.sources.get(name)
     assert registry.mergers.get("text_order_merge.v1") and registry.mergers.get(
         "learned_merge.v1")

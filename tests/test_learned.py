@@ -324,7 +324,8 @@ def test_learned_is_the_default_under_both_schemes_and_rules_is_todays_pipeline(
         assert pipe.source_names[-1] == "learned" and isinstance(pipe.merger, LearnedMerge)
     rules = load_config().merge(extractor_overrides("rules"))
     pipe = build_pipeline(rules)
-    assert pipe.source_names == ["direct_quotes", "cue_speech", "name_colon", "cue_colon"]
+    assert pipe.source_names == ["direct_quotes", "cue_speech", "name_colon", "cue_colon",
+                                 "noun_cues"]
     assert isinstance(pipe.merger, TextOrderMerge)
     assert pipe.merger.one_per_cue and pipe.merger.dedupe_spans
     assert provenance(rules)["extractor"] == "rules"

@@ -62,6 +62,17 @@ def test_gold_format_locates_quotes_and_cues(tmp_path: Path) -> None:
     assert doc.statements[3].concept is None and doc.statements[3].agreement is None
 
 
+def test_discontinuous_content_is_read_in_text_order(tmp_path: Path) -> None:
+    # brat lists a split content's parts as annotated: the later part may come first
+    a, b = TEXT.index("a fare rise"), TEXT.index("cycle lanes would")
+    line = (f"      - {{content: [[{b}, {b + 11}], [{a}, {a + 11}]], actor: Ann Lee, "
+            "concept: fares, agreement: support}\n")
+    [gs] = load_coding_gold(write_gold(tmp_path, line)).sets
+    [s] = gs.documents[0].statements
+    assert (s.start, s.end) == (a, b + 11)
+    assert s.text(TEXT) == "a fare rise cycle lanes"
+
+
 @pytest.mark.parametrize(("line", "message"), [
     ('      - {quote: "not in the text", actor: X, concept: fares, agreement: support}\n',
      "quote not found"),

@@ -125,7 +125,9 @@ def _statement(raw: Any, text: str, where: str) -> GoldStatement:
     if unknown:
         raise CodingGoldError(f"{where}: unknown field(s) {sorted(unknown)}")
     if "content" in raw:
-        content = _spans(raw["content"], where)
+        # in text order: brat lists a discontinuous content's parts as annotated, and the
+        # first part written may come after the second ("…," X said. "…")
+        content = tuple(sorted(_spans(raw["content"], where)))
         if content[-1][1] > len(text):
             raise CodingGoldError(f"{where}: content offsets beyond the text")
     elif isinstance(raw.get("quote"), str) and raw["quote"]:
@@ -145,7 +147,7 @@ def _statement(raw: Any, text: str, where: str) -> GoldStatement:
             raise CodingGoldError(f"{where}: cue not found: {raw['cue']!r}")
         cue = (found,)
     elif raw.get("cue") is not None:
-        cue = _spans(raw["cue"], where)
+        cue = tuple(sorted(_spans(raw["cue"], where)))
     actor = raw.get("actor")
     if not isinstance(actor, str) or not actor.strip():
         raise CodingGoldError(f"{where}: 'actor' must be a name")

@@ -7,7 +7,9 @@
   parse ("said that …", "according to …", "called for …");
 * ``name_colon.v1`` (:class:`NameColon`) -- headline and transcript lines "Jane Doe: words";
 * ``cue_colon.v1`` (:class:`CueColon`) -- a paragraph "The governor added:" introducing the
-  next one, a block quotation whose marks a web page's markup kept and the text lost.
+  next one, a block quotation whose marks a web page's markup kept and the text lost;
+* ``noun_cues.v1`` (:class:`NounCues`) -- a speech noun with its that-clause: "warnings from
+  his lawyer that …", "her claim that …", "persisted in arguments that …".
 
 :func:`classify_quotes` (run once per document, before the sources) splits the quotations
 into whole ones (speech) and quoted fragments inside a clause.
@@ -408,6 +410,99 @@ class CueSpeech:
                 or not inside_another(r)]
 
 
+class NounCues:
+    """Indirect speech cued by a noun of reported speech (``speech_nouns.txt``) whose
+    that-clause is what was said. The source is the noun's author: "from"/"by" X, a
+    possessive ("her claim that …"), or the subject of a verb that voices it ("Democrats
+    persisted in arguments that …", ``voicing_verbs.txt``); with none, nothing is proposed
+    ("rejected claims that …" names no claimant). Defers to text already taken."""
+
+    name = "noun_cues"
+
+    def __init__(self, confidence: float = 1.0) -> None:
+        self.confidence = confidence
+
+    def __call__(self, doc: DocContext, prior: Sequence[Candidate]) -> list[Candidate]:
+        lang, sdoc = doc.lang, doc.sdoc
+        nouns = lang.read_list("speech_nouns.txt")
+        taken = SpanIndex(r.content for r in prior)
+        full = doc.full_index
+        out = []
+        for t in sdoc:
+            if t.pos_ != "NOUN" or t.lemma_.lower() not in nouns or full.containing(t.idx):
+                continue
+            clause = _that_clause(t, lang)
+            if clause is None:
+                continue
+            s, e = clause
+            if taken.overlapping(s, e):
+                continue
+            source = _noun_author(t, lang)
+            if source is None:
+                continue
+            words = [w for w in sdoc.char_span(s, e, alignment_mode="expand") or ()
+                     if not w.is_punct and not w.is_space]
+            if len(words) < doc.settings.content_min_words + 1:
+                continue
+            out.append(Candidate("indirect", (s, e), [t], t, source, doc.paragraph_of(s),
+                                 provenance=self.name, confidence=self.confidence))
+            doc.check()
+        return out
+
+
+def _that_clause(noun: Token, lang: LanguagePack) -> tuple[int, int] | None:
+    """Character span of the noun's that-clause ("claim [that the water was unsafe]")."""
+    lab = lang.labels
+    that = lang.word_list("that")
+    for c in noun.children:
+        if c.dep_ not in (lab.acl, lab.ccomp, lab.relcl) or c.i < noun.i:
+            continue
+        mark = next((g for g in c.children if g.dep_ == lab.mark and g.lower_ in that), None)
+        if mark is None:
+            continue
+        toks = [w for w in c.subtree if w.i >= mark.i]
+        last = toks[-1]
+        while last.is_punct and last.i > mark.i:
+            last = last.doc[last.i - 1]
+        return mark.idx, last.idx + len(last)
+    # the small parser often hangs the clause on the sentence's verb ("despite warnings
+    # from his lawyer that the hearing was pointless"): a "that" right after the noun's
+    # phrase still opens what was said
+    after = max(w.i for w in noun.subtree) + 1
+    doc = noun.doc
+    if after < len(doc) and doc[after].text == ",":
+        after += 1  # "warnings from his lawyer, Jane Doe, that …"
+    if after < len(doc) and doc[after].lower_ in that and doc[after].dep_ == lab.mark and \
+            doc[after].head.i > after and doc[after].head.dep_ != lab.root:
+        clause = doc[after].head
+        toks = [w for w in clause.subtree if w.i >= after]
+        last = toks[-1]
+        while last.is_punct and last.i > after:
+            last = doc[last.i - 1]
+        return doc[after].idx, last.idx + len(last)
+    return None
+
+
+def _noun_author(noun: Token, lang: LanguagePack) -> Token | None:
+    lab = lang.labels
+    for c in noun.children:
+        if c.dep_ == lab.poss and c.pos_ in ("PROPN", "NOUN", "PRON"):
+            return c
+    for c in noun.children:
+        if c.dep_ == lab.prep and c.lower_ in lang.word_list("author_preps") and c.i < noun.i + 4:
+            pobj = next((g for g in c.children if g.dep_ == lab.pobj), None)
+            if pobj is not None:
+                return pobj
+    head = noun.head
+    if noun.dep_ == lab.pobj and head.dep_ == lab.prep:
+        head = head.head  # "persisted in arguments"
+    elif noun.dep_ != lab.dobj:
+        return None
+    if head.pos_ != "VERB" or head.lemma_.lower() not in lang.read_list("voicing_verbs.txt"):
+        return None
+    return next((c for c in head.children if c.dep_ == lab.nsubj), None)
+
+
 @registry.sources("direct_quotes.v1")
 def make_direct_quotes(confidence: float = 1.0) -> DirectQuotes:
     return DirectQuotes(confidence)
@@ -426,3 +521,8 @@ def make_cue_colon(confidence: float = 1.0) -> CueColon:
 @registry.sources("name_colon.v1")
 def make_name_colon(confidence: float = 1.0) -> NameColon:
     return NameColon(confidence)
+
+
+@registry.sources("noun_cues.v1")
+def make_noun_cues(confidence: float = 1.0) -> NounCues:
+    return NounCues(confidence)
