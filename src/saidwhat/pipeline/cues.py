@@ -132,6 +132,24 @@ def governor_blocks(verb: Token, lang: LanguagePack) -> bool:
     return False
 
 
+def by_author(head: Token, lang: LanguagePack) -> Token | None:
+    """The object of ``head``'s "by"/"from" phrase ("a report [by] the council", "released
+    [by] X", "warnings [from] X"), or None."""
+    lab = lang.labels
+    preps = lang.word_list("author_preps")
+    return next((g for c in head.children if c.dep_ in (lab.prep, lab.agent)
+                 and c.lower_ in preps for g in c.children if g.dep_ == lab.pobj), None)
+
+
+def named_author(noun: Token, lang: LanguagePack) -> Token | None:
+    """Who a work or speech noun is by, as its own phrase names them: a possessive ("X's
+    report", "her claim") or a "by"/"from" phrase ("an analysis by X"), or None."""
+    lab = lang.labels
+    poss = next((c for c in noun.children
+                 if c.dep_ == lab.poss and c.pos_ in ("PROPN", "NOUN", "PRON")), None)
+    return poss if poss is not None else by_author(noun, lang)
+
+
 def np_span(head: Token, lang: LanguagePack | None = None) -> tuple[int, int]:
     """Token span (start, end) of the noun phrase headed by ``head``, without appositions,
     relative clauses and trailing punctuation."""

@@ -27,7 +27,7 @@ from ..model import Entity, Speaker, TextSpan
 from ..names import fold
 from ..settings import Settings
 from .candidates import Candidate, DocContext
-from .cues import mention_span, np_span, subtree_extent
+from .cues import by_author, mention_span, named_author, np_span, subtree_extent
 
 
 @dataclass(slots=True)
@@ -472,25 +472,22 @@ class SpeakerResolver:
         lemma, lower = head.lemma_.lower(), head.lower_
         mods = {t.lower_ for t in core if t.i < head.i and t.pos_ in ("NOUN", "PROPN", "ADJ")}
         gender = _role_gender(lemma, self.lang)
+
+        def has_role(e: Entity) -> bool:
+            return e.type == "person" and (gender not in ("m", "f") or e.gender in (None, gender)) \
+                and any(_role_head(r, self.lang) in (lemma, lower) and
+                        mods <= {_strip_possessive(w, self.lang) for w in r.lower().split()}
+                        for r in e.roles)
+
         for c in reversed(self._window(0, head.i)):
-            e = c.entity
-            if e.type != "person" or gender in ("m", "f") and e.gender not in (None, gender):
-                continue
-            for r in e.roles:
-                if _role_head(r, self.lang) in (lemma, lower) and \
-                        mods <= {_strip_possessive(w, self.lang) for w in r.lower().split()}:
-                    return e
+            if has_role(c.entity):
+                return c.entity
         # a lede names the role before the person ("…, the power minister said on Friday.
         # Power Minister Jane Doe said …"): the first person introduced after it with that
         # role, within a few sentences, when only one is
         later = self.candidates[bisect.bisect_right(self._candidate_keys, head.i):]
         found = {id(c.entity): c.entity for c in later
-                 if c.token_i - head.i <= self.settings.cataphora_max_tokens
-                 and c.entity.type == "person"
-                 and (gender not in ("m", "f") or c.entity.gender in (None, gender))
-                 and any(_role_head(r, self.lang) in (lemma, lower) and
-                         mods <= {_strip_possessive(w, self.lang) for w in r.lower().split()}
-                         for r in c.entity.roles)}
+                 if c.token_i - head.i <= self.settings.cataphora_max_tokens and has_role(c.entity)}
         return next(iter(found.values())) if len(found) == 1 else None
 
     def _recent_entity(self, token_i: int, types: tuple[str, ...]) -> Entity | None:
@@ -569,30 +566,21 @@ class SpeakerResolver:
 def _author_of(source: Token, lang: LanguagePack) -> Token | None:
     """The author of a work named as the source ("an analysis by X", "a statement from X",
     "X's report", "a speech X delivered", "a study released by X"), or None."""
-    if source.pos_ != "NOUN" or (source.lemma_.lower() not in lang.read_list("authored_works.txt")
-                                 and source.lower_ not in lang.read_list("authored_works.txt")):
+    works = lang.read_list("authored_works.txt")
+    if source.pos_ != "NOUN" or (source.lemma_.lower() not in works and source.lower_ not in works):
         return None
-    lab = lang.labels
-    preps = lang.word_list("author_preps")
-    authoring = lang.word_list("authoring_verbs")
-
-    def by_object(head: Token) -> Token | None:
-        return next((g for c in head.children if c.dep_ in (lab.prep, lab.agent)
-                     and c.lower_ in preps for g in c.children if g.dep_ == lab.pobj), None)
-
-    for c in source.children:
-        if c.dep_ == lab.poss and c.pos_ in ("PROPN", "NOUN", "PRON"):
-            return c
-    found = by_object(source)
+    found = named_author(source, lang)
     if found is not None:
         return found
+    lab = lang.labels
+    authoring = lang.word_list("authoring_verbs")
     for c in source.children:
         if c.dep_ in (lab.relcl, lab.acl) and c.lemma_.lower() in authoring:
             subj = next((g for g in c.children if g.dep_ == lab.nsubj
                          and g.lower_ not in lang.relative_pronouns), None)
             if subj is not None and subj.i > source.i:
                 return subj
-            found = by_object(c)
+            found = by_author(c, lang)
             if found is not None:
                 return found
     return None
@@ -647,17 +635,21 @@ def _role_gender(lemma: str, lang: LanguagePack) -> str:
     return "any"
 
 
-def _caption_paragraphs(text: str, lang: LanguagePack) -> list[tuple[int, int]]:
-    """Lines that end without sentence punctuation: captions, headlines, bylines."""
+def _lines(text: str) -> list[tuple[int, str]]:
+    """Each line of ``text`` with its start offset."""
     out = []
     pos = 0
-    ends = lang.sentence_end_chars
     for line in text.split("\n"):
-        stripped = line.rstrip()
-        if stripped and not stripped.endswith(ends):
-            out.append((pos, pos + len(line)))
+        out.append((pos, line))
         pos += len(line) + 1
     return out
+
+
+def _caption_paragraphs(text: str, lang: LanguagePack) -> list[tuple[int, int]]:
+    """Lines that end without sentence punctuation: captions, headlines, bylines."""
+    ends = lang.sentence_end_chars
+    return [(pos, pos + len(line)) for pos, line in _lines(text)
+            if line.rstrip() and not line.rstrip().endswith(ends)]
 
 
 def _person_spans(sdoc: Doc, lang: LanguagePack) -> list[Span]:
@@ -688,12 +680,10 @@ def _title_case_lines(text: str) -> list[tuple[int, int]]:
     """Lines written in title case (headlines: "Senator Seeks New Vote As Session Ends"),
     where NER takes a capitalised verb or adjective for part of a name."""
     out = []
-    pos = 0
-    for line in text.split("\n"):
-        words = [w for w in re.findall(r"[^\W\d_]{4,}", line)]
+    for pos, line in _lines(text):
+        words = re.findall(r"[^\W\d_]{4,}", line)
         if len(words) >= 2 and sum(w[0].isupper() for w in words) >= 0.8 * len(words):
             out.append((pos, pos + len(line)))
-        pos += len(line) + 1
     return out
 
 
@@ -753,7 +743,7 @@ def _extend_right(ent: Span, lang: LanguagePack) -> Span:
     end = ent.end
     while end < len(doc) and doc[end].pos_ == "PROPN" and doc[end].text[:1].isupper() and \
             doc[end].lower_ not in lex.role_nouns and doc[end].ent_type_ in ("", "PERSON") and \
-            doc[end].whitespace_ is not None and end - ent.end < 3:
+            end - ent.end < 3:
         end += 1
     return doc[ent.start:end] if end > ent.end else ent
 

@@ -25,7 +25,15 @@ from ..config import registry
 from ..lang import LanguagePack
 from ..settings import Settings
 from .candidates import Candidate, DocContext
-from .cues import Cue, find_cue_near, find_cues, is_cue_verb, subject_of, token_index_at
+from .cues import (
+    Cue,
+    find_cue_near,
+    find_cues,
+    is_cue_verb,
+    named_author,
+    subject_of,
+    token_index_at,
+)
 from .intervals import SpanIndex
 from .quotes import QuoteSpan
 
@@ -458,13 +466,8 @@ def _that_clause(noun: Token, lang: LanguagePack) -> tuple[int, int] | None:
         if c.dep_ not in (lab.acl, lab.ccomp, lab.relcl) or c.i < noun.i:
             continue
         mark = next((g for g in c.children if g.dep_ == lab.mark and g.lower_ in that), None)
-        if mark is None:
-            continue
-        toks = [w for w in c.subtree if w.i >= mark.i]
-        last = toks[-1]
-        while last.is_punct and last.i > mark.i:
-            last = last.doc[last.i - 1]
-        return mark.idx, last.idx + len(last)
+        if mark is not None:
+            return _clause_from(c, mark)
     # the small parser often hangs the clause on the sentence's verb ("despite warnings
     # from his lawyer that the hearing was pointless"): a "that" right after the noun's
     # phrase still opens what was said
@@ -474,25 +477,26 @@ def _that_clause(noun: Token, lang: LanguagePack) -> tuple[int, int] | None:
         after += 1  # "warnings from his lawyer, Jane Doe, that …"
     if after < len(doc) and doc[after].lower_ in that and doc[after].dep_ == lab.mark and \
             doc[after].head.i > after and doc[after].head.dep_ != lab.root:
-        clause = doc[after].head
-        toks = [w for w in clause.subtree if w.i >= after]
-        last = toks[-1]
-        while last.is_punct and last.i > after:
-            last = doc[last.i - 1]
-        return doc[after].idx, last.idx + len(last)
+        return _clause_from(doc[after].head, doc[after])
     return None
 
 
+def _clause_from(clause: Token, mark: Token) -> tuple[int, int]:
+    """Character span of ``clause``'s words from ``mark`` on, trailing punctuation out."""
+    last = max(w.i for w in clause.subtree)
+    doc = clause.doc
+    while doc[last].is_punct and last > mark.i:
+        last -= 1
+    return mark.idx, doc[last].idx + len(doc[last])
+
+
 def _noun_author(noun: Token, lang: LanguagePack) -> Token | None:
+    """Who voiced a speech noun: as its phrase names them (:func:`named_author`), or the
+    subject of a verb that voices it ("Democrats persisted in arguments that …")."""
     lab = lang.labels
-    for c in noun.children:
-        if c.dep_ == lab.poss and c.pos_ in ("PROPN", "NOUN", "PRON"):
-            return c
-    for c in noun.children:
-        if c.dep_ == lab.prep and c.lower_ in lang.word_list("author_preps") and c.i < noun.i + 4:
-            pobj = next((g for g in c.children if g.dep_ == lab.pobj), None)
-            if pobj is not None:
-                return pobj
+    found = named_author(noun, lang)
+    if found is not None and (found.dep_ == lab.poss or found.head.i < noun.i + 4):
+        return found
     head = noun.head
     if noun.dep_ == lab.pobj and head.dep_ == lab.prep:
         head = head.head  # "persisted in arguments"
