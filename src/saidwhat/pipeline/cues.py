@@ -46,8 +46,14 @@ def _multiword_prep(tok: Token, lang: LanguagePack) -> Token | None:
     mw = lang.lexicons.multiword_cues
     lab = lang.labels
     deps = (lab.prep, lab.prt, lab.dative)
+    # "called Trump a fraud on Tuesday": a preposition after the naming construction's
+    # object and complement is no particle of the verb ("call on")
+    named = [c.i for c in tok.children if c.dep_ == lab.oprd] or \
+        [c.i for c in tok.children if c.dep_ == lab.dobj][1:]
     for child in tok.children:
         if child.dep_ in deps and (lemma, child.lower_) in mw:
+            if named and child.dep_ == lab.prep and child.i > named[0]:
+                continue
             return child
     return None
 
@@ -271,6 +277,7 @@ def find_cues(sdoc: Doc | Span, check: Callable[[], None] = _no_check,
     settings = settings or _DEFAULTS
     lex = lang.lexicons
     according, according_to = lang.word_list("according"), lang.word_list("according_to")
+    describe_verbs = lang.word_list("describe_verbs")  # cues only with "X as Y"
     out: list[Cue] = []
     for n, tok in enumerate(sdoc):
         if n % 512 == 511:
@@ -284,7 +291,7 @@ def find_cues(sdoc: Doc | Span, check: Callable[[], None] = _no_check,
         if tok.pos_ != "VERB":
             continue
         prep = _multiword_prep(tok, lang)
-        if prep is None and lemma not in lex.cues:
+        if prep is None and lemma not in lex.cues and lemma not in describe_verbs:
             continue
         if governor_blocks(tok, lang):
             continue

@@ -67,6 +67,8 @@ def _classify(text: str, m: re.Match[str]) -> Mark | None:
     if ch == "“":
         return Mark(s, e, "double", "open")
     if ch == "”":
+        if (s == 0 or prev.isspace()) and not nxt.isspace():
+            return Mark(s, e, "double", "open")  # a mistyped opener: ”Fear. …”
         return Mark(s, e, "double", "close")
     if ch == '"':
         if prev.isspace() or prev in "([{—–-/" or s == 0:

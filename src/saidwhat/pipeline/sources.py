@@ -70,7 +70,9 @@ def is_full_quote(text: str, q: QuoteSpan, sdoc: Doc, lang: LanguagePack,
         last = span[-1]
         if last.pos_ == "VERB" and last.lemma_.lower() in lang.quote_introducing_verbs:
             return True
-    return False
+    # "… ― Ann Lee “We …” ― Tom Hale": a quotation signed with a dash and a name
+    return content[:1].isupper() and \
+        dash_source(sdoc, q, lang, settings.name_colon_max_name_tokens) is not None
 
 
 def classify_quotes(ctx: DocContext) -> None:
@@ -123,6 +125,8 @@ class DirectQuotes:
             if according is not None:
                 verb = according[0]
             colon = colon_source(sdoc, q, lang) if verb is None else None
+            if colon is None and verb is None:
+                colon = dash_source(sdoc, q, lang, settings.name_colon_max_name_tokens)
             if verb is None and colon is None and \
                     not text[doc.paragraphs[para][0]:q.open_start].strip():
                 verb = cue_colon_before(doc, para)  # "The governor added:\n\n“…”"
@@ -270,6 +274,43 @@ def colon_source(sdoc: Doc, q: QuoteSpan, lang: LanguagePack) -> tuple[Token, To
     if head.sent.start != colon.sent.start and head.i < colon.sent.start:
         return None
     return colon, head
+
+
+def dash_source(sdoc: Doc, q: QuoteSpan, lang: LanguagePack, max_name_tokens: int
+                ) -> tuple[Token, Token] | None:
+    """"“…” — Jane Doe": a dash after the closing mark and a name that ends the line (or is
+    followed by a comma, a period or a bracket: "— Jane Doe, 34, Phoenix") attribute the
+    quotation to the name, as epigraphs and vox-pop lists do."""
+    text = sdoc.text
+    i = q.close_end
+    while i < len(text) and text[i] in " \t":
+        i += 1
+    if i >= len(text) or text[i] not in lang.dashes:
+        return None
+    span = sdoc.char_span(i, i + 1, alignment_mode="expand")
+    if span is None or span.end >= len(sdoc):
+        return None
+    dash = span[0]
+    name: list[Token] = []
+    for t in sdoc[span.end:span.end + max_name_tokens + 1]:
+        if t.is_space or t.text in ",.(" or t.text in lang.dashes or \
+                t.text[:1] in lang.quote_openers:
+            break
+        initial = t.text.rstrip(".").isalpha()  # "A." in "Julie A. Diaz"
+        if not (initial or t.text in "-'’") or initial and not t.text[:1].isupper():
+            return None
+        name.append(t)
+    if len(name) > max_name_tokens:
+        return None  # the name runs on: a sentence, not an attribution line
+    if not name or not any(t.pos_ == "PROPN" or t.ent_type_ for t in name):
+        return None
+    end = name[-1]
+    after = sdoc[end.i + 1] if end.i + 1 < len(sdoc) else None
+    if after is not None and not (after.is_space or "\n" in end.whitespace_ or
+                                  after.text in ",.(" or after.text[:1] in lang.quote_openers):
+        return None  # the next quotation may follow on the same line
+    head = name[-1]
+    return dash, head
 
 
 # ------------------------------------------------------------------------- name: words

@@ -22,8 +22,12 @@ WORDS: dict[str, tuple[str, ...]] = {
     "channel_dobj_verbs": ("tell",),  # "told the BBC"
     # cues._cue_with_content: "accused X of Y", "described X as Y"
     "object_content_preps": ("of", "as", "over", "for"),
-    "describe_verbs": ("describe", "accuse"),
-    "describe_preps": ("as", "of"),
+    # labelling verbs, cues only with an "as" phrase or a naming complement ("cast X as Y",
+    # "branded the plan a giveaway"); outside cues.tsv, so the learned model's features for
+    # them stay as trained
+    "describe_verbs": ("describe", "accuse", "portray", "characterize", "characterise", "cast",
+                       "paint", "rate", "brand", "label", "depict", "dub", "term"),
+    "describe_preps": ("as",),
     "according": ("according",),  # "according to X"
     "according_to": ("to",),
     "that": ("that",),  # complementiser of "said in a statement that ..."
@@ -65,7 +69,7 @@ def pack() -> LanguagePack:
         quote_openers=ENGLISH_OPENERS,
         full_quote_after=":,",
         right_cue_ends=",?!—–-",
-        dashes="–—",
+        dashes="–—―",
         quote_introducing_verbs=("say", "tell", "add", "write", "tweet"),
         name_colon_entity_labels=("PERSON", "ORG", "NORP", "GPE"),
         organization_entity_labels=frozenset({"ORG", "NORP", "GPE", "FAC"}),

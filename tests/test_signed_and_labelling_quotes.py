@@ -1,0 +1,85 @@
+"""Quotations signed with a dash and a name ("“…” ― Ann Lee", as vox-pop lists and epigraphs
+are printed), a closing mark typed for an opening one, and labelling verbs whose content is
+the object with its "as" phrase ("cast X as Y"). Invented text only."""
+
+from __future__ import annotations
+
+import pytest
+
+from saidwhat import Extractor
+
+from test_extract_cases import core, describe, run, with_content
+
+
+@pytest.fixture(scope="module")
+def ex() -> Extractor:
+    return Extractor()
+
+
+def speaker_of(ex: Extractor, text: str, content: str) -> str | None:
+    q = with_content(run(ex, text), content)
+    return q.speaker.name if q.speaker is not None else None
+
+
+@pytest.mark.parametrize("dash", ["―", "—", "–"])
+def test_a_quotation_signed_with_a_dash_and_a_name_is_that_persons(ex: Extractor, dash: str) -> None:
+    text = ("Readers Share Their Views On The Mayor.\n\n"
+            f"“The mayor has ignored our street for years. Nothing gets fixed.” {dash} Nadia Okafor\n"
+            f"“She listens to us and the buses finally run on time.” {dash} Tomas Brandt, 52, Leeds")
+    assert speaker_of(ex, text, "The mayor has ignored our street for years. Nothing gets fixed.") \
+        == "Nadia Okafor"
+    assert speaker_of(ex, text, "She listens to us and the buses finally run on time.") == "Tomas Brandt"
+
+
+def test_two_signed_quotations_on_one_line_keep_their_own_names(ex: Extractor) -> None:
+    text = ("“We deserve a council that answers letters.” ― Julie A. Marwick "
+            "“The new library is the best thing in years.” ― Colm Ferris")
+    assert speaker_of(ex, text, "We deserve a council that answers letters.") == "Julie A. Marwick"
+    assert speaker_of(ex, text, "The new library is the best thing in years.") == "Colm Ferris"
+
+
+def test_a_closing_mark_typed_as_opener_still_opens_the_quotation(ex: Extractor) -> None:
+    text = ("”The council has let the park go to ruin. Somebody has to answer for it.” ― Ada Renwick\n"
+            "”I am tired of the excuses.” ― Piet Vanloo")
+    assert speaker_of(ex, text, "The council has let the park go to ruin. Somebody has to answer for it.") \
+        == "Ada Renwick"
+    assert speaker_of(ex, text, "I am tired of the excuses.") == "Piet Vanloo"
+
+
+@pytest.mark.parametrize("text", [
+    "“We will win,” — and then the candidate left the room without another word.",
+    "The film “Harbour Lights” — Ines Varga directed it — opens on Friday.",
+    "“It works” — said nobody who has ridden the new tram line since it opened.",
+])
+def test_a_dash_without_a_name_ending_the_line_signs_nothing(ex: Extractor, text: str) -> None:
+    quotes = run(ex, text)
+    assert all(q.cue is None or q.cue.text not in "―—–" for q in quotes), describe(quotes)
+
+
+@pytest.mark.parametrize(("text", "content", "speaker"), [
+    ("The union has cast the mayor as “an enemy of working families” in its leaflets.",
+     "the mayor as “an enemy of working families” in its leaflets", "union"),
+    ("Opposition leaders painted Gerald Hume as a reckless spender.",
+     "Gerald Hume as a reckless spender", "Opposition leaders"),
+    ("Critics characterised the plan as a tax cut for landlords.",
+     "the plan as a tax cut for landlords", "Critics"),
+])
+def test_labelling_verbs_report_the_object_with_its_as_phrase(ex: Extractor, text: str, content: str,
+                                                            speaker: str) -> None:
+    q = with_content(run(ex, text), content)
+    assert q.speaker is not None and core(q.speaker.name).endswith(speaker.split()[-1]), describe([q])
+
+
+@pytest.mark.parametrize("text", [
+    "Mr Hume cast his vote early on Tuesday morning at the school.",
+    "Volunteers painted the fence behind the community hall last week.",
+    "The report cast doubt on the official figures for the harbour.",
+])
+def test_labelling_verbs_without_an_as_phrase_report_nothing(ex: Extractor, text: str) -> None:
+    assert run(ex, text) == [], describe(run(ex, text))
+
+
+def test_a_preposition_after_a_naming_complement_is_no_call_on(ex: Extractor) -> None:
+    q = with_content(run(ex, "Senator Ruth Abara called the mayor a “coward” on Tuesday."),
+                     "the mayor a “coward")
+    assert q.cue is not None and q.cue.text == "called"
