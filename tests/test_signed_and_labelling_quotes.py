@@ -5,10 +5,9 @@ the object with its "as" phrase ("cast X as Y"). Invented text only."""
 from __future__ import annotations
 
 import pytest
+from test_extract_cases import core, describe, run, with_content
 
 from saidwhat import Extractor
-
-from test_extract_cases import core, describe, run, with_content
 
 
 @pytest.fixture(scope="module")
