@@ -82,3 +82,34 @@ def test_a_preposition_after_a_naming_complement_is_no_call_on(ex: Extractor) ->
     q = with_content(run(ex, "Senator Ruth Abara called the mayor a “coward” on Tuesday."),
                      "the mayor a “coward")
     assert q.cue is not None and q.cue.text == "called"
+
+
+@pytest.mark.parametrize(("text", "content", "cue"), [
+    ("The appeals court ruled that the county's practices could remove eligible voters.",
+     "that the county's practices could remove eligible voters", "ruled"),
+    ("A federal court ruled against the county's procedure for purging voter rolls.",
+     "the county's procedure for purging voter rolls", "ruled against"),
+    ("The supreme court struck down the harbour tax in 2019.", "the harbour tax", "struck down"),
+    ("Senator Ruth Abara refused to endorse the harbour plan.", "to endorse the harbour plan",
+     "refused"),
+])
+def test_rulings_and_refusals_are_attributions(ex: Extractor, text: str, content: str,
+                                               cue: str) -> None:
+    q = with_content(run(ex, text), content)
+    assert q.cue is not None and q.cue.text == cue, describe([q])
+
+
+@pytest.mark.parametrize("text", [
+    "The governor ruled out a second term in office.",
+    "The union struck a deal with the harbour board.",
+])
+def test_ruling_out_and_striking_a_deal_are_not_rulings(ex: Extractor, text: str) -> None:
+    assert run(ex, text) == [], describe(run(ex, text))
+
+
+def test_rule_cues_stay_outside_the_learned_models_features() -> None:
+    from saidwhat.lang import english
+
+    lex = english().lexicons
+    assert "rule" in lex.rule_cues and "rule" not in lex.cues
+    assert lex.cue_entry("refuse") == ("position", "oppose")

@@ -40,6 +40,13 @@ class Lexicons:
     channel_nouns: frozenset[str]
     pronouns: dict[str, tuple[str, str]]  # pronoun -> (gender, number)
     given_names: dict[str, str]  # lower-cased first name -> gender
+    # rule_cues.tsv: cues the rules use that the learned model's cue features do not (added
+    # after it was trained: its features read ``cues`` only), lemma -> (class, polarity)
+    rule_cues: dict[str, tuple[str, str]] = field(default_factory=dict)
+
+    def cue_entry(self, lemma: str) -> tuple[str, str] | None:
+        """The rules' (class, polarity) of a cue lemma: cues.tsv, then rule_cues.tsv."""
+        return self.cues.get(lemma) or self.rule_cues.get(lemma)
 
 
 @dataclass(frozen=True)
@@ -159,6 +166,13 @@ def _optional_list(package: str, name: str) -> frozenset[str]:
     return read_list(package, name)
 
 
+def _optional_table(package: str, name: str) -> list[list[str]]:
+    """:func:`read_table`, or nothing where the pack has no such file."""
+    if not resources.files(package).joinpath("lexicons", name).is_file():
+        return []
+    return read_table(package, name)
+
+
 def load_lexicons(package: str) -> Lexicons:
     """The :class:`Lexicons` of the pack whose data files lie in ``package``/lexicons."""
     honorifics: dict[str, str | None] = {}
@@ -166,9 +180,11 @@ def load_lexicons(package: str) -> Lexicons:
         title, _, gender = ln.strip().partition("=")
         honorifics[title.lower()] = gender or None
     cue_rows = read_table(package, "cues.tsv")
+    rule_rows = [r for r in _optional_table(package, "rule_cues.tsv") if r[0] not in
+                 {c[0] for c in cue_rows}]
     return Lexicons(
         cues={r[0]: (r[1], r[2]) for r in cue_rows},
-        object_cues=frozenset(r[0] for r in cue_rows if len(r) > 3 and r[3] == "obj"),
+        object_cues=frozenset(r[0] for r in cue_rows + rule_rows if len(r) > 3 and r[3] == "obj"),
         multiword_cues={(r[0], r[1]): (r[2], r[3])
                         for r in read_table(package, "multiword_cues.tsv")},
         honorifics=honorifics,
@@ -178,6 +194,7 @@ def load_lexicons(package: str) -> Lexicons:
         channel_nouns=read_list(package, "channels.txt"),
         pronouns={r[0]: (r[1], r[2]) for r in read_table(package, "pronouns.tsv")},
         given_names={r[0].lower(): r[1] for r in read_table(package, "given_names.tsv")},
+        rule_cues={r[0]: (r[1], r[2]) for r in rule_rows},
     )
 
 

@@ -934,9 +934,10 @@ _CUE_CLASSES: dict[str, str] = {}
 
 
 def _cue_classes(read_table: Any) -> dict[str, str]:
-    """Cue word form or lemma -> class (speech, position, ...) from cues.tsv."""
+    """Cue word form or lemma -> class (speech, position, ...) from cues.tsv (and the
+    rules' own rule_cues.tsv)."""
     if not _CUE_CLASSES:
-        for r in read_table("cues.tsv"):
+        for r in read_table("cues.tsv") + read_table("rule_cues.tsv"):
             if len(r) >= 2:
                 lemma = r[0].lower()
                 _CUE_CLASSES[lemma] = r[1]

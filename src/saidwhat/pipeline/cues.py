@@ -34,7 +34,7 @@ class Cue:
 
 def is_cue_verb(tok: Token, lang: LanguagePack | None = None) -> bool:
     lang = lang or english()
-    return tok.pos_ in ("VERB", "AUX") and tok.lemma_.lower() in lang.lexicons.cues or \
+    return tok.pos_ in ("VERB", "AUX") and lang.lexicons.cue_entry(tok.lemma_.lower()) is not None or \
         _multiword_prep(tok, lang) is not None
 
 
@@ -103,7 +103,7 @@ def coordinated_cue_owner(verb: Token, lang: LanguagePack | None = None) -> Toke
     clause = verb.head
     owner = clause.head
     if clause.i == verb.i or clause.dep_ != lab.ccomp or owner.i == clause.i or \
-            owner.pos_ != "VERB" or owner.lemma_.lower() not in lang.lexicons.cues:
+            owner.pos_ != "VERB" or lang.lexicons.cue_entry(owner.lemma_.lower()) is None:
         return None
     return owner
 
@@ -277,7 +277,7 @@ def find_cues(sdoc: Doc | Span, check: Callable[[], None] = _no_check,
     settings = settings or _DEFAULTS
     lex = lang.lexicons
     according, according_to = lang.word_list("according"), lang.word_list("according_to")
-    describe_verbs = lang.word_list("describe_verbs")  # cues only with "X as Y"
+    rules_only = lang.word_list("describe_verbs")  # cues only with "X as Y" (or a complement)
     out: list[Cue] = []
     for n, tok in enumerate(sdoc):
         if n % 512 == 511:
@@ -291,7 +291,7 @@ def find_cues(sdoc: Doc | Span, check: Callable[[], None] = _no_check,
         if tok.pos_ != "VERB":
             continue
         prep = _multiword_prep(tok, lang)
-        if prep is None and lemma not in lex.cues and lemma not in describe_verbs:
+        if prep is None and lex.cue_entry(lemma) is None and lemma not in rules_only:
             continue
         if governor_blocks(tok, lang):
             continue
@@ -308,8 +308,9 @@ def _cue_with_content(verb: Token, prep: Token | None, lang: LanguagePack,
     tokens = [verb]
     polarity = "neutral"
     cue_class = "speech"
-    if lemma in lex.cues:
-        cue_class, polarity = lex.cues[lemma]
+    entry = lex.cue_entry(lemma)
+    if entry is not None:
+        cue_class, polarity = entry
     content: list[tuple[Token, int]] = []  # subtrees of these tokens, after these indices
     clausal = True
     cut: int | None = None  # content stops before this token (a coordinated cue)
