@@ -90,10 +90,8 @@ def test_a_preposition_after_a_naming_complement_is_no_call_on(ex: Extractor) ->
     ("A federal court ruled against the county's procedure for purging voter rolls.",
      "the county's procedure for purging voter rolls", "ruled against"),
     ("The supreme court struck down the harbour tax in 2019.", "the harbour tax", "struck down"),
-    ("Senator Ruth Abara refused to endorse the harbour plan.", "to endorse the harbour plan",
-     "refused"),
 ])
-def test_rulings_and_refusals_are_attributions(ex: Extractor, text: str, content: str,
+def test_rulings_are_attributions(ex: Extractor, text: str, content: str,
                                                cue: str) -> None:
     q = with_content(run(ex, text), content)
     assert q.cue is not None and q.cue.text == cue, describe([q])
@@ -112,4 +110,27 @@ def test_rule_cues_stay_outside_the_learned_models_features() -> None:
 
     lex = english().lexicons
     assert "rule" in lex.rule_cues and "rule" not in lex.cues
-    assert lex.cue_entry("refuse") == ("position", "oppose")
+    assert lex.cue_entry("rule") == ("speech", "neutral")
+    assert lex.cue_entry("say") == lex.cues["say"]
+
+
+@pytest.mark.parametrize(("text", "content", "speaker"), [
+    ("The Marlow Court of Appeals heard the case in May. The appeals court ruled that the "
+     "harbour tax was lawful.", "that the harbour tax was lawful", "Marlow Court of Appeals"),
+    ("A regional appeals court ruled on Friday that the harbour tax was lawful. The decision by "
+     "the Marlow Court of Appeals ends a long dispute.", "that the harbour tax was lawful",
+     "Marlow Court of Appeals"),
+    ("The Harbour Oversight Committee met on Tuesday. The committee said that the dredging must "
+     "stop.", "that the dredging must stop", "Harbour Oversight Committee"),
+])
+def test_a_lower_case_description_is_the_organisation_the_article_names(
+        ex: Extractor, text: str, content: str, speaker: str) -> None:
+    q = with_content(run(ex, text), content)
+    assert q.speaker is not None and q.speaker.name == speaker, describe([q])
+    assert q.speaker.type == "organization"
+
+
+def test_a_description_without_a_matching_name_keeps_its_own_words(ex: Extractor) -> None:
+    text = "The Harbour Trust met on Tuesday. The council said that the road would close."
+    q = with_content(run(ex, text), "that the road would close")
+    assert q.speaker is not None and q.speaker.name == "council", describe([q])

@@ -360,7 +360,7 @@ class SpeakerResolver:
             if person is not None:
                 return self._speaker_for(person, source.i), mention
         if has_org or head_lemma in lex.organization_heads or source.lower_ in lex.organization_heads:
-            name = _organization_name(core, source, lang)
+            name = self._named_organization(core, source) or _organization_name(core, source, lang)
             org = self._add_entity(name, "organization", core, source.i)
             return Speaker(name=org.name, type="organization", entity_id=org.id), mention
         if head_lemma in lex.role_nouns or core.text.lower().removeprefix("the ") in lex.role_nouns:
@@ -539,6 +539,31 @@ class SpeakerResolver:
         org = self._recent_entity(head.i, types=("organization",))
         return org.name if org else None
 
+    def _named_organization(self, core: Span, head: Token) -> str | None:
+        """A lower-case description of an organisation ("the appeals court", "a federal
+        appeals court", "the committee") is the organisation the document names whose name
+        holds its head and its noun modifiers ("U.S. Court of Appeals for the Sixth
+        Circuit"): the nearest such name before it, else the first after it (a lede that
+        names the body later), as within-document coreference resolves by recency."""
+        lab, lang = self._lab, self.lang
+        if head.pos_ != "NOUN" or head.tag_ == lab.tag_plural_noun or any(
+                t.text[:1].isupper() for t in core if t.i != core.start or t.lower_ not in
+                lang.articles):
+            return None
+        words = {head.lemma_.lower()} | {t.lemma_.lower() for t in core if t.i < head.i and
+                                         t.dep_ == lab.compound and t.pos_ == "NOUN"}
+        names: list[tuple[int, str]] = []
+        for ent in self.sdoc.ents:
+            if ent.label_ not in ("ORG", "FAC") or ent.start <= head.i < ent.end:
+                continue
+            lemmas = {t.lemma_.lower() for t in ent} | {t.lower_ for t in ent} | {
+                t.lower_.rstrip("s") for t in ent}
+            if words <= lemmas:
+                names.append((ent.start, _organization_name(ent, ent.root, lang)))
+        before = [n for i, n in names if i < head.i]
+        after = [n for i, n in names if i > head.i]
+        return before[-1] if before else after[0] if after else None
+
     def _named_body(self, affiliation: str, head: Token) -> str:
         """The name of the body a spokesperson speaks for: "the department" is the
         organisation named earlier whose name holds that word ("the Environment
@@ -614,7 +639,8 @@ def _organization_name(core: Span, head: Token, lang: LanguagePack) -> str:
             if prep.dep_ != lab.prep or prep.i != end:
                 continue
             lo, hi = subtree_extent(prep)
-            words = [t for t in doc[prep.i + 1:hi + 1] if not t.is_punct]
+            words = [t for t in doc[prep.i + 1:hi + 1] if not t.is_punct and
+                     t.lower_ not in lang.articles]  # "… for the Sixth Circuit"
             if words and all(t.pos_ == "PROPN" and t.text[:1].isupper() for t in words):
                 end = hi + 1
     toks = [t for t in doc[start:end]]
