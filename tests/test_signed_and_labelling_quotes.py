@@ -134,3 +134,25 @@ def test_a_description_without_a_matching_name_keeps_its_own_words(ex: Extractor
     text = "The Harbour Trust met on Tuesday. The council said that the road would close."
     q = with_content(run(ex, text), "that the road would close")
     assert q.speaker is not None and q.speaker.name == "council", describe([q])
+
+
+def test_a_headline_surname_and_colon_is_the_person_the_article_names(ex: Extractor) -> None:
+    text = ("Okafor: Harbour Tax Is A Mistake For Families.\n\n"
+            "Senator Ruth Okafor spoke to fishermen on Sunday about the harbour.")
+    q = with_content(run(ex, text), "Harbour Tax Is A Mistake For Families")
+    assert q.speaker is not None and q.speaker.name == "Ruth Okafor", describe([q])
+
+
+def test_a_transcript_line_in_marks_names_its_speaker(ex: Extractor) -> None:
+    text = ('"HOST: Will the senator be at the harbour meeting tonight?\n\n'
+            '"ABARA: Well, the question really should be about the harbour tax and the families.\n\n'
+            "Ruth Abara spoke on the breakfast show.")
+    q = with_content(run(ex, text), "Well, the question really should be about the harbour tax and "
+                                    "the families")
+    assert q.speaker is not None and q.speaker.name == "Ruth Abara", describe([q])
+
+
+def test_a_headline_word_the_article_does_not_name_is_no_speaker(ex: Extractor) -> None:
+    text = ("Update: The Harbour Road Is Closed Until Monday.\n\n"
+            "The council said repairs would take a week.")
+    assert not any(q.speaker is not None and q.speaker.name == "Update" for q in run(ex, text))

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from spacy.tokens import Doc, Token
+from spacy.tokens import Doc, Span, Token
 
 from ..config import registry
 from ..lang import LanguagePack
@@ -345,12 +345,15 @@ class NameColon:
                 continue  # quotations after a colon are handled with the direct quotes
             if taken.overlapping(rest_start, rest_end):
                 continue
-            name = sdoc.char_span(ps, colon, alignment_mode="contract")
+            name_start = ps
+            while name_start < colon and text[name_start] in lang.quote_openers:
+                name_start += 1  # a transcript line in marks: "WALLACE: …"
+            name = sdoc.char_span(name_start, colon, alignment_mode="contract")
             if name is None or not 1 <= len(name) <= settings.name_colon_max_name_tokens:
                 continue
             if not all(t.pos_ == "PROPN" or t.text[:1].isupper() and t.is_alpha for t in name):
                 continue
-            if not any(t.ent_type_ in labels for t in name):
+            if not any(t.ent_type_ in labels for t in name) and not _named_elsewhere(name, labels):
                 continue
             colon_tok = sdoc.char_span(colon, colon + 1, alignment_mode="expand")
             if colon_tok is None:
@@ -360,6 +363,14 @@ class NameColon:
                                  confidence=self.confidence,
                                  source_extent=(name.start, name.end)))
         return out
+
+
+def _named_elsewhere(name: Span, labels: Sequence[str]) -> bool:
+    """Is ``name`` ("Pence" in a headline "Pence: …", where the tagger sees no entity) the
+    last word of a person or body the document names elsewhere ("Mike Pence")?"""
+    last = name[-1].text.lower()
+    return any(e.label_ in labels and e[-1].text.lower() == last and len(e) > len(name)
+               for e in name.doc.ents if not (e.start < name.end and name.start < e.end))
 
 
 class CueColon:
