@@ -122,6 +122,9 @@ def test_rule_cues_stay_outside_the_learned_models_features() -> None:
      "Marlow Court of Appeals"),
     ("The Harbour Oversight Committee met on Tuesday. The committee said that the dredging must "
      "stop.", "that the dredging must stop", "Harbour Oversight Committee"),
+    ("A panel of the U.S. Court of Appeals for the Sixth Circuit heard the case. The appeals "
+     "court ruled that the harbour tax was lawful.", "that the harbour tax was lawful",
+     "U.S. Court of Appeals for the Sixth Circuit"),
 ])
 def test_a_lower_case_description_is_the_organisation_the_article_names(
         ex: Extractor, text: str, content: str, speaker: str) -> None:

@@ -559,10 +559,24 @@ class SpeakerResolver:
             lemmas = {t.lemma_.lower() for t in ent} | {t.lower_ for t in ent} | {
                 t.lower_.rstrip("s") for t in ent}
             if words <= lemmas:
-                names.append((ent.start, _organization_name(ent, ent.root, lang)))
+                names.append((ent.start, self._whole_body_name(ent)))
         before = [n for i, n in names if i < head.i]
         after = [n for i, n in names if i > head.i]
         return before[-1] if before else after[0] if after else None
+
+    def _whole_body_name(self, ent: Span) -> str:
+        """An organisation entity's name with a capitalised "for/of …" part the tagger left
+        out ("the U.S. Court of Appeals" + "for the Sixth Circuit")."""
+        doc, lang = self.sdoc, self.lang
+        name = _organization_name(ent, ent.root, lang)
+        i = ent.end
+        if i + 1 >= len(doc) or doc[i].lower_ not in ("for", "of", "on"):
+            return name
+        j = i + 1 + (doc[i + 1].lower_ in lang.articles)
+        k = j
+        while k < len(doc) and doc[k].pos_ == "PROPN" and doc[k].text[:1].isupper():
+            k += 1
+        return f"{name} {doc[i:k].text}" if k > j else name
 
     def _named_body(self, affiliation: str, head: Token) -> str:
         """The name of the body a spokesperson speaks for: "the department" is the
