@@ -290,7 +290,6 @@ class ConceptCoder:
             reversed_terms: set[str] = set()
             evaluated_terms: set[str] = set()
             label_terms = set()
-            affirmed: set[str] = set()
             other_start = _other_side_start(desc_doc)
             for doc in (label_doc, desc_doc):
                 flips = negation_flips(doc)
@@ -321,11 +320,6 @@ class ConceptCoder:
                         if (bad and not flips[t.i]
                                 and _subject_phrase(t) is not None):
                             evaluated_terms.add(term)
-                    elif doc is label_doc:
-                        affirmed.add(term)
-            # a word the label uses both ways ("get tough on *trade* and withdraw from
-            # *trade* deals") gives no direction
-            reversed_terms -= affirmed
             # "...: calls for X; or rejections of it as Y": the words only the other side's
             # part uses (its verbs and adjectives, and keywords) argue against the concept.
             other = other_side_terms(desc_doc, label_terms,
@@ -469,9 +463,9 @@ class ConceptCoder:
                   role: bool = False) -> _Result:
         cue_pol, cue_word = cue
         target = self._person_target(doc, cue_pol, cue_word) if not role else None
-        if cue_pol == "oppose" and _starts_with_person(doc) and not self._opens_with_matter(doc):
+        if cue_pol == "oppose" and _starts_with_person(doc):
             # "accused X of ...", "criticised X over ...": the opposition targets X, not the
-            # claim that follows (unless X is a concept's own matter: "criticised the TPP")
+            # claim that follows.
             cue_pol = "neutral"
         flip_sets = flippers(doc)
         flips = [len(f) % 2 == 1 for f in flip_sets]
@@ -502,12 +496,8 @@ class ConceptCoder:
             return _Result([], {}, False, context_qualifier(doc, flips, evals, question,
                                                              cue_pol, cue_word))
         narrated = 0
-        judged_at = _evaluation_marks(doc, flips)
         for seg_start, seg_end in segments:
-            if reported and is_narrative(doc[seg_start:seg_end]) and not any(
-                    seg_start <= i < seg_end for i in judged_at):
-                # (a judgement in the past tense is no narration: "the purge *violated* the
-                # law", "the deal *was a disaster*")
+            if reported and is_narrative(doc[seg_start:seg_end]):
                 narrated += 1
                 continue  # "X said the review found ...": a report of the past, not a position
             seg_idx = [k for k, t in enumerate(term_toks) if seg_start <= t.i < seg_end]
@@ -611,22 +601,6 @@ class ConceptCoder:
         codes.sort(key=lambda c: -c.score)
         return _Result(codes, raw_all, position,
                        context_qualifier(doc, flips, evals, question, cue_pol, cue_word))
-
-    def _opens_with_matter(self, doc: Doc) -> bool:
-        """Is the content's first phrase a concept's keyword or a word its label reverses
-        ("the TPP", "NAFTA"): the matter itself, not a person or body the cue targets?"""
-        chunk = next(iter(doc.noun_chunks), None)
-        if chunk is None or not _is_term(chunk.root):
-            return False
-        # the phrase's head decides ("police officer X" is a person, "the TPP" a matter)
-        stems = tuple(stem(t.lemma_) for t in chunk[:chunk.root.i - chunk.start + 1]
-                      if _is_term(t))
-        for prof in self._profiles:
-            if stems[-1] in prof.reversed_terms:
-                return True
-            if any(stems[len(stems) - len(kseq):] == kseq for _, kseq in prof.keywords):
-                return True
-        return False
 
     def _figures_on_topic(self, toks: list[Token], seq: list[str]) -> bool:
         """Do figures speak to a concept itself: two or more of one concept's keywords
@@ -1387,9 +1361,6 @@ def is_narrative(clause: Span) -> bool:
         return False  # the speaker's account of their own acts is a position ("he gave ...")
     if main.tag_ == "VBD" and main.lemma_.lower() in _STATIVE and not aux:
         return False  # backshifted present in reported speech: "said the town needed homes"
-    if main.tag_ == "VBN" and any(c.dep_ == "aux" and c.lemma_ == "have" and
-                                  c.tag_ in ("VBZ", "VBP") for c in main.children):
-        return False  # the present perfect judges the present: "the deal has been a disaster"
     return main.tag_ == "VBD" or (main.tag_ == "VBN" and bool(aux & {"have", "be"})
                                   and not any(c.tag_ in ("VBZ", "VBP") and c.lemma_ == "be"
                                               for c in main.children if c.dep_ == "auxpass"))
@@ -1402,10 +1373,6 @@ _STATIVE = frozenset({"need", "want", "be", "remain", "seem", "deserve", "mean",
                       "believe", "think", "know", "feel"})
 
 
-# Entity types of matters, not persons or bodies (spaCy's English NER labels)
-_MATTER_ENTITIES = frozenset({"LAW", "PRODUCT", "EVENT", "WORK_OF_ART"})
-
-
 def _starts_with_person(doc: Doc) -> bool:
     """Does the content open with a name or personal pronoun as its own phrase
     ("Mr X of ...", not "Mr X's criticism")?"""
@@ -1413,8 +1380,6 @@ def _starts_with_person(doc: Doc) -> bool:
         if chunk.start > 1:
             return False
         root = chunk.root
-        if root.ent_type_ in _MATTER_ENTITIES:
-            return False  # "criticised the Clean Air Act as …": a law or product is a matter
         return (root.pos_ == "PROPN" or root.lower_ in {"him", "her", "them"}) and not any(
             t.tag_ == "POS" or t.dep_ == "case" for t in chunk)
     return False
@@ -1604,11 +1569,6 @@ def _reduce_scope(t: Token) -> set[int]:
         if froms and held:
             scope -= {x.i for c in held for x in c.subtree}
             scope |= {x.i for c in froms for x in c.subtree} - {c.i for c in froms}
-        elif not held:
-            # "withdraw from the deal", "pull out of the treaty": what one leaves is lowered
-            leaves = froms or [c for c in t.children if c.dep_ == "prep" and c.lower_ == "of"
-                               and any(p.dep_ == "prt" for p in t.children)]
-            scope |= {x.i for c in leaves for x in c.subtree} - {c.i for c in leaves}
     return scope
 
 
