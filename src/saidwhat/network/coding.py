@@ -402,12 +402,14 @@ class ConceptCoder:
         short one only when it is a clause, an anaphor ("welcomed *the decision*") or a
         person the concept's label names (:meth:`_short_takes_topic`)."""
         mass: dict[str, dict[str, float]] = {}
+        coded_in: dict[str, set[str]] = {}
         for item, r in zip(items, results, strict=True):
             if item.group is None:
                 continue
             m = mass.setdefault(item.group, {})
             for cid, raw in r.raw.items():
                 m[cid] = m.get(cid, 0.0) + raw
+            coded_in.setdefault(item.group, set()).update(c.concept_id for c in r.codes)
         for item, r, doc in zip(items, results, docs, strict=True):
             if item.group is None or r.codes or not r.position:
                 continue
@@ -416,6 +418,11 @@ class ConceptCoder:
             if not m or total < self.settings.coding_context_min_mass:
                 continue
             cid = max(m, key=lambda c: m[c])
+            # the share is among the concepts coded on some statement of the document: a
+            # stray description word elsewhere ("energy bills" in a climate story) is no rival
+            rivals = coded_in.get(item.group, set())
+            if cid in rivals:
+                total = sum(v for c, v in m.items() if c in rivals)
             if len(item.content.split()) < self.settings.coding_context_min_words and not (
                     self._short_takes_topic(doc, cid)):
                 continue
