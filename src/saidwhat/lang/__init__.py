@@ -48,6 +48,11 @@ class Lexicons:
         """The rules' (class, polarity) of a cue lemma: cues.tsv, then rule_cues.tsv."""
         return self.cues.get(lemma) or self.rule_cues.get(lemma)
 
+    def rule_cue_table(self) -> dict[str, tuple[str, str]]:
+        """Every cue the rules know, lemma -> (class, polarity): cues.tsv, then
+        rule_cues.tsv (whose lemmas are none of cues.tsv's)."""
+        return {**self.cues, **self.rule_cues}
+
 
 @dataclass(frozen=True)
 class Labels:

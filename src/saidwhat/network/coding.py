@@ -958,9 +958,7 @@ def _role_description(item: CodingItem) -> bool:
     if not all(w in _AUX_ADV for w in words[idx + 1:]):
         return False
     head = item.cue.split()[0].lower()
-    from ..lexicon import read_table
-
-    classes = _cue_classes(read_table)
+    classes = _cue_classes()
     lemma = classes.get(head) or classes.get(head.rstrip("s")) or classes.get(head[:-2] if
                                                                              head.endswith("ed")
                                                                              else head)
@@ -972,16 +970,16 @@ _AUX_ADV = frozenset({"has", "have", "had", "is", "was", "also", "long", "repeat
 _CUE_CLASSES: dict[str, str] = {}
 
 
-def _cue_classes(read_table: Any) -> dict[str, str]:
-    """Cue word form or lemma -> class (speech, position, ...) from cues.tsv (and the
-    rules' own rule_cues.tsv)."""
+def _cue_classes() -> dict[str, str]:
+    """Cue word form or lemma -> class (speech, position, ...) of every cue the rules know
+    (cues.tsv and rule_cues.tsv)."""
     if not _CUE_CLASSES:
-        for r in read_table("cues.tsv") + read_table("rule_cues.tsv"):
-            if len(r) >= 2:
-                lemma = r[0].lower()
-                _CUE_CLASSES[lemma] = r[1]
-                for form in (lemma + "s", lemma + "d", lemma + "ed", lemma + "es"):
-                    _CUE_CLASSES.setdefault(form, r[1])
+        from ..lexicon import lexicons
+
+        for lemma, (cue_class, _) in lexicons().rule_cue_table().items():
+            _CUE_CLASSES[lemma] = cue_class
+            for form in (lemma + "s", lemma + "d", lemma + "ed", lemma + "es"):
+                _CUE_CLASSES.setdefault(form, cue_class)
     return _CUE_CLASSES
 
 

@@ -14,8 +14,7 @@ from ..lexicon import lexicons, read_list, read_table
 @lru_cache(maxsize=1)
 def cue_polarity() -> dict[str, str]:
     """Cue lemma (or "verb particle" for a multi-word cue) -> support / oppose / neutral."""
-    table = {r[0].lower(): r[2] for r in read_table("rule_cues.tsv") if len(r) >= 3}
-    table.update({r[0].lower(): r[2] for r in read_table("cues.tsv") if len(r) >= 3})
+    table = {lemma: polarity for lemma, (_, polarity) in lexicons().rule_cue_table().items()}
     table.update({f"{r[0].lower()} {r[1].lower()}": r[2]
                   for r in read_table("multiword_cues.tsv") if len(r) >= 3})
     return table

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span, Token
 
-from ..lang import LanguagePack, english
+from ..lang import Labels, LanguagePack, english
 from ..settings import Settings
 
 _DEFAULTS = Settings()
@@ -46,16 +46,20 @@ def _multiword_prep(tok: Token, lang: LanguagePack) -> Token | None:
     mw = lang.lexicons.multiword_cues
     lab = lang.labels
     deps = (lab.prep, lab.prt, lab.dative)
-    # "called Trump a fraud on Tuesday": a preposition after the naming construction's
-    # object and complement is no particle of the verb ("call on")
-    named = [c.i for c in tok.children if c.dep_ == lab.oprd] or \
-        [c.i for c in tok.children if c.dep_ == lab.dobj][1:]
     for child in tok.children:
         if child.dep_ in deps and (lemma, child.lower_) in mw:
-            if named and child.dep_ == lab.prep and child.i > named[0]:
+            if child.dep_ == lab.prep and _after_naming(tok, child, lab):
                 continue
             return child
     return None
+
+
+def _after_naming(verb: Token, prep: Token, lab: Labels) -> bool:
+    """"called Trump a fraud *on* Tuesday": a preposition after the naming construction's
+    object and complement is no particle of the verb ("call on")."""
+    named = [c.i for c in verb.children if c.dep_ == lab.oprd] or \
+        [c.i for c in verb.children if c.dep_ == lab.dobj][1:]
+    return bool(named) and prep.i > named[0]
 
 
 def subject_of(verb: Token, lang: LanguagePack | None = None,

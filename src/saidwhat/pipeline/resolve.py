@@ -546,10 +546,10 @@ class SpeakerResolver:
         Circuit"): the nearest such name before it, else the first after it (a lede that
         names the body later), as within-document coreference resolves by recency."""
         lab, lang = self._lab, self.lang
+        leading_article = core[0].lower_ in lang.articles
         if head.pos_ != "NOUN" or head.tag_ == lab.tag_plural_noun or any(
-                t.text[:1].isupper() for t in core if t.i != core.start or t.lower_ not in
-                lang.articles):
-            return None
+                t.text[:1].isupper() for t in core[int(leading_article):]):
+            return None  # a capitalised word names the body itself
         words = {head.lemma_.lower()} | {t.lemma_.lower() for t in core if t.i < head.i and
                                          t.dep_ == lab.compound and t.pos_ == "NOUN"}
         names: list[tuple[int, str]] = []

@@ -296,8 +296,8 @@ def dash_source(sdoc: Doc, q: QuoteSpan, lang: LanguagePack, max_name_tokens: in
         if t.is_space or t.text in ",.(" or t.text in lang.dashes or \
                 t.text[:1] in lang.quote_openers:
             break
-        initial = t.text.rstrip(".").isalpha()  # "A." in "Julie A. Diaz"
-        if not (initial or t.text in "-'’") or initial and not t.text[:1].isupper():
+        word = t.text.rstrip(".").isalpha()  # "Diaz", and an initial "A."
+        if not (word or t.text in "-'’") or word and not t.text[:1].isupper():
             return None
         name.append(t)
     if len(name) > max_name_tokens:
@@ -309,8 +309,7 @@ def dash_source(sdoc: Doc, q: QuoteSpan, lang: LanguagePack, max_name_tokens: in
     if after is not None and not (after.is_space or "\n" in end.whitespace_ or
                                   after.text in ",.(" or after.text[:1] in lang.quote_openers):
         return None  # the next quotation may follow on the same line
-    head = name[-1]
-    return dash, head
+    return dash, end
 
 
 # ------------------------------------------------------------------------- name: words
