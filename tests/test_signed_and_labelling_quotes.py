@@ -133,6 +133,13 @@ def test_a_lower_case_description_is_the_organisation_the_article_names(
     assert q.speaker.type == "organization"
 
 
+def test_a_date_after_the_organisation_is_no_part_of_its_name(ex: Extractor) -> None:
+    text = ("The Harbour Oversight Committee on Tuesday opened an inquiry. The committee said "
+            "that the dredging must stop.")
+    q = with_content(run(ex, text), "that the dredging must stop")
+    assert q.speaker is not None and q.speaker.name == "Harbour Oversight Committee", describe([q])
+
+
 def test_a_description_without_a_matching_name_keeps_its_own_words(ex: Extractor) -> None:
     text = "The Harbour Trust met on Tuesday. The council said that the road would close."
     q = with_content(run(ex, text), "that the road would close")

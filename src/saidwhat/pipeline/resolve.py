@@ -570,11 +570,12 @@ class SpeakerResolver:
         doc, lang = self.sdoc, self.lang
         name = _organization_name(ent, ent.root, lang)
         i = ent.end
-        if i + 1 >= len(doc) or doc[i].lower_ not in ("for", "of", "on"):
-            return name
+        if i + 1 >= len(doc) or doc[i].lower_ not in ("for", "of"):
+            return name  # not "on": "the committee on Tuesday" is no part of its name
         j = i + 1 + (doc[i + 1].lower_ in lang.articles)
         k = j
-        while k < len(doc) and doc[k].pos_ == "PROPN" and doc[k].text[:1].isupper():
+        while k < len(doc) and doc[k].pos_ == "PROPN" and doc[k].text[:1].isupper() and \
+                doc[k].ent_type_ not in ("DATE", "TIME"):
             k += 1
         return f"{name} {doc[i:k].text}" if k > j else name
 
