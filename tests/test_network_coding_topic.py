@@ -74,32 +74,3 @@ def test_an_article_on_several_concepts_names_no_topic(coder: ConceptCoder) -> N
     [codes] = coder.code_many([CodingItem("it was a disgraceful waste of money that households "
                                           "would pay for", "said", group="art2", text=text)])
     assert codes == []
-
-
-# Ninth round: a topic that is only most of a mixed document's coding no longer decides a
-# statement with nothing of its own (Settings.coding_context_threshold).
-MIXED = [
-    "the flood wall must be built this year",
-    "the flood wall will protect hundreds of homes from floods",
-    "bus fares should be frozen for the whole winter",
-    "it is a disgraceful waste of money and everyone here knows it",
-]
-
-
-def test_a_topic_most_but_not_all_of_the_document_codes_no_bare_position(
-        coder: ConceptCoder) -> None:
-    codes = coder.code_many([CodingItem(s, "said", group="mixed") for s in MIXED])
-    assert [[c.concept_id for c in cs] for cs in codes[:3]] == [
-        ["flood-wall"], ["flood-wall"], ["bus-fares"]]
-    assert codes[-1] == [], codes[-1]  # flood-wall's share is 0.75
-
-
-def test_the_context_threshold_is_a_setting(coder: ConceptCoder) -> None:
-    from saidwhat.settings import Settings
-
-    loose = ConceptCoder(BOOK, coder.nlp, settings=Settings(coding_context_threshold=0.5))
-    # the eighth round's behaviour: a 0.75 share (score 0.53) decides
-    codes = loose.code_many([CodingItem(s, "said", group="mixed") for s in MIXED])
-    assert [c.concept_id for c in codes[-1]] == ["flood-wall"], codes[-1]
-    with pytest.raises(ValueError):
-        Settings(coding_context_threshold=1.5)

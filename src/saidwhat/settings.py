@@ -194,14 +194,6 @@ class Settings:
     coding_article_min_hits: int = 3
     """...when the article has at least this many keyword occurrences."""
 
-    coding_context_threshold: float = 0.6
-    """A document-topic code (a statement without concept words of its own) is kept only
-    when its calibrated score, ``1 - exp(-(share + own evidence))``, reaches this (or the
-    coding threshold, when higher): a topic shared by nearly all the document's coded
-    statements (share 0.92 alone), or a lesser share with some words of the concept in
-    the statement. A topic 0.7 of a mixed document's coding set the agreement of statements
-    with nothing to read it from no better than chance (docs/evaluation.md, ninth round)."""
-
     coding_context_min_words: int = 6
     """...and only when its content has at least this many words ("the threats today",
     "us" name a matter or a target, not a position on the concept), unless it is a person
@@ -243,8 +235,7 @@ class Settings:
                      "coding_example_agreement_sim", "coding_embed_alone_sim", "coding_fewshot_weight",
                      "coding_fewshot_cue_bonus", "coding_fewshot_concept_prior",
                      "coding_fewshot_paraphrase_sim", "coding_fewshot_document_bonus",
-                     "coding_embed_margin", "coding_embed_boost_sim", "coding_article_share",
-                     "coding_context_threshold"):
+                     "coding_embed_margin", "coding_embed_boost_sim", "coding_article_share"):
             if not 0 <= getattr(self, name) <= 1:
                 raise ValueError(f"{name} must be in [0, 1] (got {getattr(self, name)!r})")
         if self.coding_fewshot_neighbours < 1:

@@ -445,7 +445,7 @@ class ConceptCoder:
                     self._short_takes_topic(doc, cid)):
                 continue
             score = calibrate(_CONTEXT_WEIGHT * share + r.raw.get(cid, 0.0))
-            if score < max(self.threshold, self.settings.coding_context_threshold):
+            if score < self.threshold:
                 continue
             qualifier, ev = r.context_polarity
             if self._profile_of[cid].evaluated_terms:
