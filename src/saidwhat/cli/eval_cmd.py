@@ -130,9 +130,11 @@ def eval_command(gold_path: str, pred_path: str | None, model: str | None, json_
 
 def coding_command(coding_path: str, model: str | None, json_path: str | None, fmt: str,
                    errors: bool, method: str, threshold: float | None, given_spans: bool,
-                   extractor_name: str | None = None, scheme: str | None = None) -> None:
+                   extractor_name: str | None = None, scheme: str | None = None,
+                   bootstrap: int = 0) -> None:
     """Score concept coding against a coding gold (saidwhat.evaluation.coding); end to end
-    with the extractor ``--extractor``/``--scheme`` choose (the default's otherwise)."""
+    with the extractor ``--extractor``/``--scheme`` choose (the default's otherwise);
+    ``bootstrap``: also 95% intervals over documents."""
     from ..evaluation.coding import CodingGoldError, evaluate_coding, load_coding_gold
     from ..network.codebook import CodebookError
     from ..network.coding import ConceptCoder
@@ -160,12 +162,24 @@ def coding_command(coding_path: str, model: str | None, json_path: str | None, f
     except CodebookError as exc:
         raise click.BadParameter(str(exc), param_hint="--coding") from None
     data = report.to_dict(statements=errors)
+    intervals = {}
+    if bootstrap:
+        from ..evaluation.coding import coding_bootstrap
+
+        intervals = coding_bootstrap(report, bootstrap)
+        data["bootstrap"] = intervals
     if json_path:
         _write_json_atomic(json_path, data)
     if fmt == "json":
         click.echo(json.dumps(data, ensure_ascii=False, indent=1))
     else:
         click.echo(report.table(), nl=False)
+        if intervals:
+            click.echo(f"\nBootstrap 95% intervals over documents ({bootstrap} resamples,"
+                       " seed 0):")
+            for key, v in intervals.items():
+                click.echo(f"  {key.replace('_', ' '):<20} {v['value']:.3f}"
+                           f"  [{v['low']:.3f}, {v['high']:.3f}]")
         if errors:
             click.echo("")
             click.echo(report.errors_table(), nl=False)
@@ -224,7 +238,7 @@ def register(group: click.Group) -> None:
             if gold_path is not None:
                 raise click.UsageError("give --gold or --coding, not both")
             coding_command(coding_path, model, json_path, fmt, errors, method, threshold,
-                           given_spans, extractor, scheme)
+                           given_spans, extractor, scheme, bootstrap)
             return
         if gold_path is None:
             raise click.UsageError("Missing option '--gold' (or --coding)")

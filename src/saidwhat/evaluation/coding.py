@@ -239,6 +239,9 @@ def match_quotes(statements: Sequence[GoldStatement], quotes: Sequence[PredQuote
 
 
 # -- the report -----------------------------------------------------------------------------
+Edge = tuple[str, str, str]  # (actor, concept, agreement)
+
+
 @dataclass(slots=True)
 class StatementResult:
     set_name: str
@@ -262,6 +265,9 @@ class CodingReport:
     missed_edges: Counter[str] = field(default_factory=Counter)
     extra_statements: int = 0  # coded quotes that match no gold statement
     warnings: list[str] = field(default_factory=list)
+    # (gold set, document) -> (its gold edges, the edges drawn from its quotes): what a
+    # bootstrap over documents resamples (coding_bootstrap)
+    doc_edges: dict[tuple[str, str], tuple[set[Edge], set[Edge]]] = field(default_factory=dict)
 
     # concept accuracy over statements whose quote was extracted (end to end) or all (spans)
     def _scored(self) -> list[StatementResult]:
@@ -404,13 +410,9 @@ def _edge_scores(report: CodingReport, gold_edges: dict[str, set[tuple[str, str,
         pred = set(pred_edges.get(key, set()))
         report.gold_edges += len(gold)
         report.pred_edges += len(pred)
-        for actor, concept, agr in sorted(gold):
-            hit = next((p for p in sorted(pred) if p[1] == concept and p[2] == agr
-                        and same_name(p[0], actor)), None)
-            if hit is not None:
-                pred.discard(hit)
-                report.true_edges += 1
-                continue
+        missed = _match_edges(gold, pred)
+        report.true_edges += len(gold) - len(missed)
+        for actor, concept, agr in missed:
             causes = [r.error or "right_statement_other_actor" for r in report.results
                       if f"{r.set_name}" == key and r.gold.concept == concept
                       and r.gold.agreement == agr and r.gold.actor == actor]
@@ -422,6 +424,75 @@ def _edge_scores(report: CodingReport, gold_edges: dict[str, set[tuple[str, str,
                 cause = min(causes, key=lambda c: order.index(c) if c in order else 99,
                             default="not_extracted")
             report.missed_edges[cause] += 1
+
+
+def _match_edges(gold: set[Edge], pred: set[Edge]) -> list[Edge]:
+    """Match gold edges one to one with predicted ones (same concept and agreement, actor
+    names compared with same_name); the gold edges left unmatched, in order."""
+    left = sorted(pred)
+    missed = []
+    for actor, concept, agr in sorted(gold):
+        hit = next((i for i, p in enumerate(left) if p[1] == concept and p[2] == agr
+                    and same_name(p[0], actor)), None)
+        if hit is None:
+            missed.append((actor, concept, agr))
+        else:
+            del left[hit]
+    return missed
+
+
+BOOTSTRAP_CODING = ("concept_accuracy", "agreement_accuracy", "edge_precision", "edge_recall",
+                    "edge_f1")
+
+
+def coding_bootstrap(report: CodingReport, n: int, seed: int = 0, level: float = 0.95
+                     ) -> dict[str, dict[str, float]]:
+    """Percentile bootstrap intervals over documents: ``n`` resamples (with replacement) of
+    the gold documents; each resample's statements score concept and agreement accuracy,
+    and the union of its documents' edges, per gold set, scores the edges as the report
+    does (a document drawn twice adds no edge twice: edges are a set per corpus). How far a
+    difference between two runs is from noise: two coders whose intervals overlap widely
+    are not told apart by this gold."""
+    import random
+
+    docs = sorted(report.doc_edges)
+    if not docs or n < 1:
+        return {}
+    by_doc: dict[tuple[str, str], list[StatementResult]] = defaultdict(list)
+    for r in report.results:
+        by_doc[(r.set_name, r.doc_id)].append(r)
+    rng = random.Random(seed)
+    samples: dict[str, list[float]] = {k: [] for k in BOOTSTRAP_CODING}
+    for _ in range(n):
+        pick = [docs[rng.randrange(len(docs))] for _ in docs]
+        rs = [r for d in pick for r in by_doc[d] if r.matched]
+        right = [r for r in rs if _concept_right(r)]
+        coded = [r for r in right if r.gold.concept is not None]
+        samples["concept_accuracy"].append(len(right) / max(1, len(rs)))
+        samples["agreement_accuracy"].append(
+            sum(_agreement_right(r) for r in coded) / max(1, len(coded)))
+        gold: dict[str, set[Edge]] = defaultdict(set)
+        pred: dict[str, set[Edge]] = defaultdict(set)
+        for d in set(pick):
+            g, p = report.doc_edges[d]
+            gold[d[0]] |= g
+            pred[d[0]] |= p
+        n_gold = sum(len(v) for v in gold.values())
+        n_pred = sum(len(v) for v in pred.values())
+        true = sum(len(g) - len(_match_edges(g, pred[k])) for k, g in gold.items())
+        prec, rec = (true / n_pred if n_pred else 0.0), (true / n_gold if n_gold else 0.0)
+        samples["edge_precision"].append(prec)
+        samples["edge_recall"].append(rec)
+        samples["edge_f1"].append(2 * prec * rec / (prec + rec) if prec + rec else 0.0)
+    lo_q, hi_q = (1 - level) / 2, 1 - (1 - level) / 2
+    out = {}
+    for key, values in samples.items():
+        values.sort()
+        out[key] = {"value": round(getattr(report, key), 3),
+                    "low": round(values[min(len(values) - 1, int(lo_q * len(values)))], 3),
+                    "high": round(values[min(len(values) - 1, int(hi_q * len(values)))], 3),
+                    "resamples": n, "seed": seed}
+    return out
 
 
 # -- running --------------------------------------------------------------------------------
@@ -454,6 +525,8 @@ def evaluate_coding(gold: CodingGold, coder_factory: CoderFactory, *, given_span
                                                 group=f"{gs.name}:{d.doc_id}", speaker=g.actor,
                                                 text=d.text)
                                      for d, g in items])
+            for d in gs.documents:
+                report.doc_edges[(gs.name, d.doc_id)] = (_gold_edges(d), set())
             for (d, g), cs in zip(items, codes, strict=True):
                 r = StatementResult(gs.name, d.doc_id, g, g.text(d.text), True, g.actor,
                                     [(c.concept_id, c.qualifier) for c in cs], None,
@@ -462,6 +535,8 @@ def evaluate_coding(gold: CodingGold, coder_factory: CoderFactory, *, given_span
                 report.results.append(r)
                 for c in cs:
                     pred_edges[gs.name].add((g.actor, c.concept_id, c.qualifier))
+                    report.doc_edges[(gs.name, d.doc_id)][1].add(
+                        (g.actor, c.concept_id, c.qualifier))
             continue
         if extractor is None:
             from ..extract import Extractor
@@ -474,6 +549,8 @@ def evaluate_coding(gold: CodingGold, coder_factory: CoderFactory, *, given_span
             by_quote[(s.doc_id, s.quote_id)].append(s)
         for d, doc in zip(gs.documents, docs, strict=True):
             quotes = []
+            doc_pred: set[Edge] = set()
+            report.doc_edges[(gs.name, d.doc_id)] = (_gold_edges(d), doc_pred)
             for q in doc.quotes:
                 ss = by_quote.get((d.doc_id, q.id), [])
                 actor = ss[0].actor if ss else _speaker_name(q)
@@ -482,6 +559,7 @@ def evaluate_coding(gold: CodingGold, coder_factory: CoderFactory, *, given_span
                                         [e for s in ss for e in s.evidence]))
                 for s in ss:
                     pred_edges[gs.name].add((s.actor, s.concept, s.qualifier))
+                    doc_pred.add((s.actor, s.concept, s.qualifier))
             matched = match_quotes(d.statements, quotes)
             used = {id(q) for q in matched.values()}
             report.extra_statements += sum(1 for q in quotes if q.codes and id(q) not in used)
@@ -494,6 +572,12 @@ def evaluate_coding(gold: CodingGold, coder_factory: CoderFactory, *, given_span
                 report.results.append(r)
     _edge_scores(report, gold_edges, pred_edges)
     return report
+
+
+def _gold_edges(doc: Any) -> set[Edge]:
+    """A gold document's (actor, concept, agreement) edges."""
+    return {(g.actor, g.concept, g.agreement or "") for g in doc.statements
+            if g.concept is not None}
 
 
 def _speaker_name(quote: Any) -> str | None:
