@@ -9,7 +9,7 @@ from test_extract_cases import run, with_content
 
 from saidwhat import Extractor
 from saidwhat.network.codebook import Codebook, Concept
-from saidwhat.network.coding import ConceptCoder, CodingItem
+from saidwhat.network.coding import CodingItem, ConceptCoder
 
 
 @pytest.fixture(scope="module")

@@ -232,7 +232,7 @@ def register(group: click.Group) -> None:
         saidwhat eval --gold ../shared/data/polnear/dev
         saidwhat eval --gold tests/data/gold --errors
         saidwhat eval --gold gold.jsonl --pred predictions.jsonl --json report.json
-        saidwhat eval --coding tests/data/coding-gold [--given-spans] [--errors]
+        saidwhat eval --coding tests/data/coding-gold [--given-spans] [--errors] [--bootstrap 1000]
         """
         if coding_path is not None:
             if gold_path is not None:
