@@ -136,30 +136,26 @@ def test_a_lower_case_description_is_the_organisation_the_article_names(
 def test_a_date_after_the_organisation_is_no_part_of_its_name(ex: Extractor) -> None:
     text = ("The Harbour Oversight Committee on Tuesday opened an inquiry. The committee said "
             "that the dredging must stop.")
-    q = with_content(run(ex, text), "that the dredging must stop")
-    assert q.speaker is not None and q.speaker.name == "Harbour Oversight Committee", describe([q])
+    assert speaker_of(ex, text, "that the dredging must stop") == "Harbour Oversight Committee"
 
 
 def test_a_description_without_a_matching_name_keeps_its_own_words(ex: Extractor) -> None:
     text = "The Harbour Trust met on Tuesday. The council said that the road would close."
-    q = with_content(run(ex, text), "that the road would close")
-    assert q.speaker is not None and q.speaker.name == "council", describe([q])
+    assert speaker_of(ex, text, "that the road would close") == "council"
 
 
 def test_a_headline_surname_and_colon_is_the_person_the_article_names(ex: Extractor) -> None:
     text = ("Okafor: Harbour Tax Is A Mistake For Families.\n\n"
             "Senator Ruth Okafor spoke to fishermen on Sunday about the harbour.")
-    q = with_content(run(ex, text), "Harbour Tax Is A Mistake For Families")
-    assert q.speaker is not None and q.speaker.name == "Ruth Okafor", describe([q])
+    assert speaker_of(ex, text, "Harbour Tax Is A Mistake For Families") == "Ruth Okafor"
 
 
 def test_a_transcript_line_in_marks_names_its_speaker(ex: Extractor) -> None:
     text = ('"HOST: Will the senator be at the harbour meeting tonight?\n\n'
             '"ABARA: Well, the question really should be about the harbour tax and the families.\n\n'
             "Ruth Abara spoke on the breakfast show.")
-    q = with_content(run(ex, text), "Well, the question really should be about the harbour tax and "
-                                    "the families")
-    assert q.speaker is not None and q.speaker.name == "Ruth Abara", describe([q])
+    assert speaker_of(ex, text, "Well, the question really should be about the harbour tax and "
+                      "the families") == "Ruth Abara"
 
 
 def test_a_headline_word_the_article_does_not_name_is_no_speaker(ex: Extractor) -> None:

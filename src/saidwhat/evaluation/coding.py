@@ -24,7 +24,7 @@ agreement accuracy where the concept is right, edge precision/recall/F1 over
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -441,6 +441,19 @@ def _match_edges(gold: set[Edge], pred: set[Edge]) -> list[Edge]:
     return missed
 
 
+def _edges_by_set(report: CodingReport, docs: Iterable[tuple[str, str]]
+                  ) -> tuple[dict[str, set[Edge]], dict[str, set[Edge]]]:
+    """The gold and the predicted edges of these (gold set, document) keys, as one set per
+    gold set: a corpus draws an edge once, whichever of its documents it comes from."""
+    gold: dict[str, set[Edge]] = defaultdict(set)
+    pred: dict[str, set[Edge]] = defaultdict(set)
+    for d in docs:
+        g, p = report.doc_edges[d]
+        gold[d[0]] |= g
+        pred[d[0]] |= p
+    return gold, pred
+
+
 BOOTSTRAP_CODING = ("concept_accuracy", "agreement_accuracy", "edge_precision", "edge_recall",
                     "edge_f1")
 
@@ -471,12 +484,7 @@ def coding_bootstrap(report: CodingReport, n: int, seed: int = 0, level: float =
         samples["concept_accuracy"].append(len(right) / max(1, len(rs)))
         samples["agreement_accuracy"].append(
             sum(_agreement_right(r) for r in coded) / max(1, len(coded)))
-        gold: dict[str, set[Edge]] = defaultdict(set)
-        pred: dict[str, set[Edge]] = defaultdict(set)
-        for d in set(pick):
-            g, p = report.doc_edges[d]
-            gold[d[0]] |= g
-            pred[d[0]] |= p
+        gold, pred = _edges_by_set(report, set(pick))
         n_gold = sum(len(v) for v in gold.values())
         n_pred = sum(len(v) for v in pred.values())
         true = sum(len(g) - len(_match_edges(g, pred[k])) for k, g in gold.items())
@@ -484,14 +492,13 @@ def coding_bootstrap(report: CodingReport, n: int, seed: int = 0, level: float =
         samples["edge_precision"].append(prec)
         samples["edge_recall"].append(rec)
         samples["edge_f1"].append(2 * prec * rec / (prec + rec) if prec + rec else 0.0)
-    lo_q, hi_q = (1 - level) / 2, 1 - (1 - level) / 2
+    from .scorer import percentile_interval
+
     out = {}
     for key, values in samples.items():
-        values.sort()
-        out[key] = {"value": round(getattr(report, key), 3),
-                    "low": round(values[min(len(values) - 1, int(lo_q * len(values)))], 3),
-                    "high": round(values[min(len(values) - 1, int(hi_q * len(values)))], 3),
-                    "resamples": n, "seed": seed}
+        lo, hi = percentile_interval(values, level)
+        out[key] = {"value": round(getattr(report, key), 3), "low": round(lo, 3),
+                    "high": round(hi, 3), "resamples": n, "seed": seed}
     return out
 
 
@@ -507,15 +514,9 @@ def evaluate_coding(gold: CodingGold, coder_factory: CoderFactory, *, given_span
 
     report = CodingReport(mode="given spans" if given_spans else "end to end",
                           warnings=list(gold.warnings))
-    gold_edges: dict[str, set[tuple[str, str, str]]] = defaultdict(set)
-    pred_edges: dict[str, set[tuple[str, str, str]]] = defaultdict(set)
     for gs in gold.sets:
         codebook = load_codebook(gs.codebook_path)
         coder = coder_factory(codebook)
-        for d in gs.documents:
-            for g in d.statements:
-                if g.concept is not None:
-                    gold_edges[gs.name].add((g.actor, g.concept, g.agreement or ""))
         if given_spans:
             items = [(d, g) for d in gs.documents for g in d.statements]
             from ..network.coding import CodingItem
@@ -534,7 +535,6 @@ def evaluate_coding(gold: CodingGold, coder_factory: CoderFactory, *, given_span
                 r.error = _classify(r)
                 report.results.append(r)
                 for c in cs:
-                    pred_edges[gs.name].add((g.actor, c.concept_id, c.qualifier))
                     report.doc_edges[(gs.name, d.doc_id)][1].add(
                         (g.actor, c.concept_id, c.qualifier))
             continue
@@ -558,7 +558,6 @@ def evaluate_coding(gold: CodingGold, coder_factory: CoderFactory, *, given_span
                                         [(s.concept, s.qualifier) for s in ss], q.content.text,
                                         [e for s in ss for e in s.evidence]))
                 for s in ss:
-                    pred_edges[gs.name].add((s.actor, s.concept, s.qualifier))
                     doc_pred.add((s.actor, s.concept, s.qualifier))
             matched = match_quotes(d.statements, quotes)
             used = {id(q) for q in matched.values()}
@@ -570,7 +569,7 @@ def evaluate_coding(gold: CodingGold, coder_factory: CoderFactory, *, given_span
                                     q.evidence if q else [])
                 r.error = _classify(r)
                 report.results.append(r)
-    _edge_scores(report, gold_edges, pred_edges)
+    _edge_scores(report, *_edges_by_set(report, report.doc_edges))
     return report
 
 

@@ -358,6 +358,14 @@ BOOTSTRAP_METRICS = {"attribution_f1": "attribution.strict", "content_exact_f1":
                      "content_token_f1": "content.token"}
 
 
+def percentile_interval(values: list[float], level: float = 0.95) -> tuple[float, float]:
+    """The percentile interval at ``level`` of bootstrap resample values (sorted in place)."""
+    values.sort()
+    lo_q, hi_q = (1 - level) / 2, 1 - (1 - level) / 2
+    last = len(values) - 1
+    return values[min(last, int(lo_q * len(values)))], values[min(last, int(hi_q * len(values)))]
+
+
 def bootstrap_intervals(report: Report, n: int, seed: int = 0,
                         level: float = 0.95) -> dict[str, dict[str, float]]:
     """Percentile bootstrap intervals over documents: ``n`` resamples (with replacement) of
@@ -379,11 +387,8 @@ def bootstrap_intervals(report: Report, n: int, seed: int = 0,
                 if c is not None:
                     total.add(c)
             samples[key].append(total.f1)
-    lo_q, hi_q = (1 - level) / 2, 1 - (1 - level) / 2
     for key, values in samples.items():
-        values.sort()
-        lo = values[min(len(values) - 1, int(lo_q * len(values)))]
-        hi = values[min(len(values) - 1, int(hi_q * len(values)))]
+        lo, hi = percentile_interval(values, level)
         out[key] = {"f1": report.micro(BOOTSTRAP_METRICS[key]).f1, "low": lo, "high": hi,
                     "resamples": n, "seed": seed}
     return out
