@@ -185,8 +185,8 @@ def load_lexicons(package: str) -> Lexicons:
         title, _, gender = ln.strip().partition("=")
         honorifics[title.lower()] = gender or None
     cue_rows = read_table(package, "cues.tsv")
-    rule_rows = [r for r in _optional_table(package, "rule_cues.tsv") if r[0] not in
-                 {c[0] for c in cue_rows}]
+    cue_lemmas = {r[0] for r in cue_rows}
+    rule_rows = [r for r in _optional_table(package, "rule_cues.tsv") if r[0] not in cue_lemmas]
     return Lexicons(
         cues={r[0]: (r[1], r[2]) for r in cue_rows},
         object_cues=frozenset(r[0] for r in cue_rows + rule_rows if len(r) > 3 and r[3] == "obj"),
