@@ -152,3 +152,21 @@ def test_textacy_baseline_writes_contract_jsonl(tmp_path: Path) -> None:
                 span = q[key]
                 assert text[span["start"]:span["end"]] == span["text"]
             assert q["speaker"]["name"] == q["source"]["text"]
+
+
+def test_coding_speed_reports_both_methods(tmp_path: Path) -> None:
+    texts = _tiny_corpus(tmp_path / "texts")
+    out = tmp_path / "coding.json"
+    codebook = REPO_ROOT / "src" / "saidwhat" / "examples" / "demo" / "codebook.yaml"
+    proc = subprocess.run(
+        [sys.executable, str(BENCH / "coding_speed.py"), "--texts", str(texts), "--codebook",
+         str(codebook), "--json", str(out)],
+        capture_output=True, text=True, check=False, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    report = json.loads(out.read_text(encoding="utf-8"))
+    assert report["benchmark"] == "saidwhat-coding-speed" and report["date"]
+    assert set(report["methods"]) == {"lexical", "embeddings"}
+    for row in report["methods"].values():
+        assert row["statements"] == 2  # one quote in each tiny document
+        assert row["peak_rss_mib"] > 0 and row["code_s"] >= 0
+    assert "| embeddings | 2 |" in proc.stdout

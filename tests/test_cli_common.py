@@ -63,7 +63,8 @@ def test_shared_options_are_the_same_in_every_command() -> None:
 def test_shared_options_keep_their_names_and_defaults() -> None:
     found = _options()
     assert found["--model"]["run"]["default"] is None
-    assert found["--method"]["network"]["default"] == "lexical"
+    # None: Settings.coding_method (embeddings), so --config can set it
+    assert found["--method"]["network"]["default"] is None
     assert list(found["--method"]["eval"]["type"]["choices"]) == ["lexical", "embeddings"]
     assert found["--threshold"]["reliability"]["default"] is None
     assert found["--doc-id"]["ingest"]["default"] == "stem"

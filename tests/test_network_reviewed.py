@@ -195,7 +195,8 @@ def test_hand_codes_outside_the_codebook_are_left_out_with_a_warning(tmp_path: P
 
 
 # Few-shot from the review layer: a statement in words no concept entry uses is coded only
-# once a coder has hand-coded a statement like it; --no-learn turns that off.
+# once a coder has hand-coded a statement like it; --no-learn turns that off. The rules alone
+# (--method lexical): embedding similarity finds "shuttle vans" near "more buses" unaided.
 LEARN_TEXT = ("Ivo Brand said the harbour shuttle vans should run every night. "
               "Una Kell said shuttle vans on the harbour should run every night too.")
 
@@ -224,13 +225,14 @@ def test_hand_codes_teach_the_coder_the_statements_nobody_coded(tmp_path: Path) 
     db = _learn_store(tmp_path / "learn.db")
     runner = CliRunner()
     learned = runner.invoke(main, ["network", "--db", str(db), "--codebook", CODEBOOK,
-                                   "-o", str(tmp_path / "learned.csv")])
+                                   "--method", "lexical", "-o", str(tmp_path / "learned.csv")])
     assert learned.exit_code == 0, learned.output
     assert "few-shot: 1 labelled statement(s)" in learned.output
     assert edges(tmp_path / "learned.csv") == {("Ivo Brand", "more-buses", "support"),
                                                ("Una Kell", "more-buses", "support")}
     alone = runner.invoke(main, ["network", "--db", str(db), "--codebook", CODEBOOK,
-                                 "--no-learn", "-o", str(tmp_path / "alone.csv")])
+                                 "--method", "lexical", "--no-learn",
+                                 "-o", str(tmp_path / "alone.csv")])
     assert alone.exit_code == 0, alone.output
     assert edges(tmp_path / "alone.csv") == {("Ivo Brand", "more-buses", "support")}
 
@@ -246,7 +248,8 @@ def test_examples_file_teaches_the_coder(tmp_path: Path) -> None:
                         encoding="utf-8")
     out = tmp_path / "ex.csv"
     result = CliRunner().invoke(main, ["network", "--db", str(db), "--codebook", CODEBOOK,
-                                       "--examples", str(examples), "-o", str(out)])
+                                       "--method", "lexical", "--examples", str(examples),
+                                       "-o", str(out)])
     assert result.exit_code == 0, result.output
     assert ("Una Kell", "more-buses", "support") in edges(out)
     bad = tmp_path / "bad.jsonl"

@@ -118,6 +118,11 @@ class Settings:
     """MinHash permutations (datasketch): more is a closer Jaccard estimate, slower."""
 
     # -- networks: concept coding (saidwhat.network.coding.ConceptCoder) -----------------
+    coding_method: str = "embeddings"
+    """How concepts are coded (``--method``): ``embeddings`` (the lexical rules plus sentence
+    embeddings of all-MiniLM-L6-v2, run by onnxruntime, no torch: saidwhat.network.encoder)
+    or ``lexical`` (the rules alone)."""
+
     coding_threshold: float = 0.5
     """The default minimum calibrated score for a concept to be coded on a statement
     (``--threshold`` overrides it): about raw 0.7, i.e. a keyword, or most of a label's
@@ -238,6 +243,9 @@ class Settings:
                      "coding_embed_margin", "coding_embed_boost_sim", "coding_article_share"):
             if not 0 <= getattr(self, name) <= 1:
                 raise ValueError(f"{name} must be in [0, 1] (got {getattr(self, name)!r})")
+        if self.coding_method not in ("lexical", "embeddings"):
+            raise ValueError("coding_method must be 'lexical' or 'embeddings'"
+                             f" (got {self.coding_method!r})")
         if self.coding_fewshot_neighbours < 1:
             raise ValueError("coding_fewshot_neighbours must be at least 1")
         if self.coding_context_min_words < 0:

@@ -81,10 +81,10 @@ all_languages_option = click.option(
          "with the reason.")
 
 coding_method_option = click.option(
-    "--method", type=click.Choice(["lexical", "embeddings"]), default="lexical",
-    show_default=True,
-    help="How concepts are coded by machine: lexical, or embeddings (needs "
-         "saidwhat[embeddings]); docs/networks.md, Coding method.")
+    "--method", type=click.Choice(["lexical", "embeddings"]), default=None,
+    help="How concepts are coded by machine: embeddings (the default: the lexical rules "
+         "plus sentence embeddings, all-MiniLM-L6-v2 on onnxruntime, no torch) or lexical "
+         "(the rules alone); docs/networks.md, Coding method.")
 
 threshold_option = click.option(
     "--threshold", type=click.FloatRange(0.0, 1.0), default=None,

@@ -129,7 +129,7 @@ def eval_command(gold_path: str, pred_path: str | None, model: str | None, json_
 
 
 def coding_command(coding_path: str, model: str | None, json_path: str | None, fmt: str,
-                   errors: bool, method: str, threshold: float | None, given_spans: bool,
+                   errors: bool, method: str | None, threshold: float | None, given_spans: bool,
                    extractor_name: str | None = None, scheme: str | None = None,
                    bootstrap: int = 0) -> None:
     """Score concept coding against a coding gold (saidwhat.evaluation.coding); end to end
@@ -223,7 +223,7 @@ def register(group: click.Group) -> None:
     def eval_(gold_path: str | None, pred_path: str | None, model: str | None,
               json_path: str | None, fmt: str, errors: bool, errors_per_cause: int,
               limit: int | None, show_gold: bool, save_pred: str | None,
-              coding_path: str | None, method: str, threshold: float | None,
+              coding_path: str | None, method: str | None, threshold: float | None,
               given_spans: bool, bootstrap: int = 0, extractor: str | None = None,
               scheme: str | None = None) -> None:
         """Score attributions against gold: P/R/F1 per role, attribution F1, speakers, kinds.

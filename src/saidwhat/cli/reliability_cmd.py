@@ -23,7 +23,7 @@ def _fail(message: str) -> NoReturn:
 
 
 def _store_records(db: str, coders: tuple[str, ...], codebook: str | None, model: str | None,
-                   method: str, threshold: float | None, coded_only: bool) -> list[Any]:
+                   method: str | None, threshold: float | None, coded_only: bool) -> list[Any]:
     """Reliability records from a store's hand codes (and the machine's, with a codebook)."""
     from ..network.reviewed import store_codings
     from ..store.db import Store, StoreError
@@ -92,7 +92,7 @@ def _store_records(db: str, coders: tuple[str, ...], codebook: str | None, model
 @click.option("-o", "--output", callback=output_path,
               help="Also write the figures as JSON to this file.")
 def reliability_command(codings: tuple[str, ...], db: str | None, codebook_path: str | None,
-                        coders: tuple[str, ...], coded_only: bool, method: str,
+                        coders: tuple[str, ...], coded_only: bool, method: str | None,
                         threshold: float | None, model: str | None, level: str,
                         output: str | None) -> None:
     """Inter-coder reliability of CODINGS: CSV (header coder, unit, concept, agreement) or

