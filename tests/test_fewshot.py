@@ -137,3 +137,46 @@ def test_the_curve_learns_nothing_from_a_statement_itself(nlp) -> None:
     # With its own words (itself, or its twin) among the examples each statement would be
     # coded right; from the others, which share none of its words, nothing is learnt.
     assert [p.concept_accuracy for p in points] == [0.0, 0.0]
+
+
+# -- embedding neighbours (method embeddings) ------------------------------------------------
+def test_embedding_neighbours_find_a_paraphrase_that_shares_no_word() -> None:
+    import numpy as np
+
+    from saidwhat.network.fewshot import ExampleIndex
+
+    examples = [LabelledExample("cheaper tickets for pensioners", None, "fares"),
+                LabelledExample("slower traffic near schools", None, "speed")]
+    terms = [["cheap", "ticket", "pensioner"], ["slow", "traffic", "school"]]
+    vectors = np.array([[1.0, 0.0], [0.0, 1.0]])
+    statement = ["elderly", "riders", "pay", "less"]  # no word of either example
+    near_first = np.array([0.8, 0.6])  # cosine 0.8 with the first example, 0.6 with the second
+    lexical = ExampleIndex(examples, terms)
+    assert lexical.similarities(statement, near_first) == [0.0, 0.0]  # no vectors: TF-IDF only
+    index = ExampleIndex(examples, terms, vectors, floor=0.3)
+    sims = index.similarities(statement, near_first)
+    assert sims == pytest.approx([(0.8 - 0.3) / 0.7, (0.6 - 0.3) / 0.7])
+    assert index.nearest(statement, near_first)["fares"] == (pytest.approx(sims[0]), 0)
+    # a shared wording still counts as much as it did: the larger of the two similarities
+    assert index.similarities(["cheap", "ticket", "pensioner"], np.array([0.0, 1.0]))[0] == (
+        pytest.approx(1.0))
+    # without the statement's vector the index is TF-IDF alone
+    assert index.similarities(statement) == [0.0, 0.0]
+
+
+def test_a_hand_coded_paraphrase_teaches_through_the_sentence_model(nlp) -> None:
+    book = Codebook([Concept("transit", "More money for public transport"),
+                     Concept("police", "More police on the streets")])
+    examples = [
+        LabelledExample("the night buses must keep running after midnight", "said", "transit",
+                        "support", "review"),
+        LabelledExample("officers should patrol the park at night", "said", "police", "support",
+                        "review")]
+    text = "late-night bus routes have to stay open past twelve"
+    for method in ("lexical", "embeddings"):  # the codebook alone finds nothing
+        assert ConceptCoder(book, nlp, method=method).code(text, "said") == []
+    # TF-IDF neighbours see too little shared wording; the sentence model sees a paraphrase
+    assert ConceptCoder(book, nlp, method="lexical", examples=examples).code(text, "said") == []
+    [code] = ConceptCoder(book, nlp, method="embeddings", examples=examples).code(text, "said")
+    assert (code.concept_id, code.qualifier) == ("transit", "support")
+    assert any(e.startswith("example 'the night buses") for e in code.evidence)

@@ -158,6 +158,12 @@ class Settings:
     weighted share of the nearest examples) against the codebook's calibrated score ``s``:
     the concept scores ``1 - (1 - s) * (1 - w * p)`` (0: examples only correct agreements)."""
 
+    coding_fewshot_embed_floor: float = 0.3
+    """With sentence embeddings (method ``embeddings``), an example's similarity to a
+    statement is also its embedding cosine rescaled from this floor (0) to 1: cosine 0.65
+    counts 0.5 beside the TF-IDF cosine; the larger counts (docs/evaluation.md, tenth
+    round: 0.3 learnt more than 0.5 or 1.0, i.e. none, on DNA's sample and two golds)."""
+
     coding_fewshot_paraphrase_sim: float = 0.4
     """Few-shot: in a statement that does not visibly take a position (said neutrally, with
     nothing modal or evaluative), a concept the codebook does not see is coded from the
@@ -240,6 +246,7 @@ class Settings:
                      "coding_example_agreement_sim", "coding_embed_alone_sim", "coding_fewshot_weight",
                      "coding_fewshot_cue_bonus", "coding_fewshot_concept_prior",
                      "coding_fewshot_paraphrase_sim", "coding_fewshot_document_bonus",
+                     "coding_fewshot_embed_floor",
                      "coding_embed_margin", "coding_embed_boost_sim", "coding_article_share"):
             if not 0 <= getattr(self, name) <= 1:
                 raise ValueError(f"{name} must be in [0, 1] (got {getattr(self, name)!r})")

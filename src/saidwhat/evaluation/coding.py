@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import yaml
 
 from ..names import same_name
@@ -643,7 +644,7 @@ def fewshot_curve(items: Sequence[ShotItem], codebook: Any, nlp: Any, *,
                   codebook_examples: bool = False, threshold: float | None = None,
                   top_only: bool = False, settings: Any = None,
                   record: list[tuple[int, int, int, list[Any]]] | None = None,
-                  other_documents: bool = False) -> list[CurvePoint]:
+                  other_documents: bool = False, method: str = "lexical") -> list[CurvePoint]:
     """Concept and agreement accuracy with k labelled examples per concept, cross-validated
     leave one statement out: each statement is coded with k examples per concept drawn
     (seeded) from the *other* statements (:func:`may_teach`: never itself, one with the same
@@ -653,6 +654,8 @@ def fewshot_curve(items: Sequence[ShotItem], codebook: Any, nlp: Any, *,
     ``top_only``: only the best-scoring concept counts (forced choice, as DNA's sample is
     scored). ``record``: a list that gets (k, seed, statement index, codes) of every coding.
     ``other_documents``: examples only from other documents than the statement's.
+    ``method``: the coder's (``embeddings``: similarity to the concepts in the codebook's
+    coding, and embedding neighbours among the examples).
 
     The codebook's coding of a statement does not depend on the examples (they act after
     it: :func:`saidwhat.network.fewshot.learn_from_examples`, the coder's own few-shot step),
@@ -674,11 +677,12 @@ def fewshot_curve(items: Sequence[ShotItem], codebook: Any, nlp: Any, *,
 
     if not codebook_examples:
         codebook = Codebook([dc_replace(c, examples=()) for c in codebook], name=codebook.name)
-    # The rules and the examples alone: the curve measures what examples teach, and its
-    # zero-shot pass codes without sentence embeddings.
     coder = ConceptCoder(codebook, nlp, use_codebook_examples=False, threshold=threshold,
-                         settings=settings, method="lexical")
+                         settings=settings, method=method)
+    embedder = coder._embedder
     docs = list(nlp.pipe(it.text for it in items))
+    vectors = embedder.model.encode([it.text for it in items]) if embedder else None
+    concept_sims = embedder.similarities_of(vectors) if embedder else None
     terms = [_terms(d) for d in docs]
     keys = cue_keys(nlp, [it.cue for it in items])
     cue_docs = {c: polarity_of_cue(d) for c, d in
@@ -688,6 +692,7 @@ def fewshot_curve(items: Sequence[ShotItem], codebook: Any, nlp: Any, *,
     base_docs = list(nlp.pipe(e.text for e in base))
     base_terms = [_terms(d) for d in base_docs]
     base_keys = cue_keys(nlp, [e.cue for e in base])
+    base_vectors = embedder.model.encode([e.text for e in base]) if embedder and base else None
     # What the rules alone make of each statement's agreement (examples learn from it).
     rules = [coder.rule_qualifier(d, cue_docs[it.cue or ""], it.concept)
              if it.concept is not None else None for d, it in zip(docs, items, strict=True)]
@@ -696,7 +701,8 @@ def fewshot_curve(items: Sequence[ShotItem], codebook: Any, nlp: Any, *,
         by_group[it.group].append(i)
     zero: list[_Result | None] = [None] * len(items)
     for group, members in by_group.items():
-        results = [coder._code_doc(docs[j], cue_docs[items[j].cue or ""], None)
+        results = [coder._code_doc(docs[j], cue_docs[items[j].cue or ""],
+                                   concept_sims[j] if concept_sims is not None else None)
                    for j in members]
         coding_items = [CodingItem(items[j].text, items[j].cue, group, text=items[j].document,
                                    speaker=items[j].speaker) for j in members]
@@ -719,10 +725,18 @@ def fewshot_curve(items: Sequence[ShotItem], codebook: Any, nlp: Any, *,
                                                     "labelled", items[j].group)
                                     for j in shots]
                 if exs:
-                    prep = Prepared(ExampleIndex(exs, base_terms + [terms[j] for j in shots]),
-                                    [None] * len(base) + [rules[j] for j in shots],
+                    ex_vectors = None
+                    if vectors is not None:
+                        rows = [vectors[j] for j in shots]
+                        if base_vectors is not None:
+                            rows = [*base_vectors, *rows]
+                        ex_vectors = np.stack(rows)
+                    index = ExampleIndex(exs, base_terms + [terms[j] for j in shots], ex_vectors,
+                                         coder.settings.coding_fewshot_embed_floor)
+                    prep = Prepared(index, [None] * len(base) + [rules[j] for j in shots],
                                     base_keys + [keys[j] for j in shots])
-                    learn_from_examples(coder, prep, [docs[i]], [keys[i]], [r], [it.group])
+                    learn_from_examples(coder, prep, [docs[i]], [keys[i]], [r], [it.group],
+                                        vectors[i:i + 1] if vectors is not None else None)
                 codes = r.codes[:1] if top_only else r.codes
                 if record is not None:
                     record.append((k, seed, i, codes))
@@ -764,7 +778,8 @@ def dna_shot_items(path: str | Path) -> tuple[list[ShotItem], Any]:
 
 def fewshot_table(gold_path: str | Path | None, dna_path: str | Path | None, nlp: Any,
                   ks: Sequence[int] = (0, 1, 3, 5), seeds: int = 3,
-                  other_documents: bool = False, settings: Any = None) -> str:
+                  other_documents: bool = False, settings: Any = None,
+                  method: str = "lexical") -> str:
     """The markdown table of docs/evaluation.md's few-shot section."""
     from ..network.codebook import load_codebook
 
@@ -775,18 +790,18 @@ def fewshot_table(gold_path: str | Path | None, dna_path: str | Path | None, nlp
             items = gold_shot_items(gs)
             cb = load_codebook(gs.codebook_path)
             for p in fewshot_curve(items, cb, nlp, ks=ks, seeds=seeds, settings=settings,
-                                   other_documents=other_documents):
+                                   other_documents=other_documents, method=method):
                 rows.append((f"coding gold: {gs.name}", f"k={p.k}", p))
             if any(c.examples for c in cb):
                 [p] = fewshot_curve(items, cb, nlp, ks=(0,), codebook_examples=True,
-                                    settings=settings)
+                                    settings=settings, method=method)
                 rows.append((f"coding gold: {gs.name}", "codebook examples", p))
     if dna_path is not None and Path(dna_path).is_file():
         items, cb = dna_shot_items(dna_path)
         # Forced choice, as saidwhat.network.evaluate_dna: the best concept however weak.
         for p in fewshot_curve(items, cb, nlp, ks=ks, seeds=seeds, threshold=1e-9,
                                top_only=True, settings=settings,
-                               other_documents=other_documents):
+                               other_documents=other_documents, method=method):
             rows.append(("DNA sample.dna (labels only, forced choice)", f"k={p.k}", p))
     lines = ["| data | examples per concept | statements | concept accuracy |"
              " agreement accuracy (concept right) | both right (of coded statements) |",
@@ -811,9 +826,11 @@ def main(argv: Sequence[str] | None = None) -> None:
     ap.add_argument("--seeds", type=int, default=3)
     ap.add_argument("--other-documents", action="store_true",
                     help="draw examples only from other documents than the statement's")
+    ap.add_argument("--method", choices=["lexical", "embeddings"], default="lexical",
+                    help="the coder's method (default lexical: the rules and TF-IDF neighbours)")
     args = ap.parse_args(argv)
     print(fewshot_table(args.gold, args.dna, load_nlp(), seeds=args.seeds,
-                        other_documents=args.other_documents), end="")
+                        other_documents=args.other_documents, method=args.method), end="")
 
 
 if __name__ == "__main__":

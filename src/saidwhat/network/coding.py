@@ -228,7 +228,10 @@ class ConceptCoder:
         from .fewshot import ExampleIndex
 
         docs = list(docs) if docs is not None else list(self.nlp.pipe(e.text for e in examples))
-        index = ExampleIndex(list(examples), [_terms(d) for d in docs])
+        vectors = (self._embedder.model.encode([e.text for e in examples])
+                   if self._embedder is not None and examples else None)
+        index = ExampleIndex(list(examples), [_terms(d) for d in docs], vectors,
+                             self.settings.coding_fewshot_embed_floor)
         if rule_q is not None:  # already known (the few-shot evaluation reuses them)
             self._examples, self._rule_q = index, list(rule_q)
             return
@@ -358,7 +361,8 @@ class ConceptCoder:
         distinct = sorted({i.cue or "" for i in its})
         cue_pol = {text: polarity_of_cue(d) for text, d in zip(distinct, self.nlp.pipe(distinct),
                                                               strict=True)}
-        sims = self._embedder.similarities([i.content for i in its]) if self._embedder else None
+        vectors = self._embedder.model.encode([i.content for i in its]) if self._embedder else None
+        sims = self._embedder.similarities_of(vectors) if self._embedder else None
         results = []
         for k, (doc, item) in enumerate(zip(contents, its, strict=True)):
             results.append(self._code_doc(doc, cue_pol[item.cue or ""],
@@ -369,7 +373,7 @@ class ConceptCoder:
         self._apply_own_side(its, results)
         from .fewshot import learn  # few-shot: what labelled examples teach (none: no change)
 
-        learn(self, contents, [i.cue for i in its], results, [i.group for i in its])
+        learn(self, contents, [i.cue for i in its], results, [i.group for i in its], vectors)
         return [r.codes for r in results]
 
     def _apply_own_side(self, items: Sequence[CodingItem], results: list[_Result]) -> None:
@@ -1663,7 +1667,10 @@ class _Embedder:
         self.concept_vecs = self.model.encode(texts)
 
     def similarities(self, contents: Iterable[str]) -> list[list[float]]:
-        vecs = self.model.encode(list(contents))
+        return self.similarities_of(self.model.encode(list(contents)))
+
+    def similarities_of(self, vecs: Any) -> list[list[float]]:
+        """Each statement vector's similarity to each concept: the best of its texts."""
         out = []
         for row in (vecs @ self.concept_vecs.T).tolist():
             best = [-1.0] * self.n

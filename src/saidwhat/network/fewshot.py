@@ -12,7 +12,9 @@ store's corrections layer (the review app: :func:`saidwhat.network.reviewed.revi
 batch, so that with no examples coding is exactly the codebook's:
 
 * **concept**: the statement's nearest labelled examples (the
-  ``Settings.coding_fewshot_neighbours`` most similar, cosine of TF-IDF lemma vectors) vote
+  ``Settings.coding_fewshot_neighbours`` most similar, cosine of TF-IDF lemma vectors, or
+  with sentence embeddings the larger of that and the rescaled embedding cosine:
+  :class:`ExampleIndex`) vote
   for their concepts, each by its similarity; the vote share ``p`` joins the codebook's
   calibrated score ``s`` as further evidence, ``1 - (1 - s) * (1 - w * p)`` with ``w =
   Settings.coding_fewshot_weight``, and a concept is coded when that reaches the coding
@@ -26,7 +28,8 @@ batch, so that with no examples coding is exactly the codebook's:
   does not, counts as that concept's evidence (``Settings.coding_fewshot_word_weight``, by
   the share of its examples that use it and how specific it is to them), in a statement
   that takes a position;
-* **agreement**: the rules' (zero-shot) reading of each example is known; where the rules
+* **agreement** (from TF-IDF similarity alone, also with embeddings): the rules'
+  (zero-shot) reading of each example is known; where the rules
   read a statement's agreement on a concept as they read examples of that concept which
   were coded otherwise, the statement takes the coded agreement when those examples weigh
   enough (each: its similarity, plus ``Settings.coding_fewshot_cue_bonus`` for the same cue
@@ -107,10 +110,17 @@ def read_examples(path: str | Path) -> list[LabelledExample]:
 
 
 class ExampleIndex:
-    """TF-IDF (stemmed content lemmas) nearest neighbours over labelled examples."""
+    """TF-IDF (stemmed content lemmas) nearest neighbours over labelled examples; with
+    ``vectors`` (the examples' sentence embeddings, unit rows), a statement's similarity to
+    an example is the larger of the TF-IDF cosine and the embedding cosine rescaled so that
+    ``floor`` counts 0 and 1 counts 1 (``Settings.coding_fewshot_embed_floor``): a
+    paraphrase in other words is near, as a shared wording is."""
 
-    def __init__(self, examples: Sequence[LabelledExample], terms: Sequence[list[str]]) -> None:
+    def __init__(self, examples: Sequence[LabelledExample], terms: Sequence[list[str]],
+                 vectors: Any = None, floor: float = 0.3) -> None:
         self.examples = list(examples)
+        self._emb = vectors if vectors is not None and len(vectors) == len(self.examples) else None
+        self._floor = floor
         df: Counter[str] = Counter()
         for ts in terms:
             df.update(set(ts))
@@ -128,17 +138,23 @@ class ExampleIndex:
         norm = math.sqrt(sum(x * x for x in v.values())) or 1.0
         return {t: x / norm for t, x in v.items()}
 
-    def similarities(self, terms: Sequence[str]) -> list[float]:
-        """Cosine similarity of a statement (its stemmed content lemmas) to every example."""
+    def similarities(self, terms: Sequence[str], vector: Any = None) -> list[float]:
+        """Similarity of a statement (its stemmed content lemmas; its embedding, if the
+        index has the examples') to every example."""
         q = self._vector(terms)
-        return [sum(w * v.get(t, 0.0) for t, w in q.items()) for v in self._vecs]
+        sims = [sum(w * v.get(t, 0.0) for t, w in q.items()) for v in self._vecs]
+        if self._emb is None or vector is None:
+            return sims
+        span = max(1e-9, 1.0 - self._floor)
+        cosines = (self._emb @ vector).tolist()
+        return [max(s, (c - self._floor) / span) for s, c in zip(sims, cosines, strict=True)]
 
-    def nearest(self, terms: Sequence[str]) -> dict[str | None, tuple[float, int]]:
-        """Concept (None for examples that code nothing) -> (best cosine, example index)."""
-        q = self._vector(terms)
+    def nearest(self, terms: Sequence[str], vector: Any = None
+                ) -> dict[str | None, tuple[float, int]]:
+        """Concept (None for examples that code nothing) -> (best similarity, example index)."""
         best: dict[str | None, tuple[float, int]] = {}
-        for i, (ex, v) in enumerate(zip(self.examples, self._vecs, strict=True)):
-            sim = sum(w * v.get(t, 0.0) for t, w in q.items())
+        for i, (ex, sim) in enumerate(zip(self.examples, self.similarities(terms, vector),
+                                          strict=True)):
             if sim > best.get(ex.concept, (0.0, -1))[0]:
                 best[ex.concept] = (sim, i)
         return best
@@ -178,7 +194,8 @@ def _short(text: str, n: int = 40) -> str:
 
 
 def learn(coder: Any, docs: Sequence[Any], cues: Sequence[str | None],
-          results: Sequence[Any], groups: Sequence[str | None] | None = None) -> None:
+          results: Sequence[Any], groups: Sequence[str | None] | None = None,
+          vectors: Any = None) -> None:
     """The coder's hook: :func:`learn_from_examples` with the coder's labelled examples
     (prepared once per :meth:`~saidwhat.network.coding.ConceptCoder.use_examples`); with no
     examples it does nothing."""
@@ -190,18 +207,19 @@ def learn(coder: Any, docs: Sequence[Any], cues: Sequence[str | None],
         prep = Prepared(index, list(coder._rule_q),
                         cue_keys(coder.nlp, [e.cue for e in index.examples]))
         coder._fewshot_prepared = prep
-    learn_from_examples(coder, prep, docs, cue_keys(coder.nlp, cues), results, groups)
+    learn_from_examples(coder, prep, docs, cue_keys(coder.nlp, cues), results, groups, vectors)
 
 
 def learn_from_examples(coder: Any, prepared: Prepared, docs: Sequence[Any],
                         keys: Sequence[str], results: Sequence[Any],
-                        groups: Sequence[str | None] | None = None) -> None:
+                        groups: Sequence[str | None] | None = None, vectors: Any = None) -> None:
     """Revise, in place, the codebook's coding of a batch (``results``: the coder's
     results, one per statement, with ``codes``, ``raw``, ``position`` and
     ``context_polarity``) with what the labelled examples teach; see the module docstring.
     ``docs``: the statements' parsed contents; ``keys``: their cue keys (:func:`cue_key`);
     ``groups``: their documents (an example from the statement's own document counts
-    ``Settings.coding_fewshot_document_bonus`` nearer in the concept vote)."""
+    ``Settings.coding_fewshot_document_bonus`` nearer in the concept vote); ``vectors``:
+    their sentence embeddings, when the index has the examples' (:class:`ExampleIndex`)."""
     from .coding import ConceptCode, _terms, calibrate
 
     index, st = prepared.index, coder.settings
@@ -212,7 +230,10 @@ def learn_from_examples(coder: Any, prepared: Prepared, docs: Sequence[Any],
     for n, (doc, key, r) in enumerate(zip(docs, keys, results, strict=True)):
         group = groups[n] if groups is not None else None
         terms = _terms(doc)
-        sims = index.similarities(terms)
+        sims = index.similarities(terms, vectors[n] if vectors is not None else None)
+        # Agreement is learnt from shared wording only: a statement on the same subject, in
+        # other words, is near in meaning but not in stance.
+        worded = index.similarities(terms) if vectors is not None else sims
         found = {c: [t for t in dict.fromkeys(terms) if t in ws] for c, ws in learnt_words.items()}
         found = {c: ts for c, ts in found.items() if ts}
         near = [x + (bonus if group is not None and ex.group == group else 0.0)
@@ -262,7 +283,7 @@ def learn_from_examples(coder: Any, prepared: Prepared, docs: Sequence[Any],
                 if coder._profile_of[cid].evaluated_terms:
                     q = "oppose" if q == "support" else "support"
                     aev.append(f"concept '{cid}' speaks against its subject: reversed")
-            learnt = _learnt_agreement(prepared, sims, key, cid, reading, st)
+            learnt = _learnt_agreement(prepared, worded, key, cid, reading, st)
             if learnt is not None:
                 q, note = learnt
                 aev.append(note)
