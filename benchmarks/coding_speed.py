@@ -93,7 +93,10 @@ def main(argv: list[str] | None = None) -> int:
             proc = subprocess.run(
                 [sys.executable, __file__, "--texts", str(args.texts), "--codebook",
                  args.codebook, "--_worker", str(statements), method],
-                capture_output=True, text=True, check=True)
+                capture_output=True, text=True, check=False)
+            if proc.returncode != 0:
+                print(f"{method}: the worker failed:\n{proc.stderr}", file=sys.stderr)
+                return proc.returncode
             rows[method] = json.loads(proc.stdout.strip().splitlines()[-1])
     print("| method | statements | coded | load s | code s | statements/s | peak RSS MiB |")
     print("|---|---|---|---|---|---|---|")

@@ -63,7 +63,7 @@ def test_shared_options_are_the_same_in_every_command() -> None:
 def test_shared_options_keep_their_names_and_defaults() -> None:
     found = _options()
     assert found["--model"]["run"]["default"] is None
-    # None: Settings.coding_method (embeddings), so --config can set it
+    # None: Settings.coding_method (embeddings), as the Python API
     assert found["--method"]["network"]["default"] is None
     assert list(found["--method"]["eval"]["type"]["choices"]) == ["lexical", "embeddings"]
     assert found["--threshold"]["reliability"]["default"] is None

@@ -160,8 +160,14 @@ def test_embedding_neighbours_find_a_paraphrase_that_shares_no_word() -> None:
     # a shared wording still counts as much as it did: the larger of the two similarities
     assert index.similarities(["cheap", "ticket", "pensioner"], np.array([0.0, 1.0]))[0] == (
         pytest.approx(1.0))
-    # without the statement's vector the index is TF-IDF alone
+    # without the statement's vector, or with a floor of 1, the index is TF-IDF alone
     assert index.similarities(statement) == [0.0, 0.0]
+    same = ExampleIndex(examples, terms, vectors, floor=1.0)
+    assert same.similarities(statement, np.array([1.0, 0.0])) == [0.0, 0.0]
+    # float32 rounding may put a cosine a hair above 1: it counts 1, not more
+    assert index.similarities([], np.array([1.0 + 1e-6, 0.0]))[0] == pytest.approx(1.0)
+    with pytest.raises(ValueError, match="1 example vectors for 2 examples"):
+        ExampleIndex(examples, terms, vectors[:1])
 
 
 def test_a_hand_coded_paraphrase_teaches_through_the_sentence_model(nlp) -> None:

@@ -126,6 +126,14 @@ def test_embeddings_method_without_its_packages_says_how_to_install(
     assert ConceptCoder(load_codebook(FIXTURE), load_nlp(), method="lexical").method == "lexical"
 
 
+def test_an_empty_codebook_codes_nothing_with_either_method() -> None:
+    from saidwhat.network.codebook import Codebook
+
+    for method in ("lexical", "embeddings"):
+        coder = ConceptCoder(Codebook([]), load_nlp(), method=method)
+        assert coder.code("We must build more homes for families.", "urged") == []
+
+
 def test_the_default_method_comes_from_the_settings() -> None:
     from saidwhat.settings import Settings
 

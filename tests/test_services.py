@@ -150,6 +150,8 @@ def test_an_exporter_is_one_registration(tmp_path: Path) -> None:
     ({"output": "x.csv", "network_type": "three-mode"}, "unknown network type"),
     ({"output": "x.csv", "step": "7d"}, "--step needs --window"),
     ({"plot": "x.pdf"}, ".png or .svg"),
+    ({"output": "x.csv", "method": ""}, "unknown method ''"),
+    ({"output": "x.csv", "method": "magic"}, "unknown method 'magic'"),
 ])
 def test_network_options_are_checked(kwargs: dict[str, str], message: str) -> None:
     with pytest.raises(NetworkError, match=message):

@@ -614,7 +614,7 @@ class ConceptCoder:
         # A statement with no lexical hit can still be coded by similarity alone.
         # It must be close and the clear choice over the next concept, in a statement that
         # takes a position; its agreement is read as for a statement without concept words.
-        if not best and sims is not None and not (reported and narrated == len(segments)):
+        if not best and sims and not (reported and narrated == len(segments)):
             order = sorted(range(len(self._profiles)), key=lambda k: -sims[k])
             j = order[0]
             second = sims[order[1]] if len(order) > 1 else -1.0

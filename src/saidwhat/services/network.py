@@ -84,7 +84,7 @@ class NetworkOptions:
     default_date: str | None = None  # .dna: YYYY-MM-DD for undated documents
     keep_duplicates: bool = False  # True: near-duplicate documents are not folded
     duplicate_threshold: float | None = None  # overrides settings.near_duplicate_threshold
-    settings: Settings | None = None  # near-duplicate detection (default Settings())
+    settings: Settings | None = None  # near-duplicate detection and coding (default Settings())
     csv_escape: bool = True
     model: str | None = None
     corrections: bool = True  # a store's review corrections and hand codes (False: machine only)
@@ -96,10 +96,11 @@ class NetworkOptions:
         for name, value, allowed in (("network type", self.network_type, NETWORK_TYPES),
                                      ("qualifier", self.qualifier, QUALIFIERS),
                                      ("normalization", self.normalization, NORMALIZATIONS),
-                                     ("method", self.method or METHODS[-1], METHODS),
                                      ("colour-by", self.colour_by, COLOUR_BY)):
             if value not in allowed:
                 raise NetworkError(f"unknown {name} {value!r}; choose one of {', '.join(allowed)}")
+        if self.method is not None and self.method not in METHODS:
+            raise NetworkError(f"unknown method {self.method!r}; choose one of {', '.join(METHODS)}")
         for kind in self.actor_types:
             if kind not in ACTOR_TYPES:
                 raise NetworkError(f"unknown actor type {kind!r}; choose one of "
