@@ -12,6 +12,9 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, fields
 from typing import Any
 
+#: How concepts can be coded (``Settings.coding_method``, ``--method``); one list for all.
+CODING_METHODS = ("lexical", "embeddings")
+
 DEFAULT_MAX_SENTENCE_TOKENS = 250
 DEFAULT_DOC_TIMEOUT = 120.0
 DEFAULT_CHUNK_CHARS = 100_000
@@ -250,8 +253,8 @@ class Settings:
                      "coding_embed_margin", "coding_embed_boost_sim", "coding_article_share"):
             if not 0 <= getattr(self, name) <= 1:
                 raise ValueError(f"{name} must be in [0, 1] (got {getattr(self, name)!r})")
-        if self.coding_method not in ("lexical", "embeddings"):
-            raise ValueError("coding_method must be 'lexical' or 'embeddings'"
+        if self.coding_method not in CODING_METHODS:
+            raise ValueError(f"coding_method must be one of {', '.join(CODING_METHODS)}"
                              f" (got {self.coding_method!r})")
         if self.coding_fewshot_neighbours < 1:
             raise ValueError("coding_fewshot_neighbours must be at least 1")

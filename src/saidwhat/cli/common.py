@@ -10,6 +10,7 @@ from typing import Any
 import click
 
 from ..atomic import OutputPathError, check_output_path
+from ..settings import CODING_METHODS
 
 
 def output_path(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
@@ -81,7 +82,7 @@ all_languages_option = click.option(
          "with the reason.")
 
 coding_method_option = click.option(
-    "--method", type=click.Choice(["lexical", "embeddings"]), default=None,
+    "--method", type=click.Choice(CODING_METHODS), default=None,
     help="How concepts are coded by machine: embeddings (the default: the lexical rules "
          "plus sentence embeddings, all-MiniLM-L6-v2 on onnxruntime, no torch) or lexical "
          "(the rules alone); docs/networks.md, Coding method.")

@@ -33,6 +33,7 @@ import numpy as np
 import yaml
 
 from ..names import same_name
+from ..settings import CODING_METHODS
 
 # A gold statement and an extracted quote are the same statement when their contents share
 # at least this share of the shorter one's characters.
@@ -681,8 +682,8 @@ def fewshot_curve(items: Sequence[ShotItem], codebook: Any, nlp: Any, *,
                          settings=settings, method=method)
     embedder = coder._embedder
     docs = list(nlp.pipe(it.text for it in items))
-    vectors = embedder.model.encode([it.text for it in items]) if embedder else None
-    concept_sims = embedder.similarities_of(vectors) if embedder else None
+    vectors = embedder.encode([it.text for it in items]) if embedder else None
+    concept_sims = embedder.similarities(vectors) if embedder else None
     terms = [_terms(d) for d in docs]
     keys = cue_keys(nlp, [it.cue for it in items])
     cue_docs = {c: polarity_of_cue(d) for c, d in
@@ -692,7 +693,7 @@ def fewshot_curve(items: Sequence[ShotItem], codebook: Any, nlp: Any, *,
     base_docs = list(nlp.pipe(e.text for e in base))
     base_terms = [_terms(d) for d in base_docs]
     base_keys = cue_keys(nlp, [e.cue for e in base])
-    base_vectors = embedder.model.encode([e.text for e in base]) if embedder and base else None
+    base_vectors = embedder.encode([e.text for e in base]) if embedder and base else None
     # What the rules alone make of each statement's agreement (examples learn from it).
     rules = [coder.rule_qualifier(d, cue_docs[it.cue or ""], it.concept)
              if it.concept is not None else None for d, it in zip(docs, items, strict=True)]
@@ -727,10 +728,8 @@ def fewshot_curve(items: Sequence[ShotItem], codebook: Any, nlp: Any, *,
                 if exs:
                     ex_vectors = None
                     if vectors is not None:
-                        rows = [vectors[j] for j in shots]
-                        if base_vectors is not None:
-                            rows = [*base_vectors, *rows]
-                        ex_vectors = np.stack(rows)
+                        ex_vectors = vectors[shots] if base_vectors is None else np.vstack(
+                            [base_vectors, vectors[shots]])
                     index = ExampleIndex(exs, base_terms + [terms[j] for j in shots], ex_vectors,
                                          coder.settings.coding_fewshot_embed_floor)
                     prep = Prepared(index, [None] * len(base) + [rules[j] for j in shots],
@@ -826,7 +825,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     ap.add_argument("--seeds", type=int, default=3)
     ap.add_argument("--other-documents", action="store_true",
                     help="draw examples only from other documents than the statement's")
-    ap.add_argument("--method", choices=["lexical", "embeddings"], default="lexical",
+    ap.add_argument("--method", choices=CODING_METHODS, default="lexical",
                     help="the coder's method (default lexical: the rules and TF-IDF neighbours)")
     args = ap.parse_args(argv)
     print(fewshot_table(args.gold, args.dna, load_nlp(), seeds=args.seeds,

@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
@@ -40,13 +40,13 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from ..names import same_name
-from ..settings import Settings
+from ..settings import CODING_METHODS, Settings
 from .codebook import Codebook, Concept
 from .lexicons import content_stance_words, cue_polarity, evaluation_words, owner_unfavourable
 from .sides import label_sides, name_of, speaker_side
 
 Qualifier = Literal["support", "oppose"]
-METHODS = ("lexical", "embeddings")
+METHODS = CODING_METHODS
 
 _CONTENT_POS = {"NOUN", "PROPN", "VERB", "ADJ", "ADV", "NUM"}
 # Longest first; a suffix is stripped only if at least 4 characters remain.
@@ -228,7 +228,7 @@ class ConceptCoder:
         from .fewshot import ExampleIndex
 
         docs = list(docs) if docs is not None else list(self.nlp.pipe(e.text for e in examples))
-        vectors = (self._embedder.model.encode([e.text for e in examples])
+        vectors = (self._embedder.encode([e.text for e in examples])
                    if self._embedder is not None and examples else None)
         index = ExampleIndex(list(examples), [_terms(d) for d in docs], vectors,
                              self.settings.coding_fewshot_embed_floor)
@@ -361,8 +361,8 @@ class ConceptCoder:
         distinct = sorted({i.cue or "" for i in its})
         cue_pol = {text: polarity_of_cue(d) for text, d in zip(distinct, self.nlp.pipe(distinct),
                                                               strict=True)}
-        vectors = self._embedder.model.encode([i.content for i in its]) if self._embedder else None
-        sims = self._embedder.similarities_of(vectors) if self._embedder else None
+        vectors = self._embedder.encode([i.content for i in its]) if self._embedder else None
+        sims = self._embedder.similarities(vectors) if self._embedder else None
         results = []
         for k, (doc, item) in enumerate(zip(contents, its, strict=True)):
             results.append(self._code_doc(doc, cue_pol[item.cue or ""],
@@ -1666,10 +1666,11 @@ class _Embedder:
         self.n = len(codebook)
         self.concept_vecs = self.model.encode(texts)
 
-    def similarities(self, contents: Iterable[str]) -> list[list[float]]:
-        return self.similarities_of(self.model.encode(list(contents)))
+    def encode(self, texts: Sequence[str]) -> Any:
+        """Unit sentence vectors of ``texts`` (statements, examples)."""
+        return self.model.encode(texts)
 
-    def similarities_of(self, vecs: Any) -> list[list[float]]:
+    def similarities(self, vecs: Any) -> list[list[float]]:
         """Each statement vector's similarity to each concept: the best of its texts."""
         out = []
         for row in (vecs @ self.concept_vecs.T).tolist():

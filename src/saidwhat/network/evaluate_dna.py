@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..evaluation.dna import read_statements
+from ..settings import CODING_METHODS
 from .codebook import Codebook, codebook_from_labels
 from .coding import CodingItem, ConceptCoder
 
@@ -98,7 +99,7 @@ def evaluate_dna(path: str | Path, coder: ConceptCoder | None = None,
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("dna", help="a DNA 3 database (.dna)")
-    ap.add_argument("--method", default=None, choices=["lexical", "embeddings"],
+    ap.add_argument("--method", default=None, choices=CODING_METHODS,
                     help="default: Settings.coding_method (embeddings)")
     args = ap.parse_args(argv)
     print(evaluate_dna(args.dna, method=args.method).to_markdown())

@@ -146,13 +146,21 @@ class ExampleIndex:
     def similarities(self, terms: Sequence[str], vector: Any = None) -> list[float]:
         """Similarity of a statement (its stemmed content lemmas; its embedding, if the
         index has the examples') to every example."""
+        return self.with_embedding(self.worded_similarities(terms), vector)
+
+    def worded_similarities(self, terms: Sequence[str]) -> list[float]:
+        """TF-IDF cosine of a statement's stemmed content lemmas with every example."""
         q = self._vector(terms)
-        sims = [sum(w * v.get(t, 0.0) for t, w in q.items()) for v in self._vecs]
+        return [sum(w * v.get(t, 0.0) for t, w in q.items()) for v in self._vecs]
+
+    def with_embedding(self, worded: list[float], vector: Any) -> list[float]:
+        """``worded`` (:meth:`worded_similarities`) raised to the statement vector's rescaled
+        embedding cosine where that is larger; as it is without vectors."""
         if self._emb is None or vector is None:
-            return sims
+            return worded
         span = 1.0 - self._floor
         cosines = np.clip(self._emb @ vector, -1.0, 1.0).tolist()  # float32 rounding
-        return [max(s, (c - self._floor) / span) for s, c in zip(sims, cosines, strict=True)]
+        return [max(s, (c - self._floor) / span) for s, c in zip(worded, cosines, strict=True)]
 
     def nearest(self, terms: Sequence[str], vector: Any = None
                 ) -> dict[str | None, tuple[float, int]]:
@@ -235,10 +243,10 @@ def learn_from_examples(coder: Any, prepared: Prepared, docs: Sequence[Any],
     for n, (doc, key, r) in enumerate(zip(docs, keys, results, strict=True)):
         group = groups[n] if groups is not None else None
         terms = _terms(doc)
-        sims = index.similarities(terms, vectors[n] if vectors is not None else None)
         # Agreement is learnt from shared wording only: a statement on the same subject, in
         # other words, is near in meaning but not in stance.
-        worded = index.similarities(terms) if vectors is not None else sims
+        worded = index.worded_similarities(terms)
+        sims = index.with_embedding(worded, vectors[n] if vectors is not None else None)
         found = {c: [t for t in dict.fromkeys(terms) if t in ws] for c, ws in learnt_words.items()}
         found = {c: ts for c, ts in found.items() if ts}
         near = [x + (bonus if group is not None and ex.group == group else 0.0)

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from ..model import Document
-from ..settings import Settings
+from ..settings import CODING_METHODS, Settings
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -40,7 +40,7 @@ NETWORK_TYPES = ("two-mode", "congruence", "conflict", "subtract", "concept-cong
 QUALIFIERS = ("combine", "ignore", "subtract", "split")
 NORMALIZATIONS = ("none", "average", "jaccard", "cosine")
 ACTOR_TYPES = ("person", "organization", "group", "anonymous", "unknown")
-METHODS = ("lexical", "embeddings")
+METHODS = CODING_METHODS
 COLOUR_BY = ("auto", "organization", "community")
 DEFAULT_STORE = "saidwhat.db"
 
