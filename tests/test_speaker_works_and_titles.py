@@ -76,3 +76,39 @@ def test_a_headline_verb_is_no_part_of_a_name(extractor: Extractor) -> None:
             "\"We are reminded of the families who wait for months,\" Hartley said.\n")
     q = with_content(run(extractor, text), "We are reminded of the families who wait for months,")
     assert q.speaker.name == "Paul Hartley", describe([q])
+
+
+def test_a_headline_role_is_the_person_the_lede_names(extractor: Extractor) -> None:
+    text = ("Minister backs ferry subsidy for island routes\n\n"
+            "The islands minister, Morwenna Tresize, said on Monday that the subsidy would "
+            "keep fares on the Scilla crossing at their current level.\n")
+    q = with_content(run(extractor, text), "ferry subsidy for island routes")
+    assert q.speaker.name == "Morwenna Tresize", describe([q])
+
+
+def test_a_headline_role_is_found_through_an_abbreviated_title(extractor: Extractor) -> None:
+    # "Gov." before the name is the governor the headline names by role
+    text = ("Governor says she will sign water bill\n\n"
+            "DELMAR — Gov. Rosalind Okafor said Tuesday that she would sign a bill to "
+            "replace lead pipes in every school by 2030.\n")
+    qs = run(extractor, text)
+    q = with_content(qs, "she will sign water bill")
+    assert q.speaker.name == "Rosalind Okafor", describe([q])
+    lede = with_content(qs, "that she would sign a bill to replace lead pipes in every school by 2030")
+    assert lede.speaker.role == "governor", describe([lede])
+
+
+def test_a_headline_role_two_people_hold_is_nobody_named(extractor: Extractor) -> None:
+    text = ("Minister backs ferry subsidy for island routes\n\n"
+            "The islands minister, Sarah Collins, said the subsidy was overdue. The "
+            "finance minister, David Morgan, said it would cost £4m a year.\n")
+    q = with_content(run(extractor, text), "ferry subsidy for island routes")
+    assert q.speaker.name not in ("Sarah Collins", "David Morgan"), describe([q])
+
+
+def test_a_role_noun_in_body_text_looks_back_not_ahead(extractor: Extractor) -> None:
+    # outside a headline a bare role noun is not resolved to a person named after it
+    text = ("Ministers were divided on the subsidy, and one minister said it was too costly.\n\n"
+            "The islands minister, Morwenna Tresize, visited Scilla on Monday.\n")
+    q = with_content(run(extractor, text), "it was too costly")
+    assert q.speaker.name != "Morwenna Tresize", describe([q])

@@ -171,7 +171,7 @@ def _optional_list(package: str, name: str) -> frozenset[str]:
     return read_list(package, name)
 
 
-def _optional_table(package: str, name: str) -> list[list[str]]:
+def optional_table(package: str, name: str) -> list[list[str]]:
     """:func:`read_table`, or nothing where the pack has no such file."""
     if not resources.files(package).joinpath("lexicons", name).is_file():
         return []
@@ -186,7 +186,7 @@ def load_lexicons(package: str) -> Lexicons:
         honorifics[title.lower()] = gender or None
     cue_rows = read_table(package, "cues.tsv")
     cue_lemmas = {r[0] for r in cue_rows}
-    rule_rows = [r for r in _optional_table(package, "rule_cues.tsv") if r[0] not in cue_lemmas]
+    rule_rows = [r for r in optional_table(package, "rule_cues.tsv") if r[0] not in cue_lemmas]
     return Lexicons(
         cues={r[0]: (r[1], r[2]) for r in cue_rows},
         object_cues=frozenset(r[0] for r in cue_rows + rule_rows if len(r) > 3 and r[3] == "obj"),

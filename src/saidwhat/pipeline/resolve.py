@@ -18,11 +18,12 @@ import bisect
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from spacy.tokens import Doc, Span, Token
 
 from ..config import registry
-from ..lang import LanguagePack, english
+from ..lang import LanguagePack, english, optional_table
 from ..model import Entity, Speaker, TextSpan
 from ..names import fold
 from ..settings import Settings
@@ -368,6 +369,10 @@ class SpeakerResolver:
             if (det == "the" or det is None) and not owner:
                 person = self._recent_person(source.i, _role_gender(head_lemma, lang),
                                              role=head_lemma, known_gender_first=True)
+                if person is None and det is None and self._in_caption(source.idx):
+                    # a headline names the role alone ("Minister praises …"): the person the
+                    # lede then introduces with that role ("The energy minister, Jane Doe")
+                    person = self._person_with_role(source, core)
                 if person is not None:
                     return self._speaker_for(person, source.i), mention
         if det == "the" and source.pos_ == "NOUN" and source.tag_ != lab.tag_plural_noun and \
@@ -908,8 +913,14 @@ def _role_of(ent: Span, lang: LanguagePack) -> str | None:
             doc[i].head.i >= ent.start - 1 - len(words):
         words.insert(0, doc[i])
         i -= 1
-    if words and any(w.lemma_.lower() in lex.role_nouns or w.pos_ == "NOUN" for w in words):
-        return " ".join(w.text for w in words)
+    if words:
+        # "Gov." is the governor: a later "the governor" (or a headline's "Governor") is found
+        # by the role's head noun
+        expand = _title_expansions(lang)
+        role = [expand.get(w.text.lower(), w.text) for w in words]
+        if any(r.lower() in lex.role_nouns or w.pos_ == "NOUN"
+               for r, w in zip(role, words, strict=True)):
+            return " ".join(role)
     for child in ent.root.children:
         if child.dep_ == lab.appos and child.i > ent.root.i and child.ent_type_ != "PERSON":
             s, e = np_span(child, lang)
@@ -922,6 +933,17 @@ def _role_of(ent: Span, lang: LanguagePack) -> str | None:
         s, e = np_span(head, lang)
         return _strip_the(doc[s:e], lang)
     return None
+
+
+def _title_expansions(lang: LanguagePack) -> dict[str, str]:
+    """Abbreviated title -> the role noun it stands for (``title_abbreviations.tsv``, where
+    the pack has one)."""
+    return _title_table(lang.data_package)
+
+
+@lru_cache(maxsize=8)
+def _title_table(package: str) -> dict[str, str]:
+    return {r[0].lower(): r[1] for r in optional_table(package, "title_abbreviations.tsv")}
 
 
 def _role_head(role: str, lang: LanguagePack) -> str:
