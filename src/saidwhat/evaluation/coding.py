@@ -825,11 +825,15 @@ def main(argv: Sequence[str] | None = None) -> None:
     ap.add_argument("--seeds", type=int, default=3)
     ap.add_argument("--other-documents", action="store_true",
                     help="draw examples only from other documents than the statement's")
-    ap.add_argument("--method", choices=CODING_METHODS, default="lexical",
-                    help="the coder's method (default lexical: the rules and TF-IDF neighbours)")
+    ap.add_argument("--method", choices=CODING_METHODS, default=None,
+                    help="the coder's method (default: the settings', as `saidwhat network`:"
+                         " embeddings; lexical: the rules and TF-IDF neighbours)")
     args = ap.parse_args(argv)
+    from ..settings import Settings
+
+    method = args.method or Settings().coding_method
     print(fewshot_table(args.gold, args.dna, load_nlp(), seeds=args.seeds,
-                        other_documents=args.other_documents, method=args.method), end="")
+                        other_documents=args.other_documents, method=method), end="")
 
 
 if __name__ == "__main__":
