@@ -112,3 +112,19 @@ def test_a_role_noun_in_body_text_looks_back_not_ahead(extractor: Extractor) -> 
             "The islands minister, Morwenna Tresize, visited Scilla on Monday.\n")
     q = with_content(run(extractor, text), "it was too costly")
     assert q.speaker.name != "Morwenna Tresize", describe([q])
+
+
+def test_a_deck_role_with_a_place_is_the_person_with_that_role(extractor: Extractor) -> None:
+    # "Senator from Delmar" is no organisation: the senator the article names
+    text = ("Vance backs the water levy after all.\n\n"
+            "Senator from Delmar says the levy will keep the taps running.\n\n"
+            "Sen. Lorna Vance said on Monday that she had changed her mind after the drought.\n")
+    q = with_content(run(extractor, text), "the levy will keep the taps running")
+    assert q.speaker.name == "Lorna Vance", describe([q])
+
+
+def test_a_headline_role_nobody_holds_stays_unresolved(extractor: Extractor) -> None:
+    text = ("Bank chief says rates will rise\n\n"
+            "Interest rates will rise in the spring, said Lorna Vance, a Delmar shopkeeper.\n")
+    q = with_content(run(extractor, text), "rates will rise")
+    assert q.speaker.name != "Lorna Vance", describe([q])

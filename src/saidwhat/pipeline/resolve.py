@@ -349,15 +349,17 @@ class SpeakerResolver:
                 ent_anon.affiliation = affiliation
                 return Speaker(name=text, type="anonymous", role=None, affiliation=affiliation,
                                entity_id=ent_anon.id), mention
-        if has_org and det == "the" and source.tag_ != lab.tag_plural_noun and \
+        if has_org and det in ("the", None) and source.tag_ != lab.tag_plural_noun and \
                 source.ent_type_ not in lang.organization_entity_labels and \
                 (head_lemma in lex.role_nouns or lower in lex.role_nouns):
-            # "the New York businessman", "the Democratic nominee": a place or party word
-            # modifies a person noun; the description is of a person named earlier (standard
-            # within-document coreference), not an organisation
-            person = self._person_with_role(source, core) or self._recent_person(
-                source.i, _role_gender(head_lemma, lang), role=head_lemma,
-                known_gender_first=True)
+            # "the New York businessman", "the Democratic nominee", a deck's "Senator from
+            # Texas": a place or party word goes with a person noun; the description is of
+            # a person named in the text (standard within-document coreference), not an
+            # organisation. Bare, only the person introduced with that role.
+            person = self._person_with_role(source, core)
+            if person is None and det == "the":
+                person = self._recent_person(source.i, _role_gender(head_lemma, lang),
+                                             role=head_lemma, known_gender_first=True)
             if person is not None:
                 return self._speaker_for(person, source.i), mention
         if has_org or head_lemma in lex.organization_heads or source.lower_ in lex.organization_heads:
@@ -369,9 +371,10 @@ class SpeakerResolver:
             if (det == "the" or det is None) and not owner:
                 person = self._recent_person(source.i, _role_gender(head_lemma, lang),
                                              role=head_lemma, known_gender_first=True)
-                if person is None and det is None and self._in_caption(source.idx):
-                    # a headline names the role alone ("Minister praises …"): the person the
-                    # lede then introduces with that role ("The energy minister, Jane Doe")
+                if person is None and det is None and source.tag_ != lab.tag_plural_noun:
+                    # a bare role, as headlines and decks write it ("Minister praises …",
+                    # "Senator from Texas says …"): the person the text introduces with that
+                    # role, before or just after ("The energy minister, Jane Doe")
                     person = self._person_with_role(source, core)
                 if person is not None:
                     return self._speaker_for(person, source.i), mention
