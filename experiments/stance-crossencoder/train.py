@@ -66,6 +66,7 @@ def synthetic_rows(negate: bool) -> tuple[list[dict], list[dict]]:
     """The synthetic statements, less a tenth of their concepts held out (returned second)."""
     rows = [json.loads(line) for f in sorted(glob.glob(str(HERE / "synthetic-*.jsonl")))
             for line in open(f, encoding="utf-8") if line.strip()]
+    rows = [r for r in rows if r["agreement"] in ("support", "oppose")]  # not the 11 "none"
     concepts = sorted({r["label"] for r in rows})
     held = set(concepts[::10])
     train = [r for r in rows if r["label"] not in held]

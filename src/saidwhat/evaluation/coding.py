@@ -33,7 +33,7 @@ import numpy as np
 import yaml
 
 from ..names import same_name
-from ..settings import CODING_METHODS
+from ..settings import CODING_METHODS, Settings
 
 # A gold statement and an extracted quote are the same statement when their contents share
 # at least this share of the shorter one's characters.
@@ -829,8 +829,6 @@ def main(argv: Sequence[str] | None = None) -> None:
                     help="the coder's method (default: the settings', as `saidwhat network`:"
                          " embeddings; lexical: the rules and TF-IDF neighbours)")
     args = ap.parse_args(argv)
-    from ..settings import Settings
-
     method = args.method or Settings().coding_method
     print(fewshot_table(args.gold, args.dna, load_nlp(), seeds=args.seeds,
                         other_documents=args.other_documents, method=method), end="")

@@ -43,6 +43,9 @@ class Lexicons:
     # rule_cues.tsv: cues the rules use that the learned model's cue features do not (added
     # after it was trained: its features read ``cues`` only), lemma -> (class, polarity)
     rule_cues: dict[str, tuple[str, str]] = field(default_factory=dict)
+    # title_abbreviations.tsv: an abbreviated title before a name -> its role noun ("gov." ->
+    # "governor"), lower-cased
+    title_roles: dict[str, str] = field(default_factory=dict)
 
     def cue_entry(self, lemma: str) -> tuple[str, str] | None:
         """The rules' (class, polarity) of a cue lemma: cues.tsv, then rule_cues.tsv."""
@@ -123,6 +126,9 @@ class LanguagePack:
     articles: tuple[str, ...] = ()
     first_and_second_person: tuple[str, ...] = ()
     not_in_office: tuple[str, ...] = ()
+    # words of a role below the office itself ("vice president", "deputy mayor"): not what a
+    # bare "President" or "Mayor" names
+    lesser_offices: tuple[str, ...] = ()
     anonymity_phrases: tuple[str, ...] = ()
     courtesy_titles: frozenset[str] = frozenset()
     # titles after which one given name is the person ("Sir John" is John Doe)
@@ -171,7 +177,7 @@ def _optional_list(package: str, name: str) -> frozenset[str]:
     return read_list(package, name)
 
 
-def optional_table(package: str, name: str) -> list[list[str]]:
+def _optional_table(package: str, name: str) -> list[list[str]]:
     """:func:`read_table`, or nothing where the pack has no such file."""
     if not resources.files(package).joinpath("lexicons", name).is_file():
         return []
@@ -186,7 +192,7 @@ def load_lexicons(package: str) -> Lexicons:
         honorifics[title.lower()] = gender or None
     cue_rows = read_table(package, "cues.tsv")
     cue_lemmas = {r[0] for r in cue_rows}
-    rule_rows = [r for r in optional_table(package, "rule_cues.tsv") if r[0] not in cue_lemmas]
+    rule_rows = [r for r in _optional_table(package, "rule_cues.tsv") if r[0] not in cue_lemmas]
     return Lexicons(
         cues={r[0]: (r[1], r[2]) for r in cue_rows},
         object_cues=frozenset(r[0] for r in cue_rows + rule_rows if len(r) > 3 and r[3] == "obj"),
@@ -200,6 +206,7 @@ def load_lexicons(package: str) -> Lexicons:
         pronouns={r[0]: (r[1], r[2]) for r in read_table(package, "pronouns.tsv")},
         given_names={r[0].lower(): r[1] for r in read_table(package, "given_names.tsv")},
         rule_cues={r[0]: (r[1], r[2]) for r in rule_rows},
+        title_roles={r[0].lower(): r[1] for r in _optional_table(package, "title_abbreviations.tsv")},
     )
 
 

@@ -18,12 +18,11 @@ import bisect
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 from spacy.tokens import Doc, Span, Token
 
 from ..config import registry
-from ..lang import LanguagePack, english, optional_table
+from ..lang import LanguagePack, english
 from ..model import Entity, Speaker, TextSpan
 from ..names import fold
 from ..settings import Settings
@@ -81,12 +80,15 @@ class SpeakerResolver:
     _caption_starts: list[int] = field(default_factory=list)
     _sent_starts: list[int] = field(default_factory=list)
     _quote_starts: list[int] = field(default_factory=list)
+    _top_end: int = 0  # where the text's second paragraph ends
 
     def __post_init__(self) -> None:
         self._lex = self.lang.lexicons
         self._lab = self.lang.labels
         self._captions = _caption_paragraphs(self.sdoc.text, self.lang)
         self._caption_starts = [s for s, _ in self._captions]
+        ends = [m.start() for m in re.finditer(r"\S(?=\s*\n\s*\n|\s*$)", self.sdoc.text)]
+        self._top_end = ends[1] + 1 if len(ends) > 1 else len(self.sdoc.text)
         self.quote_spans = sorted(self.quote_spans)
         self._quote_starts = [s for s, _ in self.quote_spans]
         self._index_people()
@@ -106,9 +108,9 @@ class SpeakerResolver:
             entity.mentions.append(self.text_span(_with_title(ent, self.lang)))
             for t in ent:
                 self._person_tokens[t.i] = entity
-            role = _role_of(ent, self.lang)
-            if role and role not in entity.roles:
-                entity.roles.append(role)
+            for role in _roles_of(ent, self.lang):
+                if role not in entity.roles:
+                    entity.roles.append(role)
             if not self._in_caption(ent.start_char) and not self._in_quote(ent.start_char):
                 self._add_candidate(_Candidate(ent.root.i, entity, _is_subject(ent, self.lang)))
         # a surname that NER typed otherwise here ("…, Doe proclaimed" as ORG) is still the
@@ -189,6 +191,10 @@ class SpeakerResolver:
     def _in_quote(self, char: int) -> bool:
         i = bisect.bisect_right(self._quote_starts, char) - 1
         return i >= 0 and char < self.quote_spans[i][1]
+
+    def _at_top(self, char: int) -> bool:
+        """Is ``char`` in a caption line or the text's first two paragraphs (headline, deck)?"""
+        return self._in_caption(char) or char < self._top_end
 
     def _in_caption(self, char: int) -> bool:
         # caption lines are disjoint and in text order: only the last one starting at or
@@ -356,7 +362,8 @@ class SpeakerResolver:
             # Texas": a place or party word goes with a person noun; the description is of
             # a person named in the text (standard within-document coreference), not an
             # organisation. Bare, only the person introduced with that role.
-            person = self._person_with_role(source, core)
+            person = self._person_with_role(source, core,
+                                            ahead=det == "the" or self._at_top(source.idx))
             if person is None and det == "the":
                 person = self._recent_person(source.i, _role_gender(head_lemma, lang),
                                              role=head_lemma, known_gender_first=True)
@@ -372,10 +379,10 @@ class SpeakerResolver:
                 person = self._recent_person(source.i, _role_gender(head_lemma, lang),
                                              role=head_lemma, known_gender_first=True)
                 if person is None and det is None and source.tag_ != lab.tag_plural_noun:
-                    # a bare role, as headlines and decks write it ("Minister praises …",
-                    # "Senator from Texas says …"): the person the text introduces with that
-                    # role, before or just after ("The energy minister, Jane Doe")
-                    person = self._person_with_role(source, core)
+                    # a bare role, as headlines and decks write it ("Minister praises …"):
+                    # the person the text introduces with that role, just after it when it
+                    # stands at the top ("The energy minister, Jane Doe")
+                    person = self._person_with_role(source, core, ahead=self._at_top(source.idx))
                 if person is not None:
                     return self._speaker_for(person, source.i), mention
         if det == "the" and source.pos_ == "NOUN" and source.tag_ != lab.tag_plural_noun and \
@@ -396,9 +403,9 @@ class SpeakerResolver:
         person.mentions.append(self.text_span(name))
         for t in name:
             self._person_tokens[t.i] = person
-        role = _role_of(name, self.lang)
-        if role and role not in person.roles:
-            person.roles.append(role)
+        for role in _roles_of(name, self.lang):
+            if role not in person.roles:
+                person.roles.append(role)
         return person
 
     def _speaker_for(self, entity: Entity, token_i: int) -> Speaker:
@@ -473,23 +480,34 @@ class SpeakerResolver:
             best.gender = gender
         return best
 
-    def _person_with_role(self, head: Token, core: Span) -> Entity | None:
+    def _person_with_role(self, head: Token, core: Span, ahead: bool = True) -> Entity | None:
         """The most recent person mentioned before ``head`` whose role has ``head``'s noun
         as its head word and every modifier of ``core`` among its words ("the fire chief"
-        is the town's fire chief, not the police chief)."""
+        is the town's fire chief, not the police chief), and no qualifier ``core`` does not
+        have ("the minister" is not the shadow minister, "President" not the vice
+        president); with ``ahead``, else the one person introduced just after it."""
         lemma, lower = head.lemma_.lower(), head.lower_
         mods = {t.lower_ for t in core if t.i < head.i and t.pos_ in ("NOUN", "PROPN", "ADJ")}
+        own = {t.lower_ for t in core}
         gender = _role_gender(lemma, self.lang)
+        lesser = set(self.lang.lesser_offices)
+
+        def fits(role: str) -> bool:
+            words = {_strip_possessive(w, self.lang) for w in role.lower().split()}
+            return (_role_head(role, self.lang) in (lemma, lower) and mods <= words
+                    and not (words & lesser) - own
+                    and not any(w in role.lower() and w not in own
+                                for w in self.lang.not_in_office))
 
         def has_role(e: Entity) -> bool:
             return e.type == "person" and (gender not in ("m", "f") or e.gender in (None, gender)) \
-                and any(_role_head(r, self.lang) in (lemma, lower) and
-                        mods <= {_strip_possessive(w, self.lang) for w in r.lower().split()}
-                        for r in e.roles)
+                and any(fits(r) for r in e.roles)
 
         for c in reversed(self._window(0, head.i)):
             if has_role(c.entity):
                 return c.entity
+        if not ahead:
+            return None
         # a lede names the role before the person ("…, the power minister said on Friday.
         # Power Minister Jane Doe said …"): the first person introduced after it with that
         # role, within a few sentences, when only one is
@@ -894,9 +912,53 @@ def _same_person(e: Entity, names: _Names, lang: LanguagePack) -> bool:
     return False
 
 
+def _roles_of(ent: Span, lang: LanguagePack) -> list[str]:
+    """The roles a person mention gives: :func:`_role_of`, and the role noun of an
+    abbreviated title before the name (:func:`_title_role`), when it is another."""
+    roles = [r for r in (_role_of(ent, lang), _title_role(ent, lang)) if r]
+    return list(dict.fromkeys(roles))
+
+
+def _title_role(ent: Span, lang: LanguagePack) -> str | None:
+    """The title before a name with its abbreviations spelt out ("Gov. Jane Doe": "governor";
+    ``title_abbreviations.tsv``), so that a later "the governor" or a headline's "Governor"
+    finds her; None without such an abbreviation, or after one the tokenizer split ("Lt." +
+    "Gov.": a lieutenant governor is no governor)."""
+    expand = lang.lexicons.title_roles
+    words = _title_words(ent, lang)
+    if not words or not any(w.text.lower() in expand for w in words):
+        return None
+    before = words[0].i - 1
+    if before >= 0 and ent.doc[before].text == ".":
+        return None
+    return " ".join(expand.get(w.text.lower(), w.text) for w in words).lower()
+
+
 def _role_of(ent: Span, lang: LanguagePack) -> str | None:
     """Role words before the name ("Health Secretary Jane Doe") or in apposition
     ("Jane Doe, the transport secretary")."""
+    lex, lab = lang.lexicons, lang.labels
+    doc = ent.doc
+    words = _title_words(ent, lang)
+    if words and any(w.lemma_.lower() in lex.role_nouns or w.pos_ == "NOUN" for w in words):
+        return " ".join(w.text for w in words)
+    for child in ent.root.children:
+        if child.dep_ == lab.appos and child.i > ent.root.i and child.ent_type_ != "PERSON":
+            s, e = np_span(child, lang)
+            span = doc[s:e]
+            return _strip_the(span, lang)
+    head = ent.root.head
+    if ent.root.dep_ == lab.appos and head.i < ent.start and head.ent_type_ != "PERSON" and \
+            head.pos_ in ("NOUN", "PROPN") and head.lemma_.lower() in lex.role_nouns:
+        # "The housing minister, Jane Doe, said": the role stands before the name
+        s, e = np_span(head, lang)
+        return _strip_the(doc[s:e], lang)
+    return None
+
+
+def _title_words(ent: Span, lang: LanguagePack) -> list[Token]:
+    """The titles and role words before a name and at its start ("Health Secretary",
+    "Former Gov.")."""
     lex, lab = lang.lexicons, lang.labels
     courtesy = lang.courtesy_titles
     doc = ent.doc
@@ -916,37 +978,7 @@ def _role_of(ent: Span, lang: LanguagePack) -> str | None:
             doc[i].head.i >= ent.start - 1 - len(words):
         words.insert(0, doc[i])
         i -= 1
-    if words:
-        # "Gov." is the governor: a later "the governor" (or a headline's "Governor") is found
-        # by the role's head noun
-        expand = _title_expansions(lang)
-        role = [expand.get(w.text.lower(), w.text) for w in words]
-        if any(r.lower() in lex.role_nouns or w.pos_ == "NOUN"
-               for r, w in zip(role, words, strict=True)):
-            return " ".join(role)
-    for child in ent.root.children:
-        if child.dep_ == lab.appos and child.i > ent.root.i and child.ent_type_ != "PERSON":
-            s, e = np_span(child, lang)
-            span = doc[s:e]
-            return _strip_the(span, lang)
-    head = ent.root.head
-    if ent.root.dep_ == lab.appos and head.i < ent.start and head.ent_type_ != "PERSON" and \
-            head.pos_ in ("NOUN", "PROPN") and head.lemma_.lower() in lex.role_nouns:
-        # "The housing minister, Jane Doe, said": the role stands before the name
-        s, e = np_span(head, lang)
-        return _strip_the(doc[s:e], lang)
-    return None
-
-
-def _title_expansions(lang: LanguagePack) -> dict[str, str]:
-    """Abbreviated title -> the role noun it stands for (``title_abbreviations.tsv``, where
-    the pack has one)."""
-    return _title_table(lang.data_package)
-
-
-@lru_cache(maxsize=8)
-def _title_table(package: str) -> dict[str, str]:
-    return {r[0].lower(): r[1] for r in optional_table(package, "title_abbreviations.tsv")}
+    return words
 
 
 def _role_head(role: str, lang: LanguagePack) -> str:

@@ -79,6 +79,7 @@ def pack() -> LanguagePack:
         articles=("the", "a", "an"),
         first_and_second_person=("i", "we", "you", "me", "us"),
         not_in_office=("shadow", "former", "ex-"),
+        lesser_offices=("vice", "deputy", "lieutenant", "assistant", "acting", "under"),
         anonymity_phrases=("not to be named", "anonymity", "anonymously",
                            "not authorized to speak", "not authorised to speak"),
         courtesy_titles=frozenset({"mr", "mr.", "mrs", "mrs.", "ms", "ms.", "miss", "mx", "sir",
