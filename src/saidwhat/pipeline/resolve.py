@@ -15,6 +15,7 @@ text order with one :class:`SpeakerResolver`. A learned resolver replaces it by 
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -87,7 +88,8 @@ class SpeakerResolver:
         self._lab = self.lang.labels
         self._captions = _caption_paragraphs(self.sdoc.text, self.lang)
         self._caption_starts = [s for s, _ in self._captions]
-        ends = [m.start() for m in re.finditer(r"\S(?=\s*\n\s*\n|\s*$)", self.sdoc.text)]
+        ends = [m.start() for m in itertools.islice(
+            re.finditer(r"\S(?=\s*\n\s*\n|\s*$)", self.sdoc.text), 2)]
         self._top_end = ends[1] + 1 if len(ends) > 1 else len(self.sdoc.text)
         self.quote_spans = sorted(self.quote_spans)
         self._quote_starts = [s for s, _ in self.quote_spans]
@@ -108,9 +110,7 @@ class SpeakerResolver:
             entity.mentions.append(self.text_span(_with_title(ent, self.lang)))
             for t in ent:
                 self._person_tokens[t.i] = entity
-            for role in _roles_of(ent, self.lang):
-                if role not in entity.roles:
-                    entity.roles.append(role)
+            self._note_roles(entity, ent)
             if not self._in_caption(ent.start_char) and not self._in_quote(ent.start_char):
                 self._add_candidate(_Candidate(ent.root.i, entity, _is_subject(ent, self.lang)))
         # a surname that NER typed otherwise here ("…, Doe proclaimed" as ORG) is still the
@@ -403,10 +403,14 @@ class SpeakerResolver:
         person.mentions.append(self.text_span(name))
         for t in name:
             self._person_tokens[t.i] = person
-        for role in _roles_of(name, self.lang):
-            if role not in person.roles:
-                person.roles.append(role)
+        self._note_roles(person, name)
         return person
+
+    def _note_roles(self, entity: Entity, mention: Span) -> None:
+        """Add the roles ``mention`` gives (:func:`_roles_of`) to ``entity``'s, once each."""
+        for role in _roles_of(mention, self.lang):
+            if role not in entity.roles:
+                entity.roles.append(role)
 
     def _speaker_for(self, entity: Entity, token_i: int) -> Speaker:
         # the mention now stands for this entity: later pronouns may refer through it
@@ -915,17 +919,17 @@ def _same_person(e: Entity, names: _Names, lang: LanguagePack) -> bool:
 def _roles_of(ent: Span, lang: LanguagePack) -> list[str]:
     """The roles a person mention gives: :func:`_role_of`, and the role noun of an
     abbreviated title before the name (:func:`_title_role`), when it is another."""
-    roles = [r for r in (_role_of(ent, lang), _title_role(ent, lang)) if r]
+    words = _title_words(ent, lang)
+    roles = [r for r in (_role_of(ent, lang, words), _title_role(ent, lang, words)) if r]
     return list(dict.fromkeys(roles))
 
 
-def _title_role(ent: Span, lang: LanguagePack) -> str | None:
+def _title_role(ent: Span, lang: LanguagePack, words: list[Token]) -> str | None:
     """The title before a name with its abbreviations spelt out ("Gov. Jane Doe": "governor";
     ``title_abbreviations.tsv``), so that a later "the governor" or a headline's "Governor"
     finds her; None without such an abbreviation, or after one the tokenizer split ("Lt." +
     "Gov.": a lieutenant governor is no governor)."""
     expand = lang.lexicons.title_roles
-    words = _title_words(ent, lang)
     if not words or not any(w.text.lower() in expand for w in words):
         return None
     before = words[0].i - 1
@@ -934,12 +938,11 @@ def _title_role(ent: Span, lang: LanguagePack) -> str | None:
     return " ".join(expand.get(w.text.lower(), w.text) for w in words).lower()
 
 
-def _role_of(ent: Span, lang: LanguagePack) -> str | None:
-    """Role words before the name ("Health Secretary Jane Doe") or in apposition
-    ("Jane Doe, the transport secretary")."""
+def _role_of(ent: Span, lang: LanguagePack, words: list[Token]) -> str | None:
+    """Role words before the name ("Health Secretary Jane Doe": ``words``, from
+    :func:`_title_words`) or in apposition ("Jane Doe, the transport secretary")."""
     lex, lab = lang.lexicons, lang.labels
     doc = ent.doc
-    words = _title_words(ent, lang)
     if words and any(w.lemma_.lower() in lex.role_nouns or w.pos_ == "NOUN" for w in words):
         return " ".join(w.text for w in words)
     for child in ent.root.children:
