@@ -42,7 +42,14 @@ from spacy.tokens import Doc, Span, Token
 from ..names import same_name
 from ..settings import CODING_METHODS, Settings
 from .codebook import Codebook, Concept
-from .lexicons import content_stance_words, cue_polarity, evaluation_words, owner_unfavourable
+from .lexicons import (
+    content_stance_words,
+    cue_polarity,
+    evaluation_words,
+    function_verbs,
+    levy_words,
+    owner_unfavourable,
+)
 from .sides import label_sides, name_of, speaker_side
 
 Qualifier = Literal["support", "oppose"]
@@ -753,6 +760,9 @@ class ConceptCoder:
                 ev = False  # "criticised X as a crazy system": one opposition, not two
             own = h.term in prof.reversed_terms and (
                 stated or h.term not in prof.evaluated_terms)
+            levy = own and _levied(doc[head], h.end)
+            if levy:
+                own = False  # "a carbon *tax*" acts against carbon as the concept does
             other = h.term in prof.other_side
             if other:
                 ev = False  # "a *political* ploy": the other side's phrase, one opposition
@@ -765,6 +775,9 @@ class ConceptCoder:
                 agreement.append(f"'{word}' evaluated negatively")
             if own:
                 agreement.append(f"'{word}' is what the concept reduces")
+            if levy:
+                agreement.append(f"'{word}' is what the '{doc[head].head.text}' charges, as"
+                                 f" the concept reduces it")
             if other:
                 agreement.append(f"'{word}' is the other side's word in the codebook")
         negated = neg_weight > lexical / 2
@@ -818,6 +831,12 @@ class ConceptCoder:
                 extra += s
                 evidence.append(f"embedding similarity {sims[j]:.2f}")
         return extra, evidence
+
+
+def _levied(t: Token, hit_end: int) -> bool:
+    """Is ``t`` the compound modifier of a levy outside its hit ("*carbon* tax")?"""
+    return (t.dep_ == "compound" and t.head.i >= hit_end
+            and t.head.lemma_.lower() in levy_words())
 
 
 def _is_blame(text: str) -> bool:
@@ -1075,12 +1094,25 @@ def _predicate(head: Token) -> set[int]:
     while stack:
         tok = stack.pop()
         for c in tok.children:
-            if c.dep_ in ("relcl", "acl", "advcl", "ccomp", "parataxis") or (
+            if c.dep_ == "ccomp" and _causative_result(tok, c):
+                pass  # "X would make roads *safer*": the result is said of X
+            elif c.dep_ in ("relcl", "acl", "advcl", "ccomp", "parataxis") or (
                     c.dep_ == "conj" and any(x.dep_.startswith("nsubj") for x in c.children)):
                 continue
             out.add(c.i)
             stack.append(c)
     return out
+
+
+# Verbs whose small clause says what their subject brings about ("make roads safer").
+_CAUSATIVE = frozenset({"make", "keep", "render", "leave", "get"})
+
+
+def _causative_result(verb: Token, clause: Token) -> bool:
+    """Is ``clause`` a causative verb's verbless result ("make *roads safer*", "leave
+    *families worse off*"), not a clause of its own?"""
+    return (verb.lemma_.lower() in _CAUSATIVE and clause.pos_ not in ("VERB", "AUX")
+            and any(c.dep_ == "nsubj" for c in clause.children))
 
 
 def _predicate_negators(t: Token, label_lemmas: frozenset[str]) -> set[int]:
@@ -1130,6 +1162,8 @@ def _evaluation_marks(doc: Doc, flips: list[bool]) -> dict[int, tuple[int, str]]
                     if all(w in sub or w in nxt for w in words[1:]):
                         kind = k
                         break
+        if kind is None and lemmas[t.i] in function_verbs() and _functions(t):
+            kind = "positive"  # "the scheme works", "it has not worked"
         if kind is None:
             continue
         sign = 1 if kind == "positive" else -1
@@ -1137,6 +1171,30 @@ def _evaluation_marks(doc: Doc, flips: list[bool]) -> dict[int, tuple[int, str]]
             sign = -sign
         marks[t.i] = (sign, kind)
     return marks
+
+
+# Subjects that make "work" a person's labour, not a thing functioning ("she works").
+_WORKERS = frozenset({"i", "you", "he", "she", "we", "who", "whom", "people", "worker",
+                      "employee", "staff", "man", "woman", "parent", "everyone", "nobody",
+                      "someone", "anyone"})
+
+
+def _functions(t: Token) -> bool:
+    """Is ``t`` (a verb of ``function`` class: "work", "succeed") said of a thing working:
+    intransitive, not a relative clause, its subject no person ("the plan *works*",
+    "cutting taxes has not *worked*"; not "she works at a bank", "people who work")?"""
+    if t.pos_ != "VERB" or t.dep_ in ("relcl", "acl", "amod", "compound", "advcl", "pcomp"):
+        return False
+    if any(c.dep_ in ("dobj", "attr", "oprd") or (c.dep_ == "prep" and c.lower_ in (
+            "at", "on", "with", "as", "toward", "towards", "alongside")) or (
+            c.dep_ == "advmod" and c.lower_ in ("hard", "together", "overtime"))
+           for c in t.children):
+        return False
+    subj = next((c for c in t.children if c.dep_ in ("nsubj", "csubj", "nsubjpass")), None)
+    if subj is None:
+        return t.dep_ in ("ROOT", "xcomp", "ccomp", "conj")
+    return not (subj.ent_type_ == "PERSON" or subj.lower_ in _WORKERS
+                or subj.lemma_.lower() in _WORKERS)
 
 
 _QUESTION_OPENERS = frozenset({"why", "how", "who", "what", "is", "isn't", "are", "aren't",
@@ -1401,6 +1459,10 @@ def is_narrative(clause: Span) -> bool:
            for t in clause):
         return False
     aux = {c.lemma_.lower() for c in main.children if c.dep_ in ("aux", "auxpass")}
+    if main.tag_ == "VBN" and any(c.lemma_.lower() == "have" and c.tag_ in ("VBZ", "VBP")
+                                  for c in main.children if c.dep_ == "aux") and (
+            _verdict_verb(main)):
+        return False  # a present perfect verdict ("the scheme has failed", "has not worked")
     if any(c.dep_ == "nsubj" and c.lower_ in _SELF for c in main.children):
         return False  # the speaker's account of their own acts is a position ("he gave ...")
     if main.tag_ == "VBD" and main.lemma_.lower() in _STATIVE and not aux:
@@ -1408,6 +1470,13 @@ def is_narrative(clause: Span) -> bool:
     return main.tag_ == "VBD" or (main.tag_ == "VBN" and bool(aux & {"have", "be"})
                                   and not any(c.tag_ in ("VBZ", "VBP") and c.lemma_ == "be"
                                               for c in main.children if c.dep_ == "auxpass"))
+
+
+def _verdict_verb(t: Token) -> bool:
+    """Is the verb itself evaluative ("failed", "helped", "worked")?"""
+    lemma = t.lemma_.lower()
+    return evaluation_words().get((lemma,)) in ("negative", "positive", "denial") or (
+        lemma in function_verbs() and _functions(t))
 
 
 # Subjects that, in reported speech, are usually the speaker.

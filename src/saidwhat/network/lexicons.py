@@ -56,9 +56,30 @@ def official_voices() -> frozenset[str]:
 @lru_cache(maxsize=1)
 def evaluation_words() -> dict[tuple[str, ...], str]:
     """Evaluative word or phrase (lemmas) -> negative / positive / denial / reduce / urgency
-    (``lang/en/lexicons/evaluation_polarity.tsv``)."""
+    (``lang/en/lexicons/evaluation_polarity.tsv``; its levy and function words are in
+    :func:`levy_words` and :func:`function_verbs`)."""
     return {tuple(r[0].lower().split()): r[1] for r in read_table("evaluation_polarity.tsv")
-            if len(r) >= 2}
+            if len(r) >= 2 and r[1] not in _TOPIC_CLASSES}
+
+
+# Classes of evaluation_polarity.tsv whose words name a topic as well ("tax", "work"): they
+# are not evaluations wherever they occur, only in the construction their class names.
+_TOPIC_CLASSES = frozenset({"levy", "function"})
+
+
+@lru_cache(maxsize=1)
+def levy_words() -> frozenset[str]:
+    """Nouns of a charge on what their compound modifier names ("a carbon *tax*")."""
+    return frozenset(r[0].lower() for r in read_table("evaluation_polarity.tsv")
+                     if len(r) >= 2 and r[1] == "levy")
+
+
+@lru_cache(maxsize=1)
+def function_verbs() -> frozenset[str]:
+    """Verbs of a thing working ("the scheme *works*"): positive when intransitive and said
+    of no person."""
+    return frozenset(r[0].lower() for r in read_table("evaluation_polarity.tsv")
+                     if len(r) >= 2 and r[1] == "function")
 
 
 @lru_cache(maxsize=1)
