@@ -161,3 +161,38 @@ def test_a_headline_role_nobody_holds_stays_unresolved(extractor: Extractor) -> 
             "Interest rates will rise in the spring, said Lorna Vance, a Delmar shopkeeper.\n")
     q = with_content(run(extractor, text), "rates will rise")
     assert q.speaker.name != "Lorna Vance", describe([q])
+
+
+def test_a_relative_clause_on_an_apposition_is_the_named_persons(extractor: Extractor) -> None:
+    # "X, a staffer who told ...": the clause hangs on the apposition; the speaker is X
+    text = ("The inquiry named Tomas Reyl, a records officer at the ministry who told his"
+            " staff never to discuss the archive.\n")
+    q = with_content(run(extractor, text), "his staff never to discuss the archive")
+    assert q.speaker.name == "Tomas Reyl", describe([q])
+    assert q.speaker.type == "person", describe([q])
+
+
+def test_a_coordination_before_the_apposition_is_not_cut_to_its_first_name(
+        extractor: Extractor) -> None:
+    # "A and B, the two largest members, which vowed ...": not A alone
+    text = ("Much of the push came from Norland and Vestria, the two largest members, which"
+            " together vowed to cut fishing quotas.\n")
+    q = with_content(run(extractor, text), "to cut fishing quotas")
+    assert q.speaker.name not in ("Norland", "Vestria"), describe([q])
+
+
+def test_an_ad_speaks_for_whoever_released_it(extractor: Extractor) -> None:
+    text = ("The Marr campaign released an ad on Friday that cast Senator Ola Brisk as unfit"
+            " to lead the committee.\n")
+    q = with_content(run(extractor, text), "Senator Ola Brisk as unfit to lead the committee")
+    assert q.speaker.name in ("Marr campaign", "The Marr campaign"), describe([q])
+
+
+def test_verbs_of_attack_label_their_target_with_as(extractor: Extractor) -> None:
+    text = ("The mayor has been hammering the developer as a friend of the speculators.\n\n"
+            "Tenant groups are bashing the scheme as a gift to landlords.\n\n"
+            "He pounded the table in anger.\n")
+    quotes = run(extractor, text)
+    with_content(quotes, "the developer as a friend of the speculators")
+    with_content(quotes, "the scheme as a gift to landlords")
+    assert not any("table" in q.content.text for q in quotes), describe(quotes)

@@ -237,7 +237,13 @@ class SpeakerResolver:
         lower = source.lower_
         # relative pronoun: "X, who said …" -> the noun the clause modifies
         if lower in lang.relative_pronouns and source.head.dep_ == lab.relcl:
-            speaker, _ = self.resolve(source.head.head)
+            noun = source.head.head
+            if noun.dep_ == lab.appos and noun.head.i < noun.i and (
+                    noun.head.i in self._person_tokens or noun.head.pos_ == "PROPN") and not any(
+                    c.dep_ == lab.conj for c in noun.head.children):  # not "X and Y, the two …"
+                # "X, a staffer who told …": the clause is the apposition's, the speaker X
+                noun = noun.head
+            speaker, _ = self.resolve(noun)
             return speaker, mention
         author = _author_of(source, lang)
         if author is not None:
@@ -653,6 +659,12 @@ def _author_of(source: Token, lang: LanguagePack) -> Token | None:
             found = by_author(c, lang)
             if found is not None:
                 return found
+    if source.dep_ == lab.dobj and source.head.lemma_.lower() in authoring:
+        # "the campaign released an ad that cast X as …": who released it
+        subj = next((g for g in source.head.children if g.dep_ == lab.nsubj
+                     and g.lower_ not in lang.relative_pronouns), None)
+        if subj is not None:
+            return subj
     return None
 
 

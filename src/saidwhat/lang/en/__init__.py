@@ -26,7 +26,9 @@ WORDS: dict[str, tuple[str, ...]] = {
     # "branded the plan a giveaway"); outside cues.tsv, so the learned model's features for
     # them stay as trained
     "describe_verbs": ("describe", "accuse", "portray", "characterize", "characterise", "cast",
-                       "paint", "rate", "brand", "label", "depict", "dub", "term"),
+                       "paint", "rate", "brand", "label", "depict", "dub", "term",
+                       # verbs of attack that label their target ("pounding X as a con artist")
+                       "pound", "hammer", "bash", "assail"),
     "describe_preps": ("as",),
     "according": ("according",),  # "according to X"
     "according_to": ("to",),
