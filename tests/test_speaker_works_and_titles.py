@@ -196,3 +196,27 @@ def test_verbs_of_attack_label_their_target_with_as(extractor: Extractor) -> Non
     with_content(quotes, "the developer as a friend of the speculators")
     with_content(quotes, "the scheme as a gift to landlords")
     assert not any("table" in q.content.text for q in quotes), describe(quotes)
+
+
+def test_a_party_short_name_finds_the_person_introduced_with_the_party(
+        extractor: Extractor) -> None:
+    # "the GOP nominee" is the one introduced as the Republican nominee, not the last person
+    text = ("Republican nominee Dana Voss spoke in Akron on Monday. Democratic nominee Ruth"
+            " Alder was in Tampa.\n\nThe GOP nominee said the bridge would be rebuilt.\n")
+    q = with_content(run(extractor, text), "the bridge would be rebuilt")
+    assert q.speaker.name == "Dana Voss", describe([q])
+
+
+def test_a_description_of_another_party_is_not_the_last_person(extractor: Extractor) -> None:
+    # the only nominee named is a Republican: "the Democratic nominee" is left unresolved
+    text = ("Dana Voss, the Republican nominee, spoke in Akron on Monday.\n\n"
+            "The Democratic nominee said the bridge would be rebuilt.\n")
+    q = with_content(run(extractor, text), "the bridge would be rebuilt")
+    assert q.speaker.name != "Dana Voss", describe([q])
+
+
+def test_a_mogul_is_the_person_just_spoken_of(extractor: Extractor) -> None:
+    text = ("Senator Ola Brisk urged voters to shun Gordon Pratt after the billionaire estate mogul"
+            " claimed that the judge was biased.\n")
+    q = with_content(run(extractor, text), "that the judge was biased")
+    assert q.speaker.name == "Gordon Pratt", describe([q])

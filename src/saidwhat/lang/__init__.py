@@ -46,6 +46,8 @@ class Lexicons:
     # title_abbreviations.tsv: an abbreviated title before a name -> its role noun ("gov." ->
     # "governor"), lower-cased
     title_roles: dict[str, str] = field(default_factory=dict)
+    # party_names.tsv: a party word -> the party it names ("gop" -> "republican")
+    party_names: dict[str, str] = field(default_factory=dict)
 
     def cue_entry(self, lemma: str) -> tuple[str, str] | None:
         """The rules' (class, polarity) of a cue lemma: cues.tsv, then rule_cues.tsv."""
@@ -207,6 +209,7 @@ def load_lexicons(package: str) -> Lexicons:
         given_names={r[0].lower(): r[1] for r in read_table(package, "given_names.tsv")},
         rule_cues={r[0]: (r[1], r[2]) for r in rule_rows},
         title_roles={r[0].lower(): r[1] for r in _optional_table(package, "title_abbreviations.tsv")},
+        party_names={r[0].lower(): r[1] for r in _optional_table(package, "party_names.tsv")},
     )
 
 

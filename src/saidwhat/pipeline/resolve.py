@@ -373,6 +373,9 @@ class SpeakerResolver:
             if person is None and det == "the":
                 person = self._recent_person(source.i, _role_gender(head_lemma, lang),
                                              role=head_lemma, known_gender_first=True)
+                if person is not None and self._other_party(person, core):
+                    # "the Democratic nominee" is not the Republican one: left unresolved
+                    return Speaker(name=text, type="unknown"), mention
             if person is not None:
                 return self._speaker_for(person, source.i), mention
         if has_org or head_lemma in lex.organization_heads or source.lower_ in lex.organization_heads:
@@ -392,7 +395,8 @@ class SpeakerResolver:
                 if person is not None:
                     return self._speaker_for(person, source.i), mention
         if det == "the" and source.pos_ == "NOUN" and source.tag_ != lab.tag_plural_noun and \
-                not has_org and head_lemma.endswith(lang.word_list("person_noun_suffixes")) and \
+                not has_org and (head_lemma.endswith(lang.word_list("person_noun_suffixes"))
+                                 or head_lemma in lang.word_list("epithet_nouns")) and \
                 head_lemma not in lex.channel_nouns and lower not in lex.channel_nouns and \
                 head_lemma not in lex.role_nouns:
             # an epithet ("the pensioner", "the veteran driver"): the person just spoken of
@@ -502,8 +506,12 @@ class SpeakerResolver:
         gender = _role_gender(lemma, self.lang)
         lesser = set(self.lang.lesser_offices)
 
+        parties = self._lex.party_names
+        mods = {parties.get(m, m) for m in mods}  # "the GOP nominee": the Republican one
+
         def fits(role: str) -> bool:
             words = {_strip_possessive(w, self.lang) for w in role.lower().split()}
+            words |= {parties[w] for w in words if w in parties}
             return (_role_head(role, self.lang) in (lemma, lower) and mods <= words
                     and not (words & lesser) - own
                     and not any(w in role.lower() and w not in own
@@ -525,6 +533,15 @@ class SpeakerResolver:
         found = {id(c.entity): c.entity for c in later
                  if c.token_i - head.i <= self.settings.cataphora_max_tokens and has_role(c.entity)}
         return next(iter(found.values())) if len(found) == 1 else None
+
+    def _other_party(self, person: Entity, core: Span) -> bool:
+        """Does ``core`` name a party ("the Democratic nominee") other than every party
+        ``person``'s roles and affiliation name?"""
+        parties = self._lex.party_names
+        said = {parties[t.lower_] for t in core if t.lower_ in parties}
+        words = " ".join([*person.roles, person.affiliation or ""]).lower().split()
+        known = {parties[w] for w in words if w in parties}
+        return bool(said and known and not said & known)
 
     def _recent_entity(self, token_i: int, types: tuple[str, ...]) -> Entity | None:
         floor = self._sentence_floor(token_i)

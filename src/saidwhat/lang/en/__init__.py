@@ -43,6 +43,9 @@ WORDS: dict[str, tuple[str, ...]] = {
     "group_pronouns": ("some", "many", "others", "several", "few", "most"),
     # resolve: endings of agent nouns, which name a person ("the pensioner", "the ecologist")
     "person_noun_suffixes": ("er", "or", "ist", "ian", "eer"),
+    # resolve: epithets without those endings ("the billionaire mogul": the person just
+    # spoken of)
+    "epithet_nouns": ("mogul", "tycoon", "magnate"),
     # cues: "Early results suggest that …": evidence, not a statement (no attribution)
     "evidence_nouns": ("finding", "result", "data", "evidence", "figure", "sign"),
     "evidential_cues": ("suggest", "indicate", "show"),
