@@ -220,3 +220,15 @@ def test_a_mogul_is_the_person_just_spoken_of(extractor: Extractor) -> None:
             " claimed that the judge was biased.\n")
     q = with_content(run(extractor, text), "that the judge was biased")
     assert q.speaker.name == "Gordon Pratt", describe([q])
+
+
+def test_his_campaign_is_named_after_the_person(extractor: Extractor) -> None:
+    text = ("Gordon Pratt spoke in Akron on Monday.\n\n"
+            "His campaign said the rally drew ten thousand people.\n\n"
+            "Ruth Alder was in Tampa, where her office said the bridge would be rebuilt.\n")
+    quotes = run(extractor, text)
+    q = with_content(quotes, "the rally drew ten thousand people")
+    assert q.speaker.name == "Gordon Pratt's campaign", describe([q])
+    assert q.speaker.type == "organization", describe([q])
+    q = with_content(quotes, "the bridge would be rebuilt")
+    assert q.speaker.name == "Ruth Alder's office", describe([q])

@@ -379,7 +379,8 @@ class SpeakerResolver:
             if person is not None:
                 return self._speaker_for(person, source.i), mention
         if has_org or head_lemma in lex.organization_heads or source.lower_ in lex.organization_heads:
-            name = self._named_organization(core, source) or _organization_name(core, source, lang)
+            name = (self._persons_body(core, source) or self._named_organization(core, source)
+                    or _organization_name(core, source, lang))
             org = self._add_entity(name, "organization", core, source.i)
             return Speaker(name=org.name, type="organization", entity_id=org.id), mention
         if head_lemma in lex.role_nouns or core.text.lower().removeprefix("the ") in lex.role_nouns:
@@ -591,6 +592,20 @@ class SpeakerResolver:
             return None
         org = self._recent_entity(head.i, types=("organization",))
         return org.name if org else None
+
+    def _persons_body(self, core: Span, head: Token) -> str | None:
+        """"His campaign", "her office": the body of the person the pronoun stands for,
+        named after them ("Jane Doe's campaign"), or None."""
+        poss = next((c for c in head.children if c.dep_ == self._lab.poss
+                     and self._lex.pronouns.get(c.lower_, ("", ""))[0] in ("m", "f")), None)
+        if poss is None:
+            return None
+        person = self._recent_person(head.i, self._lex.pronouns[poss.lower_][0],
+                                     known_gender_first=True)
+        if person is None:
+            return None
+        rest = " ".join(t.text for t in core if t.i > poss.i)
+        return f"{person.name}'s {rest}" if rest else None
 
     def _named_organization(self, core: Span, head: Token) -> str | None:
         """A lower-case description of an organisation ("the appeals court", "a federal
