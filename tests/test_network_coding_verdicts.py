@@ -74,3 +74,26 @@ def test_a_producer_named_by_its_modifier_keeps_the_concepts_direction(coder: Co
     """Only a levy reverses: "coal plants" are coal, so building them opposes phasing it
     out."""
     assert coded(coder, "We should build new coal plants") == {"coal": "oppose"}
+
+
+FIT = Concept("fit", "Dana Voss is fit to be governor",
+              "Praise of Voss's experience and judgment; or attacks on her as unfit.",
+              ("fit to serve", "experience"))
+
+
+@pytest.fixture(scope="module")
+def person_coder() -> ConceptCoder:
+    return ConceptCoder(Codebook([FIT, FARES]), load_nlp())
+
+
+@pytest.mark.parametrize(("content", "cue", "expected"), [
+    # the described-as fragment the labelling verbs give: its evaluation is of the person
+    ("Voss as a \u201cpuffed-up leech who will bleed the state\u201d and a \u201cliar.\u201d",
+     "pounding", "oppose"),
+    # a clause inside the fragment says its own: "cannot be trusted" is not undone by "liar"
+    ("Voss as a liar who cannot be trusted", "painted", "oppose"),
+    ("Voss as a leader who can be trusted", "described", "support"),
+])
+def test_a_described_as_fragment_judges_the_person(person_coder: ConceptCoder, content: str,
+                                                   cue: str, expected: str) -> None:
+    assert coded(person_coder, content, cue).get("fit") == expected

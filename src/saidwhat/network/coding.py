@@ -691,7 +691,9 @@ class ConceptCoder:
         predicate evaluates them ("Trump is weak and dishonest", "Clinton has been
         outstanding"): (concept, qualifier, evidence, agreement evidence), or None."""
         for t in doc:
-            if t.dep_ not in ("nsubj", "nsubjpass") or evals[t.i] == 0 or not t.is_title:
+            described = t.dep_ == "ROOT" and _described(t)  # "X as a con artist"
+            if (t.dep_ not in ("nsubj", "nsubjpass") and not described) or evals[t.i] == 0 \
+                    or not t.is_title:
                 continue  # (a capitalised name, whatever its tag: "Trump" is often a noun)
             names = {x.lower_ for x in t.subtree if x.is_title}
             if any(x.tag_ == "POS" or x.dep_ == "case" for x in t.subtree):
@@ -702,7 +704,7 @@ class ConceptCoder:
             prof = found[0]
             assert prof.person is not None
             q: Qualifier = "support" if evals[t.i] * prof.person[1] > 0 else "oppose"
-            subject = " ".join(x.text for x in t.subtree)
+            subject = " ".join(x.text for x in t.subtree if not described or x.i <= t.i)
             said = "favourably" if evals[t.i] > 0 else "unfavourably"
             return (prof.concept.id, q, f"'{subject}' judged: the person the label evaluates",
                     f"'{subject}' judged {said}; the label judges them"
@@ -1026,9 +1028,15 @@ def evaluation_flips(doc: Doc, flips: list[bool]) -> list[int]:
             vals = [v for i, (v, _) in marks.items() if i in pred]
         else:
             sent = t.sent
-            if sent.root.pos_ in ("VERB", "AUX"):
+            if sent.root.pos_ in ("VERB", "AUX") and not _described(sent.root):
                 # t is no subject: only a denial in its sentence, or an evaluation inside
                 # its own phrase, speaks of it.
+                vals = [v for i, (v, k) in marks.items() if sent.start <= i < sent.end
+                        and k == "denial"]
+            elif any(a.pos_ in ("VERB", "AUX") and a.i != sent.root.i
+                     for a in (t, *t.ancestors)):
+                # in a clause of its own inside a fragment ("X as a liar who cannot be
+                # *trusted*"): that clause says what it says of t, as in a sentence
                 vals = [v for i, (v, k) in marks.items() if sent.start <= i < sent.end
                         and k == "denial"]
             else:  # a verbless fragment ("X 'a hoax'"): everything in it speaks of X
@@ -1044,6 +1052,13 @@ def evaluation_flips(doc: Doc, flips: list[bool]) -> list[int]:
         total = sum(vals)
         out[t.i] = -1 if total < 0 else (1 if total > 0 else 0)
     return out
+
+
+def _described(root: Token) -> bool:
+    """Is ``root`` the name in a described-as fragment ("*Trump* as a con artist", which the
+    tagger may take for a verb)?"""
+    return root.is_title and any(c.dep_ == "prep" and c.lower_ == "as" for c in root.children) \
+        and not any(c.dep_ in ("nsubj", "nsubjpass", "dobj") for c in root.children)
 
 
 def _own_evaluation(t: Token, span: Span | None = None, modifiers_only: bool = False) -> int:
