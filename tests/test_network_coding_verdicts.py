@@ -97,3 +97,14 @@ def person_coder() -> ConceptCoder:
 def test_a_described_as_fragment_judges_the_person(person_coder: ConceptCoder, content: str,
                                                    cue: str, expected: str) -> None:
     assert coded(person_coder, content, cue).get("fit") == expected
+
+
+@pytest.mark.parametrize(("content", "expected"), [
+    ("Voss lacks the experience to serve", "oppose"),
+    ("a lack of experience", "oppose"),
+    ("Voss does not lack experience", "support"),
+])
+def test_what_one_lacks_one_has_not(person_coder: ConceptCoder, content: str,
+                                    expected: str) -> None:
+    """"lack" negates what it governs, as "reject" does (stance_content.tsv)."""
+    assert coded(person_coder, content).get("fit") == expected
