@@ -108,3 +108,11 @@ def test_what_one_lacks_one_has_not(person_coder: ConceptCoder, content: str,
                                     expected: str) -> None:
     """"lack" negates what it governs, as "reject" does (stance_content.tsv)."""
     assert coded(person_coder, content).get("fit") == expected
+
+
+def test_did_nothing_wrong_is_a_verdict_not_a_narration(coder: ConceptCoder) -> None:
+    """A past tense with "nothing wrong" judges the past: after a neutral cue it is a
+    position (it coded nothing as a narration); a plain past stays a narration."""
+    assert coded(coder, "The council did nothing wrong when it raised the fares") == {
+        "fares": "support"}
+    assert coded(coder, "The council raised the fares in 2019") == {}

@@ -1478,6 +1478,9 @@ def is_narrative(clause: Span) -> bool:
                                   for c in main.children if c.dep_ == "aux") and (
             _verdict_verb(main)):
         return False  # a present perfect verdict ("the scheme has failed", "has not worked")
+    if any(c.dep_ in ("dobj", "attr", "acomp") and c.lower_ in _VERDICT_OBJECTS
+           and any(x.lower_ in _VERDICT_WORDS for x in c.subtree) for c in main.children):
+        return False  # "did nothing wrong", "did everything right": a verdict on the past
     if any(c.dep_ == "nsubj" and c.lower_ in _SELF for c in main.children):
         return False  # the speaker's account of their own acts is a position ("he gave ...")
     if main.tag_ == "VBD" and main.lemma_.lower() in _STATIVE and not aux:
@@ -1485,6 +1488,11 @@ def is_narrative(clause: Span) -> bool:
     return main.tag_ == "VBD" or (main.tag_ == "VBN" and bool(aux & {"have", "be"})
                                   and not any(c.tag_ in ("VBZ", "VBP") and c.lemma_ == "be"
                                               for c in main.children if c.dep_ == "auxpass"))
+
+
+# "did *nothing* wrong", "did *everything* right"
+_VERDICT_OBJECTS = frozenset({"nothing", "everything", "something", "anything"})
+_VERDICT_WORDS = frozenset({"wrong", "right"})
 
 
 def _verdict_verb(t: Token) -> bool:
@@ -1578,6 +1586,9 @@ def flippers(doc: Doc) -> list[set[int]]:
             if _urgency_at(doc, t):
                 continue
             scope = _scope(t)
+        elif kind == "negation" and any(c.dep_ == "amod" and c.lower_ in _VERDICT_WORDS
+                                        for c in t.children):
+            scope = {x.i for x in t.subtree}  # "did nothing wrong": it negates "wrong" only
         elif kind == "negation":
             # "not"/"never" modify a verb; "no" a noun: their head's subtree is the scope,
             # less a clause fronted before it ("X will help, it won't even be close": the
