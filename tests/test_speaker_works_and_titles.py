@@ -232,3 +232,12 @@ def test_his_campaign_is_named_after_the_person(extractor: Extractor) -> None:
     assert q.speaker.type == "organization", describe([q])
     q = with_content(quotes, "the bridge would be rebuilt")
     assert q.speaker.name == "Ruth Alder's office", describe([q])
+
+
+def test_a_party_description_finds_the_one_person_of_that_party(extractor: Extractor) -> None:
+    # nobody is introduced as a nominee; one person as the Republican candidate
+    text = ("Gordon Pratt, the Republican candidate, spoke in Akron on Monday. Ruth Alder,"
+            " the Democratic candidate, was in Tampa.\n\n"
+            "The GOP nominee said the bridge would be rebuilt.\n")
+    q = with_content(run(extractor, text), "the bridge would be rebuilt")
+    assert q.speaker.name == "Gordon Pratt", describe([q])

@@ -1602,7 +1602,10 @@ def flippers(doc: Doc) -> list[set[int]]:
         elif kind == "reduce":
             scope = _reduce_scope(t)
         elif kind == "oppose":
-            scope = _scope(t) - {t.i}
+            # less a clause fronted before it, as for a negator (a misparse may hang a
+            # whole sentence on the verb: "arguing that ...; or that he lacks judgment")
+            scope = _scope(t) - {t.i} - {i for c in t.children if c.i < t.i and c.dep_ in (
+                "advcl", "ccomp", "csubj", "parataxis") for i in (x.i for x in c.subtree)}
         else:
             continue
         for i in scope:

@@ -371,6 +371,10 @@ class SpeakerResolver:
             person = self._person_with_role(source, core,
                                             ahead=det == "the" or self._at_top(source.idx))
             if person is None and det == "the":
+                # "the GOP nominee" after "her Republican rival, Governor X": the one person
+                # the text gives that party
+                person = self._party_person(core, source.i)
+            if person is None and det == "the":
                 person = self._recent_person(source.i, _role_gender(head_lemma, lang),
                                              role=head_lemma, known_gender_first=True)
                 if person is not None and self._other_party(person, core):
@@ -535,13 +539,29 @@ class SpeakerResolver:
                  if c.token_i - head.i <= self.settings.cataphora_max_tokens and has_role(c.entity)}
         return next(iter(found.values())) if len(found) == 1 else None
 
+    def _parties(self, person: Entity) -> set[str]:
+        """The parties ``person``'s roles and affiliation name ("Republican rival")."""
+        parties = self._lex.party_names
+        words = " ".join([*person.roles, person.affiliation or ""]).lower().split()
+        return {parties[w] for w in words if w in parties}
+
+    def _party_person(self, core: Span, token_i: int) -> Entity | None:
+        """The one person before ``token_i`` whose roles name the party ``core`` names, or
+        None (no party named, nobody of it, or several)."""
+        parties = self._lex.party_names
+        said = {parties[t.lower_] for t in core if t.lower_ in parties}
+        if not said:
+            return None
+        found = {id(c.entity): c.entity for c in self._window(0, token_i)
+                 if c.entity.type == "person" and said & self._parties(c.entity)}
+        return next(iter(found.values())) if len(found) == 1 else None
+
     def _other_party(self, person: Entity, core: Span) -> bool:
         """Does ``core`` name a party ("the Democratic nominee") other than every party
         ``person``'s roles and affiliation name?"""
         parties = self._lex.party_names
         said = {parties[t.lower_] for t in core if t.lower_ in parties}
-        words = " ".join([*person.roles, person.affiliation or ""]).lower().split()
-        known = {parties[w] for w in words if w in parties}
+        known = self._parties(person)
         return bool(said and known and not said & known)
 
     def _recent_entity(self, token_i: int, types: tuple[str, ...]) -> Entity | None:
