@@ -241,3 +241,12 @@ def test_a_party_description_finds_the_one_person_of_that_party(extractor: Extra
             "The GOP nominee said the bridge would be rebuilt.\n")
     q = with_content(run(extractor, text), "the bridge would be rebuilt")
     assert q.speaker.name == "Gordon Pratt", describe([q])
+
+
+def test_a_description_before_the_name_is_a_role_with_its_party(extractor: Extractor) -> None:
+    # "Her Republican rival, Governor X, ...": later "the GOP nominee" is X
+    text = ("Senator Ruth Alder, the Democratic nominee, spoke in Tampa on Monday.\n\n"
+            "Her Republican rival, Governor Gordon Pratt, hammered the plan as a giveaway.\n\n"
+            "\"We will never build it,\" the GOP nominee told supporters.\n")
+    q = with_content(run(extractor, text), "We will never build it,")
+    assert q.speaker.name == "Gordon Pratt", describe([q])

@@ -276,11 +276,18 @@ class SpeakerResolver:
                     continue
                 if child.i in self._person_tokens:
                     ent = self._person_tokens[child.i]
-                    break
-                a, b = np_span(child, lang)
-                if _looks_like_person_name(doc[a:b], lang):  # NER missed the name
-                    ent = self._add_person_mention(doc[a:b])
-                    break
+                elif _looks_like_person_name(doc[slice(*np_span(child, lang))], lang):
+                    ent = self._add_person_mention(doc[slice(*np_span(child, lang))])
+                else:
+                    continue
+                if source.pos_ == "NOUN" and source.i < child.i:
+                    # "Her Republican rival, Governor X": the description before the name is
+                    # a role of hers, party and all
+                    role = " ".join(t.text for t in core if not t.is_punct
+                                    and t.dep_ not in (lab.det, lab.poss))
+                    if role and role not in ent.roles:
+                        ent.roles.append(role)
+                break
         if ent is not None:
             return self._speaker_for(ent, source.i), mention
         if lower in lang.word_list("group_pronouns") and source.pos_ in ("PRON", "DET", "ADJ"):
