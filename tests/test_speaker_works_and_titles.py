@@ -247,6 +247,7 @@ def test_a_description_before_the_name_is_a_role_with_its_party(extractor: Extra
     # "Her Republican rival, Governor X, ...": later "the GOP nominee" is X
     text = ("Senator Ruth Alder, the Democratic nominee, spoke in Tampa on Monday.\n\n"
             "Her Republican rival, Governor Gordon Pratt, hammered the plan as a giveaway.\n\n"
+            "Alder said the plan would pay for itself.\n\n"
             "\"We will never build it,\" the GOP nominee told supporters.\n")
     q = with_content(run(extractor, text), "We will never build it,")
     assert q.speaker.name == "Gordon Pratt", describe([q])
