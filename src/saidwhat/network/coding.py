@@ -1028,15 +1028,11 @@ def evaluation_flips(doc: Doc, flips: list[bool]) -> list[int]:
             vals = [v for i, (v, _) in marks.items() if i in pred]
         else:
             sent = t.sent
-            if sent.root.pos_ in ("VERB", "AUX") and not _described(sent.root):
-                # t is no subject: only a denial in its sentence, or an evaluation inside
-                # its own phrase, speaks of it.
-                vals = [v for i, (v, k) in marks.items() if sent.start <= i < sent.end
-                        and k == "denial"]
-            elif any(a.pos_ in ("VERB", "AUX") and a.i != sent.root.i
-                     for a in (t, *t.ancestors)):
-                # in a clause of its own inside a fragment ("X as a liar who cannot be
-                # *trusted*"): that clause says what it says of t, as in a sentence
+            if (sent.root.pos_ in ("VERB", "AUX") and not _described(sent.root)) or any(
+                    a.pos_ in ("VERB", "AUX") and a.i != sent.root.i for a in (t, *t.ancestors)):
+                # t is no subject of a sentence, or is in a clause of its own inside a
+                # fragment ("X as a liar who cannot be *trusted*"): only a denial in its
+                # sentence, or an evaluation inside its own phrase, speaks of it.
                 vals = [v for i, (v, k) in marks.items() if sent.start <= i < sent.end
                         and k == "denial"]
             else:  # a verbless fragment ("X 'a hoax'"): everything in it speaks of X

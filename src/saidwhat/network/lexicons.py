@@ -67,19 +67,21 @@ def evaluation_words() -> dict[tuple[str, ...], str]:
 _TOPIC_CLASSES = frozenset({"levy", "function"})
 
 
-@lru_cache(maxsize=1)
+@lru_cache(maxsize=len(_TOPIC_CLASSES))
+def _topic_class_words(kind: str) -> frozenset[str]:
+    return frozenset(r[0].lower() for r in read_table("evaluation_polarity.tsv")
+                     if len(r) >= 2 and r[1] == kind)
+
+
 def levy_words() -> frozenset[str]:
     """Nouns of a charge on what their compound modifier names ("a carbon *tax*")."""
-    return frozenset(r[0].lower() for r in read_table("evaluation_polarity.tsv")
-                     if len(r) >= 2 and r[1] == "levy")
+    return _topic_class_words("levy")
 
 
-@lru_cache(maxsize=1)
 def function_verbs() -> frozenset[str]:
     """Verbs of a thing working ("the scheme *works*"): positive when intransitive and said
     of no person."""
-    return frozenset(r[0].lower() for r in read_table("evaluation_polarity.tsv")
-                     if len(r) >= 2 and r[1] == "function")
+    return _topic_class_words("function")
 
 
 @lru_cache(maxsize=1)

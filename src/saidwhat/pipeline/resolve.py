@@ -17,7 +17,7 @@ from __future__ import annotations
 import bisect
 import itertools
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span, Token
@@ -274,10 +274,11 @@ class SpeakerResolver:
             for child in source.children:
                 if child.dep_ != lab.appos:
                     continue
+                name = doc[slice(*np_span(child, lang))]
                 if child.i in self._person_tokens:
                     ent = self._person_tokens[child.i]
-                elif _looks_like_person_name(doc[slice(*np_span(child, lang))], lang):
-                    ent = self._add_person_mention(doc[slice(*np_span(child, lang))])
+                elif _looks_like_person_name(name, lang):  # NER missed the name
+                    ent = self._add_person_mention(name)
                 else:
                     continue
                 if source.pos_ == "NOUN" and source.i < child.i:
@@ -546,17 +547,20 @@ class SpeakerResolver:
                  if c.token_i - head.i <= self.settings.cataphora_max_tokens and has_role(c.entity)}
         return next(iter(found.values())) if len(found) == 1 else None
 
+    def _parties_named(self, words: Iterable[str]) -> set[str]:
+        """The parties lower-cased ``words`` name (``party_names.tsv``: "gop" is Republican)."""
+        parties = self._lex.party_names
+        return {parties[w] for w in words if w in parties}
+
     def _parties(self, person: Entity) -> set[str]:
         """The parties ``person``'s roles and affiliation name ("Republican rival")."""
-        parties = self._lex.party_names
-        words = " ".join([*person.roles, person.affiliation or ""]).lower().split()
-        return {parties[w] for w in words if w in parties}
+        return self._parties_named(
+            " ".join([*person.roles, person.affiliation or ""]).lower().split())
 
     def _party_person(self, core: Span, token_i: int) -> Entity | None:
         """The one person before ``token_i`` whose roles name the party ``core`` names, or
         None (no party named, nobody of it, or several)."""
-        parties = self._lex.party_names
-        said = {parties[t.lower_] for t in core if t.lower_ in parties}
+        said = self._parties_named(t.lower_ for t in core)
         if not said:
             return None
         found = {id(c.entity): c.entity for c in self._window(0, token_i)
@@ -566,8 +570,7 @@ class SpeakerResolver:
     def _other_party(self, person: Entity, core: Span) -> bool:
         """Does ``core`` name a party ("the Democratic nominee") other than every party
         ``person``'s roles and affiliation name?"""
-        parties = self._lex.party_names
-        said = {parties[t.lower_] for t in core if t.lower_ in parties}
+        said = self._parties_named(t.lower_ for t in core)
         known = self._parties(person)
         return bool(said and known and not said & known)
 
