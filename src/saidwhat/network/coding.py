@@ -309,6 +309,7 @@ class ConceptCoder:
             for doc in (label_doc, desc_doc):
                 flips = negation_flips(doc)
                 evals = evaluation_flips(doc, flips)
+                flips = _direction_flips(doc, description=doc is desc_doc)
                 for t in doc:
                     if not _is_term(t):
                         continue
@@ -530,7 +531,7 @@ class ConceptCoder:
                 evals[i] = -1
         if blamed and cue_pol == "oppose" and _is_blame(cue_word):
             cue_pol = "neutral"  # the blame is aimed at the cause, said in the content
-        question = rhetorical_question(doc)
+        question = question_reading(doc, flips)
         term_toks = [t for t in doc if _is_term(t)]
         term_seq = [stem(t.lemma_) for t in term_toks]
         segments = clause_segments(doc)
@@ -712,7 +713,7 @@ class ConceptCoder:
         return None
 
     def _clause_code(self, prof: _Profile, hits: list[_Hit], doc: Doc, flip_sets: list[set[int]],
-                     evals: list[int], question: bool, cue_pol: str, cue_word: str,
+                     evals: list[int], question: str, cue_pol: str, cue_word: str,
                      sims: Sequence[float] | None,
                      with_statement: bool = True
                      ) -> tuple[float, Qualifier, list[str], list[str]] | None:
@@ -1231,6 +1232,34 @@ _WH_OPENERS = frozenset({"what", "how", "whether", "why", "when", "where", "whic
                          "whom"})
 
 
+def question_reading(doc: Doc, flips: list[bool]) -> str:
+    """How a statement's rhetorical question reads: "" (none), "denies" or "demands".
+
+    A question that asks whether something good holds denies it: the content is the
+    question (perhaps with a short answer) and it evaluates favourably what it asks about
+    ("Is it *fair* to ask a welder to pay?", "How can anyone *trust* a board that lost
+    ballots?", "Would a day off have *helped*? Of course not"). Any other question demands
+    or defends ("How can a rich country turn away families?", "Isn't it time we acted?",
+    "Why should a nurse pay more than a billionaire?"): it supports, as before."""
+    if not rhetorical_question(doc):
+        return ""
+    sents = list(doc.sents)
+    asked = [s.text.rstrip(" \"'’”").endswith("?") for s in sents]
+    last = max(i for i, a in enumerate(asked) if a)
+    # only a short answer may follow the last question ("Of course not.")
+    rest = [t for s in sents[last + 1:] for t in s if not t.is_punct and not t.is_space]
+    if not all(asked[:last + 1]) or len(rest) > _ANSWER_MAX_WORDS:
+        return "demands"
+    inside = {t.i for s in sents[:last + 1] for t in s}
+    if any(t.lower_ == "than" for t in doc if t.i in inside):
+        return "demands"  # a comparison's sides are not read apart
+    signs = [v for i, (v, _) in _evaluation_marks(doc, flips).items() if i in inside]
+    return "denies" if signs and all(v > 0 for v in signs) else "demands"
+
+
+_ANSWER_MAX_WORDS = 4
+
+
 def embedded_question(doc: Doc) -> bool:
     """Is the content an embedded question ("what the plan would do", "how to count the
     votes", "whether it would pass"), not a question of its own (no "?")?"""
@@ -1326,12 +1355,12 @@ def _is_quantity(t: Token) -> bool:
         c.lemma_.lower() in _TIME_NOUNS for c in t.children))
 
 
-def context_qualifier(doc: Doc, flips: list[bool], evals: list[int], question: bool,
+def context_qualifier(doc: Doc, flips: list[bool], evals: list[int], question: str,
                       cue_pol: str, cue_word: str) -> tuple[Qualifier, list[str]]:
     """The qualifier of a statement that has no concept words of its own ("welcomed the
     decision", "it will drive customers away"): the balance of its evaluative words outside
-    conditional clauses, else a negated main verb; a rhetorical question supports; then
-    the cue's polarity."""
+    conditional clauses, else a negated main verb; then a rhetorical question's reading
+    (:func:`question_reading`) and the cue's polarity."""
     marks = _evaluation_marks(doc, flips)
     conditional = set()
     for t in doc:
@@ -1373,12 +1402,17 @@ def context_qualifier(doc: Doc, flips: list[bool], evals: list[int], question: b
     return question_and_cue(q, evidence, question, cue_pol, cue_word)
 
 
-def question_and_cue(q: Qualifier, evidence: list[str], question: bool, cue_pol: str,
+def question_and_cue(q: Qualifier, evidence: list[str], question: bool | str, cue_pol: str,
                      cue_word: str) -> tuple[Qualifier, list[str]]:
-    """The last two steps of every agreement reading: a rhetorical question supports (it
-    demands or defends), then an opposing cue ("rejected", "criticised") reverses what the
-    content says, and a supporting one is noted."""
-    if question:
+    """The last two steps of every agreement reading: a rhetorical question (its reading,
+    :func:`question_reading`) asserts the opposite of what it asks ("denies": "Is it fair
+    to ask X?" opposes) or, compared or mixed with statements, demands or defends
+    ("demands", or True: it supports); then an opposing cue ("rejected", "criticised")
+    reverses what the content says, and a supporting one is noted."""
+    if question == "denies":
+        q = "support" if q == "oppose" else "oppose"
+        evidence = [*evidence, "rhetorical question: asserts the opposite of what it asks"]
+    elif question:
         q = "support"
         evidence = ["rhetorical question: demands or defends"]
     else:
@@ -1530,32 +1564,64 @@ def clause_segments(doc: Doc) -> list[tuple[int, int]]:
     return [(a, b) for a, b in zip(bounds, bounds[1:], strict=False) if b > a]
 
 
-def _scope(head: Token, arguments_only: bool = False) -> set[int]:
+def _scope(head: Token, arguments_only: bool = False, own_acts: bool = False) -> set[int]:
     """The subtree of ``head`` without conjuncts introduced by a contrast word or carrying
     their own auxiliary or subject ("should not stop at X and *should keep* Y"). With
     ``arguments_only`` (a reducing word: "ban phones in schools"), only its nominal and
-    clausal arguments, not its adjuncts."""
+    clausal arguments, not its adjuncts. With ``own_acts`` (a reducing or opposing verb),
+    a verb coordinated with the head is an act of its own ("end deferral and *make* the
+    rich pay", "oppose X and *support* Y"), as it is not under a negator ("will not raise
+    taxes and cut services")."""
     words = content_stance_words()
 
     def own_conjunct(child: Token) -> bool:
         return child.dep_ == "conj" and (
             any(words.get(s.lower_) == "contrast" for s in child.head.children
                 if s.dep_ == "cc")
-            or any(c.dep_ in ("aux", "nsubj", "nsubjpass") for c in child.children))
+            or any(c.dep_ in ("aux", "nsubj", "nsubjpass") for c in child.children)
+            or (own_acts and child.head.i == head.i and head.pos_ == "VERB"
+                and child.pos_ == "VERB"))
 
+    # a reducing verb with an object lowers the object, not its agent ("loopholes that let
+    # companies *avoid* taxes"); without one, its subject ("the programme *ended*")
+    transitive = arguments_only and any(c.dep_ == "dobj" for c in head.children)
     out: set[int] = {head.i}
     stack = [c for c in head.children if not own_conjunct(c)
              and not (arguments_only and c.dep_ not in _ARGUMENT_DEPS
-                      and not (c.dep_ == "prep" and c.lower_ == "of"))]
+                      and not (c.dep_ == "prep" and c.lower_ == "of"))
+             and not (transitive and c.dep_ == "nsubj")]
     while stack:
         tok = stack.pop()
         out.add(tok.i)
-        stack.extend(c for c in tok.children if not own_conjunct(c))
+        # what a reducing word removes is its argument, not what a relative clause says of
+        # it ("close loopholes *that let the wealthy avoid taxes*")
+        stack.extend(c for c in tok.children if not own_conjunct(c)
+                     and not (arguments_only and c.dep_ == "relcl"))
     return out
 
 
-_ARGUMENT_DEPS = frozenset({"dobj", "nsubjpass", "nsubj", "attr", "xcomp", "ccomp", "pobj",
+_ARGUMENT_DEPS = frozenset({"dobj", "nsubjpass", "csubjpass", "nsubj", "attr", "xcomp", "ccomp", "pobj",
                             "compound", "amod", "prt", "oprd", "dative", "conj"})
+
+
+def _direction_flips(doc: Doc, description: bool) -> list[bool]:
+    """:func:`negation_flips` as a codebook entry gives a concept's direction: a relative
+    clause describes whom the concept is about, its own negators and opposing words give
+    no direction ("countries *that do not accept* the return of their citizens", "loopholes
+    *that let companies avoid* taxes"); in a description, a negator says nothing against
+    its verb's active subject ("workers should *not* have to choose") nor a clause fronted
+    before the verb (often a misparse: "*Arguing that X should be Y*, that ... not ...")."""
+    out = []
+    for t, negators in zip(doc, flippers(doc), strict=True):
+        clause = next((a for a in (t, *t.ancestors) if a.dep_ == "relcl"), None)
+        inside = {x.i for x in clause.subtree} if clause is not None else set()
+        kept = {n for n in negators if n not in inside}
+        if description:
+            kept = {n for n in kept if not (doc[n].dep_ == "neg" and any(
+                (c.dep_ == "nsubj" or (c.dep_ == "advcl" and c.i < c.head.i))
+                and t.i in {x.i for x in c.subtree} for c in doc[n].head.children))}
+        out.append(len(kept) % 2 == 1)
+    return out
 
 
 def negation_flips(doc: Doc) -> list[bool]:
@@ -1582,6 +1648,13 @@ def flippers(doc: Doc) -> list[set[int]]:
             if _urgency_at(doc, t):
                 continue
             scope = _scope(t)
+        elif kind == "negation" and t.lower_ == "nor" and t.dep_ == "cc":
+            # "neither X nor Y", "not X nor Y": the first negator's scope already holds Y;
+            # "nor" negates only a conjunct with its own auxiliary or subject ("will not
+            # raise taxes, nor will he cut services")
+            scope = {x.i for c in t.head.children if c.dep_ == "conj" and c.i > t.i
+                     and any(a.dep_ in ("aux", "nsubj", "nsubjpass") for a in c.children)
+                     for x in c.subtree}
         elif kind == "negation" and any(c.dep_ == "amod" and c.lower_ in _VERDICT_WORDS
                                         for c in t.children):
             scope = {x.i for x in t.subtree}  # "did nothing wrong": it negates "wrong" only
@@ -1600,7 +1673,7 @@ def flippers(doc: Doc) -> list[set[int]]:
         elif kind == "oppose":
             # less a clause fronted before it, as for a negator (a misparse may hang a
             # whole sentence on the verb: "arguing that ...; or that he lacks judgment")
-            scope = _scope(t) - {t.i} - {i for c in t.children if c.i < t.i and c.dep_ in (
+            scope = _scope(t, own_acts=True) - {t.i} - {i for c in t.children if c.i < t.i and c.dep_ in (
                 "advcl", "ccomp", "csubj", "parataxis") for i in (x.i for x in c.subtree)}
         else:
             continue
@@ -1695,7 +1768,7 @@ def _reduce_scope(t: Token) -> set[int]:
     """What a reducing word lowers or removes: its arguments ("ban *phones*"), a noun's
     object ("a ban *on phones*", "an end *to the freeze*"); with a "from" phrase ("stop X
     *from doing Y*", "prevent X *from Y*") what is stopped is Y, not the one held back."""
-    scope = _scope(t, arguments_only=True) - {t.i}
+    scope = _scope(t, arguments_only=True, own_acts=True) - {t.i}
     if t.pos_ == "NOUN":
         for c in t.children:
             if c.dep_ == "prep" and c.lower_ in _REDUCED_BY_NOUN:
@@ -1719,6 +1792,8 @@ def _reduce_kind(doc: Doc, t: Token) -> str | None:
         return None
     if table.get((lemma,)) == "reduce" or table.get((t.lower_,)) == "reduce":
         return "reduce"  # the form too: "lower" is lemmatised "low"
+    if t.pos_ == "VERB" and table.get((lemma,)) == "reduce-verb":
+        return "reduce"  # "close loopholes"; not "a close race"
     for words, kind in table.items():
         if kind == "reduce" and len(words) > 1 and words[0] == lemma:
             nxt = [x.lemma_.lower() for x in doc[t.i + 1:t.i + len(words)]]

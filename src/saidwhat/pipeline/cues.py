@@ -71,9 +71,14 @@ def subject_of(verb: Token, lang: LanguagePack | None = None,
     seen = 0
     tok: Token | None = verb
     while tok is not None and seen < max_hops:
-        for child in tok.children:
-            if child.dep_ == lab.nsubj:
-                return child
+        subjects = [c for c in tok.children if c.dep_ == lab.nsubj]
+        if len(subjects) > 1:
+            # two subjects of one verb: a misparsed dateline or fronted phrase ("CALLOWAY
+            # SPRINGS, Ga. — Senator X called ..."); the one nearest before the verb
+            return max((c for c in subjects if c.i < tok.i), key=lambda c: c.i,
+                       default=subjects[0])
+        if subjects:
+            return subjects[0]
         if tok.dep_ == lab.acl and tok.head.pos_ in ("PROPN", "NOUN") and (
                 tok.tag_ in lab.finite_verb_tags or
                 tok.head.pos_ == "PROPN" and tok.head.dep_ in (lab.root, lab.npadvmod, lab.nsubj)):
@@ -342,6 +347,11 @@ def _cue_with_content(verb: Token, prep: Token | None, lang: LanguagePack,
                     content.append((c, -1))
     else:
         comps = [c for c in verb.children if c.dep_ == lab.ccomp]
+        # a clause before a semicolon is a sentence of its own, not what this verb reports
+        # ("X urges Y; Z says it would not work")
+        doc_ = verb.doc
+        comps = [c for c in comps if not (c.i < verb.i and any(
+            t.text == ";" for t in doc_[c.right_edge.i + 1:verb.i]))]
         if not comps:
             # "said in a statement that …": the parser hangs the clause on the channel noun
             that = lang.word_list("that")

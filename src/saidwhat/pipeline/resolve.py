@@ -232,7 +232,15 @@ class SpeakerResolver:
                 source, extent = nearer[-1], None
         s, e = extent or mention_span(source, verb, lang, self.settings.mention_max_tokens)
         mention = doc[s:e]
-        s, e = extent or np_span(source, lang)
+        s, e = np_span(source, lang)
+        if extent is not None:
+            # the caller's mention may hold an apposition ("X, a budget watchdog"): the
+            # noun phrase within it names the speaker, unless a person is named only in
+            # the rest ("the terror war, Obama and Clinton")
+            ns, ne = max(s, extent[0]), min(e, extent[1])
+            s, e = (ns, ne) if ns < ne and not any(
+                i in self._person_tokens for i in range(*extent) if not ns <= i < ne) \
+                else extent
         core = doc[s:e]  # without appositions: what names the speaker
         lower = source.lower_
         # relative pronoun: "X, who said …" -> the noun the clause modifies
@@ -334,6 +342,13 @@ class SpeakerResolver:
                 head_lemma not in lex.organization_heads and source.lower_ not in lex.organization_heads:
             # an unnamed group of people ("Several residents", "The managers at X"): anonymous,
             # the plural noun its role; later "they" may refer to it
+            camp = lang.read_list("camp_roles.txt")
+            if head_lemma in camp or lower in camp:
+                # "his surrogates", "her aides": the camp of the person the pronoun stands
+                # for, named after them ("Jane Doe's aides"), as "his campaign" is
+                body = self._persons_body(core, source)
+                if body is not None:
+                    text = body
             affiliation = self._affiliation(core, source)
             group = self._add_entity(text, "anonymous", core, source.i)
             group.affiliation = affiliation
@@ -369,6 +384,11 @@ class SpeakerResolver:
                 ent_anon.affiliation = affiliation
                 return Speaker(name=text, type="anonymous", role=None, affiliation=affiliation,
                                entity_id=ent_anon.id), mention
+        if det == "the" and source.tag_ != lab.tag_plural_noun and self._parties_named([lower]):
+            # "the Republican said": the one person the text gives that party
+            person = self._party_person(core, source.i)
+            if person is not None:
+                return self._speaker_for(person, source.i), mention
         if has_org and det in ("the", None) and source.tag_ != lab.tag_plural_noun and \
                 source.ent_type_ not in lang.organization_entity_labels and \
                 (head_lemma in lex.role_nouns or lower in lex.role_nouns):
@@ -994,8 +1014,33 @@ def _roles_of(ent: Span, lang: LanguagePack) -> list[str]:
     """The roles a person mention gives: :func:`_role_of`, and the role noun of an
     abbreviated title before the name (:func:`_title_role`), when it is another."""
     words = _title_words(ent, lang)
-    roles = [r for r in (_role_of(ent, lang, words), _title_role(ent, lang, words)) if r]
+    roles = [r for r in (_role_of(ent, lang, words), _title_role(ent, lang, words),
+                         _role_before(ent, lang), _party_tag(ent)) if r]
     return list(dict.fromkeys(roles))
+
+
+# US style's party and state after a name: "Harry Reid (D-Nev.)", "Gov. Tom Hale (R)".
+_PARTY_TAG = re.compile(r"\s*\((R|D)(?:-[A-Z][A-Za-z.]*)?\)")
+_PARTY_TAG_WORDS = {"R": "Republican", "D": "Democrat"}
+
+
+def _party_tag(ent: Span) -> str | None:
+    m = _PARTY_TAG.match(ent.doc.text, ent.end_char)
+    return _PARTY_TAG_WORDS[m.group(1)] if m else None
+
+
+def _role_before(ent: Span, lang: LanguagePack) -> str | None:
+    """A role in apposition before a titled name ("The Republican nominee, Governor Jane
+    Doe": :func:`_role_of` gives the title): the role with its party, without the
+    article or a possessive."""
+    lex, lab = lang.lexicons, lang.labels
+    head = ent.root.head
+    if not (ent.root.dep_ == lab.appos and head.i < ent.start and head.ent_type_ != "PERSON"
+            and head.pos_ == "NOUN" and head.lemma_.lower() in lex.role_nouns):
+        return None
+    s, e = np_span(head, lang)
+    words = [t.text for t in ent.doc[s:e] if not t.is_punct and t.dep_ not in (lab.det, lab.poss)]
+    return " ".join(words) or None
 
 
 def _title_role(ent: Span, lang: LanguagePack, words: list[Token]) -> str | None:

@@ -1,0 +1,54 @@
+"""Speakers as US campaign coverage names them (issue 12, thirteenth round): invented
+sentences for the speaker errors of the read coding golds. A body's apposition is no part
+of its name; a dateline parsed as a second subject is no speaker; a headline's clause
+before a semicolon is no part of what the next verb reports; "the Republican" is the one
+person the text gives that party (from "(R)", a role before the name or after it);
+"his surrogates" are the camp of the man just named."""
+
+from __future__ import annotations
+
+from test_extract_cases import describe, run, with_content
+
+from saidwhat import Extractor
+
+
+def test_a_bodys_apposition_is_no_part_of_its_name(extractor: Extractor) -> None:
+    text = ("The Committee for Fiscal Prudence, a nonpartisan budget watchdog, said in a"
+            " statement that the plan \"has not been paid for.\"\n")
+    [q] = run(extractor, text)
+    assert q.speaker.name == "Committee for Fiscal Prudence", describe([q])
+
+
+def test_a_dateline_is_no_speaker(extractor: Extractor) -> None:
+    text = ("Vale pushes rail bill; Hart says it would not pass\n\n"
+            "MAPLE FORKS, Ga. — Senator Nora Vale called on Congress on Sunday to fund the"
+            " rail line, saying no town should be left without a train.\n")
+    quotes = run(extractor, text)
+    q = with_content(quotes, "no town should be left without a train")
+    assert q.speaker.name == "Nora Vale", describe([q])
+    # the headline's first clause is its own statement, not what "says" reports
+    q = with_content(quotes, "it would not pass")
+    assert q.speaker.name == "Hart", describe([q])
+
+
+def test_the_party_word_is_the_one_person_of_that_party(extractor: Extractor) -> None:
+    text = ("Governor Tom Hale (R) toured Ohio on Sunday with Senator Ann Roe (D-Ohio).\n\n"
+            "\"We will win this state,\" the Republican said.\n\n"
+            "\"He is wrong about the plant,\" the Democrat said.\n")
+    quotes = run(extractor, text)
+    assert with_content(quotes, "We will win this state,").speaker.name == "Tom Hale"
+    assert with_content(quotes, "He is wrong about the plant,").speaker.name == "Ann Roe"
+
+
+def test_a_party_role_before_a_titled_name(extractor: Extractor) -> None:
+    text = ("The Republican nominee, Governor Tom Hale, toured Ohio on Sunday.\n\n"
+            "\"We will win this state,\" the Republican said.\n")
+    q = with_content(run(extractor, text), "We will win this state,")
+    assert q.speaker.name == "Tom Hale", describe([q])
+
+
+def test_his_surrogates_are_the_camp_of_the_man_just_named(extractor: Extractor) -> None:
+    text = ("Governor Tom Hale toured Ohio on Sunday. His surrogates said the polls were"
+            " wrong.\n")
+    q = with_content(run(extractor, text), "the polls were wrong")
+    assert q.speaker.name == "Tom Hale's surrogates", describe([q])
