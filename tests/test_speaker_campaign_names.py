@@ -52,3 +52,23 @@ def test_his_surrogates_are_the_camp_of_the_man_just_named(extractor: Extractor)
             " wrong.\n")
     q = with_content(run(extractor, text), "the polls were wrong")
     assert q.speaker.name == "Tom Hale's surrogates", describe([q])
+
+
+def test_described_as_when_the_parser_makes_as_open_a_clause(extractor: Extractor) -> None:
+    # (the tagger's reading of "Trump" here is what misleads the parser)
+    text = ("Senator Ola Brisk has been steadily pounding Trump as a \u201ccon artist\u201d"
+            " \u2015 just as she did with Marr in 2012.\n")
+    q = with_content(run(extractor, text), "Trump as a \u201ccon artist\u201d")
+    assert q.speaker.name == "Ola Brisk", describe([q])
+
+
+def test_his_attorney_is_the_one_introduced_as_that_mans_attorney(extractor: Extractor) -> None:
+    text = ("Bryan Tull refused to testify. Mark Roe, Tull's attorney, wrote to the committee"
+            " on Friday. His attorney said the hearing was a stunt.\n")
+    q = with_content(run(extractor, text), "the hearing was a stunt")
+    assert q.speaker.name == "Mark Roe", describe([q])
+    # another man's attorney is not his
+    text = ("Bryan Tull refused to testify. Mark Roe, Smith's attorney, wrote to the committee"
+            " on Friday. His attorney said the hearing was a stunt.\n")
+    q = with_content(run(extractor, text), "the hearing was a stunt")
+    assert q.speaker.name != "Mark Roe", describe([q])

@@ -391,6 +391,12 @@ def _cue_with_content(verb: Token, prep: Token | None, lang: LanguagePack,
             for c in verb.children:
                 if c.dep_ == lab.prep and c.lower_ in describe_preps and objs:
                     content.extend(((objs[0], -1), (c, -1)))
+                elif c.dep_ == lab.advcl and objs and not content and any(
+                        m.dep_ == lab.mark and m.lower_ in describe_preps
+                        and m.i == objs[0].right_edge.i + 1 for m in c.children):
+                    # "pounding Trump as a 'con artist' ―": the parser made "as" open a
+                    # clause; the description is the same
+                    content.extend(((objs[0], -1), (c, -1)))
     if not content:
         return None
     words = _first_words(content, settings.content_min_words)

@@ -427,6 +427,12 @@ class SpeakerResolver:
                     person = self._person_with_role(source, core, ahead=self._at_top(source.idx))
                 if person is not None:
                     return self._speaker_for(person, source.i), mention
+            elif owner and source.tag_ != lab.tag_plural_noun:
+                # "his attorney": the person introduced as that man's attorney ("Mark Roe,
+                # Pagliano's attorney"), the man being whom the pronoun stands for
+                person = self._owners_role_holder(source, core)
+                if person is not None:
+                    return self._speaker_for(person, source.i), mention
         if det == "the" and source.pos_ == "NOUN" and source.tag_ != lab.tag_plural_noun and \
                 not has_org and (head_lemma.endswith(lang.word_list("person_noun_suffixes"))
                                  or head_lemma in lang.word_list("epithet_nouns")) and \
@@ -566,6 +572,24 @@ class SpeakerResolver:
         found = {id(c.entity): c.entity for c in later
                  if c.token_i - head.i <= self.settings.cataphora_max_tokens and has_role(c.entity)}
         return next(iter(found.values())) if len(found) == 1 else None
+
+    def _owners_role_holder(self, head: Token, core: Span) -> Entity | None:
+        """For "his attorney" (a role noun with a gendered possessive pronoun), the person
+        introduced earlier with that role of the man the pronoun stands for ("Mark Roe,
+        Pagliano's attorney"), or None."""
+        poss = next((c for c in head.children if c.dep_ == self._lab.poss
+                     and self._lex.pronouns.get(c.lower_, ("", ""))[0] in ("m", "f")), None)
+        if poss is None:
+            return None
+        owner = self._recent_person(head.i, self._lex.pronouns[poss.lower_][0],
+                                    known_gender_first=True)
+        holder = self._person_with_role(head, core, ahead=False)
+        if owner is None or holder is None or holder is owner:
+            return None
+        owner_words = {fold(w) for w in owner.name.split()}
+        of_owner = [r for r in holder.roles if _role_head(r, self.lang) == head.lemma_.lower()
+                    and {fold(_strip_possessive(w, self.lang)) for w in r.split()} & owner_words]
+        return holder if of_owner else None
 
     def _parties_named(self, words: Iterable[str]) -> set[str]:
         """The parties lower-cased ``words`` name (``party_names.tsv``: "gop" is Republican)."""
