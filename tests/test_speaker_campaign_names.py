@@ -72,3 +72,28 @@ def test_his_attorney_is_the_one_introduced_as_that_mans_attorney(extractor: Ext
             " on Friday. His attorney said the hearing was a stunt.\n")
     q = with_content(run(extractor, text), "the hearing was a stunt")
     assert q.speaker.name != "Mark Roe", describe([q])
+
+
+def test_a_retort_reports_its_clause(extractor: Extractor) -> None:
+    text = ("Hale shot back that Vale lacks the experience to lead in a crisis.\n\n"
+            "But Ann Roe, the shadow minister, hit back at the minister's cheap headline.\n")
+    quotes = run(extractor, text)
+    q = with_content(quotes, "that Vale lacks the experience to lead in a crisis")
+    assert q.speaker.name == "Hale", describe([q])
+    # "hit back at" keeps its object
+    with_content(quotes, "the minister's cheap headline")
+
+
+def test_a_relative_clause_after_an_office_of_a_place_is_the_office_holders(
+        extractor: Extractor) -> None:
+    text = ("Lena Voss, the mayor of Danforth Mills, who said a higher gas tax was the only way"
+            " to fix the bridges, urged Congress to pass the increase.\n")
+    q = with_content(run(extractor, text), "a higher gas tax was the only way to fix the bridges")
+    assert q.speaker.name == "Lena Voss", describe([q])
+
+
+def test_coming_out_against_is_a_position(extractor: Extractor) -> None:
+    text = ("The Freight Carriers Council, which represents trucking firms, also came out"
+            " against the 12-cent hike.\n")
+    q = with_content(run(extractor, text), "the 12-cent hike")
+    assert q.speaker.name == "Freight Carriers Council", describe([q])

@@ -47,7 +47,9 @@ def _multiword_prep(tok: Token, lang: LanguagePack) -> Token | None:
     lab = lang.labels
     deps = (lab.prep, lab.prt, lab.dative)
     for child in tok.children:
-        if child.dep_ in deps and (lemma, child.lower_) in mw:
+        # a particle the parser calls an adverb, right after the verb ("shot *back* that")
+        particle = child.dep_ == "advmod" and child.i == tok.i + 1
+        if (child.dep_ in deps or particle) and (lemma, child.lower_) in mw:
             if child.dep_ == lab.prep and _after_naming(tok, child, lab):
                 continue
             return child

@@ -246,6 +246,12 @@ class SpeakerResolver:
         # relative pronoun: "X, who said …" -> the noun the clause modifies
         if lower in lang.relative_pronouns and source.head.dep_ == lab.relcl:
             noun = source.head.head
+            office = noun.head.head if noun.dep_ == lab.pobj and noun.head.lower_ in \
+                lang.word_list("of") else None
+            if office is not None and office.dep_ == lab.appos and office.lemma_.lower() in \
+                    lex.role_nouns and office.lemma_.lower() not in _KIN:
+                # "X, the mayor of Danforth Mills, who said ...": the clause is the mayor's
+                noun = office
             if noun.dep_ == lab.appos and noun.head.i < noun.i and (
                     noun.head.i in self._person_tokens or noun.head.pos_ == "PROPN") and not any(
                     c.dep_ == lab.conj for c in noun.head.children):  # not "X and Y, the two …"
@@ -346,7 +352,7 @@ class SpeakerResolver:
             if head_lemma in camp or lower in camp:
                 # "his surrogates", "her aides": the camp of the person the pronoun stands
                 # for, named after them ("Jane Doe's aides"), as "his campaign" is
-                body = self._persons_body(core, source)
+                body = self._persons_body(core, source, known_gender=True)
                 if body is not None:
                     text = body
             affiliation = self._affiliation(core, source)
@@ -667,16 +673,17 @@ class SpeakerResolver:
         org = self._recent_entity(head.i, types=("organization",))
         return org.name if org else None
 
-    def _persons_body(self, core: Span, head: Token) -> str | None:
+    def _persons_body(self, core: Span, head: Token, known_gender: bool = False) -> str | None:
         """"His campaign", "her office": the body of the person the pronoun stands for,
-        named after them ("Jane Doe's campaign"), or None."""
+        named after them ("Jane Doe's campaign"), or None; with ``known_gender``, only a
+        person whose gender the text or their given name tells."""
         poss = next((c for c in head.children if c.dep_ == self._lab.poss
                      and self._lex.pronouns.get(c.lower_, ("", ""))[0] in ("m", "f")), None)
         if poss is None:
             return None
-        person = self._recent_person(head.i, self._lex.pronouns[poss.lower_][0],
-                                     known_gender_first=True)
-        if person is None:
+        gender = self._lex.pronouns[poss.lower_][0]
+        person = self._recent_person(head.i, gender, known_gender_first=True)
+        if person is None or (known_gender and person.gender != gender):
             return None
         rest = " ".join(t.text for t in core if t.i > poss.i)
         return f"{person.name}'s {rest}" if rest else None
@@ -743,6 +750,12 @@ class SpeakerResolver:
     def finish(self) -> list[Entity]:
         """Entities that carry at least one mention (ids stay as assigned)."""
         return [e for e in self.entities if e.mentions]
+
+
+# Role nouns whose "of" names a person, not a place or body: "the father of X, who ..."
+# may be X's.
+_KIN = frozenset({"mother", "father", "son", "daughter", "wife", "husband", "brother",
+                  "sister", "widow", "widower", "parent", "friend"})
 
 
 def _author_of(source: Token, lang: LanguagePack) -> Token | None:
