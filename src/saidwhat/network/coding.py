@@ -307,9 +307,9 @@ class ConceptCoder:
             label_terms = set()
             other_start = _other_side_start(desc_doc)
             for doc in (label_doc, desc_doc):
-                flips = negation_flips(doc)
-                evals = evaluation_flips(doc, flips)
-                flips = _direction_flips(doc, description=doc is desc_doc)
+                flip_sets = flippers(doc)
+                evals = evaluation_flips(doc, [len(f) % 2 == 1 for f in flip_sets])
+                flips = _direction_flips(doc, flip_sets, description=doc is desc_doc)
                 for t in doc:
                     if not _is_term(t):
                         continue
@@ -1604,22 +1604,26 @@ _ARGUMENT_DEPS = frozenset({"dobj", "nsubjpass", "csubjpass", "nsubj", "attr", "
                             "compound", "amod", "prt", "oprd", "dative", "conj"})
 
 
-def _direction_flips(doc: Doc, description: bool) -> list[bool]:
-    """:func:`negation_flips` as a codebook entry gives a concept's direction: a relative
-    clause describes whom the concept is about, its own negators and opposing words give
-    no direction ("countries *that do not accept* the return of their citizens", "loopholes
-    *that let companies avoid* taxes"); in a description, a negator says nothing against
-    its verb's active subject ("workers should *not* have to choose") nor a clause fronted
-    before the verb (often a misparse: "*Arguing that X should be Y*, that ... not ...")."""
+def _direction_flips(doc: Doc, flip_sets: list[set[int]], description: bool) -> list[bool]:
+    """The flips (``flip_sets``: :func:`flippers`) that give a codebook entry's concept its
+    direction: a relative clause describes whom the concept is about, its own negators and
+    opposing words give no direction ("countries *that do not accept* the return of their
+    citizens", "loopholes *that let companies avoid* taxes"); in a description, a negator
+    says nothing against its verb's active subject ("workers should *not* have to choose")
+    nor a clause fronted before the verb (often a misparse: "*Arguing that X should be Y*,
+    that ... not ...")."""
+    # the tokens each negator of the description gives no direction to
+    spared: dict[int, set[int]] = {}
+    if description:
+        for n in {n for f in flip_sets for n in f if doc[n].dep_ == "neg"}:
+            spared[n] = {x.i for c in doc[n].head.children
+                         if c.dep_ == "nsubj" or (c.dep_ == "advcl" and c.i < c.head.i)
+                         for x in c.subtree}
     out = []
-    for t, negators in zip(doc, flippers(doc), strict=True):
+    for t, negators in zip(doc, flip_sets, strict=True):
         clause = next((a for a in (t, *t.ancestors) if a.dep_ == "relcl"), None)
         inside = {x.i for x in clause.subtree} if clause is not None else set()
-        kept = {n for n in negators if n not in inside}
-        if description:
-            kept = {n for n in kept if not (doc[n].dep_ == "neg" and any(
-                (c.dep_ == "nsubj" or (c.dep_ == "advcl" and c.i < c.head.i))
-                and t.i in {x.i for x in c.subtree} for c in doc[n].head.children))}
+        kept = {n for n in negators if n not in inside and t.i not in spared.get(n, ())}
         out.append(len(kept) % 2 == 1)
     return out
 

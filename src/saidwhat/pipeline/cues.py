@@ -351,9 +351,8 @@ def _cue_with_content(verb: Token, prep: Token | None, lang: LanguagePack,
         comps = [c for c in verb.children if c.dep_ == lab.ccomp]
         # a clause before a semicolon is a sentence of its own, not what this verb reports
         # ("X urges Y; Z says it would not work")
-        doc_ = verb.doc
         comps = [c for c in comps if not (c.i < verb.i and any(
-            t.text == ";" for t in doc_[c.right_edge.i + 1:verb.i]))]
+            t.text == ";" for t in verb.doc[c.right_edge.i + 1:verb.i]))]
         if not comps:
             # "said in a statement that …": the parser hangs the clause on the channel noun
             that = lang.word_list("that")

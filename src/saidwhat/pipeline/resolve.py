@@ -298,8 +298,7 @@ class SpeakerResolver:
                 if source.pos_ == "NOUN" and source.i < child.i:
                     # "Her Republican rival, Governor X": the description before the name is
                     # a role of hers, party and all
-                    role = " ".join(t.text for t in core if not t.is_punct
-                                    and t.dep_ not in (lab.det, lab.poss))
+                    role = _role_words(core, lang)
                     if role and role not in ent.roles:
                         ent.roles.append(role)
                 break
@@ -579,16 +578,25 @@ class SpeakerResolver:
                  if c.token_i - head.i <= self.settings.cataphora_max_tokens and has_role(c.entity)}
         return next(iter(found.values())) if len(found) == 1 else None
 
-    def _owners_role_holder(self, head: Token, core: Span) -> Entity | None:
-        """For "his attorney" (a role noun with a gendered possessive pronoun), the person
-        introduced earlier with that role of the man the pronoun stands for ("Mark Roe,
-        Pagliano's attorney"), or None."""
+    def _pronoun_owner(self, head: Token) -> tuple[Token, str, Entity | None] | None:
+        """For a noun with a gendered possessive pronoun ("*his* campaign", "*her* aides"):
+        the pronoun, its gender and the person it stands for (None when nobody fits); None
+        without such a pronoun."""
         poss = next((c for c in head.children if c.dep_ == self._lab.poss
                      and self._lex.pronouns.get(c.lower_, ("", ""))[0] in ("m", "f")), None)
         if poss is None:
             return None
-        owner = self._recent_person(head.i, self._lex.pronouns[poss.lower_][0],
-                                    known_gender_first=True)
+        gender = self._lex.pronouns[poss.lower_][0]
+        return poss, gender, self._recent_person(head.i, gender, known_gender_first=True)
+
+    def _owners_role_holder(self, head: Token, core: Span) -> Entity | None:
+        """For "his attorney" (a role noun with a gendered possessive pronoun), the person
+        introduced earlier with that role of the man the pronoun stands for ("Mark Roe,
+        Pagliano's attorney"), or None."""
+        found = self._pronoun_owner(head)
+        if found is None:
+            return None
+        owner = found[2]
         holder = self._person_with_role(head, core, ahead=False)
         if owner is None or holder is None or holder is owner:
             return None
@@ -677,12 +685,10 @@ class SpeakerResolver:
         """"His campaign", "her office": the body of the person the pronoun stands for,
         named after them ("Jane Doe's campaign"), or None; with ``known_gender``, only a
         person whose gender the text or their given name tells."""
-        poss = next((c for c in head.children if c.dep_ == self._lab.poss
-                     and self._lex.pronouns.get(c.lower_, ("", ""))[0] in ("m", "f")), None)
-        if poss is None:
+        found = self._pronoun_owner(head)
+        if found is None:
             return None
-        gender = self._lex.pronouns[poss.lower_][0]
-        person = self._recent_person(head.i, gender, known_gender_first=True)
+        poss, gender, person = found
         if person is None or (known_gender and person.gender != gender):
             return None
         rest = " ".join(t.text for t in core if t.i > poss.i)
@@ -1070,14 +1076,11 @@ def _role_before(ent: Span, lang: LanguagePack) -> str | None:
     """A role in apposition before a titled name ("The Republican nominee, Governor Jane
     Doe": :func:`_role_of` gives the title): the role with its party, without the
     article or a possessive."""
-    lex, lab = lang.lexicons, lang.labels
-    head = ent.root.head
-    if not (ent.root.dep_ == lab.appos and head.i < ent.start and head.ent_type_ != "PERSON"
-            and head.pos_ == "NOUN" and head.lemma_.lower() in lex.role_nouns):
+    head = _fronted_role_head(ent, lang)
+    if head is None or head.pos_ != "NOUN":
         return None
     s, e = np_span(head, lang)
-    words = [t.text for t in ent.doc[s:e] if not t.is_punct and t.dep_ not in (lab.det, lab.poss)]
-    return " ".join(words) or None
+    return _role_words(ent.doc[s:e], lang) or None
 
 
 def _title_role(ent: Span, lang: LanguagePack, words: list[Token]) -> str | None:
@@ -1106,13 +1109,30 @@ def _role_of(ent: Span, lang: LanguagePack, words: list[Token]) -> str | None:
             s, e = np_span(child, lang)
             span = doc[s:e]
             return _strip_the(span, lang)
-    head = ent.root.head
-    if ent.root.dep_ == lab.appos and head.i < ent.start and head.ent_type_ != "PERSON" and \
-            head.pos_ in ("NOUN", "PROPN") and head.lemma_.lower() in lex.role_nouns:
+    head = _fronted_role_head(ent, lang)
+    if head is not None:
         # "The housing minister, Jane Doe, said": the role stands before the name
         s, e = np_span(head, lang)
         return _strip_the(doc[s:e], lang)
     return None
+
+
+def _fronted_role_head(ent: Span, lang: LanguagePack) -> Token | None:
+    """The head of a role noun phrase in apposition before a name ("The housing minister,
+    Jane Doe"), or None."""
+    lab = lang.labels
+    head = ent.root.head
+    if ent.root.dep_ == lab.appos and head.i < ent.start and head.ent_type_ != "PERSON" and \
+            head.pos_ in ("NOUN", "PROPN") and head.lemma_.lower() in lang.lexicons.role_nouns:
+        return head
+    return None
+
+
+def _role_words(span: Span, lang: LanguagePack) -> str:
+    """A role description's words, without punctuation, articles and possessives ("Her
+    Republican rival" -> "Republican rival")."""
+    lab = lang.labels
+    return " ".join(t.text for t in span if not t.is_punct and t.dep_ not in (lab.det, lab.poss))
 
 
 def _title_words(ent: Span, lang: LanguagePack) -> list[Token]:
