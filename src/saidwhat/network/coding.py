@@ -737,6 +737,11 @@ class ConceptCoder:
                          else h.weight * (2.0 if h.term in prof.reversed_terms else 1.0))
                  for h in hits}
         lexical = sum(votes.values())
+        hit_tokens = {i for h in hits for i in range(h.start, h.end)}
+        # Bad news told of what the concept reduces ("the danger of letting *X* win", "more
+        # *coal* plants locked in by every year of delay") argues for reducing it.
+        bad_news = [i for i, (v, _) in _evaluation_marks(doc, [len(f) % 2 == 1 for f in flip_sets]).items()
+                    if v < 0 and i not in hit_tokens]
         for h in hits:
             # A phrase's polarity is its head's (the last word: "speed *limits*").
             head = _phrase_head(doc, h.start, h.end)
@@ -763,6 +768,10 @@ class ConceptCoder:
                 ev = False  # "criticised X as a crazy system": one opposition, not two
             own = h.term in prof.reversed_terms and (
                 stated or h.term not in prof.evaluated_terms)
+            if own and not stated and bad_news:
+                own = False
+                agreement.append(f"'{doc[h.start:h.end].text}', what the concept reduces, in"
+                                 f" bad news ('{doc[bad_news[0]].text}')")
             levy = own and _levied(doc[head], h.end)
             if levy:
                 own = False  # "a carbon *tax*" acts against carbon as the concept does
@@ -1784,6 +1793,18 @@ def _reduce_scope(t: Token) -> set[int]:
         if froms and held:
             scope -= {x.i for c in held for x in c.subtree}
             scope |= {x.i for c in froms for x in c.subtree} - {c.i for c in froms}
+    # "ease sanctions *on Burma*", "cut taxes *on the rich*", "the end of sanctions *after
+    # her rise*": what the lowered thing bears on is not lowered with it (a reducing object,
+    # "lift the ban on X", passes its own scope on)
+    lowered = [c for c in t.children if c.dep_ == "dobj"] + [
+        g for c in t.children if c.dep_ == "prep" for g in c.children if g.dep_ == "pobj"]
+    for obj in lowered:
+        if obj.i in scope and _reduce_kind(t.doc, obj) is None and not _is_quantity(obj) \
+                and not any(_is_quantity(c) for c in obj.children):
+            # an "of" phrase is what is lowered ("a series *of cuts*"), as is what a
+            # figure counts ("cancel $20,000 *in debt*")
+            scope -= {x.i for c in obj.children if c.dep_ == "prep" and c.i > obj.i
+                      and c.lower_ != "of" for x in c.subtree}
     return scope
 
 

@@ -87,6 +87,9 @@ def subject_of(verb: Token, lang: LanguagePack | None = None,
             # "Jane Doe, the minister, last night called for …": a finite verb parsed as a
             # modifier of the name is the sentence's main verb, and the name its subject
             return tok.head
+        said = _said_before(tok, lang)
+        if said is not None:
+            return said
         if tok.dep_ in (lab.conj, lab.advcl, lab.xcomp) and tok.head.i != tok.i:
             if tok.dep_ == lab.advcl and tok.i < tok.head.i and tok.tag_ != lab.tag_gerund:
                 return None
@@ -96,6 +99,21 @@ def subject_of(verb: Token, lang: LanguagePack | None = None,
             continue
         return None
     return None
+
+
+def _said_before(tok: Token, lang: LanguagePack | None = None) -> Token | None:
+    """'"…," Sanders said, *going on to say* that …', '…, X said, *suggesting* …': a
+    gerund right after a subject's cue verb and its comma continues that subject's
+    speech, wherever the parser hung it (often on a verb of the quotation). That
+    subject, or None."""
+    lab = (lang or english()).labels
+    doc = tok.doc
+    if tok.tag_ != lab.tag_gerund or tok.i < 2 or doc[tok.i - 1].text != ",":
+        return None
+    prev = doc[tok.i - 2]
+    if prev.pos_ != "VERB" or not is_cue_verb(prev, lang):
+        return None
+    return next((c for c in prev.children if c.dep_ == lab.nsubj), None)
 
 
 def coordinated_cue_owner(verb: Token, lang: LanguagePack | None = None) -> Token | None:

@@ -774,6 +774,12 @@ def _author_of(source: Token, lang: LanguagePack) -> Token | None:
     if found is not None:
         return found
     lab = lang.labels
+    named = [c for c in source.children if c.dep_ == lab.compound and c.pos_ == "PROPN"
+             and c.i < source.i]
+    if named:
+        # "a Government Accountability Office report", "a Tax Policy Center analysis": the
+        # name before the work is its author
+        return max(named, key=lambda c: c.i)
     authoring = lang.word_list("authoring_verbs")
     for c in source.children:
         if c.dep_ in (lab.relcl, lab.acl) and c.lemma_.lower() in authoring:
@@ -1207,6 +1213,7 @@ def resolve_in_order(resolver: SpeakerResolver, records: Sequence[Candidate],
         speaker, mention = resolver.resolve(r.source, r.verb, r.source_extent)
         r.speaker = speaker
         r.mention = resolver.text_span(mention) if mention else None
+    _headline_roles(resolver, ordered)
     last: Candidate | None = None
     for r in records:  # content order
         if r.continuation:
@@ -1219,6 +1226,43 @@ def resolve_in_order(resolver: SpeakerResolver, records: Sequence[Candidate],
         if r.speaker is not None and r.speaker.name is None and r.speaker.type == "unknown" \
                 and r.mention is None:
             r.speaker = None  # nobody said it
+
+
+def _headline_roles(resolver: SpeakerResolver, ordered: Sequence[Candidate]) -> None:
+    """A headline or deck names its speaker by a bare role that the text does not give
+    anybody in those words ("Lawmaker urges …", "…, Former White House Doctor Says"): the
+    speaker is the first person the body quotes by name (news leads with the person the
+    headline is about); one of another gender than the role's is not."""
+    lang = resolver.lang
+    role_nouns = resolver._lex.role_nouns
+    body = [r for r in ordered if r.source is not None and not resolver._in_caption(r.source.idx)
+            and r.speaker is not None and r.speaker.type == "person"
+            and r.speaker.entity_id is not None and len((r.speaker.name or "").split()) >= 2]
+    if not body:
+        return
+    for r in ordered:
+        src = r.source
+        if src is None or not resolver._at_top(src.idx) or resolver._in_caption(src.idx):
+            continue
+        if r.speaker is None or r.speaker.type == "person":
+            continue
+        head = src.lower_
+        if head not in role_nouns and src.lemma_.lower() not in role_nouns:
+            continue
+        if src.tag_ in ("NNS", "NNPS") or (head.endswith("s") and head[:-1] in role_nouns):
+            continue  # "Experts say …", "World leaders condemn …": a group, not one person
+        if any(c.dep_ == resolver._lab.det for c in src.children):
+            continue  # "the mayor", "a lawmaker": not a headline's bare role
+        gender = _role_gender(src.lemma_.lower(), lang)
+        # the body: after the headline's own line
+        first = next((b for b in body if b.source.i > src.i
+                      and "\n" in resolver.text[src.idx:b.source.idx]), None)
+        if first is None:
+            continue
+        entity = next((e for e in resolver.entities if e.id == first.speaker.entity_id), None)
+        if entity is None or (gender in ("m", "f") and entity.gender not in (None, gender)):
+            continue
+        r.speaker = first.speaker
 
 
 @registry.resolvers("rule_resolver.v1")
