@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from saidwhat.network.codebook import Concept
-from saidwhat.network.coding import ConceptCoder
+from saidwhat.network.coding import ConceptCoder, flippers
 
 CLIMATE = Concept("climate", "Governments should act urgently to cut greenhouse gas emissions",
                   "Measures against global warming: cutting carbon emissions, phasing out coal.",
@@ -21,3 +21,9 @@ CHARGE = Concept("charge", "A congestion charge should be introduced",
 def coded(coder: ConceptCoder, content: str, cue: str | None = "said") -> dict[str, str]:
     """Concept id -> qualifier of what ``coder`` codes ``content`` as."""
     return {c.concept_id: c.qualifier for c in coder.code(content, cue)}
+
+
+def flipped(nlp, text: str) -> set[str]:  # type: ignore[no-untyped-def]
+    """The words of ``text`` under an odd number of negators and reducing words."""
+    doc = nlp(text)
+    return {t.lower_ for t, f in zip(doc, flippers(doc), strict=True) if len(f) % 2 == 1}

@@ -7,10 +7,10 @@ read as support for that thing."""
 from __future__ import annotations
 
 import pytest
-from coding_fixtures import coded
+from coding_fixtures import coded, flipped
 
 from saidwhat.network.codebook import Codebook, Concept
-from saidwhat.network.coding import ConceptCoder, flippers
+from saidwhat.network.coding import ConceptCoder
 from saidwhat.nlp import load_nlp
 
 ENGAGE = Concept(
@@ -32,10 +32,6 @@ def nlp():  # type: ignore[no-untyped-def]
 def coder(nlp) -> ConceptCoder:  # type: ignore[no-untyped-def]
     return ConceptCoder(BOOK, nlp)
 
-
-def flipped(nlp, text: str) -> set[str]:  # type: ignore[no-untyped-def]
-    doc = nlp(text)
-    return {t.lower_ for t, f in zip(doc, flippers(doc), strict=True) if len(f) % 2 == 1}
 
 
 def test_what_the_lowered_thing_bears_on_is_not_lowered(nlp) -> None:  # type: ignore[no-untyped-def]

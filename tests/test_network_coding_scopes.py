@@ -7,7 +7,7 @@ negation, and every rhetorical question read as a demand."""
 from __future__ import annotations
 
 import pytest
-from coding_fixtures import FARES, coded
+from coding_fixtures import FARES, coded, flipped
 
 from saidwhat import Extractor
 from saidwhat.network.codebook import Codebook, Concept
@@ -33,11 +33,6 @@ def nlp():  # type: ignore[no-untyped-def]
 def coder(nlp) -> ConceptCoder:  # type: ignore[no-untyped-def]
     return ConceptCoder(BOOK, nlp)
 
-
-def flipped(nlp, text: str) -> set[str]:  # type: ignore[no-untyped-def]
-    """The words of ``text`` under an odd number of negators and reducing words."""
-    doc = nlp(text)
-    return {t.lower_ for t, f in zip(doc, flippers(doc), strict=True) if len(f) % 2 == 1}
 
 
 def test_a_coordinated_verb_is_an_act_of_its_own(nlp) -> None:  # type: ignore[no-untyped-def]

@@ -524,6 +524,8 @@ class ConceptCoder:
         flip_sets = flippers(doc)
         flips = [len(f) % 2 == 1 for f in flip_sets]
         evals = evaluation_flips(doc, flips)
+        # the statement's negative evaluative words: bad news (:meth:`_clause_code`)
+        bad_words = [i for i, (v, _) in _evaluation_marks(doc, flips).items() if v < 0]
         blamed = _blamed(doc, cue_word)
         for i in blamed:
             # "blamed the shootings *on implicit bias*": the cause blamed is judged bad
@@ -575,7 +577,7 @@ class ConceptCoder:
                     continue
                 # Statement-level evidence (embeddings) counts once per concept.
                 coded = self._clause_code(prof, free, doc, flip_sets, evals, question, cue_pol,
-                                          cue_word, sims,
+                                          cue_word, sims, bad_words,
                                           with_statement=prof.concept.id not in best)
                 if coded is None:
                     continue
@@ -714,10 +716,11 @@ class ConceptCoder:
 
     def _clause_code(self, prof: _Profile, hits: list[_Hit], doc: Doc, flip_sets: list[set[int]],
                      evals: list[int], question: str, cue_pol: str, cue_word: str,
-                     sims: Sequence[float] | None,
+                     sims: Sequence[float] | None, bad_words: Sequence[int] = (),
                      with_statement: bool = True
                      ) -> tuple[float, Qualifier, list[str], list[str]] | None:
-        """Raw score, qualifier and evidence of one concept in one clause, or None."""
+        """Raw score, qualifier and evidence of one concept in one clause, or None.
+        ``bad_words``: the statement's negative evaluative words (token indices)."""
         if not hits or all(h.name_only for h in hits):
             return None  # a name alone is not a claim
         lexical = sum(h.weight for h in hits)
@@ -740,8 +743,7 @@ class ConceptCoder:
         hit_tokens = {i for h in hits for i in range(h.start, h.end)}
         # Bad news told of what the concept reduces ("the danger of letting *X* win", "more
         # *coal* plants locked in by every year of delay") argues for reducing it.
-        bad_news = [i for i, (v, _) in _evaluation_marks(doc, [len(f) % 2 == 1 for f in flip_sets]).items()
-                    if v < 0 and i not in hit_tokens]
+        bad_news = [i for i in bad_words if i not in hit_tokens]
         for h in hits:
             # A phrase's polarity is its head's (the last word: "speed *limits*").
             head = _phrase_head(doc, h.start, h.end)
