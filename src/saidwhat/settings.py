@@ -200,6 +200,15 @@ class Settings:
     """A statement without concept words takes its document's dominant concept only when
     the document's statements carry at least this much raw concept evidence."""
 
+    coding_context_min_statements: int = 2
+    """...and, when that concept is one the coder gave some statement of the document, only
+    when it gave it to at least this many (one coded statement among twenty is a passing
+    mention, not what the article is about), in a document of more statements than
+    ``coding_context_small_document``."""
+
+    coding_context_small_document: int = 4
+    """A document of at most this many statements takes its topic from a single coded one."""
+
     coding_article_share: float = 0.7
     """Where the statements' share of their document's top concept is below this, the
     article's own keywords (headline and narration included) name the topic instead when
@@ -260,6 +269,10 @@ class Settings:
             raise ValueError("coding_fewshot_neighbours must be at least 1")
         if self.coding_context_min_words < 0:
             raise ValueError("coding_context_min_words must be >= 0")
+        if self.coding_context_min_statements < 1:
+            raise ValueError("coding_context_min_statements must be at least 1")
+        if self.coding_context_small_document < 0:
+            raise ValueError("coding_context_small_document must be >= 0")
         if self.coding_context_min_mass < 0:
             raise ValueError("coding_context_min_mass must be >= 0")
         if self.coding_article_min_hits < 1:

@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
@@ -72,6 +73,9 @@ _CONTEXT_WEIGHT = 1.0
 DEFAULT_THRESHOLD = Settings().coding_threshold
 # A concept whose only evidence is one label or description word counts this share of it.
 _SINGLE_WORD_FACTOR = 0.5
+# Where an article's sentences (or headline lines) end, roughly: for counting keyword
+# sentences, not for parsing.
+_SENTENCE_BREAK = re.compile(r"\n+|(?<=[.!?])[\"'\u201d\u2019)]*\s+")
 
 
 def stem(lemma: str) -> str:
@@ -419,28 +423,33 @@ class ConceptCoder:
         short one only when it is a clause, an anaphor ("welcomed *the decision*") or a
         person the concept's label names (:meth:`_short_takes_topic`)."""
         mass: dict[str, dict[str, float]] = {}
-        coded_in: dict[str, set[str]] = {}
+        coded_in: dict[str, Counter[str]] = {}
+        size: Counter[str] = Counter()
         for item, r in zip(items, results, strict=True):
             if item.group is None:
                 continue
+            size[item.group] += 1
             m = mass.setdefault(item.group, {})
             for cid, raw in r.raw.items():
                 m[cid] = m.get(cid, 0.0) + raw
-            coded_in.setdefault(item.group, set()).update(c.concept_id for c in r.codes)
+            coded_in.setdefault(item.group, Counter()).update({c.concept_id for c in r.codes})
         articles: dict[str, dict[str, int]] = {}
         for item, r, doc in zip(items, results, docs, strict=True):
             if item.group is None or r.codes or not r.position:
                 continue
             m = mass.get(item.group) or {}
             total = sum(m.values())
-            rivals = coded_in.get(item.group, set())
+            rivals = coded_in.get(item.group, Counter())
             cid = max(m, key=lambda c: m[c]) if m else None
             share = 0.0
             if cid is not None and cid in rivals:
                 # the share is among the concepts coded on some statement of the document:
                 # a stray description word elsewhere ("energy bills" in a climate story) is
-                # no rival
-                share = m[cid] / sum(v for c, v in m.items() if c in rivals)
+                # no rival; a concept coded on too few of them is a passing mention, which
+                # only the article's own keywords can still make the topic
+                if (rivals[cid] >= self.settings.coding_context_min_statements
+                        or size[item.group] <= self.settings.coding_context_small_document):
+                    share = m[cid] / sum(v for c, v in m.items() if c in rivals)
             elif cid is not None and total >= self.settings.coding_context_min_mass:
                 share = m[cid] / total
             if share < self.settings.coding_article_share and item.text:
@@ -483,8 +492,11 @@ class ConceptCoder:
                 if words:
                     self._keyword_patterns[prof.concept.id] = re.compile(
                         r"\b(?:" + "|".join(sorted(words, key=len, reverse=True)) + r")(?:e?s)?\b")
-        low = text.lower()
-        out = {cid: len(p.findall(low)) for cid, p in self._keyword_patterns.items()}
+        # Sentences naming the concept, not occurrences: three keywords in one quoted
+        # sentence are a passing subject, the same words across the story are its topic.
+        paras = [p for p in _SENTENCE_BREAK.split(text.lower()) if p.strip()]
+        out = {cid: sum(1 for para in paras if p.search(para))
+               for cid, p in self._keyword_patterns.items()}
         return {cid: n for cid, n in out.items() if n}
 
     def _short_takes_topic(self, doc: Doc, cid: str) -> bool:
@@ -1447,9 +1459,14 @@ def polarity_of_cue(cue_doc: Doc) -> tuple[str, str]:
     *not* back": oppose; ``stance_content.tsv``); a neutral cue stays neutral ("did not
     say")."""
     pol, at = _cue_word_polarity(cue_doc)
-    if pol == "neutral":
-        return pol, cue_doc.text
     stance = content_stance_words()
+    if pol == "neutral":
+        # a cue that is no speech verb of the cue lexicon but opposes what it governs
+        # ("*refused*", "*disputes*", "decided *against*"): the content is what is opposed
+        if any(stance.get(t.lower_) == "oppose" or stance.get(t.lemma_.lower()) == "oppose"
+               or (t.lower_ == "against" and t.i > 0) for t in cue_doc):
+            return "oppose", cue_doc.text
+        return pol, cue_doc.text
     word = cue_doc[at]
     # only a negator of the polar word itself ("did *not* back", "*no longer* backs") or a
     # refusal that governs it ("*refused* to endorse"): "did not hesitate to criticise" and
@@ -1517,8 +1534,10 @@ def is_narrative(clause: Span) -> bool:
     aux = {c.lemma_.lower() for c in main.children if c.dep_ in ("aux", "auxpass")}
     if main.tag_ == "VBN" and any(c.lemma_.lower() == "have" and c.tag_ in ("VBZ", "VBP")
                                   for c in main.children if c.dep_ == "aux") and (
-            _verdict_verb(main)):
-        return False  # a present perfect verdict ("the scheme has failed", "has not worked")
+            _verdict_verb(main) or _evaluated_object(main)):
+        # a present perfect verdict ("the scheme has failed", "has not worked", "has sent a
+        # *terrible* message")
+        return False
     if any(c.dep_ in ("dobj", "attr", "acomp") and c.lower_ in _VERDICT_OBJECTS
            and any(x.lower_ in _VERDICT_WORDS for x in c.subtree) for c in main.children):
         return False  # "did nothing wrong", "did everything right": a verdict on the past
@@ -1534,6 +1553,15 @@ def is_narrative(clause: Span) -> bool:
 # "did *nothing* wrong", "did *everything* right"
 _VERDICT_OBJECTS = frozenset({"nothing", "everything", "something", "anything"})
 _VERDICT_WORDS = frozenset({"wrong", "right"})
+
+
+def _evaluated_object(verb: Token) -> bool:
+    """Does an evaluative word judge what the verb did ("has sent a *terrible* message",
+    "has done *enormous* damage")? Its object or complement holds one."""
+    table = evaluation_words()
+    return any(table.get((x.lemma_.lower(),)) in ("negative", "positive")
+               for c in verb.children if c.dep_ in ("dobj", "attr", "acomp", "oprd")
+               for x in c.subtree)
 
 
 def _verdict_verb(t: Token) -> bool:
@@ -1634,7 +1662,10 @@ def _direction_flips(doc: Doc, flip_sets: list[set[int]], description: bool) -> 
     for t, negators in zip(doc, flip_sets, strict=True):
         clause = next((a for a in (t, *t.ancestors) if a.dep_ == "relcl"), None)
         inside = {x.i for x in clause.subtree} if clause is not None else set()
-        kept = {n for n in negators if n not in inside and t.i not in spared.get(n, ())}
+        # the clause describes what the concept acts on, and is not acted on itself: closing
+        # "loopholes *that let developers avoid taxes*" does not reduce developers or taxes
+        kept = set() if inside and not description else {
+            n for n in negators if n not in inside and t.i not in spared.get(n, ())}
         out.append(len(kept) % 2 == 1)
     return out
 
