@@ -95,3 +95,18 @@ def test_a_refusal_cue_opposes_its_content(coder: ConceptCoder) -> None:
 def test_words_of_alarm_oppose(coder: ConceptCoder) -> None:
     assert coded(coder, "there are serious concerns about the fare rise") == {"fares": "oppose"}
     assert coded(coder, "the fare rise was a fiasco") == {"fares": "oppose"}
+
+
+def test_words_of_character_oppose_the_person_a_label_favours(nlp) -> None:  # type: ignore[no-untyped-def]
+    fit = Concept("fit", "Jane Doe is fit to be president",
+                  "Her temperament and judgment; or attacks on her as unfit.", ("temperament",))
+    coder = ConceptCoder(Codebook([fit]), nlp)
+    assert coded(coder, "Jane Doe is an erratic, thin-skinned bully") == {"fit": "oppose"}
+
+
+def test_words_that_name_a_matter_stay_concept_words(nlp) -> None:  # type: ignore[no-untyped-def]
+    # "hatred" and "bigotry" are what a concept can be about, not a verdict on something else
+    stoking = Concept("stoking", "The candidate stokes hatred and bigotry",
+                      "Rallies that spread hatred; or defences of the rallies.", ())
+    coder = ConceptCoder(Codebook([stoking]), nlp)
+    assert "hatr" in coder._profiles[0].words or "hatred" in coder._profiles[0].words
