@@ -110,3 +110,12 @@ def test_words_that_name_a_matter_stay_concept_words(nlp) -> None:  # type: igno
                       "Rallies that spread hatred; or defences of the rallies.", ())
     coder = ConceptCoder(Codebook([stoking]), nlp)
     assert "hatr" in coder._profiles[0].words or "hatred" in coder._profiles[0].words
+
+
+def test_harm_and_good_done_by_the_measure(coder: ConceptCoder) -> None:
+    assert coded(coder, "a fare rise would undermine the recovery of the town centre") == {
+        "fares": "oppose"}
+    assert coded(coder, "a fare rise would wipe out a year of gains in ridership") == {
+        "fares": "oppose"}
+    assert coded(coder, "a fare rise would save money and strengthen the network") == {
+        "fares": "support"}
