@@ -119,3 +119,13 @@ def test_harm_and_good_done_by_the_measure(coder: ConceptCoder) -> None:
         "fares": "oppose"}
     assert coded(coder, "a fare rise would save money and strengthen the network") == {
         "fares": "support"}
+
+
+def test_bad_news_after_the_measure_comes_about_opposes_it(coder: ConceptCoder) -> None:
+    [code] = coder.code("if fares go up again, we will have to close the depot and lay off staff",
+                        "said")
+    assert (code.concept_id, code.qualifier) == ("fares", "oppose")
+    assert any("leads to bad news" in e for e in code.agreement_evidence)
+    # good news after it, or bad news with no condition, is not read so
+    assert coded(coder, "if fares go up, the buses will run every ten minutes") == {
+        "fares": "support"}

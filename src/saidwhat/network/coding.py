@@ -777,6 +777,13 @@ class ConceptCoder:
                 # ("call out *lies*" is the matter; "a *regressive* tax cut" a verdict)
                 ev = _own_evaluation(doc[head], doc[h.start:h.end],
                                      modifiers_only=h.term in prof.own_side) < 0
+            consequence = -1
+            if not ev and not rev and evals[head] == 0 and h.term not in prof.reversed_terms:
+                # "*If the wage goes up*, I will have to let people go", "*every time fares
+                # rise*, riders give up": what follows the concept's coming about is its
+                # consequence, and bad news there is a verdict on it
+                consequence = _bad_consequence(doc[head], bad_news)
+                ev = consequence >= 0
             stated = rev or ev or evals[head] > 0
             if ev and cue_pol == "oppose":
                 ev = False  # "criticised X as a crazy system": one opposition, not two
@@ -797,7 +804,9 @@ class ConceptCoder:
             word = doc[h.start:h.end].text
             if rev:
                 agreement.append(f"'{word}' negated or reduced in content")
-            if ev:
+            if ev and consequence >= 0:
+                agreement.append(f"'{word}' leads to bad news ('{doc[consequence].text}')")
+            elif ev:
                 agreement.append(f"'{word}' evaluated negatively")
             if own:
                 agreement.append(f"'{word}' is what the concept reduces")
@@ -1553,6 +1562,31 @@ def is_narrative(clause: Span) -> bool:
 # "did *nothing* wrong", "did *everything* right"
 _VERDICT_OBJECTS = frozenset({"nothing", "everything", "something", "anything"})
 _VERDICT_WORDS = frozenset({"wrong", "right"})
+
+
+def _condition_clause(t: Token) -> Token | None:
+    """The adverbial clause of condition or time that ``t`` is in ("*if the wage goes up*",
+    "*every time fares rise*", "*once the plant opens*"), or None."""
+    for a in (t, *t.ancestors):
+        if a.dep_ == "advcl" and (any(c.dep_ == "mark" and c.lower_ in _CONDITION_MARKS
+                                      for c in a.children) or any(
+                c.dep_ == "npadvmod" and c.lower_ == "time" for c in a.children)):
+            return a
+    return None
+
+
+_CONDITION_MARKS = frozenset({"if", "when", "whenever", "once"})
+
+
+def _bad_consequence(t: Token, bad_news: Sequence[int]) -> int:
+    """The bad news (a token index of ``bad_news``) in the main clause of the clause of
+    condition or time that ``t`` is in, or -1."""
+    clause = _condition_clause(t)
+    if clause is None:
+        return -1
+    inside = {x.i for x in clause.subtree}
+    main = {x.i for x in clause.head.subtree} - inside
+    return next((i for i in bad_news if i in main), -1)
 
 
 def _evaluated_object(verb: Token) -> bool:
