@@ -129,3 +129,12 @@ def test_bad_news_after_the_measure_comes_about_opposes_it(coder: ConceptCoder) 
     # good news after it, or bad news with no condition, is not read so
     assert coded(coder, "if fares go up, the buses will run every ten minutes") == {
         "fares": "support"}
+
+
+def test_a_cost_borne_by_someone_is_a_price_warning(coder: ConceptCoder) -> None:
+    assert coded(coder, "the fare rise would cost commuters $300 a year") == {"fares": "oppose"}
+    assert coded(coder, "riders would pay an extra $5 a week under the fare rise") == {
+        "fares": "oppose"}
+    # a sum alone is a figure, and the noun names a topic
+    assert coded(coder, "the fare rise would cost $3 million to administer") != {"fares": "oppose"}
+    assert coded(coder, "the fare rise would cover the cost of new buses") == {"fares": "support"}

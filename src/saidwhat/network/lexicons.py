@@ -64,7 +64,7 @@ def evaluation_words() -> dict[tuple[str, ...], str]:
 
 # Classes of evaluation_polarity.tsv whose words name a topic as well ("tax", "work"): they
 # are not evaluations wherever they occur, only in the construction their class names.
-_TOPIC_CLASSES = frozenset({"levy", "function"})
+_TOPIC_CLASSES = frozenset({"levy", "function", "burden"})
 
 
 @lru_cache(maxsize=len(_TOPIC_CLASSES))
@@ -82,6 +82,12 @@ def function_verbs() -> frozenset[str]:
     """Verbs of a thing working ("the scheme *works*"): positive when intransitive and said
     of no person."""
     return _topic_class_words("function")
+
+
+def burden_verbs() -> frozenset[str]:
+    """Verbs that burden their object ("would *cost* taxpayers $400 billion"): negative
+    only as a verb with an object ("the cost of living" names a topic)."""
+    return _topic_class_words("burden")
 
 
 @lru_cache(maxsize=1)
