@@ -212,10 +212,11 @@ class Settings:
     coding_article_share: float = 0.7
     """Where the statements' share of their document's top concept is below this, the
     article's own keywords (headline and narration included) name the topic instead when
-    one concept has at least this share of the article's keyword occurrences."""
+    one concept has at least this share of the article's keyword sentences (sentences
+    naming one of its keywords, counted once however many they name)."""
 
     coding_article_min_hits: int = 3
-    """...when the article has at least this many keyword occurrences."""
+    """...when the article has at least this many keyword sentences."""
 
     coding_context_min_words: int = 6
     """...and only when its content has at least this many words ("the threats today",
