@@ -1210,7 +1210,8 @@ def _evaluation_marks(doc: Doc, flips: list[bool]) -> dict[int, tuple[int, str]]
         if kind is None and lemmas[t.i] in function_verbs() and _functions(t):
             kind = "positive"  # "the scheme works", "it has not worked"
         if kind is None and lemmas[t.i] in burden_verbs() and t.pos_ == "VERB" and any(
-                c.dep_ in ("dobj", "dative") and not _quantity(c) for c in t.children):
+                c.dep_ in ("dobj", "dative") and not any(_is_quantity(x) for x in c.subtree)
+                for c in t.children):
             kind = "negative"  # "would cost taxpayers $400 billion"; not "would cost $150bn"
         if kind is None:
             continue
@@ -1225,12 +1226,6 @@ def _evaluation_marks(doc: Doc, flips: list[bool]) -> dict[int, tuple[int, str]]
 _WORKERS = frozenset({"i", "you", "he", "she", "we", "who", "whom", "people", "worker",
                       "employee", "staff", "man", "woman", "parent", "everyone", "nobody",
                       "someone", "anyone"})
-
-
-def _quantity(t: Token) -> bool:
-    """Is ``t`` a sum or a number ("$150 billion", "2 percent"), not who bears it?"""
-    return t.like_num or t.ent_type_ in ("MONEY", "PERCENT", "CARDINAL", "QUANTITY") or any(
-        c.like_num or c.tag_ == "$" for c in t.children)
 
 
 def _functions(t: Token) -> bool:
